@@ -1,0 +1,126 @@
+"""Attractors of Boolean networks: one entry point, engines as strategies.
+
+=================  ==============================================  ==========================
+semantics          default engine                                  second opinion
+=================  ==============================================  ==========================
+asynchronous       ``aeon``: biodivine-aeon symbolic SCC search    ``pyboolnet`` (NuSMV)
+synchronous        ``aeon``: symbolic image iteration on AEON BDDs ``pyboolnet`` (NuSMV)
+most_permissive    ``mpbn``: minimal trap spaces by clingo ASP     ``aeon``, ``pyboolnet``
+=================  ==============================================  ==========================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..exceptions import EngineError
+from ..network import BooleanNetwork
+from ..perturbations import Perturbation, Scenario
+from ..phenotypes import PHENOTYPES, classify
+from . import _reduce
+from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attractor
+
+RawAttractor = tuple[dict, int | None]
+
+
+def _engines() -> dict[tuple[str, str], Callable[[BooleanNetwork], list[RawAttractor]]]:
+    from . import _aeon, _mpbn, _pyboolnet
+
+    return {
+        ("asynchronous", "aeon"): _aeon.asynchronous,
+        ("asynchronous", "pyboolnet"): lambda n: _pyboolnet.attractors(n, "asynchronous"),
+        ("synchronous", "aeon"): _aeon.synchronous,
+        ("synchronous", "pyboolnet"): lambda n: _pyboolnet.attractors(n, "synchronous"),
+        ("most_permissive", "mpbn"): _mpbn.most_permissive,
+        ("most_permissive", "aeon"): _aeon.minimal_trap_spaces,
+        ("most_permissive", "pyboolnet"): _pyboolnet.minimal_trap_spaces,
+    }
+
+
+DEFAULT_ENGINE: dict[str, str] = {
+    "asynchronous": "aeon",
+    "synchronous": "aeon",
+    "most_permissive": "mpbn",
+}
+
+
+def engines_for(semantics: Semantics) -> list[str]:
+    """Engine names available for ``semantics``."""
+    return sorted(e for s, e in _engines() if s == semantics)
+
+
+def find_attractors(
+    network: BooleanNetwork,
+    semantics: Semantics = "asynchronous",
+    *,
+    perturbations: Scenario | Perturbation | None = None,
+    engine: str = "auto",
+    percolate: bool = True,
+) -> AttractorResult:
+    """Every attractor of ``network`` (exactly and completely) under ``semantics``.
+
+    ``perturbations`` (optional) are applied first; a network already perturbed keeps its
+    perturbations. Each attractor carries every node's value (0, 1, ``"*"`` = oscillating), its
+    size in states where known, and its phenotype (and whether it is endocrine-resistant, i.e.
+    proliferative under endocrine therapy). Attractors are ordered by phenotype, then values.
+
+    ``engine`` picks the solver (``"auto"`` or one of :func:`engines_for`); with ``percolate``
+    (default) constant nodes are propagated first, an exact reduction (see ``_reduce``).
+    """
+    if semantics not in SEMANTICS:
+        raise ValueError(f"unknown semantics {semantics!r}; choose one of {', '.join(SEMANTICS)}")
+    if perturbations is not None:
+        items = (perturbations,) if isinstance(perturbations, Perturbation) else tuple(perturbations)
+        network = network.perturb(*items)
+    name = DEFAULT_ENGINE[semantics] if engine == "auto" else engine
+    table = _engines()
+    if (semantics, name) not in table:
+        raise ValueError(
+            f"unknown engine {engine!r} for {semantics}; choose one of "
+            f"{', '.join(['auto', *engines_for(semantics)])}"
+        )
+    constants: dict[str, bool] = {}
+    target: BooleanNetwork | None = network
+    if percolate:
+        constants, target = _reduce.percolate(network)
+    try:
+        if target is None:
+            raw = [({}, 1)]
+        else:
+            raw = table[(semantics, name)](target)
+    except EngineError:
+        raise
+    except Exception as exc:  # an engine's own failure, wrapped with what was asked
+        raise EngineError(f"{name} failed on {network.name} ({semantics}): {exc}") from exc
+    scenario = Scenario(network.perturbations)
+    endocrine = scenario.endocrine
+    nodes = network.node_names
+    attractors = []
+    for partial, size in raw:
+        values = {**{k: int(v) for k, v in constants.items()}, **partial}
+        pheno = classify(values, network.phenotypes)
+        attractors.append(make_attractor(nodes, values, size, pheno, endocrine))
+    order = {p: i for i, p in enumerate(PHENOTYPES)}
+    attractors.sort(key=lambda a: (order[a.phenotype], a.code()))
+    return AttractorResult(
+        model=network.name,
+        model_version=network.version,
+        semantics=semantics,
+        engine=name,
+        nodes=nodes,
+        perturbations=network.perturbations,
+        fixed_nodes=tuple(scenario.effects().items()),
+        endocrine_therapy=endocrine,
+        attractors=tuple(attractors),
+    )
+
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "SEMANTICS",
+    "Attractor",
+    "AttractorResult",
+    "Semantics",
+    "engines_for",
+    "find_attractors",
+]

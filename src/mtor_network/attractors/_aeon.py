@@ -1,0 +1,152 @@
+"""Engines on biodivine-aeon: exact symbolic (BDD) asynchronous attractors, synchronous
+attractors by symbolic image iteration, and minimal trap spaces."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import biodivine_aeon as ba
+
+from ..expressions import Expr, evaluate
+from ..network import BooleanNetwork
+from ..phenotypes import NodeValue
+
+RawAttractor = tuple[dict[str, NodeValue], int | None]
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """biodivine-aeon logs progress at INFO through Python logging: keep it out of user output."""
+    logger = logging.getLogger("biodivine_aeon")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def engine_bnet(network: BooleanNetwork) -> str:
+    """Plain BNet (no comments) for the engines."""
+    from ..expressions import to_string
+
+    rows = [f"{n}, {to_string(network.rules[n].expression)}" for n in network.node_names]
+    return "targets, factors\n" + "\n".join(rows) + "\n"
+
+
+def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
+    """The network as a biodivine-aeon ``BooleanNetwork`` (regulations inferred from rules)."""
+    return ba.BooleanNetwork.from_bnet(engine_bnet(network))
+
+
+def _values_of(space: Mapping[object, bool], graph: ba.AsynchronousGraph,
+               nodes: tuple[str, ...]) -> dict[str, NodeValue]:
+    fixed = {graph.get_network_variable_name(var): int(val) for var, val in space.items()}
+    return {n: fixed.get(n, "*") for n in nodes}  # type: ignore[misc]
+
+
+def asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
+    """All asynchronous attractors (terminal SCCs), exactly, via AEON's symbolic search."""
+    nodes = network.node_names
+    with _quiet():
+        graph = ba.AsynchronousGraph(to_aeon(network))
+        found = ba.Attractors.attractors(graph)
+        out: list[RawAttractor] = []
+        for attractor in found:
+            vertices = attractor.vertices()
+            space = vertices.enclosing_subspace()
+            assert space is not None  # an attractor is never empty
+            out.append((_values_of(space, graph, nodes), int(vertices.cardinality())))
+    return out
+
+
+def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:
+    """Minimal trap spaces (most-permissive attractors) via AEON's symbolic trap-space search."""
+    nodes = network.node_names
+    with _quiet():
+        bn = to_aeon(network)
+        ctx = ba.SymbolicSpaceContext(bn)
+        graph = ba.AsynchronousGraph(bn, ctx)
+        spaces = ba.TrapSpaces.minimal_symbolic(ctx, graph)
+        out: list[RawAttractor] = []
+        for space in spaces.spaces().items():
+            values = {n: space[n] if space[n] is not None else "*" for n in nodes}
+            free = sum(1 for v in values.values() if v == "*")
+            out.append(({k: (int(v) if v != "*" else "*") for k, v in values.items()},
+                        2**free))
+    return out
+
+
+def synchronous(network: BooleanNetwork) -> list[RawAttractor]:
+    """All synchronous attractors (cycles of the deterministic update map), exactly.
+
+    The recurrent states are the limit of repeated symbolic images of the whole state space
+    (BDDs over current and next-state variables); the cycles are then read off by following the
+    update map from one recurrent state at a time.
+    """
+    nodes = network.node_names
+    names: list[str] = []
+    for n in nodes:
+        names += [f"x__{n}", f"y__{n}"]
+    bdd_vars = ba.BddVariableSet(names)
+    x = {n: bdd_vars.find_variable(f"x__{n}") for n in nodes}
+    y = {n: bdd_vars.find_variable(f"y__{n}") for n in nodes}
+    exprs = {n: network.rules[n].expression for n in nodes}
+
+    def build(expr: Expr) -> ba.Bdd:
+        op = expr[0]
+        if op == "const":
+            return bdd_vars.mk_const(bool(expr[1]))
+        if op == "var":
+            return bdd_vars.mk_literal(x[expr[1]], True)
+        if op == "not":
+            return build(expr[1]).l_not()
+        parts = [build(e) for e in expr[1]]
+        acc = parts[0]
+        for p in parts[1:]:
+            acc = acc.l_and(p) if op == "and" else acc.l_or(p)
+        return acc
+
+    relation = bdd_vars.mk_true()
+    for n in nodes:
+        relation = relation.l_and(bdd_vars.mk_literal(y[n], True).l_iff(build(exprs[n])))
+    x_vars = [x[n] for n in nodes]
+    renaming = [(y[n], x[n]) for n in nodes]
+
+    def image(states: ba.Bdd) -> ba.Bdd:
+        nxt = states.l_and(relation).r_exists(x_vars)
+        return nxt.rename(renaming)
+
+    recurrent = bdd_vars.mk_true()
+    while True:
+        nxt = image(recurrent)
+        if nxt.semantic_eq(recurrent):
+            break
+        recurrent = nxt
+
+    def step(state: dict[str, bool]) -> dict[str, bool]:
+        return {n: evaluate(exprs[n], state) for n in nodes}
+
+    out: list[RawAttractor] = []
+    while not recurrent.is_false():
+        valuation = recurrent.valuation_first()
+        start = {n: bool(valuation[x[n]]) for n in nodes}
+        cycle = [start]
+        state = step(start)
+        while state != start:
+            cycle.append(state)
+            state = step(state)
+        values: dict[str, NodeValue] = {}
+        for n in nodes:
+            seen = {s[n] for s in cycle}
+            values[n] = "*" if len(seen) == 2 else int(seen.pop())  # type: ignore[assignment]
+        out.append((values, len(cycle)))
+        visited = bdd_vars.mk_false()
+        for s in cycle:
+            visited = visited.l_or(
+                bdd_vars.mk_conjunctive_clause({x[n]: s[n] for n in nodes})
+            )
+        recurrent = recurrent.l_and_not(visited)
+    return out

@@ -1,0 +1,23 @@
+"""Most-permissive attractors (minimal trap spaces) with mpbn (clingo ASP)."""
+
+from __future__ import annotations
+
+import mpbn
+
+from ..expressions import to_string
+from ..network import BooleanNetwork
+from ..phenotypes import NodeValue
+from ._aeon import RawAttractor
+
+
+def most_permissive(network: BooleanNetwork) -> list[RawAttractor]:
+    """Every minimal trap space of ``network``: the attractors of most-permissive semantics."""
+    nodes = network.node_names
+    rules = {n: to_string(network.rules[n].expression) for n in nodes}
+    mp = mpbn.MPBooleanNetwork(rules)
+    out: list[RawAttractor] = []
+    for space in mp.attractors():
+        values: dict[str, NodeValue] = {n: space[n] if space[n] != "*" else "*" for n in nodes}
+        free = sum(1 for v in values.values() if v == "*")
+        out.append((values, 2**free))
+    return out

@@ -1,0 +1,83 @@
+"""PyBoolNet engines: minimal trap spaces (bundled gringo/clasp) and attractors with model
+checking (bundled NuSMV). Used as an independent second opinion and in benchmarks."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import EngineError
+from ..network import BooleanNetwork
+from ..phenotypes import NodeValue
+from ._aeon import RawAttractor, engine_bnet
+
+_logger = logging.getLogger(__name__)
+
+
+def _prepare() -> Any:
+    """Import pyboolnet without letting it reconfigure logging, and make its NuSMV runnable.
+
+    pyboolnet's bundled NuSMV links ``libreadline.so.6``, shipped next to it; on Debian it also
+    needs ``libtinfo5`` (apt). We put the bundled folder on ``LD_LIBRARY_PATH``.
+    """
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    import pyboolnet
+    import pyboolnet.file_exchange
+
+    for handler in list(root.handlers):
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    nusmv_dir = Path(pyboolnet.__file__).parent / "binaries" / "linux64" / "NuSMV-a"
+    current = os.environ.get("LD_LIBRARY_PATH", "")
+    if str(nusmv_dir) not in current.split(os.pathsep):
+        os.environ["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in (str(nusmv_dir), current) if p)
+    return pyboolnet
+
+
+def primes(network: BooleanNetwork) -> dict[str, Any]:
+    """PyBoolNet prime implicants of ``network``."""
+    pbn = _prepare()
+    return pbn.file_exchange.bnet2primes(engine_bnet(network))
+
+
+def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:
+    """Minimal trap spaces with pyboolnet's ASP encoding."""
+    _prepare()
+    from pyboolnet.trap_spaces import compute_trap_spaces
+
+    nodes = network.node_names
+    out: list[RawAttractor] = []
+    for space in compute_trap_spaces(primes(network), "min", max_output=10**6):
+        values: dict[str, NodeValue] = {n: space[n] if n in space else "*" for n in nodes}
+        out.append((values, 2 ** sum(1 for v in values.values() if v == "*")))
+    return out
+
+
+def attractors(network: BooleanNetwork, update: str) -> list[RawAttractor]:
+    """Attractors by pyboolnet's ``compute_attractors`` (trap spaces + NuSMV model checking).
+
+    Raises :class:`EngineError` when pyboolnet cannot prove its answer complete and each
+    attractor faithful to its trap space (then node values are not exactly known).
+    """
+    _prepare()
+    from pyboolnet.attractors import compute_attractors
+
+    nodes = network.node_names
+    result = compute_attractors(primes(network), update, max_output=10**6)
+    if result.get("is_complete") != "yes":
+        raise EngineError(f"pyboolnet could not prove completeness ({result.get('is_complete')})")
+    out: list[RawAttractor] = []
+    for att in result["attractors"]:
+        if att["is_steady"]:
+            state = att["state"]["dict"]
+            out.append(({n: int(state[n]) for n in nodes}, 1))  # type: ignore[misc]
+            continue
+        if att.get("is_faithful") != "yes":
+            raise EngineError("pyboolnet found a cyclic attractor not faithful to its trap space")
+        space = att["mintrapspace"]["dict"]
+        out.append(({n: space[n] if n in space else "*" for n in nodes}, None))
+    return out

@@ -1,0 +1,39 @@
+"""Constant percolation: an exact reduction before the attractor search.
+
+Nodes with constant rules (inputs, perturbed nodes) are substituted into the other rules; any
+rule that becomes constant is substituted in turn. Every trajectory enters the subspace where
+the percolated nodes hold these values and never leaves it, under asynchronous, synchronous and
+most-permissive semantics alike, so every attractor lies inside it and the attractors of the
+remaining nodes (with the constants substituted) are exactly the attractors of the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..expressions import simplify, substitute
+from ..network import BooleanNetwork, Rule
+
+
+def percolate(network: BooleanNetwork) -> tuple[dict[str, bool], BooleanNetwork | None]:
+    """Return (percolated constants, the reduced network or None if every node is constant)."""
+    exprs = {n: simplify(network.rules[n].expression) for n in network.node_names}
+    constants: dict[str, bool] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, expr in exprs.items():
+            if name in constants:
+                continue
+            reduced = simplify(substitute(expr, constants)) if constants else expr
+            exprs[name] = reduced
+            if reduced[0] == "const":
+                constants[name] = bool(reduced[1])
+                changed = True
+    remaining = [n for n in network.node_names if n not in constants]
+    if not remaining:
+        return constants, None
+    rules = {n: Rule(n, simplify(substitute(exprs[n], constants))) for n in remaining}
+    nodes = tuple(node for node in network.nodes if node.name in rules)
+    reduced_net = replace(network, nodes=nodes, rules=rules, perturbations=(), unperturbed=None)
+    return constants, reduced_net

@@ -1,0 +1,103 @@
+"""One exception root for everything a user can get wrong, with actionable messages."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class MtorNetworkError(Exception):
+    """Root of every error raised by mtor_network for bad input or impossible requests."""
+
+
+class ModelFileError(MtorNetworkError):
+    """A model file is malformed; names the file, the line (where there are lines) and the problem."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = file
+        self.line = line
+        self.column = column
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = self.file or "<text>"
+        if self.line is not None:
+            where += f", line {self.line}"
+            if self.column is not None:
+                where += f", column {self.column}"
+        return f"{where}: {self.problem}"
+
+
+class RuleSyntaxError(ModelFileError):
+    """An update rule cannot be parsed; carries file, line, column and the offending token."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        expression: str,
+        position: int,
+        token: str | None = None,
+        file: str | None = None,
+        line: int | None = None,
+        target: str | None = None,
+    ) -> None:
+        self.expression = expression
+        self.position = position
+        self.token = token
+        self.target = target
+        detail = problem
+        if target:
+            detail = f"rule of {target!r}: {problem}"
+        detail += f"\n    {expression}\n    {' ' * position}^"
+        super().__init__(detail, file=file, line=line, column=position + 1)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """Return ' Did you mean ...?' for names close to ``name`` (case-insensitive), or ''."""
+    pool = list(candidates)
+    lowered = {c.lower(): c for c in pool}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(lowered[c]) for c in close) + "?"
+
+
+class UnknownNameError(MtorNetworkError, KeyError):
+    """A node, drug, genotype or model name is not known; suggests the close ones."""
+
+    def __init__(self, kind: str, name: str, candidates: Iterable[str]) -> None:
+        self.kind = kind
+        self.name = name
+        pool = sorted(candidates)
+        self.candidates = pool
+        message = f"unknown {kind} {name!r}.{suggest(name, pool)}"
+        if len(pool) <= 40:
+            message += f" Known: {', '.join(pool)}."
+        super().__init__(message)
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the message
+        return str(self.args[0])
+
+
+class UnknownNodeError(UnknownNameError):
+    """A node name is not in the network."""
+
+    def __init__(self, name: str, candidates: Iterable[str]) -> None:
+        super().__init__("node", name, candidates)
+
+
+class ConflictingPerturbationError(MtorNetworkError):
+    """Two perturbations fix the same node to different values."""
+
+
+class EngineError(MtorNetworkError):
+    """An attractor engine failed or is not available for the requested semantics."""

@@ -1,0 +1,54 @@
+"""Shared file helpers for readers and writers."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..exceptions import ModelFileError
+
+MAX_MODEL_BYTES = 20 * 1024 * 1024
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file with clear errors (missing, too large, binary, wrong encoding)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise ModelFileError("file not found", file=str(p)) from None
+    except OSError as exc:
+        raise ModelFileError(f"cannot read file: {exc.strerror}", file=str(p)) from None
+    if p.is_dir():
+        raise ModelFileError("is a directory, not a model file", file=str(p))
+    if size > MAX_MODEL_BYTES:
+        raise ModelFileError(
+            f"file is {size} bytes; model files above {MAX_MODEL_BYTES} bytes are refused",
+            file=str(p),
+        )
+    data = p.read_bytes()
+    if b"\x00" in data:
+        raise ModelFileError("binary data (NUL bytes): not a text model file", file=str(p))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ModelFileError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            file=str(p),
+            line=line,
+        ) from None
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename."""
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

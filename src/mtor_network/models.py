@@ -1,0 +1,65 @@
+"""Bundled models: files in ``networks/`` (shipped inside the wheel), loaded by name."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .exceptions import UnknownNameError
+from .io import READERS, read_network
+from .network import BooleanNetwork
+
+FLAGSHIP = "hr_breast_cancer"
+
+
+def networks_dir() -> Path:
+    """The folder of bundled model files (inside the installed package, or the source tree)."""
+    packaged = resources.files("mtor_network").joinpath("networks")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    source = Path(__file__).resolve().parents[2] / "networks"
+    return source
+
+
+def bundled_models() -> list[str]:
+    """Names of the bundled models (one per source file; TOML sources win over generated files)."""
+    names: dict[str, Path] = {}
+    for path in sorted(networks_dir().iterdir()):
+        if path.suffix == ".toml" or (path.suffix in READERS and path.stem not in names):
+            names.setdefault(path.stem, path)
+    return sorted(names)
+
+
+def _bundled_path(name: str) -> Path | None:
+    folder = networks_dir()
+    for suffix in (".toml", ".bnet"):
+        candidate = folder / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=32)
+def _load_bundled(name: str) -> BooleanNetwork:
+    path = _bundled_path(name)
+    assert path is not None
+    return read_network(path)
+
+
+def load_network(name_or_path: str | Path = FLAGSHIP) -> BooleanNetwork:
+    """Load a bundled model by name (``"hr_breast_cancer"``) or a model file by path.
+
+    A string containing a path separator or a known suffix is read as a file; otherwise it is
+    looked up among :func:`bundled_models`, and an unknown name suggests the close ones.
+    """
+    text = str(name_or_path)
+    path = Path(text)
+    looks_like_path = isinstance(name_or_path, Path) or path.suffix.lower() in READERS or (
+        "/" in text or "\\" in text
+    )
+    if not looks_like_path:
+        if _bundled_path(text) is not None:
+            return _load_bundled(text)
+        raise UnknownNameError("model", text, bundled_models())
+    return read_network(path)

@@ -1,0 +1,288 @@
+"""The immutable Boolean network: nodes, update rules with their references, and its registry
+of named perturbations (drugs, genotypes, environments)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+import networkx as nx
+
+from .exceptions import ModelFileError, UnknownNameError, UnknownNodeError
+from .expressions import Expr, is_valid_name, signed_regulators, to_string, variables
+
+if TYPE_CHECKING:
+    from .perturbations import Perturbation
+
+NodeKind = Literal["input", "internal", "output"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A literature reference: a citation, its identifiers, and its number in the source review."""
+
+    key: str
+    citation: str
+    doi: str | None = None
+    pmid: str | None = None
+    review: int | None = None
+
+    @property
+    def url(self) -> str | None:
+        """A resolvable link (DOI preferred, else PubMed), or None."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "citation": self.citation,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "review": self.review,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node: a ``name`` valid in every format and a display ``label``."""
+
+    name: str
+    label: str = ""
+    description: str = ""
+    module: str = ""
+    kind: NodeKind = "internal"
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The update function of one node, with its justification and references."""
+
+    target: str
+    expression: Expr
+    justification: str = ""
+    references: tuple[str, ...] = ()
+    line: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The rule in BNet syntax."""
+        return to_string(self.expression)
+
+    @property
+    def regulators(self) -> dict[str, str]:
+        """Regulator name -> sign (``+``, ``-`` or ``?``)."""
+        return signed_regulators(self.expression)
+
+
+@dataclass(frozen=True)
+class PhenotypeMarkers:
+    """The output nodes that define phenotypes (None where the model has no such node)."""
+
+    proliferation: str | None = None
+    apoptosis: str | None = None
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class BooleanNetwork:
+    """An immutable Boolean network.
+
+    Build one with :func:`mtor_network.load_network` or :meth:`BooleanNetwork.create`;
+    perturb it with :meth:`perturb` (which returns a new network and records what was applied).
+    """
+
+    name: str
+    nodes: tuple[Node, ...]
+    rules: Mapping[str, Rule]
+    references: Mapping[str, Reference] = field(default_factory=dict)
+    version: str = ""
+    title: str = ""
+    description: str = ""
+    phenotypes: PhenotypeMarkers = PhenotypeMarkers()
+    drugs: Mapping[str, Perturbation] = field(default_factory=dict)
+    genotypes: Mapping[str, Perturbation] = field(default_factory=dict)
+    environments: Mapping[str, Perturbation] = field(default_factory=dict)
+    perturbations: tuple[Perturbation, ...] = ()
+    source: str | None = None
+    unperturbed: BooleanNetwork | None = field(default=None, repr=False)
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        rules: Mapping[str, Expr] | Iterable[Rule],
+        *,
+        nodes: Iterable[Node] | None = None,
+        file: str | None = None,
+        **metadata: Any,
+    ) -> BooleanNetwork:
+        """Build and validate a network; every regulator must have a rule of its own."""
+        if isinstance(rules, Mapping):
+            rule_list = [Rule(target, expr) for target, expr in rules.items()]
+        else:
+            rule_list = list(rules)
+        by_target: dict[str, Rule] = {}
+        for rule in rule_list:
+            if not is_valid_name(rule.target):
+                raise ModelFileError(
+                    f"invalid node name {rule.target!r} (use letters, digits and '_', "
+                    "not starting with a digit)",
+                    file=file,
+                    line=rule.line,
+                )
+            if rule.target in by_target:
+                first = by_target[rule.target].line
+                extra = f" (first defined on line {first})" if first else ""
+                raise ModelFileError(
+                    f"duplicate rule for {rule.target!r}{extra}", file=file, line=rule.line
+                )
+            by_target[rule.target] = rule
+        if not by_target:
+            raise ModelFileError("the model defines no nodes", file=file)
+        for rule in by_target.values():
+            for reg in sorted(variables(rule.expression)):
+                if reg not in by_target:
+                    raise ModelFileError(
+                        f"rule of {rule.target!r} reads {reg!r}, which has no rule of its own "
+                        f"(declare it, e.g. as an input '{reg}, {reg}')."
+                        f"{_close(reg, by_target)}",
+                        file=file,
+                        line=rule.line,
+                    )
+        node_map = {n.name: n for n in (nodes or [])}
+        for extra in node_map:
+            if extra not in by_target:
+                raise ModelFileError(f"node {extra!r} has no rule", file=file)
+        ordered = [node_map.get(t) or Node(t, kind=_kind(t, by_target)) for t in by_target]
+        references = metadata.pop("references", {})
+        network = cls(
+            name=name,
+            nodes=tuple(ordered),
+            rules=_frozen(by_target),
+            references=_frozen(references),
+            source=file,
+            **{k: (_frozen(v) if k in {"drugs", "genotypes", "environments"} else v)
+               for k, v in metadata.items()},
+        )
+        if network.phenotypes == PhenotypeMarkers():
+            network = replace(network, phenotypes=_guess_markers(network.node_names))
+        return network
+
+    # ---- queries ------------------------------------------------------------------------
+    @property
+    def node_names(self) -> tuple[str, ...]:
+        """Node names in model order."""
+        return tuple(n.name for n in self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.nodes)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.rules
+
+    def node(self, name: str) -> Node:
+        """The node called ``name``; raises :class:`UnknownNodeError` with suggestions."""
+        for n in self.nodes:
+            if n.name == name:
+                return n
+        raise UnknownNodeError(name, self.node_names)
+
+    def resolve_node(self, name: str) -> str:
+        """Return the node name for a name or label, case-insensitively."""
+        if name in self.rules:
+            return name
+        lowered = name.lower()
+        for n in self.nodes:
+            if lowered in (n.name.lower(), n.label.lower()):
+                return n.name
+        raise UnknownNodeError(name, self.node_names)
+
+    def rule(self, name: str) -> Rule:
+        """The update rule of ``name``."""
+        try:
+            return self.rules[name]
+        except KeyError:
+            raise UnknownNodeError(name, self.node_names) from None
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Nodes declared as inputs (environment), or with a constant or identity rule."""
+        return tuple(n.name for n in self.nodes if n.kind == "input")
+
+    def regulatory_graph(self) -> nx.DiGraph:
+        """The signed regulatory graph (edge attribute ``sign``: ``+``, ``-``, ``?``)."""
+        graph = nx.DiGraph()
+        for n in self.nodes:
+            graph.add_node(n.name, label=n.label, module=n.module, kind=n.kind)
+        for target, rule in self.rules.items():
+            for reg, sign in rule.regulators.items():
+                graph.add_edge(reg, target, sign=sign)
+        return graph
+
+    def registry(self) -> dict[str, Perturbation]:
+        """Every named perturbation of the model (drugs, genotypes, environments) by name."""
+        return {**self.environments, **self.genotypes, **self.drugs}
+
+    def named_perturbation(self, name: str) -> Perturbation:
+        """A registered drug, genotype or environment by (case-insensitive) name."""
+        registry = self.registry()
+        key = name.strip().lower()
+        if key in registry:
+            return registry[key]
+        raise UnknownNameError("drug, genotype or environment", name, registry)
+
+    # ---- perturbation -------------------------------------------------------------------
+    def perturb(self, *perturbations: Perturbation) -> BooleanNetwork:
+        """A new network with ``perturbations`` added to those already applied."""
+        from .perturbations import Scenario
+
+        return Scenario(self.perturbations + tuple(perturbations)).apply(self.base)
+
+    @property
+    def base(self) -> BooleanNetwork:
+        """The network before any perturbation."""
+        return self.unperturbed or self
+
+    def to_bnet(self) -> str:
+        """The rules in BNet format (see :mod:`mtor_network.io.bnet`)."""
+        from .io.bnet import to_bnet
+
+        return to_bnet(self)
+
+
+def _close(name: str, pool: Iterable[str]) -> str:
+    from .exceptions import suggest
+
+    return suggest(name, pool)
+
+
+def _kind(target: str, rules: Mapping[str, Rule]) -> NodeKind:
+    expr = rules[target].expression
+    if expr[0] == "const" or expr == ("var", target):
+        return "input"
+    return "internal"
+
+
+def _guess_markers(names: Iterable[str]) -> PhenotypeMarkers:
+    lowered = {n.lower(): n for n in names}
+    return PhenotypeMarkers(
+        proliferation=lowered.get("proliferation"), apoptosis=lowered.get("apoptosis")
+    )
