@@ -21,7 +21,9 @@ from typing import Literal, TypeAlias
 
 from .exceptions import RuleSyntaxError
 
-Expr: TypeAlias = tuple  # ("const", bool) | ("var", str) | ("not", Expr) | ("and"|"or", tuple[Expr, ...])
+Expr: TypeAlias = (
+    tuple  # ("const", bool) | ("var", str) | ("not", Expr) | ("and"|"or", tuple[Expr, ...])
+)
 
 NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAME_RE = re.compile(NAME_PATTERN + r"\Z")
@@ -36,9 +38,9 @@ def is_valid_name(name: str) -> bool:
     return bool(_NAME_RE.match(name))
 
 
-def _tokens(text: str, fail: Callable[[str, int, str | None], RuleSyntaxError]) -> Iterator[
-    tuple[str, str, int]
-]:
+def _tokens(
+    text: str, fail: Callable[[str, int, str | None], RuleSyntaxError]
+) -> Iterator[tuple[str, str, int]]:
     pos = 0
     while pos < len(text):
         if text[pos:].strip() == "":
@@ -141,12 +143,18 @@ class _Parser:
                 close = self.peek()
                 if close is None or close[1] != ")":
                     where = close[2] if close else len(self.text)
-                    raise self.error("unbalanced '(': missing ')'", where, close[1] if close else None)
+                    raise self.error(
+                        "unbalanced '(': missing ')'", where, close[1] if close else None
+                    )
                 self.i += 1
                 return inner
-            raise self.error(f"unexpected {value!r}; expected a node name or a constant", pos, value)
+            raise self.error(
+                f"unexpected {value!r}; expected a node name or a constant", pos, value
+            )
         if self.keywords and value.lower() in {"and", "or", "not"}:
-            raise self.error(f"unexpected {value!r}; expected a node name or a constant", pos, value)
+            raise self.error(
+                f"unexpected {value!r}; expected a node name or a constant", pos, value
+            )
         self.i += 1
         if value in {"0", "1"}:
             return ("const", value == "1")

@@ -55,8 +55,10 @@ def load_network(name_or_path: str | Path = FLAGSHIP) -> BooleanNetwork:
     """
     text = str(name_or_path)
     path = Path(text)
-    looks_like_path = isinstance(name_or_path, Path) or path.suffix.lower() in READERS or (
-        "/" in text or "\\" in text
+    looks_like_path = (
+        isinstance(name_or_path, Path)
+        or path.suffix.lower() in READERS
+        or ("/" in text or "\\" in text)
     )
     if not looks_like_path:
         if _bundled_path(text) is not None:

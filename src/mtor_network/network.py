@@ -176,8 +176,10 @@ class BooleanNetwork:
             rules=_frozen(by_target),
             references=_frozen(references),
             source=file,
-            **{k: (_frozen(v) if k in {"drugs", "genotypes", "environments"} else v)
-               for k, v in metadata.items()},
+            **{
+                k: (_frozen(v) if k in {"drugs", "genotypes", "environments"} else v)
+                for k, v in metadata.items()
+            },
         )
         if network.phenotypes == PhenotypeMarkers():
             network = replace(network, phenotypes=_guess_markers(network.node_names))

@@ -42,8 +42,9 @@ class Perturbation:
     references: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, name: str, kind: PerturbationKind, effects: Mapping[str, bool | int],
-           **extra: Any) -> Perturbation:
+    def of(
+        cls, name: str, kind: PerturbationKind, effects: Mapping[str, bool | int], **extra: Any
+    ) -> Perturbation:
         """Build a perturbation from a mapping of node values."""
         return cls(name, kind, tuple(sorted((k, bool(v)) for k, v in effects.items())), **extra)
 
@@ -93,7 +94,9 @@ class Scenario:
         for p in self.perturbations:
             if p.name in seen:
                 if seen[p.name] != p:
-                    raise ConflictingPerturbationError(f"two different perturbations named {p.name!r}")
+                    raise ConflictingPerturbationError(
+                        f"two different perturbations named {p.name!r}"
+                    )
                 continue
             seen[p.name] = p
             unique.append(p)
@@ -144,9 +147,7 @@ class Scenario:
         for node in effects:
             if node not in base.rules:
                 source = next(p.name for p in self.perturbations if node in p.effect_map)
-                raise UnknownNameError(
-                    f"node (fixed by {source!r})", node, base.node_names
-                )
+                raise UnknownNameError(f"node (fixed by {source!r})", node, base.node_names)
         rules = dict(base.rules)
         for node, value in effects.items():
             by = [p.name for p in self.perturbations if node in p.effect_map]
@@ -154,8 +155,9 @@ class Scenario:
                 node,
                 ("const", value),
                 justification=f"fixed to {int(value)} by {', '.join(by)}",
-                references=tuple(r for p in self.perturbations if node in p.effect_map
-                                 for r in p.references),
+                references=tuple(
+                    r for p in self.perturbations if node in p.effect_map for r in p.references
+                ),
             )
         return replace(
             base,

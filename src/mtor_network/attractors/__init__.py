@@ -70,7 +70,9 @@ def find_attractors(
     if semantics not in SEMANTICS:
         raise ValueError(f"unknown semantics {semantics!r}; choose one of {', '.join(SEMANTICS)}")
     if perturbations is not None:
-        items = (perturbations,) if isinstance(perturbations, Perturbation) else tuple(perturbations)
+        items = (
+            (perturbations,) if isinstance(perturbations, Perturbation) else tuple(perturbations)
+        )
         network = network.perturb(*items)
     name = DEFAULT_ENGINE[semantics] if engine == "auto" else engine
     table = _engines()
@@ -84,10 +86,7 @@ def find_attractors(
     if percolate:
         constants, target = _reduce.percolate(network)
     try:
-        if target is None:
-            raw = [({}, 1)]
-        else:
-            raw = table[(semantics, name)](target)
+        raw = [({}, 1)] if target is None else table[semantics, name](target)
     except EngineError:
         raise
     except Exception as exc:  # an engine's own failure, wrapped with what was asked

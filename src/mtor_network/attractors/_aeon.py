@@ -41,8 +41,9 @@ def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
     return ba.BooleanNetwork.from_bnet(engine_bnet(network))
 
 
-def _values_of(space: Mapping[object, bool], graph: ba.AsynchronousGraph,
-               nodes: tuple[str, ...]) -> dict[str, NodeValue]:
+def _values_of(
+    space: Mapping[object, bool], graph: ba.AsynchronousGraph, nodes: tuple[str, ...]
+) -> dict[str, NodeValue]:
     fixed = {graph.get_network_variable_name(var): int(val) for var, val in space.items()}
     return {n: fixed.get(n, "*") for n in nodes}  # type: ignore[misc]
 
@@ -74,8 +75,7 @@ def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:
         for space in spaces.spaces().items():
             values = {n: space[n] if space[n] is not None else "*" for n in nodes}
             free = sum(1 for v in values.values() if v == "*")
-            out.append(({k: (int(v) if v != "*" else "*") for k, v in values.items()},
-                        2**free))
+            out.append(({k: (int(v) if v != "*" else "*") for k, v in values.items()}, 2**free))
     return out
 
 
@@ -145,8 +145,6 @@ def synchronous(network: BooleanNetwork) -> list[RawAttractor]:
         out.append((values, len(cycle)))
         visited = bdd_vars.mk_false()
         for s in cycle:
-            visited = visited.l_or(
-                bdd_vars.mk_conjunctive_clause({x[n]: s[n] for n in nodes})
-            )
+            visited = visited.l_or(bdd_vars.mk_conjunctive_clause({x[n]: s[n] for n in nodes}))
         recurrent = recurrent.l_and_not(visited)
     return out

@@ -52,7 +52,7 @@ def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:
     nodes = network.node_names
     out: list[RawAttractor] = []
     for space in compute_trap_spaces(primes(network), "min", max_output=10**6):
-        values: dict[str, NodeValue] = {n: space[n] if n in space else "*" for n in nodes}
+        values: dict[str, NodeValue] = {n: space.get(n, "*") for n in nodes}
         out.append((values, 2 ** sum(1 for v in values.values() if v == "*")))
     return out
 
@@ -79,5 +79,5 @@ def attractors(network: BooleanNetwork, update: str) -> list[RawAttractor]:
         if att.get("is_faithful") != "yes":
             raise EngineError("pyboolnet found a cyclic attractor not faithful to its trap space")
         space = att["mintrapspace"]["dict"]
-        out.append(({n: space[n] if n in space else "*" for n in nodes}, None))
+        out.append(({n: space.get(n, "*") for n in nodes}, None))
     return out

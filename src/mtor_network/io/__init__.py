@@ -20,8 +20,9 @@ def read_network(path: str | Path) -> BooleanNetwork:
     reader = READERS.get(p.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
-        raise ModelFileError(f"unknown model format {p.suffix or '(no suffix)'!r}; known: {known}",
-                             file=str(p))
+        raise ModelFileError(
+            f"unknown model format {p.suffix or '(no suffix)'!r}; known: {known}", file=str(p)
+        )
     return reader(p)
 
 
@@ -31,8 +32,9 @@ def write_network(network: BooleanNetwork, path: str | Path) -> None:
     writer = WRITERS.get(p.suffix.lower())
     if writer is None:
         known = ", ".join(sorted(WRITERS))
-        raise ModelFileError(f"cannot write format {p.suffix or '(no suffix)'!r}; known: {known}",
-                             file=str(p))
+        raise ModelFileError(
+            f"cannot write format {p.suffix or '(no suffix)'!r}; known: {known}", file=str(p)
+        )
     writer(network, p)
 
 

@@ -27,7 +27,9 @@ def parse_bnet(text: str, *, name: str = "model", file: str | None = None) -> Bo
         if not target:
             raise ModelFileError("missing target before ','", file=file, line=number)
         if not function:
-            raise ModelFileError(f"missing function of {target!r} after ','", file=file, line=number)
+            raise ModelFileError(
+                f"missing function of {target!r} after ','", file=file, line=number
+            )
         expr = parse_expression(function, file=file, line=number, target=target)
         rules.append(Rule(target, expr, line=number))
     if not rules:

@@ -95,7 +95,9 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
             raise fail(f"node {name!r} has no 'rule'", "node", i)
         kind = entry.get("kind", "internal")
         if kind not in _NODE_KINDS:
-            raise fail(f"node {name!r}: kind must be one of {sorted(_NODE_KINDS)}", "node", i, "kind")
+            raise fail(
+                f"node {name!r}: kind must be one of {sorted(_NODE_KINDS)}", "node", i, "kind"
+            )
         line = lines.get(("node", i, "rule"))
         expr = parse_expression(rule_text, file=file, line=line, target=name)
         nodes.append(
@@ -134,7 +136,9 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
                 if node not in node_names:
                     raise fail(f"{kind} {name!r} targets unknown node {node!r}", kind, i, "targets")
                 if value not in (0, 1) or isinstance(value, float):
-                    raise fail(f"{kind} {name!r}: value of {node} must be 0 or 1", kind, i, "targets")
+                    raise fail(
+                        f"{kind} {name!r}: value of {node} must be 0 or 1", kind, i, "targets"
+                    )
             out[name] = Perturbation.of(
                 name,
                 kind,  # type: ignore[arg-type]
