@@ -11,7 +11,7 @@ class MtorNetworkError(Exception):
 
 
 class ModelFileError(MtorNetworkError):
-    """A model file is malformed; names the file, the line (where there are lines) and the problem."""
+    """A model file is malformed: names the file, the line (where there are lines), the problem."""
 
     def __init__(
         self,

@@ -1,0 +1,301 @@
+"""The ``mtor-network`` command line: attractors, validate, nodes, drugs, genotypes, convert."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from ._format import table
+from .analysis.evidence import ValidationReport, validate
+from .attractors import SEMANTICS, AttractorResult, find_attractors
+from .exceptions import MtorNetworkError
+from .io import tables as attractor_tables
+from .io import write_network
+from .io._files import write_text_atomic
+from .models import FLAGSHIP, bundled_models, load_network
+from .network import BooleanNetwork
+from .perturbations import Perturbation, scenario
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model",
+        default=FLAGSHIP,
+        metavar="NAME_OR_PATH",
+        help=f"bundled model name ({', '.join(bundled_models())}) or a model file "
+        f"(.toml, .bnet); default: {FLAGSHIP}",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mtor-network",
+        description="Boolean model of ER / HER2 / MAPK / PI3K-AKT-mTOR crosstalk in HR+ breast "
+        "cancer: attractors under drugs and mutations, and the literature evidence report.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("attractors", help="compute every attractor and its phenotype")
+    _add_model(p)
+    p.add_argument("--drug", action="append", default=[], metavar="D", help="e.g. everolimus")
+    p.add_argument("--genotype", action="append", default=[], metavar="G", help="e.g. pten_loss")
+    p.add_argument(
+        "--environment", action="append", default=[], metavar="E", help="e.g. estrogen_deprived"
+    )
+    p.add_argument("--knockout", action="append", default=[], metavar="N", help="fix node N to 0")
+    p.add_argument("--overexpress", action="append", default=[], metavar="N", help="fix N to 1")
+    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    p.add_argument("--engine", default="auto", help="attractor engine (default: auto)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = sub.add_parser("validate", help="run the literature evidence cases E1-E13")
+    _add_model(p)
+    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("nodes", help="list nodes with labels, rules and references")
+    _add_model(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    for name, what in (
+        ("drugs", "registered drugs"),
+        ("genotypes", "registered genotypes"),
+        ("environments", "registered environments"),
+    ):
+        p = sub.add_parser(name, help=f"list the model's {what} and their node effects")
+        _add_model(p)
+        p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("models", help="list the bundled models")
+
+    p = sub.add_parser("convert", help="convert a model between formats (by file suffix)")
+    p.add_argument("input", help="model file or bundled model name")
+    p.add_argument("output", help="output file (.bnet)")
+    return parser
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_text_atomic(Path(output), text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _attractor_table(result: AttractorResult, network: BooleanNetwork) -> str:
+    applied = ", ".join(p.describe() for p in result.perturbations) or "none"
+    lines = [
+        f"model: {result.model} {result.model_version}".rstrip(),
+        f"semantics: {result.semantics} (engine {result.engine})",
+        f"perturbations: {applied}",
+        f"attractors: {len(result)}",
+        "",
+    ]
+    names = [f"A{i}" for i in range(1, len(result) + 1)]
+    head = [("type", [a.kind.replace("_", " ") for a in result])]
+    head.append(("phenotype", [a.phenotype for a in result]))
+    if result.endocrine_therapy:
+        head.append(
+            ("endocrine-resistant", ["yes" if a.endocrine_resistant else "no" for a in result])
+        )
+    head.append(("states", [str(a.size) if a.size is not None else "?" for a in result]))
+    rows: list[list[str]] = [[label, "", *vals] for label, vals in head]
+    for node in network.nodes:
+        rows.append(
+            [
+                node.name,
+                node.label if node.label != node.name else "",
+                *[str(a[node.name]) for a in result],
+            ]
+        )
+    lines.append(table(["node", "label", *names], rows))
+    lines.append("")
+    lines.append("values: 1 on, 0 off, * oscillates within the attractor")
+    return "\n".join(lines)
+
+
+def _cmd_attractors(args: argparse.Namespace) -> int:
+    network = load_network(args.model)
+    perturbation = scenario(
+        network,
+        drugs=args.drug,
+        genotypes=args.genotype,
+        environments=args.environment,
+        knockouts=args.knockout,
+        overexpressed=args.overexpress,
+    )
+    result = find_attractors(
+        network, args.semantics, perturbations=perturbation, engine=args.engine
+    )
+    if args.format == "json":
+        text = attractor_tables.to_json(result)
+    elif args.format == "csv":
+        text = attractor_tables.to_csv(result)
+    else:
+        text = _attractor_table(result, network)
+    _emit(text, args.output)
+    return 0
+
+
+def report_table(report: ValidationReport) -> str:
+    """The validation report as a text table."""
+    rows = []
+    for r in report.results:
+        refs = ", ".join(report.reference_text(k).split(" ")[0] for k in r.case.references)
+        rows.append(
+            [
+                r.case.id,
+                "PASS" if r.passed else "FAIL",
+                refs,
+                f"{r.case.setting} | expected: {r.case.expected} | result: {r.observed}",
+            ]
+        )
+    head = f"Evidence report: {report.model} {report.model_version}, {report.semantics} semantics\n"
+    summary = f"\n{sum(r.passed for r in report.results)} passed, {len(report.failures)} failed"
+    refs = sorted({k for r in report.results for k in r.case.references})
+    ref_lines = ["", "References:"] + [
+        f"  {report.reference_text(k).split(' ')[0]} {report.network.references[k].citation}"
+        + (f" {report.network.references[k].url}" if report.network.references[k].url else "")
+        for k in refs
+        if k in report.network.references
+    ]
+    return (
+        head
+        + table(["id", "result", "refs", "setting | expected | result"], rows, wrap=70)
+        + (summary + "\n" + "\n".join(ref_lines))
+    )
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    network = load_network(args.model)
+    report = validate(network, args.semantics)
+    if args.format == "json":
+        _emit(json.dumps(report.to_dict(), indent=2), None)
+    else:
+        _emit(report_table(report), None)
+    return 0 if report.passed else 1
+
+
+def _cmd_nodes(args: argparse.Namespace) -> int:
+    network = load_network(args.model)
+    if args.format == "json":
+        data = [
+            {
+                "name": n.name,
+                "label": n.label,
+                "module": n.module,
+                "kind": n.kind,
+                "description": n.description,
+                "rule": network.rules[n.name].text,
+                "justification": network.rules[n.name].justification,
+                "references": [
+                    network.references[k].to_dict()
+                    for k in network.rules[n.name].references
+                    if k in network.references
+                ],
+            }
+            for n in network.nodes
+        ]
+        _emit(json.dumps(data, indent=2), None)
+        return 0
+    rows = [
+        [
+            n.name,
+            n.label,
+            n.module,
+            network.rules[n.name].text,
+            ", ".join(network.rules[n.name].references),
+        ]
+        for n in network.nodes
+    ]
+    _emit(table(["name", "label", "module", "rule", "references"], rows, wrap=40), None)
+    return 0
+
+
+def _cmd_registry(args: argparse.Namespace) -> int:
+    network = load_network(args.model)
+    registry: dict[str, Perturbation] = {
+        "drugs": network.drugs,
+        "genotypes": network.genotypes,
+        "environments": network.environments,
+    }[args.command]  # type: ignore[assignment]
+    if args.format == "json":
+        _emit(json.dumps([p.to_dict() for p in registry.values()], indent=2), None)
+        return 0
+    if not registry:
+        _emit(f"{network.name} registers no {args.command}.", None)
+        return 0
+    rows = [
+        [
+            p.name,
+            p.drug_class or p.label,
+            ", ".join(f"{k}={int(v)}" for k, v in p.effects),
+            ", ".join(p.references),
+        ]
+        for p in registry.values()
+    ]
+    heading = "class" if args.command == "drugs" else "label"
+    _emit(table(["name", heading, "effect", "references"], rows, wrap=40), None)
+    return 0
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    rows = []
+    for name in bundled_models():
+        net = load_network(name)
+        rows.append([name, net.version, str(len(net)), net.title])
+    _emit(table(["name", "version", "nodes", "title"], rows), None)
+    return 0
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    network = load_network(args.input)
+    write_network(network, args.output)
+    print(f"wrote {args.output} ({len(network)} nodes)", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "attractors": _cmd_attractors,
+    "validate": _cmd_validate,
+    "nodes": _cmd_nodes,
+    "drugs": _cmd_registry,
+    "genotypes": _cmd_registry,
+    "environments": _cmd_registry,
+    "models": _cmd_models,
+    "convert": _cmd_convert,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 validation failed, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except MtorNetworkError as exc:
+        print(f"mtor-network: error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"mtor-network: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"mtor-network: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mtor-network: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,88 @@
+"""Attractor tables: CSV and JSON with the settings that produced them.
+
+CSV: leading ``# key: value`` metadata lines (read with ``pandas.read_csv(path, comment="#")``),
+then a header ``attractor,type,phenotype,endocrine_resistant,size,<node>...`` and one row per
+attractor; node values are ``0``, ``1`` or ``*`` (oscillating).
+
+JSON (schema ``mtor_network.attractors/1``)::
+
+    {"schema": ..., "generated": ISO-8601 UTC time,
+     "settings": {"model", "model_version", "semantics", "engine", "perturbations": [
+                    {"name", "kind", "effects": {node: 0|1}, "mechanism", "class",
+                     "endocrine", "references"}],
+                  "fixed_nodes": {node: 0|1}, "endocrine_therapy", "package_version"},
+     "nodes": [node, ...],
+     "summary": {"attractors": n, "phenotypes": {phenotype: count},
+                 "proliferative": bool, "endocrine_resistant": bool},
+     "attractors": [{"type": "fixed_point"|"cyclic", "phenotype", "endocrine_resistant",
+                     "size": states or null, "values": {node: 0|1|"*"}}]}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from ..attractors import AttractorResult
+
+COLUMNS = ("attractor", "type", "phenotype", "endocrine_resistant", "size")
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def metadata(result: AttractorResult, generated: str | None = None) -> dict[str, str]:
+    """Flat metadata for table headers."""
+    settings = result.settings()
+    perturbations = "; ".join(
+        f"{p['name']} ({p['kind']}: " + ", ".join(f"{k}={v}" for k, v in p["effects"].items()) + ")"
+        for p in settings["perturbations"]
+    )
+    return {
+        "model": f"{result.model} {result.model_version}".strip(),
+        "semantics": result.semantics,
+        "engine": result.engine,
+        "perturbations": perturbations or "none",
+        "package_version": settings["package_version"],
+        "generated": generated or _now(),
+    }
+
+
+def rows(result: AttractorResult) -> list[dict[str, Any]]:
+    """One dict per attractor: the columns of :data:`COLUMNS` then every node."""
+    out = []
+    for i, a in enumerate(result, start=1):
+        row: dict[str, Any] = {
+            "attractor": i,
+            "type": a.kind,
+            "phenotype": a.phenotype,
+            "endocrine_resistant": a.endocrine_resistant,
+            "size": a.size if a.size is not None else "",
+        }
+        row.update({n: v for n, v in a.values})
+        out.append(row)
+    return out
+
+
+def to_csv(result: AttractorResult, *, generated: str | None = None, sep: str = ",") -> str:
+    """CSV text with metadata comment lines."""
+    buffer = io.StringIO()
+    for key, value in metadata(result, generated).items():
+        buffer.write(f"# {key}: {value}\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=[*COLUMNS, *result.nodes], delimiter=sep, lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows(result))
+    return buffer.getvalue()
+
+
+def to_json(result: AttractorResult, *, generated: str | None = None, indent: int = 2) -> str:
+    """JSON text (schema in the module docstring)."""
+    data = result.to_dict()
+    data = {"schema": data.pop("schema"), "generated": generated or _now(), **data}
+    return json.dumps(data, indent=indent) + "\n"
