@@ -101,3 +101,7 @@ class ConflictingPerturbationError(MtorNetworkError):
 
 class EngineError(MtorNetworkError):
     """An attractor engine failed or is not available for the requested semantics."""
+
+
+class ModelWarning(UserWarning):
+    """A model file was read, but something in it was interpreted (e.g. an implicit input)."""

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+import warnings
+
 import networkx as nx
 
-from .exceptions import ModelFileError, UnknownNameError, UnknownNodeError
+from .exceptions import ModelFileError, ModelWarning, UnknownNameError, UnknownNodeError
 from .expressions import Expr, is_valid_name, signed_regulators, to_string, variables
 
 if TYPE_CHECKING:
@@ -129,9 +131,15 @@ class BooleanNetwork:
         *,
         nodes: Iterable[Node] | None = None,
         file: str | None = None,
+        implicit_inputs: bool = False,
         **metadata: Any,
     ) -> BooleanNetwork:
-        """Build and validate a network; every regulator must have a rule of its own."""
+        """Build and validate a network.
+
+        Every regulator must have a rule of its own; with ``implicit_inputs`` (the BNet
+        convention of PyBoolNet and AEON) a regulator without a rule becomes an input ``x, x``
+        and a :class:`ModelWarning` names it.
+        """
         if isinstance(rules, Mapping):
             rule_list = [Rule(target, expr) for target, expr in rules.items()]
         else:
@@ -154,9 +162,18 @@ class BooleanNetwork:
             by_target[rule.target] = rule
         if not by_target:
             raise ModelFileError("the model defines no nodes", file=file)
-        for rule in by_target.values():
+        for rule in list(by_target.values()):
             for reg in sorted(variables(rule.expression)):
-                if reg not in by_target:
+                if reg not in by_target and implicit_inputs:
+                    warnings.warn(
+                        ModelWarning(
+                            f"{file or '<text>'}, line {rule.line}: {reg!r} (read by the rule of "
+                            f"{rule.target!r}) has no rule; it is taken as an input '{reg}, {reg}'"
+                        ),
+                        stacklevel=2,
+                    )
+                    by_target[reg] = Rule(reg, ("var", reg), justification="implicit input")
+                elif reg not in by_target:
                     raise ModelFileError(
                         f"rule of {rule.target!r} reads {reg!r}, which has no rule of its own "
                         f"(declare it, e.g. as an input '{reg}, {reg}')."

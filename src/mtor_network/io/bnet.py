@@ -34,7 +34,7 @@ def parse_bnet(text: str, *, name: str = "model", file: str | None = None) -> Bo
         rules.append(Rule(target, expr, line=number))
     if not rules:
         raise ModelFileError("no rules found (empty BNet file)", file=file)
-    return BooleanNetwork.create(name, rules, file=file)
+    return BooleanNetwork.create(name, rules, file=file, implicit_inputs=True)
 
 
 def to_bnet(network: BooleanNetwork) -> str:

@@ -1,0 +1,129 @@
+"""The command line: outputs, exit codes, and clear errors without tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mtor_network.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_attractors_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "attractors", "--genotype", "pik3ca_mutant", "--drug", "letrozole")
+    assert code == 0
+    assert "perturbations: pik3ca_mutant (PI3K=1), letrozole (AROMATASE=0)" in out
+    assert "endocrine-resistant" in out
+    row = next(ln for ln in out.splitlines() if ln.startswith("phenotype"))
+    assert row.split()[-1] == "proliferative"
+
+
+def test_attractors_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "attractors", "--drug", "everolimus", "--knockout", "IGF1R", "--format", "json",
+        "--semantics", "most_permissive",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["settings"]["semantics"] == "most_permissive"
+    assert [p["name"] for p in data["settings"]["perturbations"]] == ["everolimus", "IGF1R_ko"]
+    assert all(a["values"]["IGF1R"] == 0 and a["values"]["AKT"] == 0 for a in data["attractors"])
+    assert data["summary"]["attractors"] == len(data["attractors"]) >= 1
+
+
+def test_attractors_csv_to_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    code, out, _ = run(
+        capsys, "attractors", "--drug", "trametinib", "--format", "csv", "-o", str(target)
+    )
+    assert code == 0 and out == ""
+    body = [ln for ln in target.read_text().splitlines() if not ln.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body))))
+    assert rows and rows[0]["MEK"] == "0" and rows[0]["type"] == "cyclic"
+    assert "*" in rows[0].values()
+
+
+def test_validate_prints_the_table_and_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    for i in range(1, 14):
+        assert f"\nE{i} " in out
+    assert "13 passed, 0 failed" in out
+    assert "https://doi.org/10.1056/NEJMoa1109653" in out  # BOLERO-2
+
+
+def test_validate_exits_non_zero_on_failure(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from mtor_network.models import networks_dir
+
+    source = (networks_dir() / "hr_breast_cancer.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.toml"
+    # drop ligand-independent ER activation: E3/E4 resistance disappears
+    broken.write_text(source.replace('rule = "ER_E2 | ERK | AKT | S6K1"', 'rule = "ER_E2"'))
+    code, out, _ = run(capsys, "validate", "--model", str(broken))
+    assert code == 1
+    assert "FAIL" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [("nodes", "S6K1"), ("drugs", "everolimus"), ("genotypes", "esr1_mutant"),
+     ("environments", "estrogen_deprived"), ("models", "hr_breast_cancer")],
+)  # fmt: skip
+def test_listings(capsys: pytest.CaptureFixture[str], command: str, expected: str) -> None:
+    code, out, _ = run(capsys, command)
+    assert code == 0 and expected in out
+
+
+def test_nodes_json_has_rules_and_references(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "nodes", "--format", "json")
+    nodes = {n["name"]: n for n in json.loads(out)}
+    assert nodes["IRS1"]["rule"] == "IGF1R & !S6K1"
+    assert any(r["doi"] == "10.1158/0008-5472.CAN-05-2925" for r in nodes["IRS1"]["references"])
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (
+            ["attractors", "--drug", "evrolimus"],
+            "unknown drug 'evrolimus'. Did you mean 'everolimus'",
+        ),
+        (["attractors", "--knockout", "AKT", "--overexpress", "AKT"], "fixes AKT=1 but"),
+        (["attractors", "--model", "nope.bnet"], "nope.bnet: file not found"),
+        (["attractors", "--model", "hr_breast"], "unknown model 'hr_breast'"),
+        (["attractors", "--engine", "magic"], "unknown engine 'magic'"),
+    ],
+)
+def test_user_errors_are_one_clear_line(capsys, argv, fragment) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert fragment in err and "Traceback" not in err
+
+
+def test_convert_writes_bnet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "m.bnet"
+    code, _, err = run(capsys, "convert", "hr_breast_cancer", str(target))
+    assert code == 0 and "41 nodes" in err
+    assert target.read_text().startswith("# hr_breast_cancer")
+
+
+def test_installed_entry_point_runs() -> None:
+    exe = shutil.which("mtor-network")
+    cmd = [exe] if exe else [sys.executable, "-m", "mtor_network.cli"]
+    done = subprocess.run([*cmd, "attractors", "--drug", "nope"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "unknown drug 'nope'" in done.stderr and "Traceback" not in done.stderr
