@@ -90,6 +90,7 @@ def test_listings(capsys: pytest.CaptureFixture[str], command: str, expected: st
 
 def test_nodes_json_has_rules_and_references(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "nodes", "--format", "json")
+    assert code == 0
     nodes = {n["name"]: n for n in json.loads(out)}
     assert nodes["IRS1"]["rule"] == "IGF1R & !S6K1"
     assert any(r["doi"] == "10.1158/0008-5472.CAN-05-2925" for r in nodes["IRS1"]["references"])

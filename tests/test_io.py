@@ -114,7 +114,7 @@ def test_toml_rule_error_names_the_line() -> None:
 
 
 def test_toml_undefined_regulator_is_an_error() -> None:
-    with pytest.raises(ModelFileError, match="reads 'RHEBB'.*Did you mean 'RHEB'"):
+    with pytest.raises(ModelFileError, match=r"reads 'RHEBB'.*Did you mean 'RHEB'"):
         parse_model_toml(_toml_with("RHEBB"), file="m.toml")
 
 

@@ -27,7 +27,7 @@ GENOTYPES = {"pik3ca_mutant", "pten_loss", "her2_amplified", "esr1_mutant"}
 
 def test_size_and_required_nodes(flagship: BooleanNetwork) -> None:
     assert 30 <= len(flagship) <= 60
-    assert REQUIRED_NODES <= set(flagship.node_names)
+    assert set(flagship.node_names) >= REQUIRED_NODES
     assert flagship.phenotypes.proliferation == "PROLIFERATION"
     assert flagship.phenotypes.apoptosis == "APOPTOSIS"
 

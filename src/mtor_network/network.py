@@ -3,12 +3,11 @@ of named perturbations (drugs, genotypes, environments)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
-
-import warnings
 
 import networkx as nx
 
