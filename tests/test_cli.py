@@ -128,3 +128,14 @@ def test_installed_entry_point_runs() -> None:
     done = subprocess.run([*cmd, "attractors", "--drug", "nope"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "unknown drug 'nope'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_pyboolnet_engine_keeps_stdout_clean() -> None:
+    """pyboolnet configures the root logger to stdout at import; JSON output must stay JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mtor_network.cli", "attractors", "--engine", "pyboolnet",
+         "--semantics", "most_permissive", "--drug", "everolimus", "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["settings"]["engine"] == "pyboolnet"

@@ -24,13 +24,16 @@ def _prepare() -> Any:
     """
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    import pyboolnet
-    import pyboolnet.file_exchange
-
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-    root.setLevel(level)
+    guard = logging.NullHandler()  # basicConfig() in pyboolnet is a no-op while root has one
+    root.addHandler(guard)
+    try:
+        import pyboolnet
+        import pyboolnet.file_exchange
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
     nusmv_dir = Path(pyboolnet.__file__).parent / "binaries" / "linux64" / "NuSMV-a"
     current = os.environ.get("LD_LIBRARY_PATH", "")
     if str(nusmv_dir) not in current.split(os.pathsep):
@@ -81,3 +84,17 @@ def attractors(network: BooleanNetwork, update: str) -> list[RawAttractor]:
         space = att["mintrapspace"]["dict"]
         out.append(({n: space.get(n, "*") for n in nodes}, None))
     return out
+
+
+def nusmv_available() -> bool:
+    """True if pyboolnet's bundled NuSMV runs here (Debian needs the libtinfo5 package)."""
+    import subprocess
+
+    pbn = _prepare()
+    binary = Path(pbn.__file__).parent / "binaries" / "linux64" / "NuSMV-a" / "NuSMVa_linux64"
+    try:
+        done = subprocess.run([str(binary), "-h"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    output = done.stdout + done.stderr
+    return b"This is NuSMV" in output and b"error while loading" not in output
