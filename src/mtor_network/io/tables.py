@@ -86,3 +86,33 @@ def to_json(result: AttractorResult, *, generated: str | None = None, indent: in
     data = result.to_dict()
     data = {"schema": data.pop("schema"), "generated": generated or _now(), **data}
     return json.dumps(data, indent=indent) + "\n"
+
+
+def to_tsv(result: AttractorResult, *, generated: str | None = None) -> str:
+    """Tab-separated variant of :func:`to_csv`."""
+    return to_csv(result, generated=generated, sep="\t")
+
+
+def to_xlsx(result: AttractorResult, *, generated: str | None = None) -> bytes:
+    """An Excel workbook: sheet ``attractors`` (one row per attractor) and sheet ``settings``
+    (model and version, semantics, engine, perturbations, package version, date)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "attractors"
+    header = [*COLUMNS, *result.nodes]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(result):
+        sheet.append([row[c] for c in header])
+    sheet.freeze_panes = "F2"
+    settings = book.create_sheet("settings")
+    for key, value in metadata(result, generated).items():
+        settings.append([key, value])
+    settings.append(["fixed_nodes", ", ".join(f"{k}={int(v)}" for k, v in result.fixed_nodes)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

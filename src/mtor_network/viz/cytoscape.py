@@ -1,0 +1,197 @@
+"""Cytoscape.js elements and stylesheet for a network and an attractor.
+
+Node classes: ``on``, ``off``, ``osc`` (value in the shown attractor), ``ko`` / ``oe`` (knocked
+out / forced on by the user), ``drug`` / ``genotype`` / ``environment`` (fixed by a named
+perturbation, whose names are shown under the label), ``input``, ``output``.
+Edge classes: ``activation`` (arrow), ``inhibition`` (bar), ``dual``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+
+from ..attractors import Attractor
+from ..network import BooleanNetwork
+from ..perturbations import Perturbation
+
+MODULE_ORDER = (
+    "Environment",
+    "ER",
+    "RTK/MAPK",
+    "PI3K/AKT/mTOR",
+    "Translation",
+    "Cell cycle",
+    "Apoptosis",
+    "Outputs",
+)
+COLUMN_WIDTH = 190
+ROW_HEIGHT = 78
+
+
+def _depths(network: BooleanNetwork) -> dict[str, int]:
+    """Shortest distance from the inputs (nodes unreachable from inputs get the max + 1)."""
+    graph = network.regulatory_graph()
+    sources = [n for n in network.inputs] or [network.node_names[0]]
+    lengths = nx.multi_source_dijkstra_path_length(graph, sources)
+    worst = max(lengths.values(), default=0) + 1
+    return {n: int(lengths.get(n, worst)) for n in network.node_names}
+
+
+def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
+    """Preset positions: one column per pathway module (or per distance from the inputs when
+    the model has no modules), nodes ordered top-down by distance from the inputs."""
+    depth = _depths(network)
+    modules = {n.name: n.module for n in network.nodes}
+    if all(modules.values()):
+        known = [m for m in MODULE_ORDER if m in set(modules.values())]
+        extra = sorted(set(modules.values()) - set(known))
+        columns = {m: i for i, m in enumerate(known + extra)}
+        column_of = {n: columns[modules[n]] for n in network.node_names}
+    else:
+        column_of = dict(depth)
+    grouped: dict[int, list[str]] = {}
+    for name in network.node_names:
+        grouped.setdefault(column_of[name], []).append(name)
+    out: dict[str, tuple[float, float]] = {}
+    for column, names in grouped.items():
+        names.sort(key=lambda n: (depth[n], network.node_names.index(n)))
+        for row, name in enumerate(names):
+            out[name] = (column * COLUMN_WIDTH, row * ROW_HEIGHT + (column % 2) * ROW_HEIGHT / 2)
+    return out
+
+
+def elements(
+    network: BooleanNetwork,
+    attractor: Attractor | None = None,
+    *,
+    knockouts: Sequence[str] = (),
+    overexpressed: Sequence[str] = (),
+    perturbations: Sequence[Perturbation] = (),
+) -> list[dict[str, Any]]:
+    """Nodes (with preset positions) and signed edges for dash-cytoscape."""
+    pos = positions(network)
+    values: Mapping[str, Any] = attractor.value_map if attractor else {}
+    named: dict[str, list[Perturbation]] = {}
+    for p in perturbations:
+        if p.kind in {"drug", "genotype", "environment"}:
+            for node, _ in p.effects:
+                named.setdefault(node, []).append(p)
+    out: list[dict[str, Any]] = []
+    for node in network.nodes:
+        classes = [node.kind]
+        value = values.get(node.name)
+        if value is not None:
+            classes.append({0: "off", 1: "on", "*": "osc"}[value])
+        if node.name in knockouts:
+            classes.append("ko")
+        if node.name in overexpressed:
+            classes.append("oe")
+        label = node.label
+        by = named.get(node.name, [])
+        if by:
+            classes.extend(sorted({p.kind for p in by}))
+            label += "\n[" + ", ".join(p.name for p in by) + "]"
+        if node.name in knockouts:
+            label += "\n(knocked out)"
+        elif node.name in overexpressed:
+            label += "\n(forced on)"
+        x, y = pos[node.name]
+        out.append(
+            {
+                "data": {
+                    "id": node.name,
+                    "label": label,
+                    "name": node.name,
+                    "module": node.module,
+                    "value": "" if value is None else str(value),
+                },
+                "position": {"x": x, "y": y},
+                "classes": " ".join(classes),
+            }
+        )
+    for target, rule in network.rules.items():
+        for source, sign in rule.regulators.items():
+            kind = {"+": "activation", "-": "inhibition"}.get(sign, "dual")
+            out.append(
+                {
+                    "data": {
+                        "id": f"{source}->{target}",
+                        "source": source,
+                        "target": target,
+                        "sign": sign,
+                    },
+                    "classes": kind,
+                }
+            )
+    return out
+
+
+def stylesheet() -> list[dict[str, Any]]:
+    """The cytoscape stylesheet for :func:`elements`."""
+    return [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "shape": "round-rectangle",
+                "width": 120,
+                "height": 44,
+                "font-size": 10,
+                "text-wrap": "wrap",
+                "text-max-width": 112,
+                "text-valign": "center",
+                "text-halign": "center",
+                "background-color": "#e8e8e8",
+                "border-width": 1,
+                "border-color": "#888",
+                "color": "#111",
+            },
+        },
+        {"selector": "node.input", "style": {"shape": "ellipse"}},
+        {"selector": "node.output", "style": {"shape": "hexagon", "width": 130}},
+        {"selector": "node.on", "style": {"background-color": "#7bc67b"}},
+        {"selector": "node.off", "style": {"background-color": "#d9d9d9", "color": "#555"}},
+        {"selector": "node.osc", "style": {"background-color": "#f5c26b"}},
+        {
+            "selector": "node.drug",
+            "style": {"border-color": "#7b3294", "border-width": 4, "border-style": "double"},
+        },  # fmt: skip
+        {"selector": "node.genotype", "style": {"border-color": "#e66101", "border-width": 4}},
+        {"selector": "node.environment", "style": {"border-color": "#5e3c99", "border-width": 3}},
+        {
+            "selector": "node.ko",
+            "style": {"border-color": "#d7191c", "border-width": 6, "border-style": "dashed"},
+        },  # fmt: skip
+        {"selector": "node.oe", "style": {"border-color": "#2c7bb6", "border-width": 6}},
+        {"selector": "node:selected", "style": {"overlay-opacity": 0.15}},
+        {
+            "selector": "edge",
+            "style": {
+                "curve-style": "bezier",
+                "width": 1.5,
+                "line-color": "#999",
+                "target-arrow-color": "#999",
+                "arrow-scale": 1.1,
+            },
+        },
+        {
+            "selector": "edge.activation",
+            "style": {
+                "target-arrow-shape": "triangle",
+                "line-color": "#3a8a3a",
+                "target-arrow-color": "#3a8a3a",
+            },
+        },  # fmt: skip
+        {
+            "selector": "edge.inhibition",
+            "style": {
+                "target-arrow-shape": "tee",
+                "line-color": "#c0392b",
+                "target-arrow-color": "#c0392b",
+            },
+        },  # fmt: skip
+        {"selector": "edge.dual", "style": {"target-arrow-shape": "diamond"}},
+    ]

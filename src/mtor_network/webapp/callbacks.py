@@ -1,0 +1,223 @@
+"""Callbacks: each one reads the per-user state from ``dcc.Store`` and calls the library.
+
+The pure functions here (``next_state``, ``summary``, ``table``, ``node_details``) are tested
+without Dash; the ``register`` function only wires them to components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from ..explorer import Analysis, ExplorerState, analyze
+from ..io import tables
+from ..models import load_network
+from ..network import BooleanNetwork
+from ..viz import elements, heatmap
+from . import ids
+from .exports import export
+
+STATUS_TEXT = {"normal": "", "knockout": " (knocked out)", "overexpress": " (forced on)"}
+
+
+def next_state(
+    trigger: Any,
+    current: dict[str, Any] | None,
+    *,
+    search: str | None = None,
+    tapped: str | None = None,
+    drugs: list[str] | None = None,
+    genotypes: list[str] | None = None,
+    environments: list[str] | None = None,
+    semantics: str | None = None,
+) -> ExplorerState:
+    """The state after one user event (``trigger`` is the id of the component that fired)."""
+    state = ExplorerState.from_dict(current)
+    if trigger is None or trigger == ids.URL or current is None:
+        return ExplorerState.from_query(search)
+    if trigger == ids.GRAPH and tapped:
+        return state.cycle(tapped)
+    if isinstance(trigger, dict) and trigger.get("type") == ids.NODE_TOGGLE:
+        return state.cycle(trigger["node"])
+    if trigger == ids.RESET:
+        return ExplorerState(model=state.model)
+    return state.with_choices(
+        drugs=drugs, genotypes=genotypes, environments=environments, semantics=semantics
+    )
+
+
+def summary(analysis: Analysis) -> list[Any]:
+    """Phenotype counts and the differences to the reference settings."""
+    result = analysis.result
+    if result is None:
+        return []
+    counts = ", ".join(f"{n} {p}" for p, n in result.phenotype_counts().items() if n)
+    applied = ", ".join(p.describe() for p in result.perturbations) or "none (unperturbed model)"
+    items: list[Any] = [
+        html.P([html.B(f"{len(result)} attractor(s): "), counts or "none"]),
+        html.P([html.B("Perturbations: "), applied]),
+    ]
+    if result.has_endocrine_resistant:
+        items.append(html.P("Endocrine-resistant: a proliferative attractor persists under "
+                            "endocrine therapy.", className="resistant"))  # fmt: skip
+    for comparison in analysis.comparisons:
+        items.append(
+            html.P(
+                [html.B(f"vs {comparison.reference_label}: "), "; ".join(comparison.messages)],
+                className="comparison",
+            )
+        )
+    return items
+
+
+def table(analysis: Analysis) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """DataTable rows and columns: one row per attractor, '*' marks oscillating nodes."""
+    if analysis.result is None:
+        return [], []
+    rows = tables.rows(analysis.result)
+    for row in rows:
+        row["endocrine_resistant"] = "yes" if row["endocrine_resistant"] else "no"
+    labels = {n.name: n.label for n in analysis.network}
+    columns = [{"name": c, "id": c} for c in tables.COLUMNS]
+    columns += [{"name": labels[n], "id": n} for n in analysis.result.nodes]
+    return rows, columns
+
+
+def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState) -> list[Any]:
+    """Label, description, rule, regulators and references (links) of one node."""
+    if not node or node not in network.rules:
+        return [html.P("Pick a node to see its rule and references.", className="hint")]
+    info, rule = network.node(node), network.rules[node]
+    regulators = [
+        html.Li(f"{network.node(r).label} ({'activates' if s == '+' else 'inhibits' if s == '-' else 'both'})")
+        for r, s in rule.regulators.items()
+    ]  # fmt: skip
+    references = []
+    for key in rule.references:
+        ref = network.references.get(key)
+        if ref is None:
+            continue
+        text = ref.citation
+        references.append(html.Li(html.A(text, href=ref.url, target="_blank") if ref.url else text))
+    return [
+        html.H4(f"{info.label} ({info.name}){STATUS_TEXT[state.status(node)]}"),
+        html.P(info.description),
+        html.P([html.B("Rule: "), html.Code(f"{node} = {rule.text}")]),
+        html.P(rule.justification, className="hint"),
+        html.B("Regulators"),
+        html.Ul(regulators or [html.Li("none (input)")]),
+        html.B("References"),
+        html.Ul(references),
+    ]
+
+
+def register(app: Dash) -> None:
+    """Wire the callbacks to the layout's components."""
+
+    @app.callback(
+        Output(ids.STATE, "data"),
+        Output(ids.DRUGS, "value"),
+        Output(ids.GENOTYPES, "value"),
+        Output(ids.ENVIRONMENTS, "value"),
+        Output(ids.SEMANTICS, "value"),
+        Output(ids.URL, "search"),
+        Input(ids.URL, "search"),
+        Input(ids.GRAPH, "tapNode"),
+        Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
+        Input(ids.DRUGS, "value"),
+        Input(ids.GENOTYPES, "value"),
+        Input(ids.ENVIRONMENTS, "value"),
+        Input(ids.SEMANTICS, "value"),
+        Input(ids.RESET, "n_clicks"),
+        State(ids.STATE, "data"),
+    )
+    def update_state(search, tap, _toggles, drugs, genotypes, environments, semantics, _reset,
+                     current):  # type: ignore[no-untyped-def]  # fmt: skip
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
+            trigger = ids.URL if current is None else None  # a toggle list re-render, no click
+            if trigger is None:
+                return (no_update,) * 6
+        tapped = (tap or {}).get("data", {}).get("id")
+        state = next_state(
+            trigger, current, search=search, tapped=tapped, drugs=drugs, genotypes=genotypes,
+            environments=environments, semantics=semantics,
+        )  # fmt: skip
+        return (state.to_dict(), list(state.drugs), list(state.genotypes),
+                list(state.environments), state.semantics, state.to_query())  # fmt: skip
+
+    @app.callback(
+        Output(ids.SUMMARY, "children"),
+        Output(ids.ERROR, "children"),
+        Output(ids.TABLE, "data"),
+        Output(ids.TABLE, "columns"),
+        Output(ids.HEATMAP, "figure"),
+        Output(ids.ATTRACTOR_PICK, "options"),
+        Output(ids.ATTRACTOR_PICK, "value"),
+        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
+        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
+        Input(ids.STATE, "data"),
+        State({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
+    )
+    def render_results(data, toggle_ids):  # type: ignore[no-untyped-def]
+        state = ExplorerState.from_dict(data)
+        analysis = analyze(state)
+        rows, columns = table(analysis)
+        result = analysis.result
+        figure = heatmap(result, analysis.network) if result is not None else {}
+        options = [
+            {"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])
+        ]
+        statuses = [state.status(t["node"]) for t in toggle_ids]
+        return (summary(analysis), analysis.error or "", rows, columns, figure, options, 0,
+                [f"toggle {s}" for s in statuses],
+                ["false" if s == "normal" else "true" for s in statuses])  # fmt: skip
+
+    @app.callback(
+        Output(ids.GRAPH, "elements"),
+        Input(ids.STATE, "data"),
+        Input(ids.ATTRACTOR_PICK, "value"),
+    )
+    def render_graph(data, index):  # type: ignore[no-untyped-def]
+        state = ExplorerState.from_dict(data)
+        analysis = analyze(state)
+        result = analysis.result
+        attractor = None
+        if result is not None and len(result):
+            attractor = result[min(int(index or 0), len(result) - 1)]
+        return elements(
+            analysis.network,
+            attractor,
+            knockouts=state.knockouts,
+            overexpressed=state.overexpressed,
+            perturbations=result.perturbations if result is not None else (),
+        )
+
+    @app.callback(Output(ids.NODE_PICK, "value"), Input(ids.GRAPH, "tapNode"),
+                  prevent_initial_call=True)  # fmt: skip
+    def pick_tapped(tap):  # type: ignore[no-untyped-def]
+        return (tap or {}).get("data", {}).get("id", no_update)
+
+    @app.callback(
+        Output(ids.NODE_DETAILS, "children"),
+        Input(ids.NODE_PICK, "value"),
+        Input(ids.STATE, "data"),
+    )
+    def show_details(node, data):  # type: ignore[no-untyped-def]
+        state = ExplorerState.from_dict(data)
+        return node_details(load_network(state.model), node, state)
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Input({"type": ids.EXPORT, "format": ALL}, "n_clicks"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def download(_clicks, data):  # type: ignore[no-untyped-def]
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
+            return no_update
+        name, content = export(ExplorerState.from_dict(data), trigger["format"])
+        if isinstance(content, bytes):
+            return dcc.send_bytes(content, name)
+        return dcc.send_string(content, name)

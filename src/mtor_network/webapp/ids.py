@@ -1,0 +1,22 @@
+"""Component ids of the web app (one place, used by layout, callbacks and browser tests)."""
+
+URL = "url"
+STATE = "state"
+GRAPH = "network-graph"
+DRUGS = "drug-select"
+GENOTYPES = "genotype-select"
+ENVIRONMENTS = "environment-select"
+SEMANTICS = "semantics-select"
+RESET = "reset-button"
+NODE_TOGGLE = "node-toggle"  # pattern id: {"type": NODE_TOGGLE, "node": name}
+ATTRACTOR_PICK = "attractor-select"
+SUMMARY = "phenotype-summary"
+TABLE = "attractor-table"
+HEATMAP = "attractor-heatmap"
+ERROR = "error-message"
+NODE_PICK = "node-details-select"
+NODE_DETAILS = "node-details"
+EXPORT = "export-button"  # pattern id: {"type": EXPORT, "format": fmt}
+DOWNLOAD = "download"
+TABS = "tabs"
+VALIDATION = "validation-report"
