@@ -17,8 +17,11 @@ from .network import BooleanNetwork
 from .perturbations import Scenario, scenario
 
 NodeStatus = Literal["normal", "knockout", "overexpress"]
-_CYCLE: dict[str, NodeStatus] = {"normal": "knockout", "knockout": "overexpress",
-                                 "overexpress": "normal"}  # fmt: skip
+_CYCLE: dict[str, NodeStatus] = {
+    "normal": "knockout",
+    "knockout": "overexpress",
+    "overexpress": "normal",
+}
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,14 @@ class ExplorerState:
             oe += (node,)
         return replace(self, knockouts=ko, overexpressed=oe, selected=0, errors=())
 
-    def with_choices(self, *, drugs: list[str] | None = None, genotypes: list[str] | None = None,
-                     environments: list[str] | None = None,
-                     semantics: str | None = None) -> ExplorerState:  # fmt: skip
+    def with_choices(
+        self,
+        *,
+        drugs: list[str] | None = None,
+        genotypes: list[str] | None = None,
+        environments: list[str] | None = None,
+        semantics: str | None = None,
+    ) -> ExplorerState:
         """New drug, genotype, environment or semantics choices (None keeps the current)."""
         return replace(
             self,
@@ -145,13 +153,20 @@ class ExplorerState:
 
 
 @lru_cache(maxsize=1024)
-def cached_attractors(model: str, key: tuple[tuple[str, ...], ...], semantics: Semantics
-                      ) -> AttractorResult:  # fmt: skip
+def cached_attractors(
+    model: str, key: tuple[tuple[str, ...], ...], semantics: Semantics
+) -> AttractorResult:
     """Attractors per (model, perturbations, semantics); results are immutable, so shared."""
     network = load_network(model)
     drugs, genotypes, environments, knockouts, overexpressed = key
-    s = scenario(network, drugs=drugs, genotypes=genotypes, environments=environments,
-                 knockouts=knockouts, overexpressed=overexpressed)  # fmt: skip
+    s = scenario(
+        network,
+        drugs=drugs,
+        genotypes=genotypes,
+        environments=environments,
+        knockouts=knockouts,
+        overexpressed=overexpressed,
+    )
     return find_attractors(network, semantics, perturbations=s)
 
 
@@ -174,10 +189,15 @@ def analyze(state: ExplorerState) -> Analysis:
         state.scenario(network)  # validate names and conflicts first
         current = cached_attractors(
             state.model,
-            (state.drugs, state.genotypes, state.environments, state.knockouts,
-             state.overexpressed),
+            (
+                state.drugs,
+                state.genotypes,
+                state.environments,
+                state.knockouts,
+                state.overexpressed,
+            ),
             state.semantics,
-        )  # fmt: skip
+        )
     except MtorNetworkError as exc:
         return Analysis(state, network, None, (), str(exc))
     comparisons = [
@@ -185,11 +205,12 @@ def analyze(state: ExplorerState) -> Analysis:
             cached_attractors(state.model, ((), (), (), (), ()), state.semantics),
             current,
             "unperturbed model",
-        )  # fmt: skip
+        )
     ]
     background = ((), state.genotypes, state.environments, state.knockouts, state.overexpressed)
-    if state.drugs and (state.genotypes or state.environments or state.knockouts
-                        or state.overexpressed):  # fmt: skip
+    if state.drugs and (
+        state.genotypes or state.environments or state.knockouts or state.overexpressed
+    ):
         untreated = cached_attractors(state.model, background, state.semantics)
         comparisons.append(compare(untreated, current, "same background without drugs"))
     endocrine = tuple(d for d in state.drugs if network.drugs.get(d) and network.drugs[d].endocrine)

@@ -158,13 +158,13 @@ def stylesheet() -> list[dict[str, Any]]:
         {
             "selector": "node.drug",
             "style": {"border-color": "#7b3294", "border-width": 4, "border-style": "double"},
-        },  # fmt: skip
+        },
         {"selector": "node.genotype", "style": {"border-color": "#e66101", "border-width": 4}},
         {"selector": "node.environment", "style": {"border-color": "#5e3c99", "border-width": 3}},
         {
             "selector": "node.ko",
             "style": {"border-color": "#d7191c", "border-width": 6, "border-style": "dashed"},
-        },  # fmt: skip
+        },
         {"selector": "node.oe", "style": {"border-color": "#2c7bb6", "border-width": 6}},
         {"selector": "node:selected", "style": {"overlay-opacity": 0.15}},
         {
@@ -184,7 +184,7 @@ def stylesheet() -> list[dict[str, Any]]:
                 "line-color": "#3a8a3a",
                 "target-arrow-color": "#3a8a3a",
             },
-        },  # fmt: skip
+        },
         {
             "selector": "edge.inhibition",
             "style": {
@@ -192,6 +192,6 @@ def stylesheet() -> list[dict[str, Any]]:
                 "line-color": "#c0392b",
                 "target-arrow-color": "#c0392b",
             },
-        },  # fmt: skip
+        },
         {"selector": "edge.dual", "style": {"target-arrow-shape": "diamond"}},
     ]

@@ -37,7 +37,7 @@ def heatmap(result: AttractorResult, network: BooleanNetwork) -> go.Figure:
                 [0.67, "#f5c26b"],
                 [0.67, "#4daf4a"],
                 [1.0, "#4daf4a"],
-            ],  # fmt: skip
+            ],
             showscale=False,
             xgap=1,
             ygap=1,

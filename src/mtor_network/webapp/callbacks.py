@@ -58,8 +58,12 @@ def summary(analysis: Analysis) -> list[Any]:
         html.P([html.B("Perturbations: "), applied]),
     ]
     if result.has_endocrine_resistant:
-        items.append(html.P("Endocrine-resistant: a proliferative attractor persists under "
-                            "endocrine therapy.", className="resistant"))  # fmt: skip
+        items.append(
+            html.P(
+                "Endocrine-resistant: a proliferative attractor persists under endocrine therapy.",
+                className="resistant",
+            )
+        )
     for comparison in analysis.comparisons:
         items.append(
             html.P(
@@ -88,10 +92,11 @@ def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState
     if not node or node not in network.rules:
         return [html.P("Pick a node to see its rule and references.", className="hint")]
     info, rule = network.node(node), network.rules[node]
+    effect = {"+": "activates", "-": "inhibits"}
     regulators = [
-        html.Li(f"{network.node(r).label} ({'activates' if s == '+' else 'inhibits' if s == '-' else 'both'})")
+        html.Li(f"{network.node(r).label} ({effect.get(s, 'activates or inhibits')})")
         for r, s in rule.regulators.items()
-    ]  # fmt: skip
+    ]
     references = []
     for key in rule.references:
         ref = network.references.get(key)
@@ -131,8 +136,9 @@ def register(app: Dash) -> None:
         Input(ids.RESET, "n_clicks"),
         State(ids.STATE, "data"),
     )
-    def update_state(search, tap, _toggles, drugs, genotypes, environments, semantics, _reset,
-                     current):  # type: ignore[no-untyped-def]  # fmt: skip
+    def update_state(
+        search, tap, _toggles, drugs, genotypes, environments, semantics, _reset, current
+    ):  # type: ignore[no-untyped-def]
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
             trigger = ids.URL if current is None else None  # a toggle list re-render, no click
@@ -140,11 +146,23 @@ def register(app: Dash) -> None:
                 return (no_update,) * 6
         tapped = (tap or {}).get("data", {}).get("id")
         state = next_state(
-            trigger, current, search=search, tapped=tapped, drugs=drugs, genotypes=genotypes,
-            environments=environments, semantics=semantics,
-        )  # fmt: skip
-        return (state.to_dict(), list(state.drugs), list(state.genotypes),
-                list(state.environments), state.semantics, state.to_query())  # fmt: skip
+            trigger,
+            current,
+            search=search,
+            tapped=tapped,
+            drugs=drugs,
+            genotypes=genotypes,
+            environments=environments,
+            semantics=semantics,
+        )
+        return (
+            state.to_dict(),
+            list(state.drugs),
+            list(state.genotypes),
+            list(state.environments),
+            state.semantics,
+            state.to_query(),
+        )
 
     @app.callback(
         Output(ids.SUMMARY, "children"),
@@ -169,9 +187,17 @@ def register(app: Dash) -> None:
             {"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])
         ]
         statuses = [state.status(t["node"]) for t in toggle_ids]
-        return (summary(analysis), analysis.error or "", rows, columns, figure, options, 0,
-                [f"toggle {s}" for s in statuses],
-                ["false" if s == "normal" else "true" for s in statuses])  # fmt: skip
+        return (
+            summary(analysis),
+            analysis.error or "",
+            rows,
+            columns,
+            figure,
+            options,
+            0,
+            [f"toggle {s}" for s in statuses],
+            ["false" if s == "normal" else "true" for s in statuses],
+        )
 
     @app.callback(
         Output(ids.GRAPH, "elements"),
@@ -193,8 +219,9 @@ def register(app: Dash) -> None:
             perturbations=result.perturbations if result is not None else (),
         )
 
-    @app.callback(Output(ids.NODE_PICK, "value"), Input(ids.GRAPH, "tapNode"),
-                  prevent_initial_call=True)  # fmt: skip
+    @app.callback(
+        Output(ids.NODE_PICK, "value"), Input(ids.GRAPH, "tapNode"), prevent_initial_call=True
+    )
     def pick_tapped(tap):  # type: ignore[no-untyped-def]
         return (tap or {}).get("data", {}).get("id", no_update)
 

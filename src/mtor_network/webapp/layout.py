@@ -39,9 +39,10 @@ def validation_table(report: ValidationReport) -> html.Table:
             href = ref.url if ref else None
             title = ref.citation if ref else key
             links.append(
-                html.A(text, href=href, title=title, target="_blank") if href
+                html.A(text, href=href, title=title, target="_blank")
+                if href
                 else html.Span(text, title=title)
-            )  # fmt: skip
+            )
             links.append(" ")
         rows.append(
             html.Tr(
@@ -49,7 +50,7 @@ def validation_table(report: ValidationReport) -> html.Table:
                     html.Td(r.case.id),
                     html.Td(
                         "PASS" if r.passed else "FAIL", className="pass" if r.passed else "fail"
-                    ),  # fmt: skip
+                    ),
                     html.Td(r.case.setting),
                     html.Td(r.case.expected),
                     html.Td(r.observed),
@@ -175,7 +176,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                         "if": {"filter_query": "{endocrine_resistant} = yes"},
                         "backgroundColor": "#fde0dd",
                     },
-                ],  # fmt: skip
+                ],
             ),
         ],
         style={"flex": "1", "padding": "8px 12px", "minWidth": 0},
