@@ -30,6 +30,14 @@ label { display: block; font-size: 12px; margin-top: 8px; font-weight: 600; }
 .report .pass { color: #1b7e1b; font-weight: 700; }
 .report .fail { color: #b00020; font-weight: 700; }
 .reset { margin-top: 10px; }
+.table-wrap { overflow-x: auto; }
+table.attractors { border-collapse: collapse; font-size: 11px; }
+table.attractors th, table.attractors td { border: 1px solid #ddd; padding: 2px 5px;
+                                           text-align: center; white-space: nowrap; }
+table.attractors thead th { writing-mode: vertical-rl; transform: rotate(180deg); }
+table.attractors td.v1 { background: #cdebc8; }
+table.attractors td.vosc { background: #f9dfae; font-weight: 700; }
+table.attractors tr.resistant-row td:nth-child(4) { color: #b00020; font-weight: 700; }
 """
 
 

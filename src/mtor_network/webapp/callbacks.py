@@ -74,17 +74,31 @@ def summary(analysis: Analysis) -> list[Any]:
     return items
 
 
-def table(analysis: Analysis) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
-    """DataTable rows and columns: one row per attractor, '*' marks oscillating nodes."""
+def table(analysis: Analysis) -> html.Table | html.P:
+    """One row per attractor (type, phenotype, resistance, size, every node); '*' marks an
+    oscillating node."""
     if analysis.result is None:
-        return [], []
-    rows = tables.rows(analysis.result)
-    for row in rows:
-        row["endocrine_resistant"] = "yes" if row["endocrine_resistant"] else "no"
+        return html.P("No result.", className="hint")
     labels = {n.name: n.label for n in analysis.network}
-    columns = [{"name": c, "id": c} for c in tables.COLUMNS]
-    columns += [{"name": labels[n], "id": n} for n in analysis.result.nodes]
-    return rows, columns
+    nodes = list(analysis.result.nodes)
+    head = html.Tr(
+        [html.Th(c.replace("_", " ")) for c in tables.COLUMNS]
+        + [html.Th(labels[n], title=n) for n in nodes]
+    )
+    body = []
+    for row in tables.rows(analysis.result):
+        resistant = row["endocrine_resistant"]
+        cells = [
+            html.Td(row["attractor"]),
+            html.Td(row["type"].replace("_", " ")),
+            html.Td(row["phenotype"]),
+            html.Td("yes" if resistant else "no"),
+            html.Td(row["size"]),
+        ]
+        cells += [html.Td(str(row[n]), className=f"v{row[n]}".replace("*", "osc")) for n in nodes]
+        classes = [row["phenotype"]] + (["resistant-row"] if resistant else [])
+        body.append(html.Tr(cells, className=" ".join(classes)))
+    return html.Table([html.Thead(head), html.Tbody(body)], className="attractors")
 
 
 def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState) -> list[Any]:
@@ -167,8 +181,7 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(ids.SUMMARY, "children"),
         Output(ids.ERROR, "children"),
-        Output(ids.TABLE, "data"),
-        Output(ids.TABLE, "columns"),
+        Output(ids.TABLE, "children"),
         Output(ids.HEATMAP, "figure"),
         Output(ids.ATTRACTOR_PICK, "options"),
         Output(ids.ATTRACTOR_PICK, "value"),
@@ -180,7 +193,6 @@ def register(app: Dash) -> None:
     def render_results(data, toggle_ids):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
         analysis = analyze(state)
-        rows, columns = table(analysis)
         result = analysis.result
         figure = heatmap(result, analysis.network) if result is not None else {}
         options = [
@@ -190,8 +202,7 @@ def register(app: Dash) -> None:
         return (
             summary(analysis),
             analysis.error or "",
-            rows,
-            columns,
+            table(analysis),
             figure,
             options,
             0,

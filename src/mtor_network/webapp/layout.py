@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from ..analysis.evidence import ValidationReport, validate
 from ..attractors import SEMANTICS
@@ -161,23 +161,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             ),
             dcc.Download(id=ids.DOWNLOAD),
             dcc.Graph(id=ids.HEATMAP, config={"displaylogo": False}),
-            dash_table.DataTable(
-                id=ids.TABLE,
-                page_size=50,
-                style_table={"overflowX": "auto"},
-                style_cell={"fontSize": 11, "padding": "2px 6px", "textAlign": "center"},
-                style_header={"fontWeight": "bold"},
-                style_data_conditional=[
-                    {
-                        "if": {"filter_query": "{phenotype} = proliferative"},
-                        "backgroundColor": "#eaf6ea",
-                    },
-                    {
-                        "if": {"filter_query": "{endocrine_resistant} = yes"},
-                        "backgroundColor": "#fde0dd",
-                    },
-                ],
-            ),
+            html.Div(id=ids.TABLE, className="table-wrap"),
         ],
         style={"flex": "1", "padding": "8px 12px", "minWidth": 0},
     )
