@@ -44,11 +44,10 @@ def heatmap(result: AttractorResult, network: BooleanNetwork) -> go.Figure:
         )
     )
     figure.update_layout(
-        height=140 + 28 * max(1, len(rows)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=170 + 28 * max(1, len(rows)),
+        margin={"l": 10, "r": 10, "t": 150, "b": 10},
         xaxis={"tickangle": -60, "side": "top", "tickfont": {"size": 9}},
         yaxis={"autorange": "reversed", "tickfont": {"size": 10}},
-        title={"text": f"{len(rows)} attractor(s), {result.semantics}", "font": {"size": 12}},
         plot_bgcolor="white",
     )
     return figure
