@@ -163,11 +163,11 @@ def report_table(report: ValidationReport) -> str:
         )
     head = f"Evidence report: {report.model} {report.model_version}, {report.semantics} semantics\n"
     summary = f"\n{sum(r.passed for r in report.results)} passed, {len(report.failures)} failed"
-    refs = sorted({k for r in report.results for k in r.case.references})
+    keys = sorted({k for r in report.results for k in r.case.references})
     ref_lines = ["", "References:"] + [
         f"  {report.reference_text(k).split(' ')[0]} {report.network.references[k].citation}"
         + (f" {report.network.references[k].url}" if report.network.references[k].url else "")
-        for k in refs
+        for k in keys
         if k in report.network.references
     ]
     return (

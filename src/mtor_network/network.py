@@ -15,6 +15,8 @@ from .exceptions import ModelFileError, ModelWarning, UnknownNameError, UnknownN
 from .expressions import Expr, is_valid_name, signed_regulators, to_string, variables
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .perturbations import Perturbation
 
 NodeKind = Literal["input", "internal", "output"]
@@ -186,16 +188,17 @@ class BooleanNetwork:
                 raise ModelFileError(f"node {extra!r} has no rule", file=file)
         ordered = [node_map.get(t) or Node(t, kind=_kind(t, by_target)) for t in by_target]
         references = metadata.pop("references", {})
+        fields: dict[str, Any] = {
+            k: (_frozen(v) if k in {"drugs", "genotypes", "environments"} else v)
+            for k, v in metadata.items()
+        }
         network = cls(
             name=name,
             nodes=tuple(ordered),
             rules=_frozen(by_target),
             references=_frozen(references),
             source=file,
-            **{
-                k: (_frozen(v) if k in {"drugs", "genotypes", "environments"} else v)
-                for k, v in metadata.items()
-            },
+            **fields,
         )
         if network.phenotypes == PhenotypeMarkers():
             network = replace(network, phenotypes=_guess_markers(network.node_names))
@@ -247,6 +250,8 @@ class BooleanNetwork:
 
     def regulatory_graph(self) -> nx.DiGraph:
         """The signed regulatory graph (edge attribute ``sign``: ``+``, ``-``, ``?``)."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         for n in self.nodes:
             graph.add_node(n.name, label=n.label, module=n.module, kind=n.kind)

@@ -36,7 +36,7 @@ class Comparison:
 
 
 def _labels(result: AttractorResult) -> dict[str, int]:
-    counts = {k: v for k, v in result.phenotype_counts().items() if v}
+    counts: dict[str, int] = {k: v for k, v in result.phenotype_counts().items() if v}
     resistant = sum(a.endocrine_resistant for a in result)
     if resistant:
         counts["endocrine-resistant"] = resistant

@@ -278,19 +278,21 @@ def _check(
         )
     if case.check in {"not_proliferative", "no_added_benefit"}:
         bad = [lbl for lbl, r in zip(labels, results, strict=True) if r.has_proliferative]
-        ok = "no proliferative attractor in any setting"
+        message = "no proliferative attractor in any setting"
         if case.check == "no_added_benefit":
-            ok = "both non-proliferative: the combination adds nothing"
-        return not bad, ok if not bad else f"proliferative: {'; '.join(bad)}"
+            message = "both non-proliferative: the combination adds nothing"
+        return not bad, message if not bad else f"proliferative: {'; '.join(bad)}"
     if case.check == "node_always":
-        bad = []
+        problems: list[str] = []
         for lbl, r in zip(labels, results, strict=True):
             for node, value in case.nodes:
                 if not r.always(node, value):  # type: ignore[arg-type]
                     seen = sorted({str(a[node]) for a in r})
-                    bad.append(f"{node}={'/'.join(seen)} in {lbl}")
+                    problems.append(f"{node}={'/'.join(seen)} in {lbl}")
         want = ", ".join(f"{n}={v}" for n, v in case.nodes)
-        return not bad, f"{want} in every attractor of every setting" if not bad else "; ".join(bad)
+        if problems:
+            return False, "; ".join(problems)
+        return True, f"{want} in every attractor of every setting"
     if case.check == "combination_better":
         fractions = [_fraction(r) for r in results]
         combo, singles = fractions[-1], fractions[:-1]

@@ -23,18 +23,32 @@ from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attra
 RawAttractor = tuple[dict, int | None]
 
 
-def _engines() -> dict[tuple[str, str], Callable[[BooleanNetwork], list[RawAttractor]]]:
-    from . import _aeon, _mpbn, _pyboolnet
+def _engine(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
+    """The engine function; each engine's library is imported only when it is used."""
+    if name == "aeon":
+        from . import _aeon
 
-    return {
-        ("asynchronous", "aeon"): _aeon.asynchronous,
-        ("asynchronous", "pyboolnet"): lambda n: _pyboolnet.attractors(n, "asynchronous"),
-        ("synchronous", "aeon"): _aeon.synchronous,
-        ("synchronous", "pyboolnet"): lambda n: _pyboolnet.attractors(n, "synchronous"),
-        ("most_permissive", "mpbn"): _mpbn.most_permissive,
-        ("most_permissive", "aeon"): _aeon.minimal_trap_spaces,
-        ("most_permissive", "pyboolnet"): _pyboolnet.minimal_trap_spaces,
-    }
+        return {
+            "asynchronous": _aeon.asynchronous,
+            "synchronous": _aeon.synchronous,
+            "most_permissive": _aeon.minimal_trap_spaces,
+        }[semantics]
+    if name == "mpbn":
+        from . import _mpbn
+
+        return _mpbn.most_permissive
+    from . import _pyboolnet
+
+    if semantics == "most_permissive":
+        return _pyboolnet.minimal_trap_spaces
+    return lambda network: _pyboolnet.attractors(network, semantics)
+
+
+ENGINES: dict[str, tuple[str, ...]] = {
+    "asynchronous": ("aeon", "pyboolnet"),
+    "synchronous": ("aeon", "pyboolnet"),
+    "most_permissive": ("mpbn", "aeon", "pyboolnet"),
+}
 
 
 DEFAULT_ENGINE: dict[str, str] = {
@@ -46,7 +60,7 @@ DEFAULT_ENGINE: dict[str, str] = {
 
 def engines_for(semantics: Semantics) -> list[str]:
     """Engine names available for ``semantics``."""
-    return sorted(e for s, e in _engines() if s == semantics)
+    return sorted(ENGINES[semantics])
 
 
 def find_attractors(
@@ -75,8 +89,7 @@ def find_attractors(
         )
         network = network.perturb(*items)
     name = DEFAULT_ENGINE[semantics] if engine == "auto" else engine
-    table = _engines()
-    if (semantics, name) not in table:
+    if name not in ENGINES[semantics]:
         raise ValueError(
             f"unknown engine {engine!r} for {semantics}; choose one of "
             f"{', '.join(['auto', *engines_for(semantics)])}"
@@ -86,7 +99,7 @@ def find_attractors(
     if percolate:
         constants, target = _reduce.percolate(network)
     try:
-        raw = [({}, 1)] if target is None else table[semantics, name](target)
+        raw = [({}, 1)] if target is None else _engine(semantics, name)(target)
     except EngineError:
         raise
     except Exception as exc:  # an engine's own failure, wrapped with what was asked

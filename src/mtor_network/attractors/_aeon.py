@@ -42,7 +42,7 @@ def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
 
 
 def _values_of(
-    space: Mapping[object, bool], graph: ba.AsynchronousGraph, nodes: tuple[str, ...]
+    space: Mapping[ba.VariableId, bool], graph: ba.AsynchronousGraph, nodes: tuple[str, ...]
 ) -> dict[str, NodeValue]:
     fixed = {graph.get_network_variable_name(var): int(val) for var, val in space.items()}
     return {n: fixed.get(n, "*") for n in nodes}  # type: ignore[misc]
@@ -73,9 +73,12 @@ def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:
         spaces = ba.TrapSpaces.minimal_symbolic(ctx, graph)
         out: list[RawAttractor] = []
         for space in spaces.spaces().items():
-            values = {n: space[n] if space[n] is not None else "*" for n in nodes}
+            values: dict[str, NodeValue] = {}
+            for n in nodes:
+                fixed = space[n]
+                values[n] = "*" if fixed is None else (1 if fixed else 0)
             free = sum(1 for v in values.values() if v == "*")
-            out.append(({k: (int(v) if v != "*" else "*") for k, v in values.items()}, 2**free))
+            out.append((values, 2**free))
     return out
 
 
@@ -91,8 +94,9 @@ def synchronous(network: BooleanNetwork) -> list[RawAttractor]:
     for n in nodes:
         names += [f"x__{n}", f"y__{n}"]
     bdd_vars = ba.BddVariableSet(names)
-    x = {n: bdd_vars.find_variable(f"x__{n}") for n in nodes}
-    y = {n: bdd_vars.find_variable(f"y__{n}") for n in nodes}
+    index = {bdd_vars.get_variable_name(v): v for v in bdd_vars.variable_ids()}
+    x = {n: index[f"x__{n}"] for n in nodes}
+    y = {n: index[f"y__{n}"] for n in nodes}
     exprs = {n: network.rules[n].expression for n in nodes}
 
     def build(expr: Expr) -> ba.Bdd:

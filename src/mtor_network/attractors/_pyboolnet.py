@@ -79,10 +79,19 @@ def attractors(network: BooleanNetwork, update: str) -> list[RawAttractor]:
             state = att["state"]["dict"]
             out.append(({n: int(state[n]) for n in nodes}, 1))  # type: ignore[misc]
             continue
-        if att.get("is_faithful") != "yes":
-            raise EngineError("pyboolnet found a cyclic attractor not faithful to its trap space")
-        space = att["mintrapspace"]["dict"]
-        out.append(({n: space.get(n, "*") for n in nodes}, None))
+        space = att["min_trap_space"]
+        if space.get("is_univocal") != "yes":
+            raise EngineError(
+                "pyboolnet could not prove that its minimal trap space holds a single attractor "
+                f"(is_univocal={space.get('is_univocal')})"
+            )
+        if space.get("is_faithful") != "yes":
+            raise EngineError(
+                "pyboolnet found a cyclic attractor whose oscillating nodes it cannot name "
+                f"(is_faithful={space.get('is_faithful')})"
+            )
+        values = space["dict"]
+        out.append(({n: values.get(n, "*") for n in nodes}, None))
     return out
 
 

@@ -77,11 +77,11 @@ def elements(
     named: dict[str, list[Perturbation]] = {}
     for p in perturbations:
         if p.kind in {"drug", "genotype", "environment"}:
-            for node, _ in p.effects:
-                named.setdefault(node, []).append(p)
+            for target, _ in p.effects:
+                named.setdefault(target, []).append(p)
     out: list[dict[str, Any]] = []
     for node in network.nodes:
-        classes = [node.kind]
+        classes: list[str] = [node.kind]
         value = values.get(node.name)
         if value is not None:
             classes.append({0: "off", 1: "on", "*": "osc"}[value])

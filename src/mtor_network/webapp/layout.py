@@ -16,6 +16,7 @@ from ..viz import elements, stylesheet
 from . import ids
 from .exports import FORMATS
 
+_ARIA_LIVE: dict[str, Any] = {"aria-live": "polite"}
 PANEL = {"padding": "8px 12px", "borderRight": "1px solid #ddd", "overflowY": "auto"}
 
 
@@ -130,7 +131,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
     explorer = html.Div(
         [
             html.Div(id=ids.ERROR, role="alert", className="error"),
-            html.Div(id=ids.SUMMARY, className="summary", **{"aria-live": "polite"}),
+            html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
             html.Div(
                 [
                     html.Span("Show attractor on the graph: "),
