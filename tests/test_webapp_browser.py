@@ -1,0 +1,558 @@
+"""The web explorer in a real browser: headless Chromium driven by Playwright.
+
+The app is served from a thread on 127.0.0.1 (a free port) for the session; every test opens its
+own browser context(s), so no state leaks between tests. The tests skip with a reason where
+``/usr/bin/chromium`` or the ``playwright`` package is missing, unless ``REQUIRE_BROWSER=1`` (as
+in ``.ci/run``), where they fail instead. On a failure, screenshots of the open pages go to
+``test-artifacts/`` (git-ignored). See ``../shared/BROWSER-TESTS.md`` for the set-up.
+
+Every wait is on a condition (Dash idle, a URL query, a class on a node), never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import importlib.util
+import json
+import os
+import re
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from mtor_network.models import FLAGSHIP, load_network
+from mtor_network.webapp import create_app, ids
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+VIEWPORT = {"width": 1400, "height": 1000}
+LOAD_TIMEOUT_MS = 45_000  # first load: cold caches, plotly.js parsed on a busy 2-core machine
+STEP_TIMEOUT_MS = 20_000  # one user action and its callbacks
+SERVER_TIMEOUT_S = 30.0
+NETWORK = load_network(FLAGSHIP)
+
+# ---- JavaScript evaluated in the page (each returns plain JSON values) ---------------------
+
+# Dash is idle: no callback requested, running or waiting (the renderer's redux store; where a
+# Dash version does not expose it, only the other conditions of SETTLED_JS apply).
+IDLE_JS = """() => {
+    const s = window.store && window.store.getState && window.store.getState();
+    if (!s) return true;
+    if (s.isLoading) return false;
+    const cb = s.callbacks || {};
+    return ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'executed', 'stored']
+        .every(k => !cb[k] || cb[k].length === 0);
+}"""
+
+# Idle, the summary rendered, and the graph shows an attractor (every node on, off or osc).
+SETTLED_JS = f"""([graphId, summaryId]) => {{
+    if (!({IDLE_JS})()) return false;
+    const summary = document.getElementById(summaryId);
+    if (!summary || !summary.innerText.includes('attractor(s)')) return false;
+    const el = document.getElementById(graphId);
+    if (!el || !el._cyreg || !el._cyreg.cy) return false;
+    const nodes = el._cyreg.cy.nodes();
+    return nodes.length > 0
+        && nodes.every(n => n.hasClass('on') || n.hasClass('off') || n.hasClass('osc'));
+}}"""
+
+NODE_IDS_JS = """(graphId) => {
+    const el = document.getElementById(graphId);
+    if (!el || !el._cyreg) return null;
+    return el._cyreg.cy.nodes().map(n => n.id());
+}"""
+
+NODE_CLASSES_JS = """([graphId, node]) => {
+    const el = document.getElementById(graphId);
+    if (!el || !el._cyreg) return null;
+    const n = el._cyreg.cy.getElementById(node);
+    return n.empty() ? null : n.classes();
+}"""
+
+# Screen point of a node: the container's offset plus the node's rendered position. After
+# scrolling, wait two frames: the scroll event (dispatched with the next frame) is what makes
+# cytoscape drop its cached container position, else it maps the click to the wrong place.
+NODE_POINT_JS = """async ([graphId, node]) => {
+    const el = document.getElementById(graphId);
+    el.scrollIntoView({block: 'center'});
+    const frame = () => new Promise(done => {
+        requestAnimationFrame(() => done());
+        setTimeout(done, 1000);  // no frames in a hidden page: do not hang
+    });
+    await frame();
+    await frame();
+    const n = el._cyreg.cy.getElementById(node);
+    if (n.empty()) return null;
+    const p = n.renderedPosition();
+    const r = el.getBoundingClientRect();
+    const x = r.left + p.x, y = r.top + p.y;
+    const hit = document.elementFromPoint(x, y);
+    return {x: x, y: y, onGraph: !!hit && el.contains(hit)};
+}"""
+
+# The toggle button of a node: its pattern-matched id renders as a JSON string.
+TOGGLE_JS = """([type, node]) => {
+    for (const b of document.querySelectorAll('button[id]')) {
+        let id;
+        try { id = JSON.parse(b.id); } catch (e) { continue; }
+        if (id && id.type === type && id.node === node) {
+            return {className: b.className, pressed: b.getAttribute('aria-pressed')};
+        }
+    }
+    return null;
+}"""
+
+# Attractor table rows as {column: text}; node columns keyed by node name. Reads an html table
+# (headers with title=node name) or a Dash DataTable (cells with data-dash-column).
+TABLE_JS = """(tableId) => {
+    const root = document.getElementById(tableId);
+    if (!root) return null;
+    const cells = root.querySelectorAll('td[data-dash-column]');
+    if (cells.length) {
+        const rows = new Map();
+        for (const td of cells) {
+            const tr = td.closest('tr');
+            if (!rows.has(tr)) rows.set(tr, {});
+            rows.get(tr)[td.getAttribute('data-dash-column')] = td.innerText.trim();
+        }
+        return Array.from(rows.values());
+    }
+    const table = root.tagName === 'TABLE' ? root : root.querySelector('table');
+    if (!table) return [];
+    const heads = Array.from(table.querySelectorAll('thead th'))
+        .map(th => th.getAttribute('title') || th.innerText.trim().replace(/ /g, '_'));
+    return Array.from(table.querySelectorAll('tbody tr')).map(tr => Object.fromEntries(
+        Array.from(tr.children).map((td, i) => [heads[i], td.innerText.trim()])));
+}"""
+
+QUERY_JS = """() => Array.from(new URLSearchParams(location.search).entries())
+    .map(([k, v]) => k + '=' + v).sort()"""
+
+QUERY_IS_JS = f"""(expected) => JSON.stringify(({QUERY_JS})()) === JSON.stringify(expected)"""
+
+# Dash 4's dropdown: the options of the open menu (radio items and checklists use role=option
+# too, so the menu's class scopes the selector).
+DROPDOWN_OPTIONS = ".dash-dropdown-options [role=option]"
+
+
+# ---- availability: skip, or fail under REQUIRE_BROWSER=1 ------------------------------------
+
+
+def _browser_missing() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+def _browser_required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
+
+
+# ---- a page of the app with helpers ------------------------------------------------------
+
+
+@dataclass
+class AppTab:
+    """One browser page on the app, with the console errors and page errors it produced."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+    def wait(self, js: str, arg: Any = None, *, what: str, timeout: int = STEP_TIMEOUT_MS) -> None:
+        """Wait until ``js`` is truthy; on timeout fail with ``what`` and the page's state."""
+        try:
+            self.page.wait_for_function(js, arg=arg, timeout=timeout, polling=100)
+        except Exception as exc:  # playwright's TimeoutError or an error in the script
+            raise AssertionError(
+                f"timed out waiting for {what}: url={self.page.url!r}, "
+                f"summary={self.summary_lines()!r}, console errors={self.errors!r} ({exc})"
+            ) from None
+
+    def wait_settled(self, timeout: int = STEP_TIMEOUT_MS) -> None:
+        self.wait(
+            SETTLED_JS,
+            [ids.GRAPH, ids.SUMMARY],
+            what="the app to settle (callbacks done, summary and graph rendered)",
+            timeout=timeout,
+        )
+
+    def wait_query(self, *pairs: str) -> None:
+        """Wait until the URL query holds exactly ``pairs`` ("key=value"), in any order."""
+        expected = sorted(pairs)
+        self.wait(QUERY_IS_JS, expected, what=f"the URL query {expected}")
+
+    def query(self) -> list[str]:
+        return self.page.evaluate(QUERY_JS)
+
+    def summary_lines(self) -> list[str]:
+        with contextlib.suppress(Exception):
+            text = self.page.locator(f"#{ids.SUMMARY}").inner_text(timeout=1000)
+            return [line.strip() for line in text.splitlines() if line.strip()]
+        return []
+
+    def summary_line(self, prefix: str) -> str:
+        lines = [line for line in self.summary_lines() if line.startswith(prefix)]
+        assert len(lines) == 1, f"one summary line starting {prefix!r} expected: {lines}"
+        return lines[0]
+
+    def table_rows(self) -> list[dict[str, str]]:
+        return self.page.evaluate(TABLE_JS, ids.TABLE)
+
+    def node_classes(self, node: str) -> list[str]:
+        classes = self.page.evaluate(NODE_CLASSES_JS, [ids.GRAPH, node])
+        assert classes is not None, f"node {node} not on the graph"
+        return classes
+
+    def wait_node_class(self, node: str, cls: str, present: bool = True) -> None:
+        js = f"""(a) => {{ const c = ({NODE_CLASSES_JS})([a[0], a[1]]);
+                           return !!c && c.includes(a[2]) === a[3]; }}"""
+        state = "" if present else "no "
+        self.wait(js, [ids.GRAPH, node, cls, present], what=f"{state}class {cls!r} on {node}")
+
+    def toggle(self, node: str) -> dict[str, str]:
+        button = self.page.evaluate(TOGGLE_JS, [ids.NODE_TOGGLE, node])
+        assert button is not None, f"no toggle button for {node}"
+        return button
+
+    def click_node(self, node: str) -> None:
+        """Click a node on the cytoscape canvas (as a user would)."""
+        # A page behind another one gets no animation frames, so cytoscape would not see the
+        # scroll below and would map the click wrongly: act on the page in front, as a user does.
+        self.page.bring_to_front()
+        point = self.page.evaluate(NODE_POINT_JS, [ids.GRAPH, node])
+        assert point is not None, f"node {node} not on the graph"
+        assert point["onGraph"], f"node {node} at {point} is hidden or outside the graph"
+        self.page.mouse.click(point["x"], point["y"])
+
+    def click_toggle_button(self, node: str) -> None:
+        """Open the node's module group in the left panel and click its button."""
+        info = NETWORK.node(node)
+        self.page.bring_to_front()
+        self.page.locator("summary", has_text=info.module or "Nodes").first.click()
+        self.page.get_by_role("button", name=info.label, exact=True).click()
+
+    def choose(self, dropdown_id: str, label: str) -> None:
+        """Pick an option of a (multi) dropdown: click it, type the label, press Enter."""
+        self.page.bring_to_front()
+        self.page.locator(f"#{dropdown_id}").click()
+        # Dash 4 keeps the last search text after a pick: select it so typing replaces it.
+        self.page.keyboard.press("ControlOrMeta+a")
+        self.page.keyboard.type(label)
+        options = self.page.locator(DROPDOWN_OPTIONS)
+        first = options.first
+        try:  # Enter picks the first option: wait until the filter has been applied
+            first.wait_for(state="visible")
+            self.page.wait_for_function(
+                "([sel, label]) => { const o = document.querySelector(sel);"
+                " return !!o && o.innerText.includes(label); }",
+                arg=[DROPDOWN_OPTIONS, label],
+                timeout=STEP_TIMEOUT_MS,
+                polling=100,
+            )
+        except Exception as exc:
+            raise AssertionError(f"option {label!r} not offered by #{dropdown_id}: {exc}") from None
+        self.page.keyboard.press("Enter")
+        self.page.keyboard.press("Escape")
+
+
+def _save_screenshots(tabs: list[AppTab], name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+    for i, tab in enumerate(tabs):
+        with contextlib.suppress(Exception):
+            tab.page.screenshot(path=str(ARTIFACTS / f"{safe}-{i}.png"), full_page=True)
+
+
+# ---- fixtures ------------------------------------------------------------------------------
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log lines (errors are still logged)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium (never a Playwright-downloaded browser)."""
+    missing = _browser_missing()
+    if missing:
+        if _browser_required():
+            pytest.fail(f"{missing}, but REQUIRE_BROWSER=1: the browser tests must run")
+        pytest.skip(f"browser tests skipped: {missing} (REQUIRE_BROWSER=1 makes this a failure)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser: Browser) -> Iterator[str]:
+    """The app served by werkzeug from a daemon thread on 127.0.0.1 and a free port."""
+    server = make_server(
+        "127.0.0.1", 0, create_app().server, threaded=True, request_handler=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, name="webapp-test-server", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/"
+    deadline = time.monotonic() + SERVER_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(url + "_dash-layout", timeout=5) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            server.shutdown()
+            pytest.fail(f"the app at {url} did not answer within {SERVER_TIMEOUT_S} s")
+        time.sleep(0.1)
+    yield url
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture
+def open_tab(
+    browser: Browser, app_url: str, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., AppTab]]:
+    """``open_tab(query="")``: a new browser context with the app at ``query``, loaded and
+    settled. Screenshots every tab to test-artifacts/ when the test fails."""
+    tabs: list[AppTab] = []
+    failed_before = request.session.testsfailed
+
+    def _open(query: str = "") -> AppTab:
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        tab = AppTab(page)
+        tabs.append(tab)
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                tab.errors.append(f"console error: {message.text}")
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: tab.errors.append(f"page error: {exc}"))
+        page.goto(app_url + query)
+        tab.wait_settled(timeout=LOAD_TIMEOUT_MS)
+        return tab
+
+    yield _open
+    if request.session.testsfailed > failed_before:
+        _save_screenshots(tabs, request.node.name)
+    for tab in tabs:
+        with contextlib.suppress(Exception):
+            tab.page.context.close()
+
+
+# ---- the tests -----------------------------------------------------------------------------
+
+
+def test_page_loads_without_errors_and_shows_unperturbed_model(open_tab):
+    tab = open_tab()
+    nodes = tab.page.evaluate(NODE_IDS_JS, ids.GRAPH)
+    assert len(NETWORK.nodes) == 41
+    assert sorted(nodes) == sorted(NETWORK.node_names)
+    assert tab.summary_line("1 attractor(s):") == "1 attractor(s): 1 proliferative"
+    assert tab.summary_line("Perturbations:") == "Perturbations: none (unperturbed model)"
+    rows = tab.table_rows()
+    assert [r["phenotype"] for r in rows] == ["proliferative"]
+    assert tab.page.locator(f"#{ids.HEATMAP} .main-svg").count() > 0, "heatmap not drawn"
+    assert tab.errors == []
+
+
+def test_graph_click_cycles_mtorc1_knockout_forced_on_normal(open_tab):
+    tab = open_tab()
+    assert "on" in tab.node_classes("MTORC1")
+    assert {r["MTORC1"] for r in tab.table_rows()} == {"1"}
+
+    tab.click_node("MTORC1")  # normal -> knocked out
+    tab.wait_node_class("MTORC1", "ko")
+    tab.wait_query("ko=MTORC1")
+    tab.wait_settled()
+    classes = tab.node_classes("MTORC1")
+    assert "ko" in classes and "off" in classes and "oe" not in classes
+    assert tab.toggle("MTORC1") == {"className": "toggle knockout", "pressed": "true"}
+    assert tab.summary_line("Perturbations:") == "Perturbations: MTORC1_ko (MTORC1=0)"
+    assert {r["MTORC1"] for r in tab.table_rows()} == {"0"}
+
+    tab.click_node("MTORC1")  # knocked out -> forced on
+    tab.wait_node_class("MTORC1", "oe")
+    tab.wait_query("oe=MTORC1")
+    tab.wait_settled()
+    classes = tab.node_classes("MTORC1")
+    assert "oe" in classes and "on" in classes and "ko" not in classes
+    assert tab.toggle("MTORC1") == {"className": "toggle overexpress", "pressed": "true"}
+    assert tab.summary_line("Perturbations:") == "Perturbations: MTORC1_oe (MTORC1=1)"
+    assert {r["MTORC1"] for r in tab.table_rows()} == {"1"}
+
+    tab.click_node("MTORC1")  # forced on -> normal
+    tab.wait_node_class("MTORC1", "oe", present=False)
+    tab.wait_query()
+    tab.wait_settled()
+    classes = tab.node_classes("MTORC1")
+    assert "ko" not in classes and "oe" not in classes
+    assert tab.toggle("MTORC1") == {"className": "toggle normal", "pressed": "false"}
+    assert tab.summary_line("Perturbations:") == "Perturbations: none (unperturbed model)"
+    assert tab.errors == []
+
+
+def test_everolimus_eliminates_endocrine_resistance_of_pik3ca_mutant(open_tab):
+    tab = open_tab()
+    tab.choose(ids.GENOTYPES, NETWORK.genotypes["pik3ca_mutant"].label)
+    tab.wait_query("genotype=pik3ca_mutant")
+    tab.wait_settled()
+    tab.choose(ids.DRUGS, NETWORK.drugs["letrozole"].label)
+    tab.wait_query("genotype=pik3ca_mutant", "drug=letrozole")
+    tab.wait_settled()
+    assert tab.summary_line("1 attractor(s):") == "1 attractor(s): 1 proliferative"
+    assert tab.summary_line("Endocrine-resistant:")
+    assert [r["endocrine_resistant"] for r in tab.table_rows()] == ["yes"]
+
+    tab.choose(ids.DRUGS, NETWORK.drugs["everolimus"].label)
+    tab.wait_query("genotype=pik3ca_mutant", "drug=letrozole", "drug=everolimus")
+    tab.wait_settled()
+    counts = tab.summary_line("1 attractor(s):")
+    assert "proliferative" not in counts, counts
+    assert not any(line.startswith("Endocrine-resistant") for line in tab.summary_lines())
+    versus = tab.summary_line("vs letrozole alone:")
+    assert "endocrine-resistant attractor eliminated" in versus, versus
+    assert "proliferative attractor eliminated" in versus, versus
+    phenotypes = [r["phenotype"] for r in tab.table_rows()]
+    assert phenotypes and "proliferative" not in phenotypes
+    assert "MTORC1" in tab.summary_line("Perturbations:")
+    assert "drug" in tab.node_classes("MTORC1")  # everolimus marks its target on the graph
+
+
+def _download(tab: AppTab, button: str, folder: Path) -> Path:
+    with tab.page.expect_download(timeout=STEP_TIMEOUT_MS) as info:
+        tab.page.get_by_role("button", name=button, exact=True).click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def test_exports_of_a_state_loaded_from_the_url_read_back(open_tab, tmp_path):
+    import openpyxl
+
+    tab = open_tab("?genotype=pik3ca_mutant&drug=letrozole")
+    assert tab.summary_line("Endocrine-resistant:")
+    model = f"{FLAGSHIP} {NETWORK.version}"
+
+    path = _download(tab, "attractors as CSV", tmp_path)
+    assert path.name.startswith(FLAGSHIP) and path.name.endswith("_attractors.csv"), path.name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    meta = dict(line[2:].split(": ", 1) for line in lines if line.startswith("# "))
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("# ")))
+    assert meta["model"] == model
+    assert meta["semantics"] == "asynchronous"
+    assert "pik3ca_mutant" in meta["perturbations"] and "letrozole" in meta["perturbations"]
+    assert len(rows) == 1
+    assert rows[0]["phenotype"] == "proliferative"
+    assert rows[0]["endocrine_resistant"] == "True"
+    assert (rows[0]["PI3K"], rows[0]["AROMATASE"]) == ("1", "0")
+
+    path = _download(tab, "attractors as XLSX", tmp_path)
+    assert path.suffix == ".xlsx"
+    book = openpyxl.load_workbook(path, read_only=True)
+    header, *data = book["attractors"].iter_rows(values_only=True)
+    assert len(data) == 1
+    row = dict(zip(header, data[0], strict=True))
+    assert row["phenotype"] == "proliferative"
+    assert row["endocrine_resistant"] is True
+    assert (row["PI3K"], row["AROMATASE"]) == (1, 0)
+    settings = {r[0]: r[1] for r in book["settings"].iter_rows(values_only=True)}
+    assert settings["model"] == model
+    assert "pik3ca_mutant" in settings["perturbations"] and "letrozole" in settings["perturbations"]
+    book.close()
+
+    path = _download(tab, "attractors as JSON", tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schema"].startswith("mtor_network.attractors/")
+    assert data["settings"]["model"] == FLAGSHIP
+    assert {p["name"] for p in data["settings"]["perturbations"]} == {"pik3ca_mutant", "letrozole"}
+    assert [a["phenotype"] for a in data["attractors"]] == ["proliferative"]
+    assert data["attractors"][0]["endocrine_resistant"] is True
+    assert data["attractors"][0]["values"]["PI3K"] == 1
+
+    path = _download(tab, "model as BNet", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    rules = dict(
+        (part.strip() for part in line.split(",", 1))
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#") and "," in line
+    )
+    assert (rules["PI3K"], rules["AROMATASE"]) == ("1", "0")  # the perturbations are applied
+    assert "pik3ca_mutant" in text and "letrozole" in text
+    assert tab.errors == []
+
+
+def test_two_browser_contexts_keep_separate_knockouts(open_tab):
+    a, b = open_tab(), open_tab()
+    a.click_node("MTORC1")
+    a.wait_node_class("MTORC1", "ko")
+    a.wait_query("ko=MTORC1")
+    a.wait_settled()
+
+    b.click_toggle_button("ERK")
+    b.wait_query("ko=ERK")
+    b.wait_node_class("ERK", "ko")
+    b.wait_settled()
+    assert b.toggle("ERK")["className"] == "toggle knockout"
+    assert b.summary_line("Perturbations:") == "Perturbations: ERK_ko (ERK=0)"
+    assert "ko" not in b.node_classes("MTORC1")
+
+    a.wait_settled()
+    assert a.query() == ["ko=MTORC1"]
+    assert a.summary_line("Perturbations:") == "Perturbations: MTORC1_ko (MTORC1=0)"
+    assert a.toggle("ERK")["className"] == "toggle normal"
+    assert "ko" not in a.node_classes("ERK")
+    assert b.query() == ["ko=ERK"]
+
+
+def test_shared_url_restores_the_view(open_tab):
+    tab = open_tab("?ko=MTORC1&drug=tamoxifen")
+    assert "ko" in tab.node_classes("MTORC1")
+    assert tab.toggle("MTORC1")["className"] == "toggle knockout"
+    tamoxifen = NETWORK.drugs["tamoxifen"]
+    assert tamoxifen.label in tab.page.locator(f"#{ids.DRUGS}").inner_text()
+    perturbations = tab.summary_line("Perturbations:")
+    assert "tamoxifen" in perturbations and "MTORC1_ko" in perturbations, perturbations
+    for node, _ in tamoxifen.effects:
+        assert "drug" in tab.node_classes(node)
+    assert sorted(tab.query()) == ["drug=tamoxifen", "ko=MTORC1"]
+
+
+def test_validation_tab_lists_e1_to_e13_all_pass(open_tab):
+    tab = open_tab()
+    tab.page.get_by_text("Validation (E1-E13)", exact=True).click()
+    rows = tab.page.locator(f"#{ids.VALIDATION} table tbody tr")
+    rows.first.wait_for(state="visible")
+    cells = [[c.strip() for c in row.locator("td").all_inner_texts()[:2]] for row in rows.all()]
+    assert [c[0] for c in cells] == [f"E{i}" for i in range(1, 14)]
+    failing = [c[0] for c in cells if c[1] != "PASS"]
+    assert failing == [], f"evidence cases not passing: {failing}"
