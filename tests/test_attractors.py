@@ -512,7 +512,6 @@ def _net(rules: dict[str, str]) -> BooleanNetwork:
     return BooleanNetwork.create("m", {k: parse_expression(v) for k, v in rules.items()})
 
 
-@pytest.mark.xfail(reason=AEON_BUG, raises=EngineError, strict=True)
 @pytest.mark.parametrize("semantics", ["asynchronous", "most_permissive"])
 def test_aeon_accepts_a_rule_with_a_regulator_without_effect(semantics) -> None:
     # a = b & c | !b & c = c: b is read but has no effect
@@ -521,7 +520,6 @@ def test_aeon_accepts_a_rule_with_a_regulator_without_effect(semantics) -> None:
     assert multiset(find_attractors(net, semantics, engine="aeon")) == multiset(expected)
 
 
-@pytest.mark.xfail(reason=AEON_BUG, raises=EngineError, strict=True)
 def test_percolation_does_not_break_aeon() -> None:
     # every regulator of aa has an effect, but after percolating cc = dd = 1 the rule of aa is
     # bb | !bb, in which bb has none: the default find_attractors(net) fails

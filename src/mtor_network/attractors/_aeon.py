@@ -38,7 +38,7 @@ def engine_bnet(network: BooleanNetwork) -> str:
 
 def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
     """The network as a biodivine-aeon ``BooleanNetwork`` (regulations inferred from rules)."""
-    return ba.BooleanNetwork.from_bnet(engine_bnet(network))
+    return ba.BooleanNetwork.from_bnet(engine_bnet(network), repair_graph=True)
 
 
 def _values_of(
