@@ -54,6 +54,7 @@ def test_perturbed_bnet_records_perturbations(flagship: BooleanNetwork) -> None:
         ("a b\n", 1, "expected 'target, function'"),
         ("a,\n", 1, "missing function"),
         ("1a, b\nb, b\n", 1, "invalid node name"),
+        ("TRUE, !a\na, TRUE\n", 1, "invalid node name"),
         ("# only a comment\n", None, "no rules found"),
     ],
 )

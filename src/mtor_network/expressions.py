@@ -35,7 +35,7 @@ FALSE: Expr = ("const", False)
 
 def is_valid_name(name: str) -> bool:
     """True if ``name`` is a node name valid in every supported format."""
-    return bool(_NAME_RE.match(name))
+    return bool(_NAME_RE.match(name)) and name.lower() not in {"true", "false"}
 
 
 def _tokens(
