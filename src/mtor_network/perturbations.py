@@ -204,7 +204,3 @@ def _lookup(registry: Mapping[str, Perturbation], name: str, kind: str) -> Pertu
         return registry[key]
     raise UnknownNameError(kind, name, registry)
 
-
-def with_kind(p: Perturbation, kind: PerturbationKind) -> Perturbation:
-    """A copy of ``p`` with another kind (layer)."""
-    return replace(p, kind=kind)
