@@ -203,4 +203,3 @@ def _lookup(registry: Mapping[str, Perturbation], name: str, kind: str) -> Pertu
     if key in registry:
         return registry[key]
     raise UnknownNameError(kind, name, registry)
-
