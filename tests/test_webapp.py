@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import zipfile
+from pathlib import Path
 
 import pytest
 
 from mtor_network import BooleanNetwork, find_attractors, scenario
 from mtor_network.analysis.compare import compare
-from mtor_network.explorer import ExplorerState, analyze
+from mtor_network.analysis.equivalence import rule_differences
+from mtor_network.explorer import MAX_UPLOAD_BYTES, ExplorerState, UploadedModel, analyze
+from mtor_network.io import read_network, read_network_bytes
 from mtor_network.viz import elements, heatmap, positions, stylesheet
 from mtor_network.webapp import create_app, ids
-from mtor_network.webapp.callbacks import next_state, node_details, summary, table
-from mtor_network.webapp.exports import export
+from mtor_network.webapp.callbacks import (
+    model_panel,
+    next_state,
+    node_details,
+    summary,
+    table,
+    upload_model,
+)
+from mtor_network.webapp.exports import TABLE_FORMATS, export, formats, model_formats
+
+SMALL_BNET = b"""targets, factors
+EGF, EGF
+EGFR, EGF & !ERK
+ERK, EGFR
+Proliferation, ERK
+"""
+
+
+def as_upload(data: bytes, mime: str = "text/plain") -> str:
+    return f"data:{mime};base64," + base64.b64encode(data).decode()
 
 
 def test_clicks_cycle_normal_knockout_forced_on() -> None:
@@ -110,14 +133,24 @@ def test_heatmap_has_one_row_per_attractor(flagship: BooleanNetwork) -> None:
     assert len(figure.data[0].x) == len(flagship)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx", "bnet"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xlsx", "bnet"])
 def test_exports(fmt: str) -> None:
     state = ExplorerState(genotypes=("pik3ca_mutant",), drugs=("letrozole",))
     name, content = export(state, fmt)
     assert name.startswith("hr_breast_cancer_") and name.endswith(f".{fmt}")
+    if fmt in ("csv", "tsv"):
+        text = str(content)
+        for key in ("model", "model_hash", "perturbations", "semantics", "package_version"):
+            assert f"# {key}: " in text
+        header = next(line for line in text.splitlines() if not line.startswith("#"))
+        assert header.split("\t" if fmt == "tsv" else ",")[:3] == [
+            "attractor",
+            "type",
+            "phenotype",
+        ]
     if fmt == "json":
         assert json.loads(content)["settings"]["fixed_nodes"] == {"AROMATASE": 0, "PI3K": 1}
-    elif fmt == "csv":
+    elif fmt in ("csv", "tsv"):
         assert "# perturbations: pik3ca_mutant" in str(content)
     elif fmt == "xlsx":
         from openpyxl import load_workbook
@@ -130,6 +163,76 @@ def test_exports(fmt: str) -> None:
         assert dict(book["settings"].iter_rows(values_only=True))["semantics"] == "asynchronous"
     else:
         assert "# perturbations: pik3ca_mutant (PI3K=1), letrozole (AROMATASE=0)" in str(content)
+
+
+def test_every_writable_model_format_is_offered_and_reads_back(tmp_path: Path) -> None:
+    """Each model export of the app is the library's writer output, and it reads back to the
+    same (perturbed) functions."""
+    assert set(TABLE_FORMATS) < set(formats())
+    assert "bnet" in model_formats() and len(model_formats()) >= 1
+    state = ExplorerState(drugs=("alpelisib",))
+    expected = analyze(state).network.perturb(*analyze(state).result.perturbations)  # type: ignore[union-attr]
+    for fmt in model_formats():
+        name, content = export(state, fmt)
+        assert isinstance(content, bytes | str)
+        data = content.encode() if isinstance(content, str) else content
+        if name.endswith(".zip"):
+            folder = tmp_path / fmt
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                archive.extractall(folder)
+            first = sorted(folder.iterdir())[0]
+            back = read_network(first)
+        else:
+            back = read_network_bytes(data, name)
+        assert rule_differences(expected, back) == {}, fmt
+
+
+def test_upload_a_model_then_analyse_and_export_it() -> None:
+    store, status, options, key = upload_model(
+        as_upload(SMALL_BNET), "tiny model.bnet", [{"label": "x", "value": "hr_breast_cancer"}]
+    )
+    assert key is not None and key.startswith("upload:") and store is not None
+    assert "4 nodes" in status
+    assert options[-1] == {"label": "uploaded: tiny model.bnet", "value": key}
+    upload = UploadedModel.from_dict(store)
+    state = next_state(ids.MODEL_SELECT, ExplorerState().to_dict(), model=key)
+    assert state.model == key and state.knockouts == ()
+    analysis = analyze(state.cycle("ERK"), upload)
+    assert analysis.error is None and analysis.result is not None
+    assert analysis.result.always("Proliferation", 0)
+    title, drugs, genotypes, environments, toggles, node_opts, validation = model_panel(key, upload)
+    assert "tiny_model" in title and drugs == genotypes == environments == []
+    assert len(node_opts) == 4 and "ERK" in str(toggles)
+    assert "not checked" in str(validation)
+    name, content = export(state, "csv", upload)
+    assert name.startswith("tiny_model_") and "Proliferation" in str(content)
+    # another session (no upload in its store) gets a message, not someone else's model
+    other = analyze(state, None)
+    assert other.result is None and "upload the file again" in str(other.error)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "fragment"),
+    [
+        (b"A, B &&\n", "bad.bnet", "bad.bnet, line 1"),
+        (b"A, A\n", "model.exe", "unknown model format '.exe'"),
+        (b"", "empty.bnet", "empty"),
+        (b"\x00\x01\x02", "binary.bnet", "binary"),
+    ],
+)
+def test_bad_uploads_say_what_is_wrong_and_change_nothing(
+    data: bytes, filename: str, fragment: str
+) -> None:
+    store, status, options, key = upload_model(as_upload(data), filename, [])
+    assert store is None and key is None and options == []
+    assert status.startswith("Not loaded: ") and fragment in status
+    assert "Traceback" not in status
+
+
+def test_upload_size_limit() -> None:
+    too_big = "data:text/plain;base64," + "A" * (MAX_UPLOAD_BYTES * 4 // 3 + 100)
+    store, status, _, key = upload_model(too_big, "huge.bnet", [])
+    assert store is None and key is None and "upload limit" in status
 
 
 def test_app_serves_layout_with_security_headers() -> None:

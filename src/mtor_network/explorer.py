@@ -4,6 +4,9 @@ URL query string."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
@@ -11,7 +14,8 @@ from urllib.parse import parse_qs, urlencode
 
 from .analysis.compare import Comparison, compare
 from .attractors import SEMANTICS, AttractorResult, Semantics, find_attractors
-from .exceptions import MtorNetworkError
+from .exceptions import ModelFileError, MtorNetworkError
+from .io import read_network_bytes
 from .models import FLAGSHIP, load_network
 from .network import BooleanNetwork
 from .perturbations import Scenario, scenario
@@ -152,12 +156,78 @@ class ExplorerState:
         )
 
 
+UPLOAD_PREFIX = "upload:"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class UploadedModel:
+    """A model file a user uploaded: kept in that user's browser (``dcc.Store``) and sent with
+    each request, never in the server's memory between requests."""
+
+    filename: str
+    data: bytes
+
+    @property
+    def key(self) -> str:
+        """The model key an :class:`ExplorerState` uses for this upload."""
+        return UPLOAD_PREFIX + hashlib.sha256(self.data).hexdigest()[:16]
+
+    @classmethod
+    def from_contents(cls, contents: str, filename: str) -> UploadedModel:
+        """From a ``dcc.Upload`` value (``data:<type>;base64,<data>``); checks the size."""
+        _, _, payload = (contents or "").partition(",")
+        if len(payload) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
+            raise ModelFileError(
+                f"file is larger than the {MAX_UPLOAD_BYTES // 1024 // 1024} MB upload limit",
+                file=filename,
+            )
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            raise ModelFileError("the upload is not valid base64 data", file=filename) from None
+        if not data:
+            raise ModelFileError("the file is empty", file=filename)
+        return cls(filename, data)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"filename": self.filename, "data": base64.b64encode(self.data).decode("ascii")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> UploadedModel | None:
+        if not data or "filename" not in data or "data" not in data:
+            return None
+        return cls(str(data["filename"]), base64.b64decode(data["data"]))
+
+
+@lru_cache(maxsize=16)
+def _read_upload(upload: UploadedModel) -> BooleanNetwork:
+    return read_network_bytes(upload.data, upload.filename)
+
+
+def load_model(model: str, upload: UploadedModel | None = None) -> BooleanNetwork:
+    """The network behind a state's model key: a bundled model, a model file, or an upload."""
+    if model.startswith(UPLOAD_PREFIX):
+        if upload is None or upload.key != model:
+            raise ModelFileError(
+                "this uploaded model is not in this browser session any more; upload the file "
+                "again",
+                file=model,
+            )
+        return _read_upload(upload)
+    return load_network(model)
+
+
 @lru_cache(maxsize=1024)
 def cached_attractors(
-    model: str, key: tuple[tuple[str, ...], ...], semantics: Semantics
+    model: str,
+    key: tuple[tuple[str, ...], ...],
+    semantics: Semantics,
+    upload: UploadedModel | None = None,
 ) -> AttractorResult:
-    """Attractors per (model, perturbations, semantics); results are immutable, so shared."""
-    network = load_network(model)
+    """Attractors per (model, perturbations, semantics); results are immutable, so shared.
+    An upload is part of the key (its bytes), so one user's file never answers another's."""
+    network = load_model(model, upload)
     drugs, genotypes, environments, knockouts, overexpressed = key
     s = scenario(
         network,
@@ -181,10 +251,15 @@ class Analysis:
     error: str | None = None
 
 
-def analyze(state: ExplorerState) -> Analysis:
+def analyze(state: ExplorerState, upload: UploadedModel | None = None) -> Analysis:
     """Attractors of the state and their differences to the unperturbed model, to the same
     background without drugs, and (for combinations) to the endocrine therapy alone."""
-    network = load_network(state.model)
+    if not state.model.startswith(UPLOAD_PREFIX):
+        upload = None
+    try:
+        network = load_model(state.model, upload)
+    except MtorNetworkError as exc:
+        return Analysis(state, load_network(FLAGSHIP), None, (), str(exc))
     try:
         state.scenario(network)  # validate names and conflicts first
         current = cached_attractors(
@@ -197,12 +272,13 @@ def analyze(state: ExplorerState) -> Analysis:
                 state.overexpressed,
             ),
             state.semantics,
+            upload,
         )
     except MtorNetworkError as exc:
         return Analysis(state, network, None, (), str(exc))
     comparisons = [
         compare(
-            cached_attractors(state.model, ((), (), (), (), ()), state.semantics),
+            cached_attractors(state.model, ((), (), (), (), ()), state.semantics, upload),
             current,
             "unperturbed model",
         )
@@ -211,11 +287,13 @@ def analyze(state: ExplorerState) -> Analysis:
     if state.drugs and (
         state.genotypes or state.environments or state.knockouts or state.overexpressed
     ):
-        untreated = cached_attractors(state.model, background, state.semantics)
+        untreated = cached_attractors(state.model, background, state.semantics, upload)
         comparisons.append(compare(untreated, current, "same background without drugs"))
     endocrine = tuple(d for d in state.drugs if network.drugs.get(d) and network.drugs[d].endocrine)
     if endocrine and len(endocrine) < len(state.drugs):
-        alone = cached_attractors(state.model, (endocrine, *background[1:]), state.semantics)
+        alone = cached_attractors(
+            state.model, (endocrine, *background[1:]), state.semantics, upload
+        )
         label = f"{' + '.join(endocrine)} alone"
         comparisons.append(compare(alone, current, label))
     return Analysis(state, network, current, tuple(comparisons))

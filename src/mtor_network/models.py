@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from .exceptions import UnknownNameError
-from .io import READERS, read_network
+from .io import READERS, _suffix, read_network
 from .network import BooleanNetwork
 
 FLAGSHIP = "hr_breast_cancer"
@@ -57,7 +57,7 @@ def load_network(name_or_path: str | Path = FLAGSHIP) -> BooleanNetwork:
     path = Path(text)
     looks_like_path = (
         isinstance(name_or_path, Path)
-        or path.suffix.lower() in READERS
+        or _suffix(path.name) in READERS
         or ("/" in text or "\\" in text)
     )
     if not looks_like_path:

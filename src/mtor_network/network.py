@@ -284,6 +284,17 @@ class BooleanNetwork:
         """The network before any perturbation."""
         return self.unperturbed or self
 
+    @property
+    def digest(self) -> str:
+        """A short content hash (SHA-256, 16 hex digits) of the update rules before any
+        perturbation: two files with the same rules under the same names share it, so tables can
+        say which model produced them."""
+        import hashlib
+
+        base = self.base
+        text = "\n".join(f"{n}, {to_string(base.rules[n].expression)}" for n in sorted(base.rules))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
     def to_bnet(self) -> str:
         """The rules in BNet format (see :mod:`mtor_network.io.bnet`)."""
         from .io.bnet import to_bnet

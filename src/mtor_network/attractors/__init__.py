@@ -124,6 +124,7 @@ def find_attractors(
         fixed_nodes=tuple(scenario.effects().items()),
         endocrine_therapy=endocrine,
         attractors=tuple(attractors),
+        model_hash=network.digest,
     )
 
 

@@ -71,6 +71,7 @@ class AttractorResult(Sequence[Attractor]):
     fixed_nodes: tuple[tuple[str, bool], ...]
     endocrine_therapy: bool
     attractors: tuple[Attractor, ...]
+    model_hash: str = ""
 
     @overload
     def __getitem__(self, index: int) -> Attractor: ...
@@ -111,6 +112,7 @@ class AttractorResult(Sequence[Attractor]):
         return {
             "model": self.model,
             "model_version": self.model_version,
+            "model_hash": self.model_hash,
             "semantics": self.semantics,
             "engine": self.engine,
             "perturbations": [p.to_dict() for p in self.perturbations],

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from pathlib import Path
 
 from ..exceptions import ModelFileError
@@ -17,7 +19,7 @@ WRITERS = {".bnet": bnet.write_bnet}
 def read_network(path: str | Path) -> BooleanNetwork:
     """Read a model file; the format comes from the suffix."""
     p = Path(path)
-    reader = READERS.get(p.suffix.lower())
+    reader = READERS.get(_suffix(p.name))
     if reader is None:
         known = ", ".join(sorted(READERS))
         raise ModelFileError(
@@ -26,10 +28,48 @@ def read_network(path: str | Path) -> BooleanNetwork:
     return reader(p)
 
 
+def read_network_bytes(data: bytes, filename: str) -> BooleanNetwork:
+    """Read a model from the bytes of a file called ``filename`` (an upload, a download).
+
+    The bytes go to a private temporary folder under a neutral name with the same suffix (the
+    user's file name never becomes a path); errors name ``filename``, not the temporary file.
+    """
+    suffix = _suffix(filename)
+    if suffix not in READERS:
+        known = ", ".join(sorted(READERS))
+        raise ModelFileError(
+            f"unknown model format {suffix or '(no suffix)'!r}; known: {known}", file=filename
+        )
+    stem = re.sub(r"[^A-Za-z0-9_]+", "_", Path(filename).name[: -len(suffix) or None]).strip("_")
+    with tempfile.TemporaryDirectory(prefix="mtor_upload_") as folder:
+        path = Path(folder) / f"{stem or 'model'}{suffix}"
+        path.write_bytes(data)
+        try:
+            network = read_network(path)
+        except ModelFileError as exc:
+            message = str(exc).replace(str(path), filename)
+            error = ModelFileError(message.split(": ", 1)[-1], file=filename)
+            error.line, error.column = exc.line, exc.column
+            error.args = (message,)
+            raise error from None
+    from dataclasses import replace
+
+    return replace(network, source=filename)
+
+
+def _suffix(filename: str) -> str:
+    """The format suffix of ``filename`` (two-part suffixes such as ``.primes.json`` first)."""
+    lowered = filename.lower()
+    for suffix in sorted(READERS, key=len, reverse=True):
+        if lowered.endswith(suffix):
+            return suffix
+    return Path(lowered).suffix
+
+
 def write_network(network: BooleanNetwork, path: str | Path) -> None:
     """Write ``network``; the format comes from the suffix. The file is replaced atomically."""
     p = Path(path)
-    writer = WRITERS.get(p.suffix.lower())
+    writer = WRITERS.get(_suffix(p.name))
     if writer is None:
         known = ", ".join(sorted(WRITERS))
         raise ModelFileError(
@@ -38,4 +78,4 @@ def write_network(network: BooleanNetwork, path: str | Path) -> None:
     writer(network, p)
 
 
-__all__ = ["READERS", "WRITERS", "read_network", "write_network"]
+__all__ = ["READERS", "WRITERS", "read_network", "read_network_bytes", "write_network"]

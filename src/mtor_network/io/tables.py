@@ -7,7 +7,7 @@ attractor; node values are ``0``, ``1`` or ``*`` (oscillating).
 JSON (schema ``mtor_network.attractors/1``)::
 
     {"schema": ..., "generated": ISO-8601 UTC time,
-     "settings": {"model", "model_version", "semantics", "engine", "perturbations": [
+     "settings": {"model", "model_version", "model_hash", "semantics", "engine", "perturbations": [
                     {"name", "kind", "effects": {node: 0|1}, "mechanism", "class",
                      "endocrine", "references"}],
                   "fixed_nodes": {node: 0|1}, "endocrine_therapy", "package_version"},
@@ -44,6 +44,7 @@ def metadata(result: AttractorResult, generated: str | None = None) -> dict[str,
     )
     return {
         "model": f"{result.model} {result.model_version}".strip(),
+        "model_hash": settings["model_hash"],
         "semantics": result.semantics,
         "engine": result.engine,
         "perturbations": perturbations or "none",

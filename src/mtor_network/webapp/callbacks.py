@@ -9,13 +9,22 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from ..explorer import Analysis, ExplorerState, analyze
+from ..exceptions import MtorNetworkError
+from ..explorer import Analysis, ExplorerState, UploadedModel, analyze, load_model
 from ..io import tables
-from ..models import load_network
+from ..models import FLAGSHIP, load_network
 from ..network import BooleanNetwork
 from ..viz import elements, heatmap
 from . import ids
 from .exports import export
+from .layout import (
+    drug_options,
+    model_title,
+    named_options,
+    node_options,
+    toggle_buttons,
+    validation_panel,
+)
 
 STATUS_TEXT = {"normal": "", "knockout": " (knocked out)", "overexpress": " (forced on)"}
 
@@ -30,11 +39,16 @@ def next_state(
     genotypes: list[str] | None = None,
     environments: list[str] | None = None,
     semantics: str | None = None,
+    model: str | None = None,
 ) -> ExplorerState:
     """The state after one user event (``trigger`` is the id of the component that fired)."""
     state = ExplorerState.from_dict(current)
     if trigger is None or trigger == ids.URL or current is None:
         return ExplorerState.from_query(search)
+    if trigger == ids.MODEL_SELECT:
+        if not model or model == state.model:
+            return state
+        return ExplorerState(model=model, semantics=state.semantics)
     if trigger == ids.GRAPH and tapped:
         return state.cycle(tapped)
     if isinstance(trigger, dict) and trigger.get("type") == ids.NODE_TOGGLE:
@@ -130,8 +144,87 @@ def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState
     ]
 
 
+def upload_model(
+    contents: str | None, filename: str | None, options: list[dict[str, str]] | None
+) -> tuple[dict[str, str] | None, str, list[dict[str, str]], str | None]:
+    """Read an uploaded model file: (upload store, status message, model options, model key).
+
+    A bad file leaves everything as it was and says what is wrong (file, line, problem)."""
+    options = [o for o in (options or []) if not o["value"].startswith("upload:")]
+    if not contents or not filename:
+        return None, "", options, None
+    try:
+        upload = UploadedModel.from_contents(contents, filename)
+        network = load_model(upload.key, upload)
+    except MtorNetworkError as exc:
+        return None, f"Not loaded: {exc}", options, None
+    options.append({"label": f"uploaded: {filename}", "value": upload.key})
+    status = (
+        f"Loaded {filename}: {len(network)} nodes, {len(network.registry())} named "
+        "perturbations. It stays in this browser tab only."
+    )
+    return upload.to_dict(), status, options, upload.key
+
+
+def model_panel(model: str, upload: UploadedModel | None) -> tuple[Any, ...]:
+    """Everything on the page that depends on the model: title, choices, toggles, validation."""
+    try:
+        network = load_model(model, upload)
+    except MtorNetworkError:
+        model, network = FLAGSHIP, load_network(FLAGSHIP)
+    return (
+        model_title(network),
+        drug_options(network),
+        named_options(network.genotypes),
+        named_options(network.environments),
+        toggle_buttons(network),
+        node_options(network),
+        validation_panel(model, network),
+    )
+
+
 def register(app: Dash) -> None:
     """Wire the callbacks to the layout's components."""
+
+    @app.callback(
+        Output(ids.UPLOAD_STORE, "data"),
+        Output(ids.UPLOAD_STATUS, "children"),
+        Output(ids.MODEL_SELECT, "options"),
+        Output(ids.MODEL_SELECT, "value", allow_duplicate=True),
+        Input(ids.UPLOAD, "contents"),
+        State(ids.UPLOAD, "filename"),
+        State(ids.MODEL_SELECT, "options"),
+        prevent_initial_call=True,
+    )
+    def on_upload(contents, filename, options):  # type: ignore[no-untyped-def]
+        store, status, new_options, key = upload_model(contents, filename, options)
+        if key is None:
+            return no_update, status, no_update, no_update
+        return store, status, new_options, key
+
+    @app.callback(
+        Output(ids.CURRENT_MODEL, "data"),
+        Input(ids.STATE, "data"),
+        State(ids.CURRENT_MODEL, "data"),
+    )
+    def track_model(data, current):  # type: ignore[no-untyped-def]
+        model = ExplorerState.from_dict(data).model
+        return no_update if model == current else model
+
+    @app.callback(
+        Output(ids.MODEL_TITLE, "children"),
+        Output(ids.DRUGS, "options"),
+        Output(ids.GENOTYPES, "options"),
+        Output(ids.ENVIRONMENTS, "options"),
+        Output(ids.TOGGLES, "children"),
+        Output(ids.NODE_PICK, "options"),
+        Output(ids.VALIDATION, "children"),
+        Input(ids.CURRENT_MODEL, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def render_model(model, upload):  # type: ignore[no-untyped-def]
+        return model_panel(model or FLAGSHIP, UploadedModel.from_dict(upload))
 
     @app.callback(
         Output(ids.STATE, "data"),
@@ -140,6 +233,7 @@ def register(app: Dash) -> None:
         Output(ids.ENVIRONMENTS, "value"),
         Output(ids.SEMANTICS, "value"),
         Output(ids.URL, "search"),
+        Output(ids.MODEL_SELECT, "value"),
         Input(ids.URL, "search"),
         Input(ids.GRAPH, "tapNode"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
@@ -148,16 +242,17 @@ def register(app: Dash) -> None:
         Input(ids.ENVIRONMENTS, "value"),
         Input(ids.SEMANTICS, "value"),
         Input(ids.RESET, "n_clicks"),
+        Input(ids.MODEL_SELECT, "value"),
         State(ids.STATE, "data"),
     )
     def update_state(
-        search, tap, _toggles, drugs, genotypes, environments, semantics, _reset, current
+        search, tap, _toggles, drugs, genotypes, environments, semantics, _reset, model, current
     ):  # type: ignore[no-untyped-def]
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
             trigger = ids.URL if current is None else None  # a toggle list re-render, no click
             if trigger is None:
-                return (no_update,) * 6
+                return (no_update,) * 7
         tapped = (tap or {}).get("data", {}).get("id")
         state = next_state(
             trigger,
@@ -168,6 +263,7 @@ def register(app: Dash) -> None:
             genotypes=genotypes,
             environments=environments,
             semantics=semantics,
+            model=model,
         )
         return (
             state.to_dict(),
@@ -176,6 +272,7 @@ def register(app: Dash) -> None:
             list(state.environments),
             state.semantics,
             state.to_query(),
+            state.model,
         )
 
     @app.callback(
@@ -188,11 +285,12 @@ def register(app: Dash) -> None:
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
         Input(ids.STATE, "data"),
-        State({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
+        Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
+        State(ids.UPLOAD_STORE, "data"),
     )
-    def render_results(data, toggle_ids):  # type: ignore[no-untyped-def]
+    def render_results(data, toggle_ids, upload):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
-        analysis = analyze(state)
+        analysis = analyze(state, UploadedModel.from_dict(upload))
         result = analysis.result
         figure = heatmap(result, analysis.network) if result is not None else {}
         options = [
@@ -214,10 +312,11 @@ def register(app: Dash) -> None:
         Output(ids.GRAPH, "elements"),
         Input(ids.STATE, "data"),
         Input(ids.ATTRACTOR_PICK, "value"),
+        State(ids.UPLOAD_STORE, "data"),
     )
-    def render_graph(data, index):  # type: ignore[no-untyped-def]
+    def render_graph(data, index, upload):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
-        analysis = analyze(state)
+        analysis = analyze(state, UploadedModel.from_dict(upload))
         result = analysis.result
         attractor = None
         if result is not None and len(result):
@@ -240,22 +339,33 @@ def register(app: Dash) -> None:
         Output(ids.NODE_DETAILS, "children"),
         Input(ids.NODE_PICK, "value"),
         Input(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
     )
-    def show_details(node, data):  # type: ignore[no-untyped-def]
+    def show_details(node, data, upload):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
-        return node_details(load_network(state.model), node, state)
+        try:
+            network = load_model(state.model, UploadedModel.from_dict(upload))
+        except MtorNetworkError as exc:
+            return [html.P(str(exc), className="error")]
+        return node_details(network, node, state)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
         Input({"type": ids.EXPORT, "format": ALL}, "n_clicks"),
         State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
         prevent_initial_call=True,
     )
-    def download(_clicks, data):  # type: ignore[no-untyped-def]
+    def download(_clicks, data, upload):  # type: ignore[no-untyped-def]
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not ctx.triggered[0]["value"]:
             return no_update
-        name, content = export(ExplorerState.from_dict(data), trigger["format"])
+        try:
+            name, content = export(
+                ExplorerState.from_dict(data), trigger["format"], UploadedModel.from_dict(upload)
+            )
+        except (ValueError, MtorNetworkError):
+            return no_update
         if isinstance(content, bytes):
             return dcc.send_bytes(content, name)
         return dcc.send_string(content, name)

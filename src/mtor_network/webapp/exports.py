@@ -1,34 +1,70 @@
-"""What the export buttons download: pure functions of an explorer state."""
+"""What the export buttons download: pure functions of an explorer state (and its upload)."""
 
 from __future__ import annotations
 
+import io
+import tempfile
+import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
-from ..explorer import ExplorerState, analyze
-from ..io import tables
-from ..io.bnet import to_bnet
+from ..explorer import ExplorerState, UploadedModel, analyze
+from ..io import WRITERS, tables, write_network
+from ..network import BooleanNetwork
 
-FORMATS = ("csv", "json", "xlsx", "bnet")
+TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
 
 
-def export(state: ExplorerState, fmt: str) -> tuple[str, str | bytes]:
-    """(file name, content) for the attractor table (csv, json, xlsx) or the model (bnet).
+def model_formats() -> tuple[str, ...]:
+    """Every writable model format, by suffix without the dot (``bnet``, ``sbml``, ...)."""
+    return tuple(suffix.lstrip(".") for suffix in WRITERS)
 
-    The BNet export carries the current perturbations (listed in its header comment)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    analysis = analyze(state)
+
+def formats() -> tuple[str, ...]:
+    """Every export the app offers: the attractor tables, then the model formats."""
+    return TABLE_FORMATS + model_formats()
+
+
+def export_model(network: BooleanNetwork, suffix: str, base: str) -> tuple[str, bytes]:
+    """(file name, bytes) of ``network`` written by the library's writer for ``suffix``.
+
+    A format of several files (MaBoSS: ``.bnd`` and ``.cfg``) comes as one ``.zip``."""
+    with tempfile.TemporaryDirectory(prefix="mtor_export_") as folder:
+        write_network(network, Path(folder) / f"{base}{suffix}")
+        written = sorted(p for p in Path(folder).iterdir() if not p.name.startswith("."))
+        if len(written) == 1:
+            return written[0].name, written[0].read_bytes()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in written:
+                archive.write(path, path.name)
+        return f"{base}{suffix}.zip", buffer.getvalue()
+
+
+def export(
+    state: ExplorerState, fmt: str, upload: UploadedModel | None = None
+) -> tuple[str, str | bytes]:
+    """(file name, content) for the attractor table (csv, tsv, json, xlsx: each with the
+    settings that produced it) or the model in a writable format (with the current
+    perturbations applied and listed where the format has comments)."""
+    if fmt not in formats():
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(formats())}")
+    analysis = analyze(state, upload)
+    if analysis.error and analysis.result is None:
+        raise ValueError(analysis.error)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = f"{state.model}_{stamp}"
-    if fmt == "bnet":
+    base = f"{analysis.network.name}_{stamp}"
+    if fmt not in TABLE_FORMATS:
         network = analysis.network
         if analysis.result is not None and analysis.result.perturbations:
             network = network.perturb(*analysis.result.perturbations)
-        return f"{base}.bnet", to_bnet(network)
-    if analysis.result is None:
-        raise ValueError(analysis.error or "no result to export")
+        return export_model(network, f".{fmt}", base)
+    result = analysis.result
+    assert result is not None
     if fmt == "csv":
-        return f"{base}_attractors.csv", tables.to_csv(analysis.result)
+        return f"{base}_attractors.csv", tables.to_csv(result)
+    if fmt == "tsv":
+        return f"{base}_attractors.tsv", tables.to_tsv(result)
     if fmt == "json":
-        return f"{base}_attractors.json", tables.to_json(analysis.result)
-    return f"{base}_attractors.xlsx", tables.to_xlsx(analysis.result)
+        return f"{base}_attractors.json", tables.to_json(result)
+    return f"{base}_attractors.xlsx", tables.to_xlsx(result)

@@ -10,11 +10,13 @@ from dash import dcc, html
 
 from ..analysis.evidence import ValidationReport, validate
 from ..attractors import SEMANTICS
-from ..models import FLAGSHIP, load_network
+from ..explorer import MAX_UPLOAD_BYTES
+from ..io import READERS
+from ..models import FLAGSHIP, bundled_models, load_network
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
 from . import ids
-from .exports import FORMATS
+from .exports import TABLE_FORMATS, formats
 
 _ARIA_LIVE: dict[str, Any] = {"aria-live": "polite"}
 PANEL = {"padding": "8px 12px", "borderRight": "1px solid #ddd", "overflowY": "auto"}
@@ -62,7 +64,53 @@ def validation_table(report: ValidationReport) -> html.Table:
     return html.Table([head, html.Tbody(rows)], className="report")
 
 
-def _toggle_buttons(network: BooleanNetwork) -> list[Any]:
+def validation_panel(model: str, network: BooleanNetwork) -> list[Any]:
+    """The Validation tab: E1-E13 for the bundled flagship model; a note for any other."""
+    if model != FLAGSHIP:
+        return [
+            html.P(
+                f"The evidence cases E1-E13 are written for the {FLAGSHIP} model; "
+                f"{network.name} is not checked against them.",
+                className="hint",
+            )
+        ]
+    report = validation_report(FLAGSHIP)
+    return [
+        html.P(
+            f"{sum(r.passed for r in report.results)} of {len(report.results)} evidence "
+            f"cases pass ({report.semantics} semantics)."
+        ),
+        validation_table(report),
+    ]
+
+
+def model_title(network: BooleanNetwork) -> str:
+    """The header line naming the model on screen."""
+    return f"{network.title or network.name} - model {network.name} {network.version}".strip()
+
+
+def drug_options(network: BooleanNetwork) -> list[dict[str, str]]:
+    return [
+        {"label": f"{p.label} ({p.drug_class})" if p.drug_class else p.label, "value": name}
+        for name, p in network.drugs.items()
+    ]
+
+
+def named_options(perturbations: dict[str, Any] | Any) -> list[dict[str, str]]:
+    return [{"label": p.label or n, "value": n} for n, p in perturbations.items()]
+
+
+def node_options(network: BooleanNetwork) -> list[dict[str, str]]:
+    return [{"label": f"{n.label} ({n.name})", "value": n.name} for n in network]
+
+
+def _export_label(fmt: str) -> str:
+    if fmt in TABLE_FORMATS:
+        return f"attractors as {fmt.upper()}"
+    return f"model as {fmt.upper() if len(fmt) <= 5 else fmt}"
+
+
+def toggle_buttons(network: BooleanNetwork) -> list[Any]:
     groups: dict[str, list[Any]] = {}
     for node in network.nodes:
         groups.setdefault(node.module or "Nodes", []).append(
@@ -83,26 +131,40 @@ def _toggle_buttons(network: BooleanNetwork) -> list[Any]:
 def build_layout(model: str = FLAGSHIP) -> html.Div:
     """The whole page."""
     network = load_network(model)
-    drug_options = [
-        {"label": f"{p.label} ({p.drug_class})", "value": name} for name, p in network.drugs.items()
-    ]
+    accepted = ",".join(sorted(READERS))
     controls = html.Div(
         [
+            html.H3("Model"),
+            dcc.Dropdown(
+                id=ids.MODEL_SELECT,
+                options=[{"label": m, "value": m} for m in bundled_models()],
+                value=model,
+                clearable=False,
+            ),
+            dcc.Upload(
+                id=ids.UPLOAD,
+                children=html.Div(["Load a model file: drop it here or ", html.A("choose one")]),
+                accept=accepted,
+                max_size=MAX_UPLOAD_BYTES,
+                multiple=False,
+                className="upload",
+            ),
+            html.Div(id=ids.UPLOAD_STATUS, role="status", className="hint"),
             html.H3("Treatment and background"),
             html.Label("Drugs", htmlFor=ids.DRUGS),
-            dcc.Dropdown(id=ids.DRUGS, options=drug_options, multi=True, placeholder="no drug"),
+            dcc.Dropdown(
+                id=ids.DRUGS, options=drug_options(network), multi=True, placeholder="no drug"
+            ),
             html.Label("Genotype", htmlFor=ids.GENOTYPES),
             dcc.Dropdown(
                 id=ids.GENOTYPES,
-                options=[{"label": p.label, "value": n} for n, p in network.genotypes.items()],
+                options=named_options(network.genotypes),
                 multi=True,
                 placeholder="wild type",
             ),
             html.Label("Environment"),
             dcc.Checklist(
-                id=ids.ENVIRONMENTS,
-                options=[{"label": p.label, "value": n} for n, p in network.environments.items()],
-                value=[],
+                id=ids.ENVIRONMENTS, options=named_options(network.environments), value=[]
             ),
             html.Label("Semantics"),
             dcc.RadioItems(
@@ -117,11 +179,11 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 "out -> forced on -> normal.",
                 className="hint",
             ),
-            *_toggle_buttons(network),
+            html.Div(toggle_buttons(network), id=ids.TOGGLES),
             html.H3("Node details"),
             dcc.Dropdown(
                 id=ids.NODE_PICK,
-                options=[{"label": f"{n.label} ({n.name})", "value": n.name} for n in network],
+                options=node_options(network),
                 placeholder="pick a node (or click one on the graph)",
             ),
             html.Div(id=ids.NODE_DETAILS, className="details"),
@@ -151,12 +213,8 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             html.Div(
                 [html.Span("Export: ")]
                 + [
-                    html.Button(
-                        "model as BNet" if f == "bnet" else f"attractors as {f.upper()}",
-                        id={"type": ids.EXPORT, "format": f},
-                        n_clicks=0,
-                    )
-                    for f in FORMATS
+                    html.Button(_export_label(f), id={"type": ids.EXPORT, "format": f}, n_clicks=0)
+                    for f in formats()
                 ],
                 className="exports",
             ),
@@ -166,26 +224,19 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
         ],
         style={"flex": "1", "padding": "8px 12px", "minWidth": 0},
     )
-    report = validation_report(model)
     validation = html.Div(
-        [
-            html.P(
-                f"{sum(r.passed for r in report.results)} of {len(report.results)} evidence "
-                f"cases pass ({report.semantics} semantics)."
-            ),
-            validation_table(report),
-        ],
-        id=ids.VALIDATION,
-        style={"padding": "8px 12px"},
+        validation_panel(model, network), id=ids.VALIDATION, style={"padding": "8px 12px"}
     )
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE, storage_type="memory"),
+            dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
+            dcc.Store(id=ids.CURRENT_MODEL, storage_type="memory", data=model),
             html.Header(
                 [
                     html.H1("mtor_network explorer"),
-                    html.Span(f"{network.title} - model {network.name} {network.version}"),
+                    html.Span(model_title(network), id=ids.MODEL_TITLE),
                 ]
             ),
             dcc.Tabs(
