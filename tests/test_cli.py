@@ -139,3 +139,56 @@ def test_pyboolnet_engine_keeps_stdout_clean() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["settings"]["engine"] == "pyboolnet"
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".xlsx", ".json", ".csv"])
+def test_attractor_table_format_from_the_output_suffix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    target = tmp_path / f"out{suffix}"
+    code, out, _ = run(capsys, "attractors", "--drug", "alpelisib", "--output", str(target))
+    assert code == 0 and out == ""
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        settings = dict(load_workbook(target)["settings"].iter_rows(values_only=True))
+        assert settings["perturbations"].startswith("alpelisib")
+        assert len(str(settings["model_hash"])) == 16
+    elif suffix == ".json":
+        assert json.loads(target.read_text())["settings"]["model_hash"]
+    else:
+        lines = [ln for ln in target.read_text().splitlines() if not ln.startswith("#")]
+        sep = "\t" if suffix == ".tsv" else ","
+        assert lines[0].split(sep)[:2] == ["attractor", "type"]
+
+
+def test_formats_lists_readers_and_writers(capsys: pytest.CaptureFixture[str]) -> None:
+    from mtor_network.io import READERS, WRITERS
+
+    code, out, _ = run(capsys, "formats")
+    assert code == 0
+    listed = {line.split()[0] for line in out.splitlines()[2:]}
+    assert listed == set(READERS) | set(WRITERS)
+
+
+def test_convert_to_every_writable_format_reads_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from mtor_network import load_network
+    from mtor_network.analysis.equivalence import rule_differences
+    from mtor_network.io import READERS, WRITERS
+
+    flagship = load_network("hr_breast_cancer")
+    for suffix in WRITERS:
+        target = tmp_path / f"flagship{suffix}"
+        code, _, err = run(capsys, "convert", "hr_breast_cancer", str(target))
+        assert code == 0 and "41 nodes" in err, suffix
+        if suffix in READERS:
+            assert rule_differences(flagship, load_network(target)) == {}, suffix
+            code, out, _ = run(capsys, "attractors", "--model", str(target), "--format", "csv")
+            assert code == 0 and "proliferative" in out
+
+
+def test_xlsx_needs_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "attractors", "--format", "xlsx")
+    assert code == 2 and "--output" in err

@@ -13,9 +13,9 @@ from ._format import table
 from .analysis.evidence import ValidationReport, validate
 from .attractors import SEMANTICS, AttractorResult, find_attractors
 from .exceptions import MtorNetworkError
+from .io import READERS, WRITERS, write_network
 from .io import tables as attractor_tables
-from .io import write_network
-from .io._files import write_text_atomic
+from .io._files import write_bytes_atomic, write_text_atomic
 from .models import FLAGSHIP, bundled_models, load_network
 from .network import BooleanNetwork
 from .perturbations import Perturbation, scenario
@@ -27,13 +27,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
+# Modules adding sub-commands: each has ``register(subparsers)`` and sets ``handler`` defaults.
+_EXTENSIONS: tuple = ()
+
+
 def _add_model(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--model",
         default=FLAGSHIP,
         metavar="NAME_OR_PATH",
-        help=f"bundled model name ({', '.join(bundled_models())}) or a model file "
-        f"(.toml, .bnet); default: {FLAGSHIP}",
+        help=f"bundled model name ({', '.join(bundled_models())}) or a model file in any "
+        f"readable format ({', '.join(sorted(READERS))}); default: {FLAGSHIP}",
     )
 
 
@@ -57,7 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overexpress", action="append", default=[], metavar="N", help="fix N to 1")
     p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
     p.add_argument("--engine", default="auto", help="attractor engine (default: auto)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=TABLE_FORMATS,
+        default=None,
+        help="output format (default: from the --output suffix, else a text table); csv, tsv, "
+        "json and xlsx carry the settings that produced them",
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
 
     p = sub.add_parser("validate", help="run the literature evidence cases E1-E13")
@@ -80,9 +91,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("models", help="list the bundled models")
 
-    p = sub.add_parser("convert", help="convert a model between formats (by file suffix)")
+    p = sub.add_parser(
+        "convert",
+        help="convert a model between formats (by file suffix)",
+        description="Read INPUT (a bundled model name or a file in any readable format) and "
+        "write OUTPUT in the format its suffix names. Readable: "
+        f"{', '.join(sorted(READERS))}. Writable: {', '.join(sorted(WRITERS))}.",
+    )
     p.add_argument("input", help="model file or bundled model name")
-    p.add_argument("output", help="output file (.bnet)")
+    p.add_argument("output", help=f"output file ({', '.join(sorted(WRITERS))})")
+
+    sub.add_parser("formats", help="list the model formats that can be read and written")
+    for module in _EXTENSIONS:
+        module.register(sub)
     return parser
 
 
@@ -138,10 +159,21 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
     result = find_attractors(
         network, args.semantics, perturbations=perturbation, engine=args.engine
     )
-    if args.format == "json":
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = suffix if suffix in TABLE_FORMATS else "table"
+    if fmt == "xlsx":
+        if not args.output:
+            raise ValueError("--format xlsx writes a binary workbook: give --output FILE.xlsx")
+        write_bytes_atomic(Path(args.output), attractor_tables.to_xlsx(result))
+        return 0
+    if fmt == "json":
         text = attractor_tables.to_json(result)
-    elif args.format == "csv":
+    elif fmt == "csv":
         text = attractor_tables.to_csv(result)
+    elif fmt == "tsv":
+        text = attractor_tables.to_tsv(result)
     else:
         text = _attractor_table(result, network)
     _emit(text, args.output)
@@ -259,6 +291,23 @@ def _cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_formats(args: argparse.Namespace) -> int:
+    rows = []
+    for suffix in sorted(set(READERS) | set(WRITERS)):
+        function = READERS.get(suffix) or WRITERS[suffix]
+        doc = (sys.modules[function.__module__].__doc__ or "").strip().splitlines()
+        rows.append(
+            [
+                suffix,
+                "yes" if suffix in READERS else "no",
+                "yes" if suffix in WRITERS else "no",
+                (doc[0][:77] + "...") if doc and len(doc[0]) > 80 else (doc[0] if doc else ""),
+            ]
+        )
+    _emit(table(["suffix", "read", "write", "format"], rows), None)
+    return 0
+
+
 def _cmd_convert(args: argparse.Namespace) -> int:
     network = load_network(args.input)
     write_network(network, args.output)
@@ -275,6 +324,7 @@ COMMANDS = {
     "environments": _cmd_registry,
     "models": _cmd_models,
     "convert": _cmd_convert,
+    "formats": _cmd_formats,
 }
 
 
@@ -282,7 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 validation failed, 2 bad input)."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        handler = getattr(args, "handler", None) or COMMANDS[args.command]
+        return int(handler(args))
     except MtorNetworkError as exc:
         print(f"mtor-network: error: {exc}", file=sys.stderr)
         return 2

@@ -104,10 +104,22 @@ def node_options(network: BooleanNetwork) -> list[dict[str, str]]:
     return [{"label": f"{n.label} ({n.name})", "value": n.name} for n in network]
 
 
+FORMAT_NAMES = {
+    "bnet": "BNet",
+    "sbml": "SBML-qual",
+    "aeon": "AEON",
+    "bnd": "MaBoSS",
+    "booleannet": "BooleanNet",
+    "boolnet": "BoolNet",
+    "smv": "NuSMV",
+    "primes": "PyBoolNet primes",
+}
+
+
 def _export_label(fmt: str) -> str:
     if fmt in TABLE_FORMATS:
         return f"attractors as {fmt.upper()}"
-    return f"model as {fmt.upper() if len(fmt) <= 5 else fmt}"
+    return f"model as {FORMAT_NAMES.get(fmt, fmt)}"
 
 
 def toggle_buttons(network: BooleanNetwork) -> list[Any]:
