@@ -1,0 +1,114 @@
+"""BooleanNet: ``Node *= expression`` per line (the ``booleannet`` simulator of the Albert lab;
+the format of the published Zañudo et al. models).
+
+Update rules use the words ``and``, ``or``, ``not`` (precedence ``not`` > ``and`` > ``or``) and
+the constants ``True``/``False`` (also ``1``/``0``); ``#`` starts a comment. BooleanNet files
+may also hold initial-state lines (``A = True``, ``A = B = False``, ``A = Random``) and a rank
+prefix for priority updates (``1: A* = B``). Neither changes the update functions: initial-state
+lines are skipped, and ranks are dropped with a :class:`~mtor_network.exceptions.ModelWarning`.
+A node that is read but has no rule keeps its value in BooleanNet, so it becomes an input
+``X* = X`` (with a warning).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+from ..exceptions import ModelFileError, ModelWarning
+from ..expressions import parse_expression, to_string
+from ..network import BooleanNetwork, Rule
+from ._comments import CommentMetadata, header_lines, label_line
+from ._files import read_text, write_text_atomic
+
+_RULE_RE = re.compile(r"^(?:(?P<rank>\d+)\s*:\s*)?(?P<target>[^\s*=]+)\s*\*\s*=(?P<function>.*)$")
+_INIT_RE = re.compile(
+    r"^(?P<names>[A-Za-z_][A-Za-z0-9_]*(?:\s*=\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*=\s*"
+    r"(?P<value>true|false|random|0|1)$",
+    re.IGNORECASE,
+)
+
+
+def parse_booleannet(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
+    """Parse BooleanNet text (``A* = B and not C``) into a :class:`BooleanNetwork`."""
+    rules: list[Rule] = []
+    meta = CommentMetadata()
+    ranked: list[int] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        code, _, comment = raw.partition("#")
+        line = code.strip()
+        if not line:
+            if comment:
+                meta.comment(comment)
+            continue
+        m = _RULE_RE.match(line)
+        if m is None:
+            if _INIT_RE.match(line):
+                meta.other()
+                continue  # an initial state: not part of the update functions
+            raise ModelFileError(_unexpected(line), file=file, line=number)
+        target = m.group("target")
+        function = m.group("function").strip()
+        if not function:
+            raise ModelFileError(
+                f"missing update function of {target!r} after '*='", file=file, line=number
+            )
+        if m.group("rank") is not None:
+            ranked.append(number)
+        expr = parse_expression(function, keywords=True, file=file, line=number, target=target)
+        rules.append(Rule(target, expr, line=number))
+        meta.rule(target)
+    if not rules:
+        raise ModelFileError(
+            "no update rules 'Node* = ...' found (empty BooleanNet file)", file=file
+        )
+    if ranked:
+        lines = ", ".join(str(n) for n in ranked[:5]) + (", ..." if len(ranked) > 5 else "")
+        warnings.warn(
+            ModelWarning(
+                f"{file or '<text>'}: update ranks ('1: A* = ...', lines {lines}) are ignored; "
+                "the update functions are read as written"
+            ),
+            stacklevel=2,
+        )
+    network = BooleanNetwork.create(name, rules, file=file, implicit_inputs=True)
+    return meta.apply(network)
+
+
+def _unexpected(line: str) -> str:
+    shown = line if len(line) <= 60 else line[:57] + "..."
+    hint = ""
+    if "=" in line and "*" not in line:
+        hint = " (an update rule needs '*=': 'A* = B and not C')"
+    return (
+        f"expected an update rule 'Node* = expression' or an initial state 'Node = True', "
+        f"'Node = False' or 'Node = Random', but found {shown!r}{hint}"
+    )
+
+
+def to_booleannet(network: BooleanNetwork) -> str:
+    """BooleanNet text of ``network``: ``A* = ...`` per node, labels and provenance as
+    ``#`` comments (no initial-state lines)."""
+    lines = header_lines(network)
+    for node in network.node_names:
+        label = label_line(network, node)
+        if label:
+            lines.append(label)
+        expr = network.rules[node].expression
+        lines.append(f"{node}* = {to_string(expr, style='booleannet')}")
+    return "\n".join(lines) + "\n"
+
+
+def read_booleannet(path: str | Path) -> BooleanNetwork:
+    """Read a BooleanNet file; the model is named after the file."""
+    p = Path(path)
+    return parse_booleannet(read_text(p), name=p.stem, file=str(p))
+
+
+def write_booleannet(network: BooleanNetwork, path: str | Path) -> None:
+    """Write ``network`` as BooleanNet (atomically)."""
+    write_text_atomic(path, to_booleannet(network))
+
+
+__all__ = ["parse_booleannet", "read_booleannet", "to_booleannet", "write_booleannet"]
