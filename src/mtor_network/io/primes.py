@@ -1,0 +1,183 @@
+"""PyBoolNet prime implicants: ``{node: [zero_primes, one_primes]}`` (suffix ``.primes``).
+
+Each prime is a dict ``{regulator: 0 | 1}``; the 1-primes of a node are the prime implicants of
+its update function, the 0-primes those of its negation. ``[[], [{}]]`` is the constant 1,
+``[[{}], []]`` the constant 0. pyboolnet's ``write_primes`` stores the dict as a Python literal
+(single quotes) and ``read_primes`` reads JSON too; we write JSON, one node per line, and read
+both (never with ``eval``).
+
+Reading turns each node's 1-primes into a rule in disjunctive normal form and checks that the
+0-primes describe its negation. Writing computes the primes with pyboolnet's ``bnet2primes``
+(the field's tool for it). The format has no room for metadata: the model is named after the
+file, labels and references are not kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import ModelFileError
+from ..expressions import Expr, is_valid_name
+from ..network import BooleanNetwork, Rule
+from ._files import read_text, write_text_atomic
+
+
+def parse_primes(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
+    """Parse prime implicants (JSON, or the Python literal that pyboolnet writes)."""
+    if not text.strip():
+        raise ModelFileError(
+            "empty primes file (expected {node: [zero_primes, one_primes]})", file=file
+        )
+    data = _load(text, file)
+    if not isinstance(data, dict):
+        raise ModelFileError(
+            f"expected an object {{node: [zero_primes, one_primes]}}, found {type(data).__name__}",
+            file=file,
+            line=1,
+        )
+    if not data:
+        raise ModelFileError("no nodes (empty primes object)", file=file, line=1)
+    rules: list[Rule] = []
+    for target, value in data.items():
+        line = _line_of(text, target)
+        if not isinstance(target, str) or not is_valid_name(target):
+            raise ModelFileError(
+                f"invalid node name {target!r} (use letters, digits and '_', not starting with "
+                "a digit)",
+                file=file,
+                line=line,
+            )
+        zero, one = _check_pair(target, value, data, file, line)
+        expr = _dnf(one)
+        if not _same(_dnf(zero), ("not", expr)):
+            raise ModelFileError(
+                f"the 0-primes and 1-primes of {target!r} are not complementary (the 0-primes "
+                "must describe exactly the states where the 1-primes are false)",
+                file=file,
+                line=line,
+            )
+        rules.append(Rule(target, expr, line=line))
+    return BooleanNetwork.create(name, rules, file=file)
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
+def _load(text: str, file: str | None) -> Any:
+    candidates = [text]
+    if "'" in text and '"' not in text:
+        # pyboolnet's write_primes: str(dict), i.e. single-quoted names. Names hold no quotes.
+        candidates.append(text.replace("'", '"'))
+    first: json.JSONDecodeError | None = None
+    for candidate in candidates:
+        try:
+            return json.loads(candidate, object_pairs_hook=_no_duplicates)
+        except json.JSONDecodeError as exc:
+            first = first or exc
+        except _DuplicateKeyError as exc:
+            # a node per line (as we write): the second line that starts with the key
+            pattern = r"""^\s*[{,]?\s*["']""" + re.escape(exc.key) + r"""["']\s*:"""
+            found = [m.start() for m in re.finditer(pattern, text, re.MULTILINE)]
+            line = text.count("\n", 0, found[1]) + 1 if len(found) > 1 else None
+            raise ModelFileError(
+                f"{exc.key!r} appears twice in one object (duplicate node or regulator)",
+                file=file,
+                line=line,
+            ) from None
+    assert first is not None
+    raise ModelFileError(
+        f"not valid JSON: {first.msg}", file=file, line=first.lineno, column=first.colno
+    ) from None
+
+
+def _line_of(text: str, key: object) -> int | None:
+    m = re.search(r"""["']""" + re.escape(str(key)) + r"""["']\s*:""", text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _check_pair(
+    target: str, value: Any, data: dict[str, Any], file: str | None, line: int | None
+) -> tuple[list[dict[str, int]], list[dict[str, int]]]:
+    def fail(problem: str) -> ModelFileError:
+        return ModelFileError(f"primes of {target!r}: {problem}", file=file, line=line)
+
+    if not isinstance(value, list) or len(value) != 2:
+        raise fail("expected a pair [zero_primes, one_primes]")
+    for which, primes in zip(("0-primes", "1-primes"), value, strict=True):
+        if not isinstance(primes, list):
+            raise fail(f"the {which} must be a list of {{node: 0 or 1}} objects")
+        for prime in primes:
+            if not isinstance(prime, dict):
+                raise fail(f"each of the {which} must be an object {{node: 0 or 1}}, not {prime!r}")
+            for regulator, bit in prime.items():
+                if regulator not in data:
+                    raise fail(f"{which} read {regulator!r}, which is not a node of the file")
+                if type(bit) is not int or bit not in (0, 1):
+                    raise fail(f"{which}: value of {regulator!r} must be 0 or 1, not {bit!r}")
+    return value[0], value[1]
+
+
+def _dnf(primes: list[dict[str, int]]) -> Expr:
+    terms: list[Expr] = []
+    for prime in primes:
+        literals: list[Expr] = [
+            ("var", reg) if bit else ("not", ("var", reg)) for reg, bit in prime.items()
+        ]
+        if not literals:
+            return ("const", True)
+        terms.append(literals[0] if len(literals) == 1 else ("and", tuple(literals)))
+    if not terms:
+        return ("const", False)
+    return terms[0] if len(terms) == 1 else ("or", tuple(terms))
+
+
+def _same(a: Expr, b: Expr) -> bool:
+    from ..analysis.equivalence import same_function
+
+    return same_function(a, b)
+
+
+def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
+    """The prime implicants of ``network``, computed by pyboolnet, in the network's node order."""
+    from ..attractors._pyboolnet import primes
+
+    computed = primes(network)
+    return {n: computed[n] for n in network.node_names}
+
+
+def to_primes(network: BooleanNetwork) -> str:
+    """JSON prime implicants of ``network`` (pyboolnet's ``read_primes`` reads them)."""
+    rows = [
+        f"{json.dumps(node)}: {json.dumps(value, sort_keys=True)}"
+        for node, value in primes_of(network).items()
+    ]
+    return "{\n" + ",\n".join(rows) + "\n}\n"
+
+
+def read_primes(path: str | Path) -> BooleanNetwork:
+    """Read a prime-implicant file; the model is named after the file."""
+    p = Path(path)
+    return parse_primes(read_text(p), name=p.stem, file=str(p))
+
+
+def write_primes(network: BooleanNetwork, path: str | Path) -> None:
+    """Write the prime implicants of ``network`` as JSON (atomically)."""
+    write_text_atomic(path, to_primes(network))
+
+
+__all__ = ["parse_primes", "primes_of", "read_primes", "to_primes", "write_primes"]
