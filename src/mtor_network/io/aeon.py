@@ -1,0 +1,327 @@
+"""AEON (``.aeon``): the model format of biodivine-aeon and the AEON tool.
+
+A file declares regulations, one a line: ``A -> B`` (activation), ``A -| B`` (inhibition),
+``A -? B`` (unknown or dual sign); a trailing ``?`` (``A ->? B``, ``A -?? B``) marks a regulation
+that need not have an effect (non-observable). Update functions read ``$B: A & !C`` with ``!``,
+``&``, ``|``, ``^``, ``=>``, ``<=>``, ``true``/``false``. Lines starting with ``#`` are comments,
+except the annotations ``#name:`` (the model name) and ``#position:`` (layout, ignored).
+
+AEON also describes *partially specified* networks; we handle fully specified Boolean networks
+only. A node with regulators but no ``$node:`` function (an implicit, parametrised function) and
+a function using an uninterpreted function ``f(...)`` are refused with an error naming the node;
+a node with neither regulators nor a function (a free input) becomes an input ``X, X`` with a
+:class:`~mtor_network.exceptions.ModelWarning`. Every regulator a function reads must be declared
+as a regulation (as AEON requires). Sign and observability annotations that the functions
+contradict are reported with a warning (the functions are what we read).
+
+biodivine-aeon parses each function (so its syntax is exactly AEON's) and writes the file; we
+check the lines first, so that every error names its line, which AEON's own errors do not.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import ModelFileError, ModelWarning
+from ..expressions import Expr, is_valid_name, signed_regulators
+from ..network import BooleanNetwork, Rule
+from ._comments import CommentMetadata, header_lines, label_line
+from ._files import read_text, write_text_atomic
+
+_ID = r"[A-Za-z0-9_{}]+"
+_REGULATION_RE = re.compile(
+    rf"^(?P<regulator>{_ID})\s*-(?P<sign>[>|?])(?P<unobservable>\??)\s*(?P<target>{_ID})$"
+)
+_FUNCTION_RE = re.compile(r"^\$\s*(?P<target>[^\s:]*)\s*:(?P<function>.*)$")
+_NAME_ANNOTATION_RE = re.compile(r"^#\s*name\s*:(?P<name>.*)$")
+_BACKTICKED_RE = re.compile(r"`([^`]+)`")
+
+
+def parse_aeon(text: str, *, name: str | None = None, file: str | None = None) -> BooleanNetwork:
+    """Parse AEON text into a :class:`BooleanNetwork` (fully specified networks only).
+
+    The model is called ``name``, else by the ``#name:`` annotation, else ``"model"``.
+    """
+    import biodivine_aeon as ba
+
+    regulations: dict[tuple[str, str], tuple[int, str, bool]] = {}
+    functions: dict[str, tuple[int, str]] = {}
+    order: list[str] = []
+    annotated_name = ""
+    meta = CommentMetadata()
+
+    def check_name(node: str, number: int) -> None:
+        if not is_valid_name(node):
+            raise ModelFileError(
+                f"invalid node name {node!r} (use letters, digits and '_', not starting with a "
+                "digit, and not true/false)",
+                file=file,
+                line=number,
+            )
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            m = _NAME_ANNOTATION_RE.match(line)
+            if m:
+                annotated_name = annotated_name or m.group("name").strip()
+            else:
+                meta.comment(line[1:])
+            continue
+        if line.startswith("$"):
+            f = _FUNCTION_RE.match(line)
+            if f is None:
+                raise ModelFileError(
+                    f"expected an update function '$node: expression' but found {line[:60]!r}",
+                    file=file,
+                    line=number,
+                )
+            target, function = f.group("target"), f.group("function").strip()
+            if not target:
+                raise ModelFileError("missing node name after '$'", file=file, line=number)
+            check_name(target, number)
+            if not function:
+                raise ModelFileError(
+                    f"missing update function of {target!r} after ':'", file=file, line=number
+                )
+            if target in functions:
+                raise ModelFileError(
+                    f"second update function for {target!r} (first on line {functions[target][0]})",
+                    file=file,
+                    line=number,
+                )
+            functions[target] = (number, function)
+            order.append(target)
+            meta.rule(target)
+            continue
+        r = _REGULATION_RE.match(line)
+        if r is None:
+            raise ModelFileError(
+                "expected a regulation ('A -> B', 'A -| B', 'A -? B', optionally with a "
+                "trailing '?'), an update function ('$B: ...') or a '#' comment, but found "
+                f"{line[:60]!r}",
+                file=file,
+                line=number,
+            )
+        regulator, target = r.group("regulator"), r.group("target")
+        check_name(regulator, number)
+        check_name(target, number)
+        if (regulator, target) in regulations:
+            raise ModelFileError(
+                f"second regulation {regulator} -> {target} (first on line "
+                f"{regulations[(regulator, target)][0]})",
+                file=file,
+                line=number,
+            )
+        regulations[(regulator, target)] = (number, r.group("sign"), not r.group("unobservable"))
+        meta.other()
+
+    if not functions and not regulations:
+        raise ModelFileError("no regulations or update functions (empty AEON file)", file=file)
+
+    variables = list(order)
+    for regulator, target in regulations:
+        for node in (regulator, target):
+            if node not in functions and node not in variables:
+                variables.append(node)
+    regulators: dict[str, list[str]] = {v: [] for v in variables}
+    for regulator, target in regulations:
+        regulators[target].append(regulator)
+
+    declared = [
+        f"{a} -{sign}{'' if observable else '?'} {b}"
+        for (a, b), (_, sign, observable) in regulations.items()
+    ]
+    try:
+        bn = ba.BooleanNetwork(variables, declared)
+    except (RuntimeError, ValueError) as exc:  # pragma: no cover - lines were checked above
+        raise ModelFileError(f"biodivine-aeon refused the regulations: {exc}", file=file) from exc
+
+    rules: list[Rule] = []
+    for target in variables:
+        if target not in functions:
+            if regulators[target]:
+                first = min(regulations[(reg, target)][0] for reg in regulators[target])
+                raise ModelFileError(
+                    f"{target!r} has regulators ({', '.join(regulators[target])}) but no update "
+                    f"function '${target}: ...': AEON reads it as an unknown (parametrised) "
+                    "function; only fully specified Boolean networks are supported",
+                    file=file,
+                    line=first,
+                )
+            warnings.warn(
+                ModelWarning(
+                    f"{file or '<text>'}: {target!r} has no regulators and no update function "
+                    f"(a free input in AEON); it is taken as an input '{target}, {target}'"
+                ),
+                stacklevel=2,
+            )
+            rules.append(Rule(target, ("var", target), justification="free input (AEON)"))
+            continue
+        number, function = functions[target]
+        expr = _parse_function(ba, bn, target, function, set(regulators[target]), file, number)
+        rules.append(Rule(target, expr, line=number))
+
+    _warn_constraints(ba, bn, variables, functions, regulations, file)
+    model_name = name or annotated_name or "model"
+    network = BooleanNetwork.create(model_name, rules, file=file)
+    return meta.apply(network)
+
+
+def _parse_function(
+    ba: Any,
+    bn: Any,
+    target: str,
+    function: str,
+    allowed: set[str],
+    file: str | None,
+    number: int,
+) -> Expr:
+    try:
+        parsed = ba.UpdateFunction(bn, function)
+    except (RuntimeError, ValueError) as exc:
+        message = str(exc)
+        unknown = _BACKTICKED_RE.search(message)
+        if "Unknown variable" in message and unknown:
+            problem = (
+                f"reads {unknown.group(1)!r}, which is not a variable of the model (no "
+                "regulation or update function names it)"
+            )
+        elif "Unknown parameter" in message and unknown:
+            problem = (
+                f"uses '{unknown.group(1)}(...)', an uninterpreted function (a parameter): only "
+                "fully specified Boolean networks are supported"
+            )
+        else:
+            problem = message.rstrip(".")
+        raise ModelFileError(
+            f"update function of {target!r}: {problem}", file=file, line=number
+        ) from exc
+    used = sorted(bn.get_variable_name(v) for v in parsed.support_variables())
+    missing = [v for v in used if v not in allowed]
+    if missing:
+        raise ModelFileError(
+            f"update function of {target!r} reads {', '.join(map(repr, missing))}, but no "
+            f"regulation '{missing[0]} -> {target}' (or -|, -?) is declared; AEON requires every "
+            "regulator to be declared",
+            file=file,
+            line=number,
+        )
+    bn.set_update_function(target, parsed)
+    return _to_expr(parsed, bn, target, file, number)
+
+
+def _to_expr(fn: Any, bn: Any, target: str, file: str | None, number: int) -> Expr:
+    """Our expression tree for a biodivine-aeon ``UpdateFunction``."""
+    if fn.is_const():
+        return ("const", bool(fn.as_const()))
+    if fn.is_var():
+        return ("var", bn.get_variable_name(fn.as_var()))
+    if fn.is_not():
+        return ("not", _to_expr(fn.as_not(), bn, target, file, number))
+    if fn.is_param():
+        raise ModelFileError(
+            f"update function of {target!r} uses an uninterpreted function (a parameter): only "
+            "fully specified Boolean networks are supported",
+            file=file,
+            line=number,
+        )
+    op, left_fn, right_fn = fn.as_binary()
+    left = _to_expr(left_fn, bn, target, file, number)
+    right = _to_expr(right_fn, bn, target, file, number)
+    if op in ("and", "or"):
+        items: list[Expr] = []
+        for side in (left, right):
+            items.extend(side[1] if side[0] == op else (side,))
+        return (op, tuple(items))
+    if op == "imp":
+        return ("or", (("not", left), right))
+    if op == "iff":
+        return ("or", (("and", (left, right)), ("and", (("not", left), ("not", right)))))
+    if op == "xor":
+        return ("or", (("and", (left, ("not", right))), ("and", (("not", left), right))))
+    raise ModelFileError(  # pragma: no cover - AEON has no other operators
+        f"update function of {target!r}: unsupported operator {op!r}", file=file, line=number
+    )
+
+
+def _warn_constraints(
+    ba: Any,
+    bn: Any,
+    variables: list[str],
+    functions: dict[str, tuple[int, str]],
+    regulations: dict[tuple[str, str], tuple[int, str, bool]],
+    file: str | None,
+) -> None:
+    """Warn where a function contradicts the sign or observability of a declared regulation."""
+    try:
+        problems = bn.check_regulation_constraints()
+    except (RuntimeError, ValueError):  # pragma: no cover - defensive: a check, not a parse
+        return
+    for problem in problems:
+        names = _BACKTICKED_RE.findall(problem)
+        line = regulations.get((names[0], names[1]), (None,))[0] if len(names) >= 2 else None
+        where = f"{file or '<text>'}" + (f", line {line}" if line else "")
+        warnings.warn(
+            ModelWarning(f"{where}: {problem}; the update function is read as written"),
+            stacklevel=3,
+        )
+
+
+def to_aeon(network: BooleanNetwork) -> str:
+    """AEON text of ``network``: regulations with the signs and observability that the functions
+    have (inferred by biodivine-aeon), one ``$node:`` function per node, labels and provenance
+    as comments and the model name as ``#name:``."""
+    import biodivine_aeon as ba
+
+    names = list(network.node_names)
+    declared = [
+        f"{reg} -? {target}"
+        for target in names
+        for reg in signed_regulators(network.rules[target].expression)
+    ]
+    bn = ba.BooleanNetwork(names, declared)
+    for target in names:
+        bn.set_update_function(target, _aeon_expression(network.rules[target].expression))
+    text = bn.infer_valid_graph().to_aeon()
+    lines = [f"#name:{network.name}", *header_lines(network)]
+    for line in text.splitlines():
+        f = _FUNCTION_RE.match(line)
+        if f:
+            label = label_line(network, f.group("target"))
+            if label:
+                lines.append(label)
+        if line.strip():
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _aeon_expression(expr: Expr) -> str:
+    op = expr[0]
+    if op == "const":
+        return "true" if expr[1] else "false"
+    if op == "var":
+        return str(expr[1])
+    if op == "not":
+        return f"!{_aeon_expression(expr[1])}"
+    sep = " & " if op == "and" else " | "
+    return "(" + sep.join(_aeon_expression(e) for e in expr[1]) + ")"
+
+
+def read_aeon(path: str | Path) -> BooleanNetwork:
+    """Read an AEON file; the model is named after the file."""
+    p = Path(path)
+    return parse_aeon(read_text(p), name=p.stem, file=str(p))
+
+
+def write_aeon(network: BooleanNetwork, path: str | Path) -> None:
+    """Write ``network`` as AEON (atomically)."""
+    write_text_atomic(path, to_aeon(network))
+
+
+__all__ = ["parse_aeon", "read_aeon", "to_aeon", "write_aeon"]
