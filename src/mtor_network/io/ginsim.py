@@ -1,0 +1,562 @@
+"""GINsim models: ``.zginml`` (a zip archive holding ``GINsim-data/regulatoryGraph.ginml``, and
+the stored perturbations in ``GINsim-data/mutant``) and plain ``.ginml`` XML. Read only.
+
+What is read, following GINsim's own parser (``RegulatoryParser``, ``PerturbationParser``):
+
+- ``<node id= maxvalue= basevalue= input= name=>``: ``name`` becomes the label, an
+  ``<annotation><comment>`` the description;
+- ``<edge id= from= to= minvalue= maxvalue= sign=>`` (or the older ``effects="min:sign ..."``):
+  an interaction is active while its source's level lies in ``[minvalue, maxvalue]``, where a
+  missing ``maxvalue`` runs up to the next threshold of the same source on the same target (or
+  the source's maximum);
+- logical parameters ``<parameter idActiveInteractions="e1 e2" val="k"/>``: the node's target
+  level is ``k`` when exactly those interactions are active, 0 when no parameter matches;
+  ``basevalue`` is the parameter of the empty set (GINsim adds it as such);
+- logical functions ``<value val="k"><exp str="A & !B:2"/></value>`` (GINsim's syntax: ``!``,
+  ``&``, ``|``, parentheses; ``A:t`` is A's interaction of threshold ``t``, or ``level >= t``
+  where there is none; bare ``A`` is ``level >= `` A's lowest threshold on this node); when the
+  expressions of several values hold, the highest value is taken;
+- a node without regulators keeps its ``basevalue`` (a constant), unless it is marked
+  ``input="true"``, which makes it an input ``x, x``;
+- ``<mutant name=><change target= min= max=/></mutant>``: registered as genotype perturbations
+  ``{slug: Perturbation.of(slug, "genotype", {...}, label=name)}``.
+
+Multi-valued nodes (``maxvalue`` > 1) are booleanised into threshold variables as in
+:mod:`mtor_network.io.sbml` (``X`` = level >= 1, ``X_2`` = level >= 2, ...; fixed points are
+preserved exactly) with a :class:`ModelWarning` naming them; a perturbation fixing a range
+``[min, max]`` fixes each threshold variable it determines.
+
+Safety: XML is parsed with :mod:`xml.etree.ElementTree` (expat, which neither fetches external
+DTDs nor expands external entities); a document type declaration is accepted only as GINsim writes
+it (an external DTD reference) and entity declarations or internal DTD subsets are refused; zip
+archives are capped in member count and uncompressed member size.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..exceptions import ModelFileError, ModelWarning
+from ..expressions import FALSE, TRUE, Expr, simplify
+from ..network import BooleanNetwork, Node, NodeKind, Rule
+from ..perturbations import Perturbation
+from ._files import MAX_MODEL_BYTES
+
+GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
+MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
+MAX_ZIP_MEMBERS = 200
+MAX_MEMBER_BYTES = 50 * 1024 * 1024
+
+_DOCTYPE_RE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
+_ENTITY_RE = re.compile(r"<!ENTITY\b", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# safe XML
+# ---------------------------------------------------------------------------------------------
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def check_xml_prolog(text: str, file: str | None = None) -> None:
+    """Refuse entity declarations and internal DTD subsets (billion laughs, XXE).
+
+    A ``<!DOCTYPE name SYSTEM "uri">`` without an internal subset is allowed: GINsim writes one,
+    and expat does not fetch it.
+    """
+    entity = _ENTITY_RE.search(text)
+    if entity:
+        raise ModelFileError(
+            "XML entity declarations (<!ENTITY ...>) are refused: they can expand without "
+            "bound or read local files",
+            file=file,
+            line=_line_of(text, entity.start()),
+        )
+    doctype = _DOCTYPE_RE.search(text)
+    if doctype:
+        end = text.find(">", doctype.end())
+        declaration = text[doctype.start() : end if end >= 0 else len(text)]
+        if "[" in declaration or end < 0:
+            raise ModelFileError(
+                "XML document type declarations with an internal subset (<!DOCTYPE ... [ ... ]>) "
+                "are refused",
+                file=file,
+                line=_line_of(text, doctype.start()),
+            )
+
+
+def parse_xml(data: bytes | str, *, file: str | None = None) -> ET.Element:
+    """Parse XML safely (see :func:`check_xml_prolog`); errors name file, line and column."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    check_xml_prolog(text, file)
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        line, column = exc.position
+        problem = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
+        raise ModelFileError(
+            f"malformed XML: {problem}", file=file, line=line, column=column + 1
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# the regulatory graph
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class _Interaction:
+    id: str
+    source: str
+    target: str
+    min: int
+    max: int | None  # None: up to the next threshold (or the source's maximum)
+    sign: str = ""
+
+
+@dataclass
+class _GNode:
+    id: str
+    max: int
+    base: int
+    input: bool
+    label: str
+    description: str
+    parameters: list[tuple[int, list[str]]] = field(default_factory=list)
+    values: list[tuple[int, str]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+def _int(value: str | None, default: int, what: str, file: str | None) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ModelFileError(f"{what}: expected an integer, found {value!r}", file=file) from None
+
+
+def _or(items: Iterable[Expr]) -> Expr:
+    items = tuple(items)
+    return FALSE if not items else items[0] if len(items) == 1 else ("or", items)
+
+
+def _and(items: Iterable[Expr]) -> Expr:
+    items = tuple(items)
+    return TRUE if not items else items[0] if len(items) == 1 else ("and", items)
+
+
+class _Graph:
+    def __init__(self, root: ET.Element, file: str | None) -> None:
+        self.file = file
+        graph = root if root.tag == "graph" else root.find("graph")
+        if graph is None:
+            raise ModelFileError(
+                f"not a GINsim regulatory graph: root <{root.tag}> has no <graph>", file=file
+            )
+        cls = graph.get("class")
+        if cls not in (None, "regulatory"):
+            raise ModelFileError(
+                f"not a regulatory graph (class={cls!r}); only regulatory graphs can be read",
+                file=file,
+            )
+        self.id = graph.get("id") or ""
+        self.order = (graph.get("nodeorder") or "").split()
+        annotation = graph.find("annotation/comment")
+        self.description = (
+            " ".join((annotation.text or "").split()) if annotation is not None else ""
+        )
+        self.nodes: dict[str, _GNode] = {}
+        for element in graph.findall("node"):
+            self._node(element)
+        self.interactions: dict[str, _Interaction] = {}
+        for element in graph.findall("edge"):
+            self._edge(element)
+        if not self.nodes:
+            raise ModelFileError("the GINsim graph has no nodes", file=file)
+        self._booleanise_names()
+
+    def _node(self, element: ET.Element) -> None:
+        nid = element.get("id")
+        if not nid:
+            raise ModelFileError("a <node> without id", file=self.file)
+        if nid in self.nodes:
+            raise ModelFileError(f"duplicate node {nid!r}", file=self.file)
+        comment = element.find("annotation/comment")
+        node = _GNode(
+            id=nid,
+            max=max(1, _int(element.get("maxvalue"), 1, f"maxvalue of {nid!r}", self.file)),
+            base=_int(element.get("basevalue"), 0, f"basevalue of {nid!r}", self.file),
+            input=(element.get("input") or "").lower() in ("true", "1"),
+            label=element.get("name") or "",
+            description=" ".join((comment.text or "").split()) if comment is not None else "",
+        )
+        for parameter in element.findall("parameter"):
+            val = _int(parameter.get("val"), 0, f"parameter value of {nid!r}", self.file)
+            ids = (parameter.get("idActiveInteractions") or "").split()
+            node.parameters.append((val, ids))
+        for value in element.findall("value"):
+            val = _int(value.get("val"), 0, f"function value of {nid!r}", self.file)
+            for exp in value.findall("exp"):
+                node.values.append((val, exp.get("str") or ""))
+        self.nodes[nid] = node
+
+    def _edge(self, element: ET.Element) -> None:
+        source, target, eid = element.get("from"), element.get("to"), element.get("id") or ""
+        for end in (source, target):
+            if end not in self.nodes:
+                raise ModelFileError(f"edge {eid!r} names unknown node {end!r}", file=self.file)
+        assert source is not None and target is not None
+        effects = element.get("effects")
+        if effects:
+            for item in effects.split():
+                threshold, _, sign = item.partition(":")
+                low = _int(threshold, 1, f"threshold of edge {eid!r}", self.file)
+                key = f"{eid}:{low}"
+                self.interactions[key] = _Interaction(key, source, target, low, None, sign)
+            return
+        low = _int(element.get("minvalue"), 1, f"minvalue of edge {eid!r}", self.file)
+        raw_max = element.get("maxvalue") or ""
+        high = None if raw_max in ("", "-1") or raw_max.startswith("m") else int(raw_max)
+        self.interactions[eid] = _Interaction(
+            eid, source, target, low, high, element.get("sign") or ""
+        )
+
+    def _booleanise_names(self) -> None:
+        taken = set(self.nodes)
+        for node in self.nodes.values():
+            node.names = [node.id]
+            for k in range(2, node.max + 1):
+                name = f"{node.id}_{k}" if f"{node.id}_{k}" not in taken else f"{node.id}_level{k}"
+                taken.add(name)
+                node.names.append(name)
+
+    # ---- levels as Boolean expressions ------------------------------------------------------
+    def at_least(self, nid: str, level: int) -> Expr:
+        node = self.nodes[nid]
+        if level <= 0:
+            return TRUE
+        if level > node.max:
+            return FALSE
+        return ("var", node.names[level - 1])
+
+    def in_range(self, nid: str, low: int, high: int) -> Expr:
+        items = [self.at_least(nid, low)]
+        if high < self.nodes[nid].max:
+            items.append(("not", self.at_least(nid, high + 1)))
+        return _and(items)
+
+    def incoming(self, target: str) -> list[_Interaction]:
+        return [i for i in self.interactions.values() if i.target == target]
+
+    def active(self, interaction: _Interaction) -> Expr:
+        high = interaction.max
+        if high is None:
+            higher = [
+                i.min
+                for i in self.incoming(interaction.target)
+                if i.source == interaction.source and i.min > interaction.min
+            ]
+            high = min(higher) - 1 if higher else self.nodes[interaction.source].max
+        return self.in_range(interaction.source, interaction.min, high)
+
+    # ---- logical functions ------------------------------------------------------------------
+    def level_conditions(self, nid: str) -> list[tuple[int, Expr]]:
+        """``(value, condition)`` pairs: the node's target level is the highest value whose
+        condition holds, 0 if none does."""
+        node = self.nodes[nid]
+        incoming = self.incoming(nid)
+        if not incoming:
+            return [(node.base, TRUE)]
+        pairs: list[tuple[int, Expr]] = []
+        by_id = {i.id: i for i in incoming}
+        if node.values:
+            for val, text in node.values:
+                pairs.append((val, self.expression(text, nid, incoming)))
+        parameters = list(node.parameters)
+        if node.base and not any(not ids for _, ids in parameters):
+            parameters.insert(0, (node.base, []))
+        for val, ids in parameters:
+            unknown = [i for i in ids if i not in by_id]
+            if unknown:
+                warnings.warn(
+                    ModelWarning(
+                        f"{self.file or '<text>'}: a logical parameter of {nid!r} names unknown "
+                        f"interactions {', '.join(unknown)}; they are ignored, as GINsim does"
+                    ),
+                    stacklevel=4,
+                )
+            chosen = {i for i in ids if i in by_id}
+            pairs.append(
+                (
+                    val,
+                    _and(
+                        self.active(i) if i.id in chosen else ("not", self.active(i))
+                        for i in incoming
+                    ),
+                )
+            )
+        return pairs
+
+    def expression(self, text: str, nid: str, incoming: list[_Interaction]) -> Expr:
+        tokens = re.findall(r"\s*([A-Za-z_][A-Za-z0-9_]*(?::\d+)?|[!&|()]|\S)", text)
+        pos = 0
+
+        def fail(problem: str) -> ModelFileError:
+            return ModelFileError(
+                f"logical function of {nid!r}: {problem} in {text!r}", file=self.file
+            )
+
+        def peek() -> str | None:
+            return tokens[pos] if pos < len(tokens) else None
+
+        def parse_or() -> Expr:
+            nonlocal pos
+            items = [parse_and()]
+            while peek() == "|":
+                pos += 1
+                items.append(parse_and())
+            return _or(items)
+
+        def parse_and() -> Expr:
+            nonlocal pos
+            items = [parse_not()]
+            while peek() == "&":
+                pos += 1
+                items.append(parse_not())
+            return _and(items)
+
+        def parse_not() -> Expr:
+            nonlocal pos
+            if peek() == "!":
+                pos += 1
+                return ("not", parse_not())
+            return atom()
+
+        def atom() -> Expr:
+            nonlocal pos
+            tok = peek()
+            if tok is None:
+                raise fail("the expression ends where an operand was expected")
+            pos += 1
+            if tok == "(":
+                inner = parse_or()
+                if peek() != ")":
+                    raise fail("missing ')'")
+                pos += 1
+                return inner
+            name, _, threshold = tok.partition(":")
+            if not re.match(r"[A-Za-z_]", name):
+                raise fail(f"unexpected {tok!r}")
+            if name not in self.nodes:
+                raise fail(f"unknown node {name!r}")
+            mine = sorted((i for i in incoming if i.source == name), key=lambda i: i.min)
+            if threshold:
+                t = int(threshold)
+                match = [i for i in mine if i.min == t]
+                return self.active(match[0]) if match else self.at_least(name, t)
+            return self.at_least(name, mine[0].min if mine else 1)
+
+        expr = parse_or()
+        if pos != len(tokens):
+            raise fail(f"unexpected {tokens[pos]!r}")
+        return expr
+
+    def rules(self) -> tuple[list[Rule], list[Node]]:
+        rules: list[Rule] = []
+        nodes: list[Node] = []
+        order = [n for n in self.order if n in self.nodes]
+        order += [n for n in self.nodes if n not in order]
+        for nid in order:
+            node = self.nodes[nid]
+            pairs = None if node.input else self.level_conditions(nid)
+            for k, name in enumerate(node.names, start=1):
+                if pairs is None:
+                    expr: Expr = ("var", name)
+                else:
+                    expr = simplify(_or(cond for val, cond in pairs if val >= k))
+                kind: NodeKind = (
+                    "input" if expr[0] == "const" or expr == ("var", name) else ("internal")
+                )
+                label = node.label or nid
+                if k > 1:
+                    label = f"{label} (level >= {k})"
+                rules.append(Rule(name, expr))
+                nodes.append(Node(name, label=label, description=node.description, kind=kind))
+        return rules, nodes
+
+
+# ---------------------------------------------------------------------------------------------
+# perturbations
+# ---------------------------------------------------------------------------------------------
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "mutant"
+
+
+def _perturbations(root: ET.Element, graph: _Graph, file: str | None) -> dict[str, Perturbation]:
+    found: dict[str, Perturbation] = {}
+    where = file or "<text>"
+    for mutant in root.iter("mutant"):
+        label = mutant.get("name") or "mutant"
+        effects: dict[str, bool] = {}
+        skipped = False
+        for change in mutant:
+            if change.tag == "change":
+                target = change.get("target") or ""
+                if target not in graph.nodes:
+                    warnings.warn(
+                        ModelWarning(
+                            f"{where}: perturbation {label!r} changes unknown node {target!r}; "
+                            "the change is ignored, as GINsim does"
+                        ),
+                        stacklevel=3,
+                    )
+                    continue
+                if (change.get("condition") or "").strip():
+                    skipped = True
+                    break
+                low = _int(change.get("min"), 0, f"min of perturbation {label!r}", file)
+                high = _int(change.get("max"), low, f"max of perturbation {label!r}", file)
+                node = graph.nodes[target]
+                for k, name in enumerate(node.names, start=1):
+                    if low >= k:
+                        effects[name] = True
+                    elif high < k:
+                        effects[name] = False
+            elif change.tag == "regulatorChange":
+                skipped = True
+                break
+        if skipped:
+            warnings.warn(
+                ModelWarning(
+                    f"{where}: perturbation {label!r} uses a conditional or regulator change, "
+                    "which a Boolean perturbation cannot express; it is not imported"
+                ),
+                stacklevel=3,
+            )
+            continue
+        if not effects:
+            continue
+        slug, n = _slug(label), 1
+        while slug in found:
+            n += 1
+            slug = f"{_slug(label)}_{n}"
+        found[slug] = Perturbation.of(slug, "genotype", effects, label=label)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# public verbs
+# ---------------------------------------------------------------------------------------------
+def _network(
+    graph_xml: bytes | str,
+    mutants_xml: bytes | str | None,
+    *,
+    name: str,
+    file: str | None,
+    member: str | None = None,
+) -> BooleanNetwork:
+    where = f"{file}!{member}" if file and member else file
+    graph = _Graph(parse_xml(graph_xml, file=where), where)
+    multi = [n for n in graph.nodes.values() if n.max > 1]
+    if multi:
+        described = "; ".join(f"{n.id} (levels 0..{n.max} -> {', '.join(n.names)})" for n in multi)
+        warnings.warn(
+            ModelWarning(
+                f"{where or '<text>'}: multi-valued nodes booleanised as threshold variables "
+                f"(X = level >= 1, X_k = level >= k): {described}"
+            ),
+            stacklevel=3,
+        )
+    genotypes: dict[str, Perturbation] = {}
+    if mutants_xml is not None:
+        mutant_file = f"{file}!{MUTANT_MEMBERS[0]}" if file else None
+        genotypes = _perturbations(parse_xml(mutants_xml, file=mutant_file), graph, mutant_file)
+    rules, nodes = graph.rules()
+    return BooleanNetwork.create(
+        name,
+        rules,
+        nodes=nodes,
+        file=file,
+        title=graph.id,
+        description=graph.description,
+        genotypes=genotypes,
+    )
+
+
+def parse_ginml(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
+    """Parse GINML text (a regulatory graph); a plain ``.ginml`` holds no perturbations."""
+    return _network(text, None, name=name, file=file)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ModelFileError(
+            f"archive member {info.filename!r} unpacks to {info.file_size} bytes; members above "
+            f"{MAX_MEMBER_BYTES} bytes are refused",
+            file=file,
+        )
+    with archive.open(info) as handle:
+        data = handle.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise ModelFileError(
+            f"archive member {info.filename!r} unpacks to more than {MAX_MEMBER_BYTES} bytes",
+            file=file,
+        )
+    return data
+
+
+def read_zginml(path: str | Path) -> BooleanNetwork:
+    """Read a GINsim ``.zginml`` archive with its stored perturbations (as genotypes)."""
+    p = Path(path)
+    file = str(p)
+    if not p.is_file():
+        raise ModelFileError("file not found" if not p.exists() else "not a file", file=file)
+    if p.stat().st_size > MAX_MODEL_BYTES:
+        raise ModelFileError(f"file is larger than {MAX_MODEL_BYTES} bytes", file=file)
+    try:
+        with zipfile.ZipFile(p) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise ModelFileError(
+                    f"the archive has {len(infos)} members; more than {MAX_ZIP_MEMBERS} are "
+                    "refused",
+                    file=file,
+                )
+            by_name = {i.filename: i for i in infos}
+            if GRAPH_MEMBER not in by_name:
+                listed = ", ".join(sorted(by_name)[:10]) or "nothing"
+                raise ModelFileError(
+                    f"not a GINsim archive: no {GRAPH_MEMBER} (it holds {listed})", file=file
+                )
+            graph = _read_member(archive, by_name[GRAPH_MEMBER], file)
+            mutants = None
+            for member in MUTANT_MEMBERS:
+                if member in by_name:
+                    mutants = _read_member(archive, by_name[member], file)
+                    break
+    except zipfile.BadZipFile as exc:
+        raise ModelFileError(f"not a zip archive (.zginml): {exc}", file=file) from None
+    return _network(graph, mutants, name=p.stem, file=file, member=GRAPH_MEMBER)
+
+
+def read_ginml(path: str | Path) -> BooleanNetwork:
+    """Read a plain GINML file (``.ginml``)."""
+    from ._files import read_text
+
+    p = Path(path)
+    return parse_ginml(read_text(p), name=p.stem, file=str(p))
+
+
+__all__ = [
+    "GRAPH_MEMBER",
+    "check_xml_prolog",
+    "parse_ginml",
+    "parse_xml",
+    "read_ginml",
+    "read_zginml",
+]
