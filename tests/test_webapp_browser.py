@@ -556,3 +556,56 @@ def test_validation_tab_lists_e1_to_e13_all_pass(open_tab):
     assert [c[0] for c in cells] == [f"E{i}" for i in range(1, 14)]
     failing = [c[0] for c in cells if c[1] != "PASS"]
     assert failing == [], f"evidence cases not passing: {failing}"
+
+
+UPLOADED_BNET = """targets, factors
+GF, GF
+RTK, GF & !ERK_feedback
+ERK, RTK
+ERK_feedback, ERK
+Proliferation, ERK | RTK
+"""
+
+
+def test_upload_a_model_knock_out_a_node_and_export_it(open_tab, tmp_path):
+    """A user loads their own BNet file, clicks a knockout on it and exports it as SBML-qual (or
+    the first non-BNet model format); a bad file is refused with its line, and the good model
+    stays loaded."""
+    from mtor_network.analysis.equivalence import rule_differences
+    from mtor_network.io import read_network_bytes
+
+    tab = open_tab()
+    good = tmp_path / "my_pathway.bnet"
+    good.write_text(UPLOADED_BNET, encoding="utf-8")
+    tab.page.locator(f"#{ids.UPLOAD} input[type=file]").set_input_files(str(good))
+    status = tab.page.locator(f"#{ids.UPLOAD_STATUS}")
+    status.get_by_text("Loaded my_pathway.bnet: 5 nodes", exact=False).wait_for()
+    tab.page.locator(f"#{ids.MODEL_TITLE}").get_by_text("my_pathway").wait_for()
+    tab.wait_node_class("RTK", "ko", present=False)
+    tab.wait_settled()
+    assert any(q.startswith("model=upload") for q in tab.query())
+
+    tab.click_node("RTK")
+    tab.wait_node_class("RTK", "ko")
+    tab.wait_settled()
+    assert tab.summary_line("Perturbations:") == "Perturbations: RTK_ko (RTK=0)"
+    rows = tab.table_rows()
+    assert rows and all(r["phenotype"] == "quiescent" for r in rows), rows
+
+    path = _download(tab, "attractors as TSV", tmp_path)
+    assert path.name.startswith("my_pathway_") and path.suffix == ".tsv"
+    assert "# perturbations: RTK_ko (knockout: RTK=0)" in path.read_text(encoding="utf-8")
+    path = _download(tab, "model as BNet", tmp_path)
+    back = read_network_bytes(path.read_bytes(), path.name)
+    assert back.rules["RTK"].text == "0"
+    expected = read_network_bytes(UPLOADED_BNET.encode(), "x.bnet")
+    assert set(rule_differences(expected, back)) == {"RTK"}
+
+    bad = tmp_path / "broken.bnet"
+    bad.write_text("A, A\nB, (A &\n", encoding="utf-8")
+    tab.page.locator(f"#{ids.UPLOAD} input[type=file]").set_input_files(str(bad))
+    status.get_by_text("broken.bnet, line 2", exact=False).wait_for()
+    assert "Not loaded" in status.inner_text()
+    tab.wait_settled()
+    assert tab.summary_line("Perturbations:") == "Perturbations: RTK_ko (RTK=0)"
+    assert tab.errors == []
