@@ -486,6 +486,16 @@ class _MathCompiler:
             formula = libsbml.formulaToL3String(node)
             raise self.fail(f"a comparison needs two arguments: {formula!r}")
         left, right = children
+        for child in children:
+            if (
+                child.getType() == libsbml.AST_NAME
+                and child.getName() not in self.species
+                and child.getName() not in self.thresholds
+            ):
+                raise self.fail(
+                    f"MathML names {child.getName()!r}, which is neither a qualitative species "
+                    "nor an input with a thresholdLevel"
+                )
 
         def species_of(n: Any) -> str | None:
             if n.getType() == libsbml.AST_NAME and n.getName() in self.species:
