@@ -414,6 +414,12 @@ def test_booleannet_accepts_initial_states_ranks_and_tight_syntax() -> None:
     assert {n: r.text for n, r in net.rules.items()} == expected
 
 
+def test_booleannet_refuses_to_write_operator_names() -> None:
+    net = BooleanNetwork.create("x", {"Not": ("var", "Not"), "A": ("var", "Not")})
+    with pytest.raises(MtorNetworkError, match="Not are BooleanNet operators"):
+        to_booleannet(net)
+
+
 def test_booleannet_node_without_rule_becomes_an_input() -> None:
     with pytest.warns(ModelWarning, match="'B' .* input"):
         net = parse_booleannet("A* = B and not A\n")

@@ -16,7 +16,7 @@ import re
 import warnings
 from pathlib import Path
 
-from ..exceptions import ModelFileError, ModelWarning
+from ..exceptions import ModelFileError, ModelWarning, MtorNetworkError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
@@ -90,6 +90,12 @@ def _unexpected(line: str) -> str:
 def to_booleannet(network: BooleanNetwork) -> str:
     """BooleanNet text of ``network``: ``A* = ...`` per node, labels and provenance as
     ``#`` comments (no initial-state lines)."""
+    keywords = [n for n in network.node_names if n.lower() in {"and", "or", "not"}]
+    if keywords:
+        raise MtorNetworkError(
+            f"cannot write BooleanNet: node names {', '.join(keywords)} are BooleanNet operators "
+            "(rename those nodes)"
+        )
     lines = header_lines(network)
     for node in network.node_names:
         label = label_line(network, node)
