@@ -24,7 +24,7 @@ from mtor_network.io.booleannet import (
     write_booleannet,
 )
 from mtor_network.io.boolnet import parse_boolnet, read_boolnet, to_boolnet, write_boolnet
-from mtor_network.io.nusmv import to_nusmv, write_nusmv
+from mtor_network.io.nusmv import Update, to_nusmv, write_nusmv
 from mtor_network.io.primes import parse_primes, read_primes, to_primes, write_primes
 from mtor_network.network import Rule
 
@@ -303,7 +303,7 @@ def _state(values: dict[str, Any]) -> str:
 @pytest.mark.parametrize("update", ["asynchronous", "synchronous"])
 @pytest.mark.parametrize("which", ["flagship", "perturbed", "free_inputs"])
 def test_nusmv_accepts_our_file_and_proves_our_fixed_points(
-    tmp_path: Path, networks: dict[str, BooleanNetwork], which: str, update: str
+    tmp_path: Path, networks: dict[str, BooleanNetwork], which: str, update: Update
 ) -> None:
     network = networks[which]
     fixed = [a.value_map for a in find_attractors(network, "asynchronous") if a.is_fixed_point]
