@@ -167,6 +167,8 @@ def test_zero_rate_freezes_a_direction() -> None:
         ({"initial": {"A": 1.5}}, "probability in \\[0, 1\\]"),
         ({"initial": {"A": "on"}}, "probability"),
         ({"initial": "random"}, "'uniform'"),
+        ({"initial": {"A": 1, ("A", "B"): 0.5}}, "A given twice"),
+        ({"initial": {("B", "B"): 0.5}}, "B given twice"),
         ({"rates": {"A": -1}}, ">= 0"),
         ({"rates": {"A": (1, 2, 3)}}, "one rate or \\(up, down\\)"),
         ({"rates": {"A": float("nan")}}, ">= 0"),

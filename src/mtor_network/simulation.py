@@ -340,6 +340,7 @@ def _initial_plan(network: BooleanNetwork, initial: Initial) -> list[tuple[tuple
     names = network.node_names
     probs: dict[int, float] = {}
     groups: list[tuple[tuple[int, ...], float]] = []
+    seen: set[int] = set()
     if initial is None or (isinstance(initial, str) and initial == "uniform"):
         spec: Mapping[str | tuple[str, ...], InitialValue] = {}
     elif isinstance(initial, str):
@@ -361,6 +362,15 @@ def _initial_plan(network: BooleanNetwork, initial: Initial) -> list[tuple[tuple
                 f"initial value of {key!r} must be 0, 1 or a probability in [0, 1], not {value!r}"
             )
         idx = tuple(names.index(_resolve(network, k, "initial")) for k in keys)
+        repeated = [names[i] for i in idx if i in seen] + [
+            names[i] for n, i in enumerate(idx) if i in idx[:n]
+        ]
+        if repeated:
+            raise SimulationError(
+                f"initial value of {repeated[0]} given twice (alone or in a group); give each "
+                "node once"
+            )
+        seen.update(idx)
         if len(idx) == 1:
             probs[idx[0]] = p
         else:
