@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..exceptions import EngineError
+from ..exceptions import EngineError, MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
 from ..phenotypes import PHENOTYPES, classify
 from . import _reduce
+from ._budget import Budget, BudgetExceeded, run_budgeted
 from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attractor
 
 RawAttractor = tuple[dict, int | None]
@@ -70,6 +71,8 @@ def find_attractors(
     perturbations: Scenario | Perturbation | None = None,
     engine: str = "auto",
     percolate: bool = True,
+    budget: Budget | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> AttractorResult:
     """Every attractor of ``network`` (exactly and completely) under ``semantics``.
 
@@ -80,6 +83,11 @@ def find_attractors(
 
     ``engine`` picks the solver (``"auto"`` or one of :func:`engines_for`); with ``percolate``
     (default) constant nodes are propagated first, an exact reduction (see ``_reduce``).
+
+    ``budget`` bounds the search (time, memory, nodes left after propagation; see
+    :class:`Budget`) and ``cancel`` (polled) stops it; either runs the engine in a child
+    process that is killed when the budget is spent, raising :class:`BudgetExceeded` with what
+    limit was hit and how to raise it. Without them the engine runs in this process.
     """
     if semantics not in SEMANTICS:
         raise ValueError(f"unknown semantics {semantics!r}; choose one of {', '.join(SEMANTICS)}")
@@ -98,9 +106,32 @@ def find_attractors(
     target: BooleanNetwork | None = network
     if percolate:
         constants, target = _reduce.percolate(network)
+    what = f"the {semantics} attractor search on {network.name} ({name})"
+    limit = budget.max_nodes if budget is not None else None
+    if limit is not None and target is not None and len(target) > limit:
+        raise BudgetExceeded(
+            f"{what} has {len(target)} nodes left after constant propagation, over the "
+            f"size budget of {limit} nodes. Raise it (CLI: --max-nodes N; "
+            "Python: Budget(max_nodes=...)) or fix more inputs.",
+            limit="size",
+        )
     try:
-        raw = [({}, 1)] if target is None else _engine(semantics, name)(target)
-    except EngineError:
+        if target is None:
+            raw: list[RawAttractor] = [({}, 1)]
+        elif (budget is not None and budget.needs_process) or cancel is not None:
+            from ._aeon import engine_bnet
+
+            raw = run_budgeted(
+                engine_bnet(target),
+                semantics,
+                name,
+                budget or Budget(),
+                what=what,
+                cancel=cancel,
+            )
+        else:
+            raw = _engine(semantics, name)(target)
+    except (EngineError, MtorNetworkError):
         raise
     except Exception as exc:  # an engine's own failure, wrapped with what was asked
         raise EngineError(f"{name} failed on {network.name} ({semantics}): {exc}") from exc
@@ -133,6 +164,8 @@ __all__ = [
     "SEMANTICS",
     "Attractor",
     "AttractorResult",
+    "Budget",
+    "BudgetExceeded",
     "Semantics",
     "engines_for",
     "find_attractors",

@@ -10,10 +10,28 @@ from pathlib import Path
 
 from ..exceptions import ModelFileError
 from ..network import BooleanNetwork
-from . import bnet, model_toml
+from . import aeon, bnet, booleannet, boolnet, ginsim, model_toml, nusmv, primes, sbml
 
-READERS = {".bnet": bnet.read_bnet, ".toml": model_toml.read_model_toml}
-WRITERS = {".bnet": bnet.write_bnet}
+READERS = {
+    ".bnet": bnet.read_bnet,
+    ".toml": model_toml.read_model_toml,
+    ".booleannet": booleannet.read_booleannet,
+    ".boolnet": boolnet.read_boolnet,
+    ".sbml": sbml.read_sbml,
+    ".aeon": aeon.read_aeon,
+    ".primes": primes.read_primes,
+    ".zginml": ginsim.read_zginml,
+    ".ginml": ginsim.read_ginml,
+}
+WRITERS = {
+    ".bnet": bnet.write_bnet,
+    ".booleannet": booleannet.write_booleannet,
+    ".boolnet": boolnet.write_boolnet,
+    ".sbml": sbml.write_sbml,
+    ".aeon": aeon.write_aeon,
+    ".primes": primes.write_primes,
+    ".smv": nusmv.write_nusmv,
+}
 
 
 def read_network(path: str | Path) -> BooleanNetwork:

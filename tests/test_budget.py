@@ -1,0 +1,94 @@
+"""Budgets on heavy work: time, memory and size limits, and cancelling, with clear messages."""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from mtor_network import BooleanNetwork, find_attractors, load_network
+from mtor_network.attractors import SEMANTICS, Budget, BudgetExceeded
+from mtor_network.io.bnet import parse_bnet
+from mtor_network.perturbations import scenario
+
+OSCILLATOR = parse_bnet(
+    """
+    S, S
+    A, !C | S & A
+    B, A
+    C, B
+    D, C & !S
+    """,
+    name="oscillator",
+)
+HARD = "zanudo2021_er_pi3k_cell_lines/BBM143_BREAST-CANCER-INHIBITORS.bnet"
+
+
+def hard_model(shared_dir: Path) -> BooleanNetwork:
+    """A published model whose asynchronous attractor search takes AEON well over a minute."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_network(shared_dir / "reference-models" / HARD)
+
+
+@pytest.mark.parametrize("semantics", SEMANTICS)
+def test_budgeted_search_gives_the_same_attractors(semantics: str) -> None:
+    inline = find_attractors(OSCILLATOR, semantics)  # type: ignore[arg-type]
+    budgeted = find_attractors(OSCILLATOR, semantics, budget=Budget(seconds=60, memory_mb=4000))  # type: ignore[arg-type]
+    assert budgeted.attractors == inline.attractors
+    assert any(a.kind == "cyclic" for a in inline) or semantics == "most_permissive"
+
+
+def test_flagship_setting_with_cycles_is_unchanged_by_a_budget(flagship: BooleanNetwork) -> None:
+    s = scenario(flagship, drugs=["trametinib"])
+    inline = find_attractors(flagship, "synchronous", perturbations=s)
+    budgeted = find_attractors(flagship, "synchronous", perturbations=s, budget=Budget(seconds=60))
+    assert budgeted.attractors == inline.attractors and len(inline) > 1
+
+
+def test_size_budget_refuses_before_any_work() -> None:
+    with pytest.raises(BudgetExceeded) as info:
+        find_attractors(OSCILLATOR, budget=Budget(max_nodes=3))
+    assert info.value.limit == "size"
+    assert "5 nodes" in str(info.value) and "--max-nodes" in str(info.value)
+
+
+def test_time_budget_stops_a_heavy_search_and_says_how_to_raise_it(shared_dir: Path) -> None:
+    network = hard_model(shared_dir)
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded) as info:
+        find_attractors(network, budget=Budget(seconds=1.5))
+    assert time.monotonic() - start < 15
+    message = str(info.value)
+    assert info.value.limit == "time" and "1.5 s" in message and "--timeout" in message
+
+
+def test_memory_budget_gives_a_message_not_a_crash() -> None:
+    n = 60
+    ring = parse_bnet(
+        "\n".join(f"x{i}, x{(i - 1) % n} | !x{(i + 1) % n} & x{(i + 7) % n}" for i in range(n)),
+        name="ring",
+    )
+    with pytest.raises(BudgetExceeded) as info:
+        find_attractors(ring, budget=Budget(memory_mb=1))
+    assert info.value.limit == "memory" and "1 MB" in str(info.value)
+
+
+def test_cancel_stops_a_running_search(shared_dir: Path) -> None:
+    network = hard_model(shared_dir)
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded) as info:
+        find_attractors(network, cancel=stop.is_set)
+    assert info.value.cancelled and time.monotonic() - start < 15
+
+
+def test_an_engine_failure_in_the_child_comes_back_with_its_reason() -> None:
+    from mtor_network.attractors import _budget
+
+    with pytest.raises(RuntimeError, match="KeyError"):
+        _budget.run_budgeted("A, !A\n", "no_such_semantics", "aeon", Budget(seconds=30), what="x")
