@@ -18,7 +18,15 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
-from .attractors import SEMANTICS, Attractor, AttractorResult, Semantics, find_attractors
+from .attractors import (
+    SEMANTICS,
+    Attractor,
+    AttractorResult,
+    Budget,
+    BudgetExceeded,
+    Semantics,
+    find_attractors,
+)
 from .exceptions import (
     ConflictingPerturbationError,
     EngineError,
@@ -33,6 +41,7 @@ from .models import FLAGSHIP, bundled_models, load_network
 from .network import BooleanNetwork, Node, PhenotypeMarkers, Reference, Rule
 from .perturbations import Perturbation, Scenario, knockout, overexpress, scenario
 from .phenotypes import Phenotype, classify
+from .simulation import Readout, SimulationResult, simulate
 
 __all__ = [
     "FLAGSHIP",
@@ -40,6 +49,8 @@ __all__ = [
     "Attractor",
     "AttractorResult",
     "BooleanNetwork",
+    "Budget",
+    "BudgetExceeded",
     "ConflictingPerturbationError",
     "EngineError",
     "ModelFileError",
@@ -48,11 +59,13 @@ __all__ = [
     "Perturbation",
     "Phenotype",
     "PhenotypeMarkers",
+    "Readout",
     "Reference",
     "Rule",
     "RuleSyntaxError",
     "Scenario",
     "Semantics",
+    "SimulationResult",
     "UnknownNameError",
     "UnknownNodeError",
     "__version__",
@@ -64,5 +77,6 @@ __all__ = [
     "overexpress",
     "read_network",
     "scenario",
+    "simulate",
     "write_network",
 ]

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-import networkx as nx
-
 from .exceptions import ModelFileError, ModelWarning, UnknownNameError, UnknownNodeError
 from .expressions import Expr, is_valid_name, signed_regulators, to_string, variables
 
