@@ -78,8 +78,9 @@ _MODEL_META = ("model", "title", "version", "description")
 class MaBoSSSettings:
     """What a MaBoSS ``.bnd``/``.cfg`` pair says beyond the Boolean functions.
 
-    - ``rates``: node -> (activation rate, inactivation rate), where the rate expressions have
-      the standard form ``@logic ? R : 0`` / ``@logic ? 0 : R`` (absent rates are 1);
+    - ``rates``: node -> (activation rate, inactivation rate), applied when the node's logic
+      disagrees with its value; only nodes whose rate expressions have the standard form
+      ``@logic ? R : 0`` / ``@logic ? 0 : R`` or are ``0`` (absent rates are 1);
     - ``rate_expressions``: node -> (``rate_up``, ``rate_down``) as written in the ``.bnd``
       (empty strings where absent);
     - ``initial_state``: node -> probability that the node starts ON (nodes not listed start
@@ -647,6 +648,15 @@ def _parse_cfg(text: str, nodes: Iterable[str], file: str | None) -> _Cfg:
             continue
         m = _PARAM_STMT.match(stmt)
         if m:
+            if m.group(1) not in MABOSS_PARAMETERS:
+                warnings.warn(
+                    ModelWarning(
+                        f"{file or '<text>'}, line {line}: unknown MaBoSS parameter "
+                        f"{m.group(1)!r} (kept in the settings)."
+                        f"{_suggest(m.group(1), MABOSS_PARAMETERS)}"
+                    ),
+                    stacklevel=4,
+                )
             cfg.parameters[m.group(1)] = number(m.group(2), line, f"value of {m.group(1)}")
             continue
         raise ModelFileError(
@@ -839,7 +849,10 @@ def _rate(text: str | None, forms: Iterable[re.Pattern[str]], variables: Any) ->
                 return _arith(m.group(1), variables)
             except _ArithError:
                 return None
-    return None
+    try:  # a constant 0: the node never moves that way, whatever its logic
+        return 0.0 if _arith(body, variables) == 0 else None
+    except _ArithError:
+        return None
 
 
 def parse_maboss_settings(
@@ -1016,6 +1029,11 @@ def to_maboss(
       ``outputs``: ``"markers"`` (default: the proliferation/apoptosis markers and the output
       nodes), ``"all"`` or a list of node names; the other nodes are ``is_internal``.
     """
+    for name in network.node_names:
+        if name.upper() in _WORD_OPS or name.lower() == "node":
+            raise MtorNetworkError(
+                f"node {name!r} cannot be written to MaBoSS: {name.upper()} is a MaBoSS keyword"
+            )
     rate_map = _rates(network, rates)
     start = _initial(network, initial_state)
     params, outputs = _settings(network, settings)
