@@ -1,0 +1,654 @@
+"""Benchmark runner: mtor_network's attractor search against the field's engines, in one run.
+
+Engines (each in its own worker process, killed at a per-query time limit):
+
+* asynchronous attractors, complete: ``ours`` (``mtor_network.find_attractors``), ``aeon``
+  (biodivine-aeon called directly), ``biobalm``, ``pyboolnet`` (NuSMV model checking);
+* most-permissive attractors (minimal trap spaces): ``ours_mp``, ``mpbn``, ``pyboolnet_mp``.
+
+Groups of cases: the flagship (wild type, every single and double knockout), the pyboolnet
+repository, ``../shared/reference-models/`` (inputs free, and inputs fixed to 0), seeded random
+N-K networks of 50 to 1,000 nodes, and the screen section (our screen against a plain loop).
+
+Every ratio is tool time / our time for the same question (asynchronous engines against
+``ours``, most-permissive ones against ``ours_mp``), medians of repeats, measured in this run.
+
+Run from the repository root::
+
+    python3 benchmarks/run.py --quick     # a subset, about 3 minutes on 2 cores
+    python3 benchmarks/run.py             # everything, about 20 minutes
+
+Prints the tables and writes ``benchmarks/results/run-{quick,full}.{csv,json}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections import defaultdict
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _cases import (  # noqa: E402
+    Case,
+    flagship_cases,
+    random_cases,
+    reference_cases,
+    repository_cases,
+)
+from _engines import ASYNC, ENGINES, MP, REFERENCE, Worker  # noqa: E402
+
+TARGET_MS = 50.0  # "a single query on the flagship answers in under 50 ms"
+ALL_GROUPS = ("flagship", "repository", "reference", "random", "screens")
+
+
+# ---- formatting -------------------------------------------------------------------------------
+
+
+def _ms(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x < 10:
+        return f"{x:.2f}"
+    if x < 1000:
+        return f"{x:.1f}"
+    return f"{x:,.0f}"
+
+
+def _ratio(r: float | None) -> str:
+    if r is None:
+        return "-"
+    if r >= 100:
+        return f"{r:,.0f}x"
+    if r >= 10:
+        return f"{r:.1f}x"
+    return f"{r:.2f}x"
+
+
+def table(header: list[str], rows: list[list[str]], left: set[int] | None = None) -> str:
+    """A plain text table; columns in ``left`` (default: the first) are left-aligned."""
+    left = {0} if left is None else left
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(
+            str(c).ljust(w) if i in left else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([fmt(header), "  ".join("-" * w for w in widths), *map(fmt, rows)])
+
+
+def _median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+# ---- running ----------------------------------------------------------------------------------
+
+
+class Runner:
+    """Runs cases on the engines' workers and keeps every result."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.workers: dict[str, Worker] = {}
+        self.results: list[dict[str, Any]] = []
+
+    def worker(self, engine: str) -> Worker:
+        if engine not in self.workers:
+            self.workers[engine] = Worker(engine)
+        return self.workers[engine]
+
+    def timeout_for(self, engine: str) -> float:
+        return self.args.pyboolnet_timeout if engine == "pyboolnet" else self.args.timeout
+
+    def run_case(self, case: Case, engine: str, skip: str | None = None) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "group": case.group,
+            "case": case.name,
+            "family": case.family,
+            "nodes": case.nodes,
+            "engine": engine,
+            "semantics": ENGINES[engine][0],
+        }
+        if skip:
+            row.update(status="skipped", note=skip)
+        else:
+            out = self.worker(engine).run(
+                case.spec(), self.args.repeats, self.args.budget, self.timeout_for(engine)
+            )
+            row["status"] = out["status"]
+            if out["status"] == "ok":
+                row["times_ms"] = out["times_ms"]
+                row["median_ms"] = statistics.median(out["times_ms"])
+                row["count"] = out["count"]
+                row["load_ms"] = out["load_ms"]
+                if len(out["counts"]) > 1:
+                    row["note"] = f"counts varied between repeats: {out['counts']}"
+            elif out["status"] == "timeout":
+                row["note"] = f"over {self.timeout_for(engine):g} s"
+            else:
+                row["note"] = out.get("error", "")
+        self.results.append(row)
+        return row
+
+    def run_group(
+        self,
+        cases: list[Case],
+        engines: list[str],
+        *,
+        timeouts_before_skip: int | None,
+        only: dict[str, set[str]] | None = None,
+    ) -> None:
+        """Every case on every engine. With ``timeouts_before_skip`` = k, an engine that timed
+        out k times on cases of a family no larger than the current one is not run on it.
+        ``only`` limits an engine to the named cases (a sample)."""
+        timeouts: dict[tuple[str, str], list[int]] = defaultdict(list)
+        tty = sys.stderr.isatty()
+        started = time.perf_counter()
+        for i, case in enumerate(cases, 1):
+            for engine in engines:
+                if only and engine in only and case.name not in only[engine]:
+                    continue
+                skip = None
+                past = timeouts[(engine, case.family)]
+                if timeouts_before_skip and (
+                    sum(n <= case.nodes for n in past) >= timeouts_before_skip
+                ):
+                    skip = f"not run: timed out on {len(past)} case(s) of <= {case.nodes} nodes"
+                row = self.run_case(case, engine, skip)
+                if row["status"] == "timeout":
+                    timeouts[(engine, case.family)].append(case.nodes)
+            if tty or i == len(cases) or i % 50 == 0:
+                line = (
+                    f"  {case.group}: {i}/{len(cases)} cases, "
+                    f"{time.perf_counter() - started:.0f} s  {case.name[:40]:<40}"
+                )
+                print("\r" + line if tty else line, end="" if tty else "\n", file=sys.stderr)
+        if tty:
+            print("\r" + " " * 90 + "\r", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        for w in self.workers.values():
+            w.close()
+
+
+# ---- reporting --------------------------------------------------------------------------------
+
+
+def _by_case(rows: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    out: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        out[r["case"]][r["engine"]] = r
+    return out
+
+
+def annotate(rows: list[dict[str, Any]]) -> None:
+    """Ratio (tool / ours, same semantics) and count agreement on every finished row."""
+    for case_rows in _by_case(rows).values():
+        for engine, r in case_rows.items():
+            ref = case_rows.get(REFERENCE[r["semantics"]])
+            r["ratio"] = None
+            r["agree"] = None
+            if engine == REFERENCE[r["semantics"]] or ref is None:
+                continue
+            if r["status"] == "ok" and ref["status"] == "ok":
+                r["ratio"] = r["median_ms"] / ref["median_ms"] if ref["median_ms"] else None
+                r["agree"] = r["count"] == ref["count"]
+                r["ref_count"] = ref["count"]
+
+
+def summary_rows(rows: list[dict[str, Any]], engines: list[str]) -> list[list[str]]:
+    """Per engine: cases, finished, timeouts, median ms, ratios against ours, agreement."""
+    by_case = _by_case(rows)
+    out = []
+    for engine in engines:
+        mine = [r for r in rows if r["engine"] == engine]
+        if not mine:
+            continue
+        ok = [r for r in mine if r["status"] == "ok"]
+        ref_name = REFERENCE[ENGINES[engine][0]]
+        both = [
+            (r, by_case[r["case"]][ref_name])
+            for r in ok
+            if ref_name in by_case[r["case"]] and by_case[r["case"]][ref_name]["status"] == "ok"
+        ]
+        is_ref = engine == ref_name
+        ratios = [r["ratio"] for r, _ in both if r.get("ratio") is not None]
+        tot = sum(r["median_ms"] for r, _ in both)
+        tot_ref = sum(ref["median_ms"] for _, ref in both)
+        only_tool = only_ref = 0
+        for r in mine:
+            ref = by_case[r["case"]].get(ref_name)
+            if ref is None or is_ref:
+                continue
+            only_tool += r["status"] == "ok" and ref["status"] != "ok"
+            only_ref += r["status"] in ("timeout", "error") and ref["status"] == "ok"
+        agree = [r["agree"] for r, _ in both if r.get("agree") is not None]
+        out.append(
+            [
+                engine,
+                "async" if ENGINES[engine][0] == ASYNC else "MP",
+                str(len(mine)),
+                str(len(ok)),
+                str(sum(r["status"] == "timeout" for r in mine)),
+                str(sum(r["status"] in ("error", "broken") for r in mine)),
+                str(sum(r["status"] == "skipped" for r in mine)),
+                _ms(_median([r["median_ms"] for r in ok])),
+                _ms(tot if both else None) if not is_ref else _ms(sum(r["median_ms"] for r in ok)),
+                "(ref)" if is_ref else _ratio(_median(ratios)),
+                "(ref)" if is_ref else _ratio(tot / tot_ref if tot_ref else None),
+                "" if is_ref else f"{only_tool}/{only_ref}",
+                "" if is_ref else (f"{sum(agree)}/{len(agree)}" if agree else "-"),
+            ]
+        )
+    return out
+
+
+SUMMARY_HEADER = [
+    "engine",
+    "sem",
+    "cases",
+    "done",
+    "timeout",
+    "error",
+    "skipped",
+    "median ms",
+    "total ms",
+    "ratio (median)",
+    "ratio (totals)",
+    "only tool/only ours",
+    "same count",
+]
+
+
+def print_summary(title: str, rows: list[dict[str, Any]], engines: list[str]) -> None:
+    print(f"\n== {title} ==")
+    print(table(SUMMARY_HEADER, summary_rows(rows, engines)))
+
+
+def _cell(r: dict[str, Any] | None) -> str:
+    if r is None:
+        return ""
+    if r["status"] == "ok":
+        text = _ms(r["median_ms"])
+        if r.get("ratio") is not None:
+            text += f" ({_ratio(r['ratio'])})"
+        if r.get("agree") is False:
+            text += " DIFF"
+        return text
+    return {"skipped": "skip", "broken": "n/a"}.get(r["status"], r["status"])
+
+
+def print_cases(rows: list[dict[str, Any]], engines: list[str], limit: int | None = None) -> None:
+    """One line per case: each engine's median ms (ratio to ours), attractor counts."""
+    by_case = _by_case(rows)
+    header = ["case", "nodes", "#async", *[e for e in engines if ENGINES[e][0] == ASYNC]]
+    header += ["#MP", *[e for e in engines if ENGINES[e][0] == MP]]
+    body = []
+    for name, engine_rows in list(by_case.items())[:limit]:
+        any_row = next(iter(engine_rows.values()))
+
+        def count(engine: str, engine_rows: dict[str, dict[str, Any]] = engine_rows) -> str:
+            r = engine_rows.get(engine)
+            return str(r["count"]) if r and r["status"] == "ok" else "-"
+
+        cells = [name, str(any_row["nodes"]), count("ours")]
+        cells += [_cell(engine_rows.get(e)) for e in engines if ENGINES[e][0] == ASYNC]
+        cells += [count("ours_mp")]
+        cells += [_cell(engine_rows.get(e)) for e in engines if ENGINES[e][0] == MP]
+        body.append(cells)
+    print(table(header, body))
+
+
+def latency_report(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Our single-query latency on the flagship, against the 50 ms target."""
+    ours = [r for r in rows if r["engine"] == "ours" and r["status"] == "ok"]
+    failed = [r for r in rows if r["engine"] == "ours" and r["status"] != "ok"]
+    if not ours:
+        print("single query: no measurement")
+        return {}
+    times = sorted(r["median_ms"] for r in ours)
+    worst = max(ours, key=lambda r: r["median_ms"])
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    over = [r for r in ours if r["median_ms"] >= TARGET_MS]
+    med = statistics.median(times)
+    verdict_med = "PASS" if med < TARGET_MS else "FAIL"
+    verdict_all = "PASS" if not over and not failed else "FAIL"
+    print(
+        f"\n== single query on the flagship (warm: library and network loaded; "
+        f"find_attractors with the knockouts applied), target < {TARGET_MS:g} ms =="
+    )
+    print(
+        table(
+            ["over the flagship queries", "ms", "target"],
+            [
+                ["typical query (median)", _ms(med), verdict_med],
+                ["95th percentile", _ms(p95), "PASS" if p95 < TARGET_MS else "FAIL"],
+                [f"slowest ({worst['case']})", _ms(worst["median_ms"]), verdict_all],
+            ],
+        )
+    )
+    print(
+        f"{len(over)} of {len(ours) + len(failed)} queries at or over {TARGET_MS:g} ms"
+        + (f"; {len(failed)} did not finish" if failed else "")
+        + (": " + ", ".join(r["case"] for r in over[:12]) if over else "")
+        + (" ..." if len(over) > 12 else "")
+    )
+    return {
+        "queries": len(ours) + len(failed),
+        "median_ms": med,
+        "p95_ms": p95,
+        "max_ms": worst["median_ms"],
+        "max_case": worst["case"],
+        "over_target": [r["case"] for r in over],
+        "target_ms": TARGET_MS,
+        "verdict_median": verdict_med,
+        "verdict_every_query": verdict_all,
+    }
+
+
+def overall_table(results: list[dict[str, Any]], engines: list[str]) -> str:
+    """Groups x engines: median ratio to ours [finished / run]."""
+    groups = list(dict.fromkeys(r["group"] for r in results))
+    header = ["group", "ours ms (median)", "ours_mp ms (median)"]
+    header += [e for e in engines if e not in ("ours", "ours_mp")]
+    body = []
+    for g in groups:
+        rows = [r for r in results if r["group"] == g]
+        cells = [g]
+        for ref in ("ours", "ours_mp"):
+            mine = [r for r in rows if r["engine"] == ref]
+            ok = [r["median_ms"] for r in mine if r["status"] == "ok"]
+            cells.append(f"{_ms(_median(ok))} [{len(ok)}/{len(mine)}]" if mine else "")
+        for e in header[3:]:
+            mine = [r for r in rows if r["engine"] == e]
+            ok = [r for r in mine if r["status"] == "ok"]
+            ratios = [r["ratio"] for r in ok if r.get("ratio") is not None]
+            cells.append(f"{_ratio(_median(ratios))} [{len(ok)}/{len(mine)}]" if mine else "")
+        body.append(cells)
+    return table(header, body)
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("mtor-network", "biodivine-aeon", "biobalm", "mpbn", "clingo", "pyboolnet"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+# ---- main -------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        description="Time attractor search: mtor_network against biodivine-aeon, biobalm, "
+        "pyboolnet and mpbn on the flagship, the pyboolnet repository, the reference models "
+        "and random networks; and our screen against a plain loop.",
+    )
+    p.add_argument("--quick", action="store_true", help="a subset (about 3 minutes on 2 cores)")
+    p.add_argument(
+        "--groups",
+        default=",".join(ALL_GROUPS),
+        help=f"comma-separated subset of {','.join(ALL_GROUPS)} (default: all)",
+    )
+    p.add_argument(
+        "--engines",
+        default=",".join(ENGINES),
+        help=f"comma-separated subset of {','.join(ENGINES)} (default: all)",
+    )
+    p.add_argument("--timeout", type=float, help="seconds per query (default 3 quick, 20 full)")
+    p.add_argument(
+        "--pyboolnet-timeout",
+        type=float,
+        help="seconds per pyboolnet asynchronous (NuSMV) query (default 3 quick, 10 full)",
+    )
+    p.add_argument("--repeats", type=int, help="timed runs per query (default 3 quick, 5 full)")
+    p.add_argument(
+        "--budget",
+        type=float,
+        help="repeat a query only while its total stays under this many seconds; at least one "
+        "run (default 0.3 quick, 1 full)",
+    )
+    p.add_argument(
+        "--doubles",
+        type=int,
+        help="seeded sample of flagship double knockouts (default 20 quick, all 820 full)",
+    )
+    p.add_argument(
+        "--pyboolnet-sample",
+        type=int,
+        help="flagship cases given to pyboolnet's NuSMV search, a seeded sample "
+        "(default 4 quick, 24 full)",
+    )
+    p.add_argument("--seed", type=int, default=2024, help="seed of every sample and network")
+    p.add_argument(
+        "--reference-dir",
+        type=Path,
+        default=HERE.parent.parent / "shared" / "reference-models",
+        help="the published models (default ../shared/reference-models)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        help="output prefix for .csv and .json (default benchmarks/results/run-quick|full)",
+    )
+    args = p.parse_args(argv)
+    q = args.quick
+    for name, quick_value, full_value in (
+        ("timeout", 3.0, 20.0),
+        ("pyboolnet_timeout", 3.0, 10.0),
+        ("repeats", 3, 5),
+        ("budget", 0.3, 1.0),
+        ("doubles", 20, None),
+        ("pyboolnet_sample", 4, 24),
+    ):
+        if getattr(args, name) is None:
+            setattr(args, name, quick_value if q else full_value)
+    if args.out is None:
+        args.out = HERE / "results" / ("run-quick" if q else "run-full")
+    args.groups = [g.strip() for g in args.groups.split(",") if g.strip()]
+    args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    for g in args.groups:
+        if g not in ALL_GROUPS:
+            p.error(f"unknown group {g!r}")
+    for e in args.engines:
+        if e not in ENGINES:
+            p.error(f"unknown engine {e!r}")
+    for ref in ("ours", "ours_mp"):
+        if ref not in args.engines:
+            args.engines.insert(0 if ref == "ours" else len(args.engines), ref)
+    args.engines = [e for e in ENGINES if e in args.engines]  # fixed column order
+    if args.repeats < 1:
+        p.error("--repeats must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    info = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "versions": versions(),
+        "mode": "quick" if args.quick else "full",
+        "arguments": {k: str(v) for k, v in vars(args).items()},
+    }
+    print(
+        f"{info['date']} | {info['platform']} | {info['cpus']} CPUs, load "
+        + " ".join(f"{x:.1f}" for x in info["load_average"])
+    )
+    print(" | ".join(f"{k} {v}" for k, v in info["versions"].items()))
+    print(
+        f"mode {info['mode']}: median of up to {args.repeats} runs per query within "
+        f"{args.budget:g} s; limit {args.timeout:g} s per query "
+        f"({args.pyboolnet_timeout:g} s for pyboolnet's NuSMV search)"
+    )
+    print("ratio = tool ms / our ms on the same case and question (async: vs ours; MP: vs ours_mp)")
+    print("'only tool/only ours': cases only the tool finished / only ours finished")
+    for engine in args.engines:
+        print(f"  {engine:<13} {ENGINES[engine][0]:<16} {ENGINES[engine][1]}")
+
+    runner = Runner(args)
+    report: dict[str, Any] = {"info": info}
+    notes: list[str] = []
+    engines = args.engines
+    try:
+        if "flagship" in args.groups:
+            cases, _ = flagship_cases(args.quick, args.doubles, args.seed)
+            import random
+
+            rng = random.Random(args.seed + 1)
+            names = [c.name for c in cases]
+            sample = set(names[:1])  # the wild type, then a seeded sample of the rest
+            sample |= set(rng.sample(names[1:], min(len(names) - 1, args.pyboolnet_sample - 1)))
+            runner.run_group(cases, engines, timeouts_before_skip=None, only={"pyboolnet": sample})
+            rows = [r for r in runner.results if r["group"] == "flagship"]
+            annotate(rows)
+            kinds = {c.name: c.tags["kind"] for c in cases}
+            n_single = sum(k == "single" for k in kinds.values())
+            n_double = sum(k == "double" for k in kinds.values())
+            print_summary(
+                f"flagship hr_breast_cancer (41 nodes): wild type, {n_single} single and "
+                f"{n_double} double knockouts; pyboolnet (NuSMV) on a sample of {len(sample)}",
+                rows,
+                engines,
+            )
+            for kind in ("single", "double"):
+                sub = [r for r in rows if kinds[r["case"]] == kind]
+                print_summary(f"flagship, {kind} knockouts only", sub, engines)
+            report["latency"] = latency_report(rows)
+            slow = sorted(
+                (r for r in rows if r["engine"] == "ours" and r["status"] == "ok"),
+                key=lambda r: -r["median_ms"],
+            )[:10]
+            slow_names = {r["case"] for r in slow}
+            print("\nthe 10 slowest flagship queries for ours (ms, ratio tool/ours):")
+            print_cases(
+                sorted(
+                    (r for r in rows if r["case"] in slow_names),
+                    key=lambda r: [s["case"] for s in slow].index(r["case"]),
+                ),
+                engines,
+            )
+        if "repository" in args.groups:
+            cases, more = repository_cases(args.quick)
+            notes += more
+            runner.run_group(cases, engines, timeouts_before_skip=2)
+            rows = [r for r in runner.results if r["group"] == "repository"]
+            annotate(rows)
+            print_summary(f"pyboolnet repository: {len(cases)} models, inputs free", rows, engines)
+            print_cases(rows, engines)
+        if "reference" in args.groups:
+            cases, more = reference_cases(args.reference_dir, args.quick)
+            notes += more
+            for note in more:
+                print(note)
+            if cases:
+                runner.run_group(cases, engines, timeouts_before_skip=2)
+                rows = [r for r in runner.results if r["group"] == "reference"]
+                annotate(rows)
+                print_summary(
+                    f"reference models ({args.reference_dir}): {len(cases)} cases", rows, engines
+                )
+                print_cases(rows, engines)
+        if "random" in args.groups:
+            cases = random_cases(args.quick, args.seed)
+            runner.run_group(cases, engines, timeouts_before_skip=1)
+            rows = [r for r in runner.results if r["group"] == "random"]
+            annotate(rows)
+            print_summary(
+                f"random N-K networks (nested canalising functions, seed {args.seed})",
+                rows,
+                engines,
+            )
+            print_cases(rows, engines)
+    finally:
+        runner.close()
+
+    if "screens" in args.groups:
+        from _screens import run_screens
+
+        report["screens"] = run_screens(args, runner.results)
+
+    print("\n== all groups: ratio tool/ours (median over cases) [finished/run] ==")
+    print(overall_table(runner.results, engines))
+    restarts = {e: w.restarts for e, w in runner.workers.items() if w.restarts}
+    broken = {e: w.broken for e, w in runner.workers.items() if w.broken}
+    startup = {e: round(w.startup_s, 2) for e, w in runner.workers.items() if w.startup_s}
+    print(f"worker start-up (imports + warm-up), s: {startup}")
+    if restarts:
+        print(f"workers restarted after a timeout or crash: {restarts}")
+    if broken:
+        print(f"engines that could not run: {broken}")
+    diffs = [r for r in runner.results if r.get("agree") is False]
+    for r in diffs:
+        print(
+            f"  count differs: {r['group']} {r['case']}: {r['engine']} {r['count']} "
+            f"vs {REFERENCE[r['semantics']]} {r.get('ref_count')}"
+        )
+    for note in notes:
+        print(f"note: {note}")
+    elapsed = time.perf_counter() - started
+    print(f"wall time: {elapsed:.0f} s")
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    fields = [
+        "group",
+        "family",
+        "case",
+        "nodes",
+        "engine",
+        "semantics",
+        "status",
+        "median_ms",
+        "min_ms",
+        "runs",
+        "load_ms",
+        "count",
+        "ref_count",
+        "ratio",
+        "agree",
+        "note",
+    ]
+    with open(args.out.with_suffix(".csv"), "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        for r in runner.results:
+            extra = {}
+            if r.get("times_ms"):
+                extra = {"min_ms": min(r["times_ms"]), "runs": len(r["times_ms"])}
+            writer.writerow({**r, **extra})
+    report.update(
+        results=runner.results,
+        restarts=restarts,
+        broken=broken,
+        worker_startup_s=startup,
+        notes=notes,
+        elapsed_s=elapsed,
+    )
+    with open(args.out.with_suffix(".json"), "w", encoding="utf-8") as fh:
+        json.dump(report, fh, indent=1, default=str)
+        fh.write("\n")
+    print(f"wrote {args.out.with_suffix('.csv')} and {args.out.with_suffix('.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
