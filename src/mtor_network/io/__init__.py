@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..exceptions import ModelFileError
 from ..network import BooleanNetwork
-from . import aeon, bnet, booleannet, boolnet, ginsim, model_toml, nusmv, primes, sbml
+from . import aeon, bnet, booleannet, boolnet, ginsim, maboss, model_toml, nusmv, primes, sbml
 
 READERS = {
     ".bnet": bnet.read_bnet,
@@ -22,6 +22,7 @@ READERS = {
     ".primes": primes.read_primes,
     ".zginml": ginsim.read_zginml,
     ".ginml": ginsim.read_ginml,
+    ".bnd": maboss.read_maboss,
 }
 WRITERS = {
     ".bnet": bnet.write_bnet,
@@ -30,6 +31,7 @@ WRITERS = {
     ".sbml": sbml.write_sbml,
     ".aeon": aeon.write_aeon,
     ".primes": primes.write_primes,
+    ".bnd": maboss.write_maboss,
     ".smv": nusmv.write_nusmv,
 }
 
