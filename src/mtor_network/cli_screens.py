@@ -1,0 +1,262 @@
+"""``mtor-network screen`` and ``mtor-network targets``: combination screens, the drug x genotype
+matrix, and the search for minimal interventions. ``register(subparsers)`` adds both commands;
+each sets ``handler`` (also listed in :data:`COMMANDS`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._format import table
+from .analysis.control import InterventionSearch, minimal_interventions
+from .attractors import SEMANTICS
+from .models import load_network
+from .perturbations import scenario
+from .screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
+
+
+def _background_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--genotype", action="append", default=[], metavar="G", help="e.g. pten_loss")
+    p.add_argument("--drug", action="append", default=[], metavar="D", help="e.g. letrozole")
+    p.add_argument(
+        "--environment", action="append", default=[], metavar="E", help="e.g. estrogen_deprived"
+    )
+    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    p.add_argument(
+        "--workers", type=int, metavar="N", help="local processes (default: all cores; 1: inline)"
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``screen`` and ``targets`` subcommands to ``subparsers``."""
+    from .cli import _add_model  # here, not at import: cli imports this module
+
+    p = subparsers.add_parser(
+        "screen",
+        help="every combination of up to K perturbations, or the drug x genotype matrix",
+        description="One row per combination of up to --order perturbations of --targets on top "
+        "of the background (--genotype/--drug/--environment): attractors, phenotype counts, "
+        "whether a proliferative or endocrine-resistant attractor remains, and the change "
+        "against the background. Rows stream to --output; rerun the same command to resume. "
+        "With --matrix: every registered drug and drug pair in every genotype.",
+    )
+    _add_model(p)
+    _background_options(p)
+    p.add_argument("--order", type=int, choices=(1, 2, 3), default=1, help="largest combination")
+    p.add_argument(
+        "--targets",
+        default="all",
+        metavar="all|N1,N2,...",
+        help="nodes to perturb (default: all but the phenotype read-outs)",
+    )
+    p.add_argument("--perturb", choices=PERTURB_MODES, default="knockout")
+    p.add_argument(
+        "--output", "-o", required=True, metavar="FILE", help="table: .csv, .parquet or .xlsx"
+    )
+    p.add_argument(
+        "--matrix", action="store_true", help="drug x genotype matrix instead of a node screen"
+    )
+    p.add_argument("--no-pairs", action="store_true", help="matrix: single drugs only")
+    p.add_argument(
+        "--heatmap",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="matrix: write the heatmap (.html or .png; repeatable)",
+    )
+    p.add_argument(
+        "--value",
+        choices=("proliferative_fraction", "has_proliferative", "endocrine_resistant"),
+        default="proliferative_fraction",
+        help="matrix: what the heatmap colours",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(handler=cmd_screen)
+
+    p = subparsers.add_parser(
+        "targets",
+        help="smallest sets of drugs or node perturbations that remove proliferation",
+        description="Exact search, smallest first: every set of up to --max-size drugs (or node "
+        "perturbations with --using nodes) that leaves no proliferative attractor on top of "
+        "the background. Supersets of a solution are not listed (not minimal).",
+    )
+    _add_model(p)
+    _background_options(p)
+    p.add_argument("--using", choices=("drugs", "nodes"), default="drugs")
+    p.add_argument(
+        "--candidates",
+        metavar="X1,X2,...",
+        help="drugs or nodes to draw from (default: every registered drug / every node)",
+    )
+    p.add_argument("--perturb", choices=PERTURB_MODES, default="knockout", help="with nodes")
+    p.add_argument("--max-size", type=int, default=3, metavar="K")
+    p.add_argument("--limit", type=int, metavar="N", help="stop after N solutions")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=cmd_targets)
+
+
+def _background(args: argparse.Namespace, network: Any) -> Any:
+    return scenario(
+        network, drugs=args.drug, genotypes=args.genotype, environments=args.environment
+    )
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    """Run ``mtor-network screen``."""
+    network = load_network(args.model)
+    background = _background(args, network)
+    progress = not args.no_progress
+    if args.matrix:
+        if args.genotype or args.drug:
+            raise ScreenError("--matrix screens every genotype and drug; drop --genotype/--drug")
+        from .viz.screens import matrix_heatmap, write_figure
+
+        result = drug_genotype_matrix(
+            network,
+            pairs=not args.no_pairs,
+            environment=background,
+            semantics=args.semantics,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=progress,
+        )
+        result.write(args.output)
+        print(
+            f"wrote {args.output}: {len(result.rows)} rows ({len(result.genotypes)} genotypes x "
+            f"{len(result.treatments)} treatments, {result.networks_evaluated} distinct networks)",
+            file=sys.stderr,
+        )
+        if args.heatmap:
+            figure = matrix_heatmap(result, args.value)
+            for path in args.heatmap:
+                write_figure(figure, path)
+                print(f"wrote {path}", file=sys.stderr)
+        return 0
+    if args.heatmap:
+        raise ScreenError("--heatmap is for --matrix; a node screen writes a table")
+    result_s = screen(
+        network,
+        background=background,
+        targets=args.targets,
+        order=args.order,
+        perturb=args.perturb,
+        semantics=args.semantics,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        output=Path(args.output),
+        progress=progress,
+    )
+    notes = []
+    if result_s.excluded_targets:
+        notes.append(
+            f"fixed by the background, not screened: {', '.join(result_s.excluded_targets)}"
+        )
+    if result_s.skipped:
+        notes.append(f"{len(result_s.skipped)} contradictory combinations skipped")
+    if result_s.rows_resumed:
+        notes.append(f"{result_s.rows_resumed} rows were already there (resumed)")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(
+        f"wrote {args.output}: {result_s.rows_total} rows, {result_s.networks_evaluated} "
+        "attractor searches in this run",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def targets_table(result: InterventionSearch) -> str:
+    """The intervention search as text."""
+    lines = [
+        f"model: {result.model}",
+        f"background: {' + '.join(result.background) or 'wild type, no drug'}",
+        f"semantics: {result.semantics}",
+        f"background attractors: {result.background_outcome.attractors} "
+        f"({result.background_outcome.phenotype_counts['proliferative']} proliferative)",
+        f"searched: sets of up to {result.max_size} {result.using} from "
+        f"{len(result.candidates)} candidates ({result.sets_checked} sets checked"
+        + (
+            f"; no path to the proliferation marker: {', '.join(result.pruned)}"
+            if result.pruned
+            else ""
+        )
+        + ")",
+        "",
+    ]
+    if not result.solutions:
+        lines.append(f"no set of up to {result.max_size} {result.using} removes proliferation")
+        return "\n".join(lines)
+    rows = [
+        [
+            str(s.size),
+            s.name,
+            str(s.outcome.attractors),
+            ", ".join(f"{c} {p}" for p, c in s.outcome.phenotype_counts.items() if c),
+        ]
+        for s in result.solutions
+    ]
+    lines.append(table(["size", "intervention", "attractors", "phenotypes"], rows))
+    if not result.complete:
+        lines.append("(stopped at --limit: larger minimal sets were not sought)")
+    return "\n".join(lines)
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """Run ``mtor-network targets``."""
+    network = load_network(args.model)
+    background = _background(args, network)
+    candidates = (
+        [c.strip() for c in args.candidates.split(",") if c.strip()] if args.candidates else None
+    )
+    result = minimal_interventions(
+        network,
+        background=background,
+        using=args.using,
+        candidates=candidates,
+        perturb=args.perturb,
+        max_size=args.max_size,
+        semantics=args.semantics,
+        limit=args.limit,
+        workers=args.workers or 1,
+        scheduler=args.scheduler,
+    )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(targets_table(result) + "\n")
+    return 0
+
+
+COMMANDS = {"screen": cmd_screen, "targets": cmd_targets}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``screen`` and ``targets`` alone (as ``mtor-network`` runs them once registered there);
+    errors exit 2 with one message, as in :func:`mtor_network.cli.main`."""
+    from .cli import _Parser
+    from .exceptions import MtorNetworkError
+
+    parser = _Parser(prog="mtor-network")
+    register(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (MtorNetworkError, ValueError) as exc:
+        print(f"mtor-network: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"mtor-network: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mtor-network: interrupted (rows written so far are kept)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""Plotly heatmap of a drug x genotype matrix (pure: result -> figure; no Dash)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import plotly.graph_objects as go
+
+from ..exceptions import MtorNetworkError
+from ..screens import MatrixResult
+
+MatrixValue = Literal["proliferative_fraction", "has_proliferative", "endocrine_resistant"]
+MATRIX_VALUES: tuple[MatrixValue, ...] = (
+    "proliferative_fraction",
+    "has_proliferative",
+    "endocrine_resistant",
+)
+_TITLES = {
+    "proliferative_fraction": "fraction of attractors that are proliferative",
+    "has_proliferative": "a proliferative attractor remains",
+    "endocrine_resistant": "an endocrine-resistant attractor remains",
+}
+
+
+def matrix_heatmap(
+    result: MatrixResult, value: MatrixValue = "proliferative_fraction"
+) -> go.Figure:
+    """Treatments (rows) x genotypes (columns), coloured by ``value``; cells where an
+    endocrine-resistant attractor remains are marked ``R``. Hover shows the attractor counts."""
+    if value not in MATRIX_VALUES:
+        raise ValueError(f"unknown value {value!r}; choose one of {', '.join(MATRIX_VALUES)}")
+    cells = {(r["treatment"], r["genotype"]): r for r in result.rows}
+    genotypes = list(result.genotypes)
+    treatments = list(result.treatments)
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    hover: list[list[str]] = []
+    for t in treatments:
+        zr: list[float | None] = []
+        tr: list[str] = []
+        hr: list[str] = []
+        for g in genotypes:
+            row = cells.get((t, g))
+            if row is None:
+                zr.append(None)
+                tr.append("")
+                hr.append("skipped (contradictory)")
+                continue
+            zr.append(float(row[value]))
+            tr.append("R" if row["endocrine_resistant"] else "")
+            hr.append(
+                f"{row['attractors']} attractor(s): {row['proliferative']} proliferative, "
+                f"{row['apoptotic']} apoptotic, {row['quiescent']} quiescent"
+                f"<br>endocrine-resistant: {'yes' if row['endocrine_resistant'] else 'no'}"
+                f"<br>{row['change']} (vs no drug)"
+            )
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[g.replace("_", " ") for g in genotypes],
+            y=treatments,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} | %{x}<br>%{customdata}<extra></extra>",
+            zmin=0,
+            zmax=1,
+            colorscale=[[0.0, "#2c7bb6"], [0.5, "#ffffbf"], [1.0, "#d7191c"]],
+            colorbar={
+                "title": {"text": "proliferative" if value != "endocrine_resistant" else "R"}
+            },
+            xgap=1,
+            ygap=1,
+        )
+    )
+    figure.update_layout(
+        title={"text": f"{result.model}: {_TITLES[value]} ({result.semantics})"},
+        height=160 + 16 * max(1, len(treatments)),
+        width=260 + 110 * len(genotypes),
+        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+        xaxis={"side": "top", "tickangle": -30},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 9}},
+        plot_bgcolor="white",
+    )
+    return figure
+
+
+def write_figure(figure: go.Figure, path: str | Path) -> None:
+    """Write ``figure`` as HTML (self-contained plotly.js) or PNG (kaleido + Chrome/Chromium)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".html":
+        figure.write_html(p, include_plotlyjs=True, full_html=True)
+    elif suffix == ".png":
+        try:
+            figure.write_image(p, format="png", scale=2)
+        except Exception as exc:  # kaleido missing, or no browser for it
+            raise MtorNetworkError(
+                f"{p}: cannot render PNG ({exc}); install kaleido (pip install kaleido) and "
+                "Chrome or Chromium, or write .html"
+            ) from exc
+    else:
+        raise MtorNetworkError(f"{p}: unknown figure suffix {p.suffix!r}; use .html or .png")
