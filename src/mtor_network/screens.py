@@ -72,6 +72,7 @@ COLUMNS: tuple[str, ...] = (
 _INT_COLUMNS = ("size", "attractors", *PHENOTYPES)
 _BOOL_COLUMNS = ("has_proliferative", "endocrine_resistant")
 
+CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
 INLINE_BELOW = 200  # with workers=None, smaller screens run in this process
 Progress = bool | Callable[[int, int], None] | None
 T = TypeVar("T")
@@ -217,7 +218,7 @@ class _Runner:
                     "--scheduler needs dask.distributed: pip install 'dask[distributed]'"
                 ) from exc
             try:
-                self._client = Client(self.scheduler, timeout="20s")
+                self._client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise ScreenError(
                     f"cannot connect to the Dask scheduler at {self.scheduler}: {exc}"

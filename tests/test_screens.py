@@ -1,0 +1,337 @@
+"""Combination screens: real outcomes on the flagship, row counts, resume after interruption
+(nothing computed twice, no row lost or corrupt), local pool and Dask give the same rows,
+refused resumes, table formats, the drug x genotype matrix and the CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mtor_network import BooleanNetwork, find_attractors, knockout, overexpress, scenario
+from mtor_network import screens as screens_module
+from mtor_network.cli_screens import main
+from mtor_network.screens import (
+    COLUMNS,
+    ScreenError,
+    drug_genotype_matrix,
+    iter_rows,
+    journal_path,
+    meta_path,
+    read_screen,
+    screen,
+)
+
+SMALL = ["ER_E2", "AROMATASE", "MTORC1", "AKT", "PI3K", "MYC", "ERK", "IRS1"]
+TWELVE = [*SMALL, "RAS", "EGFR", "HER2", "CCND1"]
+
+
+def rows_of(path: Path) -> list[dict]:
+    return list(iter_rows(path))
+
+
+# ---- outcomes --------------------------------------------------------------------------------
+def test_single_knockouts_match_evidence_and_direct_queries(flagship: BooleanNetwork) -> None:
+    result = screen(flagship, targets="all", order=1, workers=1, progress=False)
+    rows = {r["perturbation"]: r for r in result.rows or ()}
+    markers = {"PROLIFERATION", "APOPTOSIS"}
+    assert set(rows) == {f"{n}_ko" for n in flagship.node_names if n not in markers}
+    assert result.background.has_proliferative  # E1: wild type proliferates
+    # E2: aromatase inhibitors (AROMATASE=0) and tamoxifen (ER_E2=0) stop proliferation
+    for name in ("AROMATASE_ko", "ER_E2_ko"):
+        assert rows[name]["has_proliferative"] is False
+        assert rows[name]["proliferative"] == 0
+        assert rows[name]["change"].startswith("proliferation removed")
+        assert "proliferative" in rows[name]["phenotypes_lost"].split(";")
+    # E7: mTORC1 inhibition alone does not stop proliferation in the wild type
+    assert rows["MTORC1_ko"]["has_proliferative"] is True
+    assert rows["MTORC1_ko"]["change"] == "unchanged"
+    for name in ("AROMATASE_ko", "MYC_ko", "AKT_ko", "IRS1_ko"):
+        direct = find_attractors(flagship, perturbations=knockout(name[:-3]))
+        assert rows[name]["attractors"] == len(direct)
+        assert rows[name]["has_proliferative"] == direct.has_proliferative
+        counts = direct.phenotype_counts()
+        assert all(rows[name][p] == c for p, c in counts.items())
+
+
+def test_resistance_reported_under_endocrine_background(flagship: BooleanNetwork) -> None:
+    bg = scenario(flagship, genotypes=["pik3ca_mutant"], drugs=["letrozole"])
+    result = screen(flagship, background=bg, targets=["MTORC1", "PI3K", "ERK"], workers=1,
+                    progress=False)  # fmt: skip
+    assert result.background.endocrine_resistant  # E4
+    assert result.excluded_targets == ("PI3K",)  # fixed by the genotype: not screened
+    rows = {r["perturbation"]: r for r in result.rows or ()}
+    assert set(rows) == {"MTORC1_ko", "ERK_ko"}
+    assert rows["MTORC1_ko"]["endocrine_resistant"] is False  # E5: everolimus restores
+    assert "resistance removed" in rows["MTORC1_ko"]["change"]
+    assert rows["ERK_ko"]["endocrine_resistant"] is True
+
+
+def test_row_counts_and_skipped_combinations(flagship: BooleanNetwork) -> None:
+    n = len(SMALL)
+    result = screen(flagship, targets=SMALL, order=2, workers=1, progress=False)
+    assert result.rows_total == len(result.rows or ()) == math.comb(n, 1) + math.comb(n, 2)
+    assert result.skipped == ()
+    both = screen(flagship, targets=SMALL[:5], order=2, perturb="both", workers=1,
+                  progress=False)  # fmt: skip
+    items = 2 * 5
+    assert len(both.skipped) == 5  # X_ko + X_oe for each node
+    assert "AKT_ko + AKT_oe" in both.skipped
+    assert both.rows_total == math.comb(items, 1) + math.comb(items, 2) - 5
+    names = [r["perturbation"] for r in both.rows or ()]
+    assert len(names) == len(set(names))
+    oe = {r["perturbation"]: r for r in both.rows or ()}["AKT_oe"]
+    direct = find_attractors(flagship, perturbations=overexpress("AKT"))
+    assert oe["has_proliferative"] == direct.has_proliferative
+
+
+def test_bad_requests_raise_clear_errors(flagship: BooleanNetwork, tmp_path: Path) -> None:
+    with pytest.raises(ScreenError, match="order must be 1, 2 or 3"):
+        screen(flagship, targets=SMALL, order=4, progress=False)
+    with pytest.raises(ScreenError, match="unknown output suffix"):
+        screen(flagship, targets=SMALL, output=tmp_path / "x.txt", progress=False)
+    with pytest.raises(KeyError, match="FOXO3"):
+        screen(flagship, targets=["FOXO"], progress=False)
+
+
+# ---- files, resume ---------------------------------------------------------------------------
+def test_resume_computes_nothing_twice_and_matches_uninterrupted(
+    flagship: BooleanNetwork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = tmp_path / "reference.csv"
+    screen(flagship, targets=TWELVE, order=2, workers=1, progress=False, output=reference)
+    total = 12 + 66
+
+    calls: list[tuple] = []
+    real = screens_module._evaluate
+
+    def counting(network, semantics, key):  # type: ignore[no-untyped-def]
+        calls.append(key)
+        return real(network, semantics, key)
+
+    monkeypatch.setattr(screens_module, "_evaluate", counting)
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_first_chunk(done: int, total_: int) -> None:
+        assert total_ == total
+        if done >= 64:
+            raise Stop
+
+    out = tmp_path / "screen.csv"
+    with pytest.raises(Stop):
+        screen(flagship, targets=TWELVE, order=2, workers=1, progress=stop_after_first_chunk,
+               output=out)  # fmt: skip
+    partial = rows_of(out)
+    assert len(partial) == 64
+    assert json.loads(meta_path(out).read_text())["complete"] is False
+    first_run = {k for k in calls}
+    calls.clear()
+
+    result = screen(flagship, targets=TWELVE, order=2, workers=1, progress=False, output=out)
+    assert result.rows_resumed == 64
+    assert result.networks_evaluated == total - 64
+    assert len(calls) == total - 64 + 1  # + the background, recomputed for the comparison
+    background_key = ((), False)
+    assert (first_run & set(calls)) == {background_key}
+    assert out.read_text() == reference.read_text()
+    assert json.loads(meta_path(out).read_text())["complete"] is True
+
+    calls.clear()
+    again = screen(flagship, targets=TWELVE, order=2, workers=1, progress=False, output=out)
+    assert again.networks_evaluated == 0 and calls == [background_key]
+    assert out.read_text() == reference.read_text()
+
+
+def test_killed_run_keeps_whole_rows_and_resumes(flagship: BooleanNetwork, tmp_path: Path) -> None:
+    out = tmp_path / "killed.csv"
+    TWENTY = list(flagship.node_names[:20])
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from mtor_network import load_network
+        from mtor_network.screens import screen
+        def die(done, total):
+            if done >= 128:
+                os.kill(os.getpid(), signal.SIGKILL)
+        screen(load_network("hr_breast_cancer"), targets={TWENTY!r}, order=2, workers=1,
+               progress=die, output={str(out)!r})
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert proc.returncode == -9  # killed mid-way
+    with out.open(newline="") as handle:
+        lines = list(csv.reader(handle))
+    assert tuple(lines[0]) == COLUMNS
+    assert len(lines) - 1 == 128
+    assert all(len(line) == len(COLUMNS) for line in lines)
+    # simulate a write cut by the kill: a partial last line is dropped on resume
+    with out.open("a") as handle:
+        handle.write("IRS1_ko + RAS_ko,2,IRS1=0")
+    result = screen(flagship, targets=TWENTY, order=2, workers=1, progress=False, output=out)
+    n = 20
+    assert result.rows_total == n + math.comb(n, 2)
+    assert result.rows_resumed == 128
+    assert result.networks_evaluated == result.rows_total - 128
+    rows = rows_of(out)
+    assert [r["perturbation"] for r in rows[:3]] == ["AROMATASE_ko", "E2_ko", "IGF1_ko"]
+    assert len(rows) == result.rows_total
+    assert len({r["perturbation"] for r in rows}) == len(rows)
+    pair = next(r for r in rows if r["perturbation"] == "PI3K_ko + PTEN_ko")
+    direct = find_attractors(flagship, perturbations=knockout("PI3K") | knockout("PTEN"))
+    assert pair["has_proliferative"] == direct.has_proliferative
+    assert pair["attractors"] == len(direct)
+
+
+def test_resume_with_other_settings_is_refused(flagship: BooleanNetwork, tmp_path: Path) -> None:
+    out = tmp_path / "s.csv"
+    screen(flagship, targets=SMALL, order=1, workers=1, progress=False, output=out)
+    before = out.read_text()
+    with pytest.raises(ScreenError, match=r"other settings \(order: file has 1, asked 2"):
+        screen(flagship, targets=SMALL, order=2, workers=1, progress=False, output=out)
+    bg = scenario(flagship, drugs=["everolimus"])
+    with pytest.raises(ScreenError, match="background"):
+        screen(flagship, background=bg, targets=SMALL, workers=1, progress=False, output=out)
+    with pytest.raises(ScreenError, match="semantics"):
+        screen(flagship, targets=SMALL, semantics="synchronous", workers=1, progress=False,
+               output=out)  # fmt: skip
+    assert out.read_text() == before
+    stranger = tmp_path / "stranger.csv"
+    stranger.write_text("a,b\n1,2\n")
+    with pytest.raises(ScreenError, match=r"has no stranger\.csv\.meta\.json"):
+        screen(flagship, targets=SMALL, workers=1, progress=False, output=stranger)
+
+
+def test_parquet_and_xlsx_hold_the_same_rows(flagship: BooleanNetwork, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    csv_out, pq_out, xl_out = tmp_path / "s.csv", tmp_path / "s.parquet", tmp_path / "s.xlsx"
+    for out in (csv_out, pq_out, xl_out):
+        screen(flagship, targets=SMALL, order=2, workers=1, progress=False, output=out)
+        assert not journal_path(out).exists() or out.suffix == ".csv"
+    reference = rows_of(csv_out)
+    assert rows_of(pq_out) == reference
+    assert rows_of(xl_out) == reference
+    frame = read_screen(pq_out)
+    assert list(frame.columns) == list(COLUMNS)
+    assert len(frame) == 8 + 28
+    assert frame["has_proliferative"].dtype == bool
+    done = screen(flagship, targets=SMALL, order=2, workers=1, progress=False, output=pq_out)
+    assert done.networks_evaluated == 0
+
+
+def test_process_pool_and_dask_cluster_give_identical_rows(
+    flagship: BooleanNetwork, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    local = tmp_path / "local.csv"
+    screen(flagship, targets=SMALL, order=2, workers=1, progress=False, output=local)
+    pool = tmp_path / "pool.csv"
+    screen(flagship, targets=SMALL, order=2, workers=2, batch_size=4, progress=False,
+           output=pool)  # fmt: skip
+    assert pool.read_text() == local.read_text()
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        remote = tmp_path / "dask.csv"
+        result = screen(flagship, targets=SMALL, order=2, scheduler=cluster.scheduler_address,
+                        batch_size=4, progress=False, output=remote)  # fmt: skip
+    assert result.networks_evaluated == 8 + 28
+    assert remote.read_text() == local.read_text()
+
+
+def test_unreachable_scheduler_is_a_clear_error(
+    flagship: BooleanNetwork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("dask.distributed")
+    monkeypatch.setattr(screens_module, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(ScreenError, match="cannot connect to the Dask scheduler"):
+        screen(flagship, targets=SMALL, scheduler="tcp://127.0.0.1:9", progress=False)
+
+
+# ---- drug x genotype matrix ----------------------------------------------------------------------
+def test_drug_genotype_matrix(flagship: BooleanNetwork, tmp_path: Path) -> None:
+    result = drug_genotype_matrix(flagship, pairs=True, workers=1)
+    n_drugs = len(flagship.drugs)
+    assert result.genotypes == ("wild_type", *flagship.genotypes)
+    assert len(result.treatments) == 1 + n_drugs + math.comb(n_drugs, 2)
+    assert len(result.rows) == len(result.genotypes) * len(result.treatments)
+    # letrozole, anastrozole and exemestane share one effect: computed once per genotype
+    assert result.networks_evaluated < len(result.rows)
+    v = result.value
+    assert v("wild_type", "none", "has_proliferative") is True  # E1
+    assert v("wild_type", "letrozole", "has_proliferative") is False  # E2
+    assert v("pik3ca_mutant", "letrozole", "endocrine_resistant") is True  # E4
+    assert v("pik3ca_mutant", "letrozole + everolimus", "has_proliferative") is False  # E5
+    assert v("her2_amplified", "tamoxifen", "endocrine_resistant") is True  # E3
+    # against the same genotype without drug: letrozole adds an endocrine-resistant attractor
+    assert v("pik3ca_mutant", "letrozole", "change") == "resistance gained"
+
+    from mtor_network.viz.screens import matrix_heatmap, write_figure
+
+    figure = matrix_heatmap(result)
+    heat = figure.data[0]
+    assert len(heat.y) == len(result.treatments) and len(heat.x) == len(result.genotypes)
+    row = list(heat.y).index("letrozole")
+    assert heat.z[row][0] == 0.0 and heat.z[row][1] == 1.0
+    assert heat.text[row][1] == "R"
+    html = tmp_path / "m.html"
+    write_figure(figure, html)
+    assert "plotly" in html.read_text()[:5000].lower()
+    result.write(tmp_path / "m.csv")
+    assert len(rows_of_matrix(tmp_path / "m.csv")) == len(result.rows)
+    with pytest.raises(ValueError, match="unknown value"):
+        matrix_heatmap(result, "bogus")  # type: ignore[arg-type]
+
+
+def rows_of_matrix(path: Path) -> list[dict]:
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.slow
+def test_matrix_heatmap_png(flagship: BooleanNetwork, tmp_path: Path) -> None:
+    pytest.importorskip("kaleido")
+    from mtor_network.viz.screens import matrix_heatmap, write_figure
+
+    result = drug_genotype_matrix(flagship, pairs=False, workers=1)
+    png = tmp_path / "m.png"
+    write_figure(matrix_heatmap(result, "endocrine_resistant"), png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---- CLI ----------------------------------------------------------------------------------------
+def test_cli_screen_and_resume(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "cli.csv"
+    argv = ["screen", "--genotype", "pik3ca_mutant", "--drug", "letrozole", "--order", "2",
+            "--targets", "MTORC1,PI3K,ERK,MYC", "--output", str(out), "--workers", "1"]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "fixed by the background, not screened: PI3K" in err
+    assert "100%" in err  # the progress bar
+    rows = {r["perturbation"]: r for r in rows_of(out)}
+    assert set(rows) == {"MTORC1_ko", "ERK_ko", "MYC_ko", "MTORC1_ko + ERK_ko",
+                         "MTORC1_ko + MYC_ko", "ERK_ko + MYC_ko"}  # fmt: skip
+    assert rows["MTORC1_ko"]["endocrine_resistant"] is False
+    assert main([*argv, "--no-progress"]) == 0
+    assert "6 rows were already there (resumed)" in capsys.readouterr().err
+    assert main(["screen", "--order", "1", "--targets", "MTORC1", "-o", str(out)]) == 2
+    assert "other settings" in capsys.readouterr().err
+    assert main(["screen", "--targets", "NOPE", "-o", str(tmp_path / "n.csv")]) == 2
+    assert "unknown node 'NOPE'" in capsys.readouterr().err
+
+
+def test_cli_matrix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    table_out, html = tmp_path / "m.xlsx", tmp_path / "m.html"
+    code = main(["screen", "--matrix", "--no-pairs", "-o", str(table_out), "--heatmap", str(html),
+                 "--workers", "1", "--no-progress"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert table_out.stat().st_size > 0 and html.stat().st_size > 0
+    assert main(["screen", "--matrix", "--drug", "letrozole", "-o", str(table_out)]) == 2
+    assert "--matrix screens every genotype and drug" in capsys.readouterr().err
