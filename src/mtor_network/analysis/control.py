@@ -150,7 +150,7 @@ def minimal_interventions(
     """
     _check_semantics(semantics)
     if not isinstance(max_size, int) or max_size < 1:
-        raise MtorNetworkError(f"max_size must be a positive integer, not {max_size!r}")
+        raise ValueError(f"max_size must be a positive integer, not {max_size!r}")
     if using not in ("drugs", "nodes"):
         raise ValueError(f"unknown using {using!r}; choose drugs or nodes")
     marker = network.phenotypes.proliferation
