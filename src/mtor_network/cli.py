@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, cli_simulate
+from . import __version__, cli_screens, cli_simulate
 from ._format import table
 from .analysis.evidence import ValidationReport, validate
 from .attractors import SEMANTICS, AttractorResult, find_attractors
@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 # Modules adding sub-commands: each has ``register(subparsers)`` and sets ``handler`` defaults.
-_EXTENSIONS: tuple[Any, ...] = (cli_simulate,)
+_EXTENSIONS: tuple[Any, ...] = (cli_screens, cli_simulate)
 
 
 def _add_model(p: argparse.ArgumentParser) -> None:
