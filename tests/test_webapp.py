@@ -203,7 +203,10 @@ def test_upload_a_model_then_analyse_and_export_it() -> None:
     analysis = analyze(state.cycle("ERK"), upload)
     assert analysis.error is None and analysis.result is not None
     assert analysis.result.always("Proliferation", 0)
-    title, drugs, genotypes, environments, toggles, node_opts, validation = model_panel(key, upload)
+    title, drugs, genotypes, environments, toggles, node_opts, validation, targets = model_panel(
+        key, upload
+    )
+    assert targets == node_opts
     assert "tiny_model" in title and drugs == genotypes == environments == []
     assert len(node_opts) == 4 and "ERK" in str(toggles)
     assert "not checked" in str(validation)
@@ -244,6 +247,14 @@ def test_app_serves_layout_with_security_headers() -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    huge = client.post(
+        "/_dash-update-component",
+        data=b"x" * (app.server.config["MAX_CONTENT_LENGTH"] + 1),
+        content_type="application/json",
+    )
+    assert huge.status_code == 413
     layout = client.get("/_dash-layout").get_json()
     assert ids.GRAPH in json.dumps(layout)
     assert not app.server.debug
@@ -261,3 +272,69 @@ def test_no_module_level_state_in_callbacks() -> None:
         and not isinstance(value, types.MappingProxyType) and name != "STATUS_TEXT"
     ]  # fmt: skip
     assert mutable == []
+
+
+# ---- Screen tab and budgets ---------------------------------------------------------------
+def test_screen_job_on_the_explorer_background() -> None:
+    from mtor_network.webapp.screen_tab import run_job, to_csv
+
+    seen: list[tuple[int, int]] = []
+    state = ExplorerState(genotypes=("pik3ca_mutant",), drugs=("letrozole",))
+    job = run_job(
+        "nodes",
+        state,
+        None,
+        targets=["MTORC1", "ERK", "CDK46"],
+        order=2,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert len(job["rows"]) == 3 + 3
+    assert seen and seen[-1][0] == seen[-1][1] == 6
+    best = job["rows"][0]
+    assert best["has_proliferative"] is False and best["perturbation"] == "CDK46_ko"
+    assert job["figure"]["data"][0]["type"] == "heatmap"
+    text = to_csv(job)
+    assert "# background: pik3ca_mutant (PI3K=1), letrozole (AROMATASE=0)" in text
+    assert "# model_hash: " in text
+    pairs = {frozenset(r["perturbation"].split(" + ")) for r in job["rows"] if r["size"] == 2}
+    assert frozenset({"CDK46_ko", "ERK_ko"}) in pairs
+
+
+def test_screen_job_size_and_time_budgets() -> None:
+    from mtor_network.webapp.screen_tab import ScreenStopped, count_combinations, run_job
+
+    assert count_combinations(3, 2, False) == 6 and count_combinations(3, 2, True) == 6 + 12
+    with pytest.raises(ScreenStopped, match="over the app's limit"):
+        run_job("nodes", ExplorerState(), None, order=3, perturb="both")
+    with pytest.raises(ScreenStopped, match="time budget"):
+        run_job("nodes", ExplorerState(), None, order=1, seconds=0.0)
+
+
+def test_interventions_and_matrix_jobs() -> None:
+    from mtor_network.webapp.screen_tab import result_table, run_job
+
+    state = ExplorerState(genotypes=("pik3ca_mutant",), drugs=("letrozole",))
+    job = run_job("interventions", state, None, using="drugs", max_size=1)
+    names = {r["intervention"] for r in job["rows"]}
+    assert {"everolimus", "fulvestrant"} <= names and all(r["size"] == 1 for r in job["rows"])
+    assert "minimal intervention" in str(result_table(job))
+    matrix = run_job("matrix", ExplorerState(), None)
+    assert {r["genotype"] for r in matrix["rows"]} >= {"wild_type", "pik3ca_mutant"}
+    assert matrix["figure"]["data"][0]["type"] == "heatmap"
+
+
+def test_an_over_budget_search_offers_the_background_run() -> None:
+    from mtor_network.attractors import Budget
+    from mtor_network.webapp.callbacks import results
+
+    bnet = "\n".join(
+        f"x{i}, x{(i - 1) % 40} | !x{(i + 1) % 40} & x{(i + 7) % 40}" for i in range(40)
+    )
+    store, _, _, key = upload_model(as_upload(bnet.encode()), "ring.bnet", [])
+    upload = UploadedModel.from_dict(store)
+    analysis = analyze(ExplorerState(model=str(key)), upload, Budget(seconds=0.01))
+    assert analysis.over_budget and "time budget" in str(analysis.error)
+    shown = results(analysis)
+    assert shown[1] == analysis.error and shown[-1] == {"display": "block"}
+    ok = results(analyze(ExplorerState()))
+    assert ok[-1] == {"display": "none"} and ok[1] == ""

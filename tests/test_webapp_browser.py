@@ -609,3 +609,41 @@ def test_upload_a_model_knock_out_a_node_and_export_it(open_tab, tmp_path):
     tab.wait_settled()
     assert tab.summary_line("Perturbations:") == "Perturbations: RTK_ko (RTK=0)"
     assert tab.errors == []
+
+
+def test_screen_tab_runs_in_the_background_with_progress_cancel_and_download(open_tab, tmp_path):
+    """A single-knockout screen on the pik3ca_mutant + letrozole background runs as a background
+    job (progress bar), lists CDK4/6 knockout among the rows that stop proliferation and
+    downloads as CSV with its settings; a larger screen can be cancelled."""
+    tab = open_tab("?genotype=pik3ca_mutant&drug=letrozole")
+    tab.page.get_by_text("Screen", exact=True).click()
+    run = tab.page.locator(f"#{ids.SCREEN_RUN}")
+    run.click()
+    status = tab.page.locator(f"#{ids.SCREEN_STATUS}")
+    status.get_by_text("Done:", exact=False).wait_for(timeout=LOAD_TIMEOUT_MS * 2)
+    progress = tab.page.locator(f"#{ids.SCREEN_PROGRESS}")
+    assert progress.get_attribute("value") == progress.get_attribute("max") != "0"
+    stops = tab.page.locator(f"#{ids.SCREEN_TABLE} tr.stops").all_inner_texts()
+    assert any(text.startswith("CDK46_ko") for text in stops), stops[:5]
+
+    path = _download(tab, "Download table (CSV)", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "# background: pik3ca_mutant (PI3K=1), letrozole (AROMATASE=0)" in text
+    assert "\nCDK46_ko," in text
+
+    tab.page.locator(f"#{ids.SCREEN_ORDER}").get_by_text("2", exact=True).click()
+    run.click()
+    cancel = tab.page.locator(f"#{ids.SCREEN_CANCEL}")
+    tab.wait(
+        "(id) => !document.getElementById(id).disabled",
+        ids.SCREEN_CANCEL,
+        what="the cancel button to be enabled while the screen runs",
+    )
+    cancel.click()
+    tab.wait(
+        "(id) => !document.getElementById(id).disabled",
+        ids.SCREEN_RUN,
+        what="the run button to come back after cancelling",
+    )
+    assert "Done: 780" not in status.inner_text()
+    assert tab.errors == []

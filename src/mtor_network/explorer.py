@@ -13,7 +13,14 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode
 
 from .analysis.compare import Comparison, compare
-from .attractors import SEMANTICS, AttractorResult, Semantics, find_attractors
+from .attractors import (
+    SEMANTICS,
+    AttractorResult,
+    Budget,
+    BudgetExceeded,
+    Semantics,
+    find_attractors,
+)
 from .exceptions import ModelFileError, MtorNetworkError
 from .io import read_network_bytes
 from .models import FLAGSHIP, load_network
@@ -224,9 +231,11 @@ def cached_attractors(
     key: tuple[tuple[str, ...], ...],
     semantics: Semantics,
     upload: UploadedModel | None = None,
+    budget: Budget | None = None,
 ) -> AttractorResult:
     """Attractors per (model, perturbations, semantics); results are immutable, so shared.
-    An upload is part of the key (its bytes), so one user's file never answers another's."""
+    An upload is part of the key (its bytes), so one user's file never answers another's.
+    A search over ``budget`` raises (and is not cached), so a later, larger budget retries."""
     network = load_model(model, upload)
     drugs, genotypes, environments, knockouts, overexpressed = key
     s = scenario(
@@ -237,7 +246,7 @@ def cached_attractors(
         knockouts=knockouts,
         overexpressed=overexpressed,
     )
-    return find_attractors(network, semantics, perturbations=s)
+    return find_attractors(network, semantics, perturbations=s, budget=budget)
 
 
 @dataclass(frozen=True)
@@ -249,11 +258,15 @@ class Analysis:
     result: AttractorResult | None
     comparisons: tuple[Comparison, ...]
     error: str | None = None
+    over_budget: bool = False
 
 
-def analyze(state: ExplorerState, upload: UploadedModel | None = None) -> Analysis:
+def analyze(
+    state: ExplorerState, upload: UploadedModel | None = None, budget: Budget | None = None
+) -> Analysis:
     """Attractors of the state and their differences to the unperturbed model, to the same
-    background without drugs, and (for combinations) to the endocrine therapy alone."""
+    background without drugs, and (for combinations) to the endocrine therapy alone; each search
+    within ``budget`` (an over-budget search gives an error message, ``over_budget`` set)."""
     if not state.model.startswith(UPLOAD_PREFIX):
         upload = None
     try:
@@ -273,12 +286,29 @@ def analyze(state: ExplorerState, upload: UploadedModel | None = None) -> Analys
             ),
             state.semantics,
             upload,
+            budget,
         )
+    except BudgetExceeded as exc:
+        return Analysis(state, network, None, (), str(exc), over_budget=True)
     except MtorNetworkError as exc:
         return Analysis(state, network, None, (), str(exc))
+    try:
+        comparisons = _comparisons(state, network, current, upload, budget)
+    except BudgetExceeded as exc:  # the reference settings are over budget: show the result
+        return Analysis(state, network, current, (), f"No comparison: {exc}")
+    return Analysis(state, network, current, tuple(comparisons))
+
+
+def _comparisons(
+    state: ExplorerState,
+    network: BooleanNetwork,
+    current: AttractorResult,
+    upload: UploadedModel | None,
+    budget: Budget | None,
+) -> list[Comparison]:
     comparisons = [
         compare(
-            cached_attractors(state.model, ((), (), (), (), ()), state.semantics, upload),
+            cached_attractors(state.model, ((), (), (), (), ()), state.semantics, upload, budget),
             current,
             "unperturbed model",
         )
@@ -287,13 +317,13 @@ def analyze(state: ExplorerState, upload: UploadedModel | None = None) -> Analys
     if state.drugs and (
         state.genotypes or state.environments or state.knockouts or state.overexpressed
     ):
-        untreated = cached_attractors(state.model, background, state.semantics, upload)
+        untreated = cached_attractors(state.model, background, state.semantics, upload, budget)
         comparisons.append(compare(untreated, current, "same background without drugs"))
     endocrine = tuple(d for d in state.drugs if network.drugs.get(d) and network.drugs[d].endocrine)
     if endocrine and len(endocrine) < len(state.drugs):
         alone = cached_attractors(
-            state.model, (endocrine, *background[1:]), state.semantics, upload
+            state.model, (endocrine, *background[1:]), state.semantics, upload, budget
         )
         label = f"{' + '.join(endocrine)} alone"
         comparisons.append(compare(alone, current, label))
-    return Analysis(state, network, current, tuple(comparisons))
+    return comparisons

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 
@@ -105,3 +106,58 @@ def write_figure(figure: go.Figure, path: str | Path) -> None:
             ) from exc
     else:
         raise MtorNetworkError(f"{p}: unknown figure suffix {p.suffix!r}; use .html or .png")
+
+
+def screen_heatmap(rows: Sequence[Mapping[str, Any]], title: str = "") -> go.Figure:
+    """Single and pairwise perturbations of a screen as a symmetric matrix: cell (A, B) is the
+    fraction of proliferative attractors with A and B applied, the diagonal A alone. Rows of
+    three or more perturbations are left out (they have no place on two axes)."""
+    singles: list[str] = []
+    values: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for row in rows:
+        parts = str(row["perturbation"]).split(" + ")
+        if len(parts) == 1:
+            singles.append(parts[0])
+            values[(parts[0], parts[0])] = row
+        elif len(parts) == 2:
+            values[(parts[0], parts[1])] = values[(parts[1], parts[0])] = row
+    names = singles or sorted({a for a, _ in values})
+    z: list[list[float | None]] = []
+    hover: list[list[str]] = []
+    for a in names:
+        zr: list[float | None] = []
+        hr: list[str] = []
+        for b in names:
+            row = values.get((a, b))
+            zr.append(None if row is None else float(row["proliferative_fraction"]))
+            hr.append(
+                "not screened"
+                if row is None
+                else f"{row['perturbation']}: {row['attractors']} attractor(s), {row['change']}"
+            )
+        z.append(zr)
+        hover.append(hr)
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=names,
+            y=names,
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            zmin=0,
+            zmax=1,
+            colorscale=[[0.0, "#2c7bb6"], [0.5, "#ffffbf"], [1.0, "#d7191c"]],
+            colorbar={"title": {"text": "proliferative"}},
+            xgap=1,
+            ygap=1,
+        )
+    )
+    figure.update_layout(
+        title={"text": title or "fraction of proliferative attractors"},
+        height=200 + 14 * len(names),
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        xaxis={"tickangle": -60, "tickfont": {"size": 9}},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 9}},
+        plot_bgcolor="white",
+    )
+    return figure

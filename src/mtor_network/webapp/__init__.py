@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from dash import Dash
+import atexit
+import shutil
+import tempfile
 
+from dash import Dash, DiskcacheManager
+
+from ..attractors import Budget
+from ..explorer import MAX_UPLOAD_BYTES
 from ..models import FLAGSHIP
-from . import callbacks, ids
+from . import callbacks, ids, screen_tab
 from .layout import build_layout
+
+QUICK_SECONDS = 20.0
+HEAVY_SECONDS = 600.0
+SCREEN_SECONDS = 900.0
+MEMORY_MB = 4096
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 0; }
@@ -30,6 +41,10 @@ label { display: block; font-size: 12px; margin-top: 8px; font-weight: 600; }
 .report .pass { color: #1b7e1b; font-weight: 700; }
 .report .fail { color: #b00020; font-weight: 700; }
 .reset { margin-top: 10px; }
+.upload { border: 1px dashed #999; border-radius: 4px; padding: 6px; margin-top: 6px;
+          font-size: 12px; text-align: center; cursor: pointer; }
+.report tr.stops td { background: #e3f1e0; }
+progress { vertical-align: middle; margin: 0 8px; }
 .table-wrap { overflow-x: auto; }
 table.attractors { border-collapse: collapse; font-size: 11px; }
 table.attractors th, table.attractors td { border: 1px solid #ddd; padding: 2px 5px;
@@ -41,18 +56,59 @@ table.attractors tr.resistant-row td:nth-child(4) { color: #b00020; font-weight:
 """
 
 
-def create_app(model: str = FLAGSHIP) -> Dash:
-    """The Dash app for ``model``; per-user state lives in the browser (``dcc.Store`` and URL)."""
-    app = Dash(__name__, title="mtor_network explorer", suppress_callback_exceptions=False)
+def create_app(
+    model: str = FLAGSHIP,
+    *,
+    quick_seconds: float = QUICK_SECONDS,
+    heavy_seconds: float = HEAVY_SECONDS,
+    screen_seconds: float = SCREEN_SECONDS,
+    memory_mb: int = MEMORY_MB,
+    jobs_dir: str | None = None,
+) -> Dash:
+    """The Dash app for ``model``; per-user state lives in the browser (``dcc.Store`` and URL).
+
+    An attractor search answers on the request within ``quick_seconds``; one over it can be run
+    as a background job (cancel button) within ``heavy_seconds``; Screen-tab jobs stop after
+    ``screen_seconds``; every search is capped at ``memory_mb``. Background jobs keep their
+    results in ``jobs_dir`` (a private temporary folder by default, removed at exit)."""
+    if jobs_dir is None:
+        jobs_dir = tempfile.mkdtemp(prefix="mtor_network_jobs_")
+        atexit.register(shutil.rmtree, jobs_dir, ignore_errors=True)
+    import diskcache
+
+    manager = DiskcacheManager(diskcache.Cache(jobs_dir))
+    app = Dash(
+        __name__,
+        title="mtor_network explorer",
+        suppress_callback_exceptions=False,
+        background_callback_manager=manager,
+    )
     app.layout = lambda: build_layout(model)
     app.index_string = app.index_string.replace("</head>", f"<style>{_CSS}</style></head>")
-    callbacks.register(app)
+    # an upload arrives base64-encoded inside a JSON request: allow for both, refuse more
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 2 + 1024 * 1024
+    callbacks.register(
+        app,
+        quick=Budget(seconds=quick_seconds, memory_mb=memory_mb),
+        heavy=Budget(seconds=heavy_seconds, memory_mb=memory_mb),
+    )
+    screen_tab.register(app, seconds=screen_seconds)
 
     @app.server.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "font-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; "
+            "object-src 'none'; base-uri 'self'",
+        )
         return response
 
     return app

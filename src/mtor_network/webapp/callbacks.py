@@ -9,6 +9,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from ..attractors import Budget
 from ..exceptions import MtorNetworkError
 from ..explorer import Analysis, ExplorerState, UploadedModel, analyze, load_model
 from ..io import tables
@@ -180,11 +181,46 @@ def model_panel(model: str, upload: UploadedModel | None) -> tuple[Any, ...]:
         toggle_buttons(network),
         node_options(network),
         validation_panel(model, network),
+        node_options(network),
     )
 
 
-def register(app: Dash) -> None:
-    """Wire the callbacks to the layout's components."""
+def results(analysis: Analysis) -> tuple[Any, ...]:
+    """What the results area shows for an analysis: summary, error, table, heatmap, the
+    attractor picker (options, value), and whether the run-in-background panel is shown."""
+    result = analysis.result
+    figure = heatmap(result, analysis.network) if result is not None else {}
+    options = [{"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])]
+    heavy = {"display": "block" if analysis.over_budget else "none"}
+    return (
+        summary(analysis),
+        analysis.error or "",
+        table(analysis),
+        figure,
+        options,
+        0,
+        heavy,
+    )
+
+
+def graph_elements(analysis: Analysis, state: ExplorerState, index: int | None) -> list[Any]:
+    """The graph's elements, coloured by the attractor picked (``index``)."""
+    result = analysis.result
+    attractor = None
+    if result is not None and len(result):
+        attractor = result[min(int(index or 0), len(result) - 1)]
+    return elements(
+        analysis.network,
+        attractor,
+        knockouts=state.knockouts,
+        overexpressed=state.overexpressed,
+        perturbations=result.perturbations if result is not None else (),
+    )
+
+
+def register(app: Dash, *, quick: Budget | None = None, heavy: Budget | None = None) -> None:
+    """Wire the callbacks to the layout's components. Searches answer within ``quick`` on the
+    request; one over it can be run in the background within ``heavy`` (with a cancel button)."""
 
     @app.callback(
         Output(ids.UPLOAD_STORE, "data"),
@@ -219,6 +255,7 @@ def register(app: Dash) -> None:
         Output(ids.TOGGLES, "children"),
         Output(ids.NODE_PICK, "options"),
         Output(ids.VALIDATION, "children"),
+        Output(ids.SCREEN_TARGETS, "options"),
         Input(ids.CURRENT_MODEL, "data"),
         State(ids.UPLOAD_STORE, "data"),
         prevent_initial_call=True,
@@ -282,6 +319,7 @@ def register(app: Dash) -> None:
         Output(ids.HEATMAP, "figure"),
         Output(ids.ATTRACTOR_PICK, "options"),
         Output(ids.ATTRACTOR_PICK, "value"),
+        Output(ids.HEAVY, "style"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
         Input(ids.STATE, "data"),
@@ -290,23 +328,40 @@ def register(app: Dash) -> None:
     )
     def render_results(data, toggle_ids, upload):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
-        analysis = analyze(state, UploadedModel.from_dict(upload))
-        result = analysis.result
-        figure = heatmap(result, analysis.network) if result is not None else {}
-        options = [
-            {"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])
-        ]
+        analysis = analyze(state, UploadedModel.from_dict(upload), quick)
         statuses = [state.status(t["node"]) for t in toggle_ids]
         return (
-            summary(analysis),
-            analysis.error or "",
-            table(analysis),
-            figure,
-            options,
-            0,
+            *results(analysis),
             [f"toggle {s}" for s in statuses],
             ["false" if s == "normal" else "true" for s in statuses],
         )
+
+    @app.callback(
+        Output(ids.SUMMARY, "children", allow_duplicate=True),
+        Output(ids.ERROR, "children", allow_duplicate=True),
+        Output(ids.TABLE, "children", allow_duplicate=True),
+        Output(ids.HEATMAP, "figure", allow_duplicate=True),
+        Output(ids.ATTRACTOR_PICK, "options", allow_duplicate=True),
+        Output(ids.ATTRACTOR_PICK, "value", allow_duplicate=True),
+        Output(ids.HEAVY, "style", allow_duplicate=True),
+        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Input(ids.HEAVY_RUN, "n_clicks"),
+        State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        background=True,
+        running=[
+            (Output(ids.HEAVY_RUN, "disabled"), True, False),
+            (Output(ids.HEAVY_CANCEL, "disabled"), False, True),
+        ],
+        cancel=[Input(ids.HEAVY_CANCEL, "n_clicks"), Input(ids.STATE, "data")],
+        prevent_initial_call=True,
+    )
+    def run_heavy(clicks, data, upload):  # type: ignore[no-untyped-def]
+        if not clicks:
+            return (no_update,) * 8
+        state = ExplorerState.from_dict(data)
+        analysis = analyze(state, UploadedModel.from_dict(upload), heavy)
+        return (*results(analysis), graph_elements(analysis, state, 0))
 
     @app.callback(
         Output(ids.GRAPH, "elements"),
@@ -316,18 +371,8 @@ def register(app: Dash) -> None:
     )
     def render_graph(data, index, upload):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
-        analysis = analyze(state, UploadedModel.from_dict(upload))
-        result = analysis.result
-        attractor = None
-        if result is not None and len(result):
-            attractor = result[min(int(index or 0), len(result) - 1)]
-        return elements(
-            analysis.network,
-            attractor,
-            knockouts=state.knockouts,
-            overexpressed=state.overexpressed,
-            perturbations=result.perturbations if result is not None else (),
-        )
+        analysis = analyze(state, UploadedModel.from_dict(upload), quick)
+        return graph_elements(analysis, state, index)
 
     @app.callback(
         Output(ids.NODE_PICK, "value"), Input(ids.GRAPH, "tapNode"), prevent_initial_call=True
@@ -362,7 +407,10 @@ def register(app: Dash) -> None:
             return no_update
         try:
             name, content = export(
-                ExplorerState.from_dict(data), trigger["format"], UploadedModel.from_dict(upload)
+                ExplorerState.from_dict(data),
+                trigger["format"],
+                UploadedModel.from_dict(upload),
+                quick,
             )
         except (ValueError, MtorNetworkError):
             return no_update

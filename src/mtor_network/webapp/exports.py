@@ -8,6 +8,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..attractors import Budget
 from ..explorer import ExplorerState, UploadedModel, analyze
 from ..io import WRITERS, tables, write_network
 from ..network import BooleanNetwork
@@ -42,14 +43,17 @@ def export_model(network: BooleanNetwork, suffix: str, base: str) -> tuple[str, 
 
 
 def export(
-    state: ExplorerState, fmt: str, upload: UploadedModel | None = None
+    state: ExplorerState,
+    fmt: str,
+    upload: UploadedModel | None = None,
+    budget: Budget | None = None,
 ) -> tuple[str, str | bytes]:
     """(file name, content) for the attractor table (csv, tsv, json, xlsx: each with the
     settings that produced it) or the model in a writable format (with the current
     perturbations applied and listed where the format has comments)."""
     if fmt not in formats():
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(formats())}")
-    analysis = analyze(state, upload)
+    analysis = analyze(state, upload, budget)
     if analysis.error and analysis.result is None:
         raise ValueError(analysis.error)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

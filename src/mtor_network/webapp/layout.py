@@ -15,7 +15,7 @@ from ..io import READERS
 from ..models import FLAGSHIP, bundled_models, load_network
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
-from . import ids
+from . import ids, screen_tab
 from .exports import TABLE_FORMATS, formats
 
 _ARIA_LIVE: dict[str, Any] = {"aria-live": "polite"}
@@ -205,6 +205,15 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
     explorer = html.Div(
         [
             html.Div(id=ids.ERROR, role="alert", className="error"),
+            html.Div(
+                [
+                    html.Span("This search is over the quick time limit. "),
+                    html.Button("Run it in the background", id=ids.HEAVY_RUN, n_clicks=0),
+                    html.Button("Cancel", id=ids.HEAVY_CANCEL, n_clicks=0, disabled=True),
+                ],
+                id=ids.HEAVY,
+                style={"display": "none"},
+            ),
             html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
             html.Div(
                 [
@@ -260,6 +269,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                         value="explorer",
                         children=html.Div([controls, explorer], style={"display": "flex"}),
                     ),
+                    dcc.Tab(label="Screen", value="screen", children=screen_tab.layout(network)),
                     dcc.Tab(label="Validation (E1-E13)", value="validation", children=validation),
                 ],
             ),
