@@ -128,12 +128,12 @@ def screen_heatmap(rows: Sequence[Mapping[str, Any]], title: str = "") -> go.Fig
         zr: list[float | None] = []
         hr: list[str] = []
         for b in names:
-            row = values.get((a, b))
-            zr.append(None if row is None else float(row["proliferative_fraction"]))
+            cell = values.get((a, b))
+            zr.append(None if cell is None else float(cell["proliferative_fraction"]))
             hr.append(
                 "not screened"
-                if row is None
-                else f"{row['perturbation']}: {row['attractors']} attractor(s), {row['change']}"
+                if cell is None
+                else f"{cell['perturbation']}: {cell['attractors']} attractor(s), {cell['change']}"
             )
         z.append(zr)
         hover.append(hr)
