@@ -192,3 +192,26 @@ def test_convert_to_every_writable_format_reads_back(
 def test_xlsx_needs_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "attractors", "--format", "xlsx")
     assert code == 2 and "--output" in err
+
+
+def test_attractor_search_budget_gives_one_clear_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    n = 40
+    ring = tmp_path / "ring.bnet"
+    ring.write_text(
+        "\n".join(f"x{i}, x{(i - 1) % n} | !x{(i + 1) % n} & x{(i + 7) % n}" for i in range(n))
+    )
+    code, _, err = run(capsys, "attractors", "--model", str(ring), "--timeout", "0.01")
+    assert code == 2 and "time budget of 0.01 s" in err and "--timeout" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "attractors", "--model", str(ring), "--max-nodes", "10")
+    assert code == 2 and "size budget of 10 nodes" in err
+
+
+def test_model_warnings_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    model = tmp_path / "implicit.bnet"
+    model.write_text("A, B\nProliferation, A\n")
+    code, out, err = run(capsys, "attractors", "--model", str(model), "--format", "csv")
+    assert code == 0 and "proliferative" in out
+    assert err.startswith("mtor-network: warning: ") and "'B'" in err and "create(" not in err

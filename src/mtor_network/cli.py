@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from . import __version__, cli_screens, cli_simulate
 from ._format import table
 from .analysis.evidence import ValidationReport, validate
-from .attractors import SEMANTICS, AttractorResult, find_attractors
+from .attractors import SEMANTICS, AttractorResult, Budget, find_attractors
 from .exceptions import MtorNetworkError
 from .io import READERS, WRITERS, write_network
 from .io import tables as attractor_tables
@@ -31,6 +32,41 @@ class _Parser(argparse.ArgumentParser):
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 # Modules adding sub-commands: each has ``register(subparsers)`` and sets ``handler`` defaults.
 _EXTENSIONS: tuple[Any, ...] = (cli_screens, cli_simulate)
+
+
+def _add_budget(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="stop the attractor search after SECONDS (default 600; 0 for no limit)",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=int,
+        default=8192,
+        metavar="MB",
+        help="stop the search when it uses more than MB of memory (default 8192; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=0,
+        metavar="N",
+        help="refuse networks with more than N nodes left after constant propagation "
+        "(default 0: no limit)",
+    )
+
+
+def budget_from(args: argparse.Namespace) -> Budget | None:
+    """The attractor-search budget of the --timeout / --max-memory / --max-nodes options."""
+    budget = Budget(
+        seconds=args.timeout or None,
+        memory_mb=args.max_memory or None,
+        max_nodes=args.max_nodes or None,
+    )
+    return None if budget == Budget() else budget
 
 
 def _add_model(p: argparse.ArgumentParser) -> None:
@@ -71,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "json and xlsx carry the settings that produced them",
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    _add_budget(p)
 
     p = sub.add_parser("validate", help="run the literature evidence cases E1-E13")
     _add_model(p)
@@ -158,7 +195,11 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
         overexpressed=args.overexpress,
     )
     result = find_attractors(
-        network, args.semantics, perturbations=perturbation, engine=args.engine
+        network,
+        args.semantics,
+        perturbations=perturbation,
+        engine=args.engine,
+        budget=budget_from(args),
     )
     fmt = args.format
     if fmt is None:
@@ -329,9 +370,21 @@ COMMANDS = {
 }
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    """Warnings (e.g. an implicit input in a model file) as one line on stderr, no source."""
+    print(f"mtor-network: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 validation failed, 2 bad input)."""
     args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         handler = getattr(args, "handler", None) or COMMANDS[args.command]
         return int(handler(args))
