@@ -111,9 +111,9 @@ def test_resume_computes_nothing_twice_and_matches_uninterrupted(
     calls: list[tuple] = []
     real = screens_module._evaluate
 
-    def counting(network, semantics, key):  # type: ignore[no-untyped-def]
+    def counting(network, semantics, key, budget=None):  # type: ignore[no-untyped-def]
         calls.append(key)
-        return real(network, semantics, key)
+        return real(network, semantics, key, budget)
 
     monkeypatch.setattr(screens_module, "_evaluate", counting)
 
@@ -335,3 +335,28 @@ def test_cli_matrix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert table_out.stat().st_size > 0 and html.stat().st_size > 0
     assert main(["screen", "--matrix", "--drug", "letrozole", "-o", str(table_out)]) == 2
     assert "--matrix screens every genotype and drug" in capsys.readouterr().err
+
+
+def test_screen_budgets_size_and_per_search_time(tmp_path: Path) -> None:
+    """A screen over its size budget is refused before any work; a search over its time budget
+    stops the screen with a message, keeping the rows already written."""
+    from mtor_network import Budget, load_network
+    from mtor_network.io.bnet import parse_bnet
+
+    net = load_network("hr_breast_cancer")
+    with pytest.raises(ScreenError, match="size budget of 10"):
+        screen(net, order=2, max_combinations=10, workers=1, progress=False)
+    n = 40
+    ring = parse_bnet(
+        "\n".join(f"x{i}, x{(i - 1) % n} | !x{(i + 1) % n} & x{(i + 7) % n}" for i in range(n)),
+        name="ring",
+    )
+    with pytest.raises(ScreenError, match="time budget"):
+        screen(
+            ring,
+            targets=["x0", "x1"],
+            workers=1,
+            progress=False,
+            output=tmp_path / "ring.csv",
+            budget=Budget(seconds=0.01),
+        )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._format import table
 from .analysis.control import InterventionSearch, minimal_interventions
-from .attractors import SEMANTICS
+from .attractors import SEMANTICS, Budget
 from .models import load_network
 from .perturbations import scenario
 from .screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
@@ -77,6 +77,21 @@ def register(subparsers: Any) -> None:
         help="matrix: what the heatmap colours",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument(
+        "--network-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="limit on each attractor search (default 600; 0: none); over it the screen stops, "
+        "keeping its rows (rerun to resume)",
+    )
+    p.add_argument(
+        "--max-combinations",
+        type=int,
+        default=2_000_000,
+        metavar="N",
+        help="refuse screens of more than N combinations (default 2,000,000; 0: no limit)",
+    )
     p.set_defaults(handler=cmd_screen)
 
     p = subparsers.add_parser(
@@ -151,6 +166,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         output=Path(args.output),
         progress=progress,
+        budget=Budget(seconds=args.network_timeout) if args.network_timeout else None,
+        max_combinations=args.max_combinations or None,
     )
     notes = []
     if result_s.excluded_targets:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from .attractors import SEMANTICS, Semantics, find_attractors
+from .attractors import SEMANTICS, Budget, BudgetExceeded, Semantics, find_attractors
 from .exceptions import ConflictingPerturbationError, MtorNetworkError
 from .network import BooleanNetwork, PhenotypeMarkers
 from .perturbations import Perturbation, Scenario, knockout, overexpress
@@ -124,11 +124,21 @@ def _key(scenario: Scenario) -> Key:
     return tuple(sorted(scenario.effects().items())), scenario.endocrine
 
 
-def _evaluate(network: BooleanNetwork, semantics: Semantics, key: Key) -> Outcome:
-    """One attractor search on ``network`` with the fixed values of ``key``."""
+def _evaluate(
+    network: BooleanNetwork, semantics: Semantics, key: Key, budget: Budget | None = None
+) -> Outcome:
+    """One attractor search on ``network`` with the fixed values of ``key`` (within
+    ``budget``: over it, the screen stops with a :class:`ScreenError`, rows so far kept)."""
     effects, endocrine = key
     perturbation = Perturbation("screen", "drug", effects, endocrine=endocrine)
-    result = find_attractors(network.base, semantics, perturbations=perturbation)
+    try:
+        result = find_attractors(network.base, semantics, perturbations=perturbation, budget=budget)
+    except BudgetExceeded as exc:
+        fixed = ", ".join(f"{k}={int(v)}" for k, v in effects) or "no perturbation"
+        raise ScreenError(
+            f"the screen stopped at {fixed}: {exc} (screen: --network-timeout SECONDS; the "
+            "rows so far are kept and a rerun resumes)"
+        ) from None
     counts = result.phenotype_counts()
     return Outcome(
         len(result), tuple(counts[p] for p in PHENOTYPES), result.has_endocrine_resistant
@@ -167,7 +177,9 @@ def _network_from_payload(payload: Payload) -> BooleanNetwork:
     return network
 
 
-def _evaluate_batch(payload: Payload, semantics: Semantics, keys: list[Key]) -> list[Outcome]:
+def _evaluate_batch(
+    payload: Payload, semantics: Semantics, keys: list[Key], budget: Budget | None = None
+) -> list[Outcome]:
     """Worker entry point: evaluate a batch of perturbed networks."""
     import threading
 
@@ -175,7 +187,7 @@ def _evaluate_batch(payload: Payload, semantics: Semantics, keys: list[Key]) -> 
         # Dask runs tasks in threads, where AEON warns that Ctrl-C cannot cancel it
         logging.getLogger("cancel_this").setLevel(logging.ERROR)
     network = _network_from_payload(payload)
-    return [_evaluate(network, semantics, key) for key in keys]
+    return [_evaluate(network, semantics, key, budget) for key in keys]
 
 
 class _Runner:
@@ -191,11 +203,13 @@ class _Runner:
         batch_size: int | None = None,
         cache_size: int = 20_000,
         expected: int | None = None,
+        budget: Budget | None = None,
     ) -> None:
         if workers is not None and workers < 1:
             raise ScreenError(f"workers must be at least 1, not {workers}")
         self.network = network
         self.semantics = semantics
+        self.budget = budget
         self.scheduler = scheduler
         if workers is None and expected is not None and expected < INLINE_BELOW:
             workers = 1  # starting processes would cost more than the whole screen
@@ -269,20 +283,22 @@ class _Runner:
     def _compute(self, keys: list[Key]) -> list[Outcome]:
         self.evaluated += len(keys)
         if not self.parallel:
-            return [_evaluate(self.network, self.semantics, k) for k in keys]
+            return [_evaluate(self.network, self.semantics, k, self.budget) for k in keys]
         if self._client is None and self._pool is None:
             self._start_pool()
         size = max(1, min(self._batch(), math.ceil(len(keys) / self.workers)))
         batches = [keys[i : i + size] for i in range(0, len(keys), size)]
         if self._client is not None:
             futures = [
-                self._client.submit(_evaluate_batch, self._payload, self.semantics, b, pure=False)
+                self._client.submit(
+                    _evaluate_batch, self._payload, self.semantics, b, self.budget, pure=False
+                )
                 for b in batches
             ]
             parts = self._client.gather(futures)
         else:
             futures = [
-                self._pool.submit(_evaluate_batch, self._payload, self.semantics, b)
+                self._pool.submit(_evaluate_batch, self._payload, self.semantics, b, self.budget)
                 for b in batches
             ]
             parts = [f.result() for f in futures]
@@ -719,6 +735,8 @@ def screen(
     output: str | Path | None = None,
     progress: Progress = True,
     batch_size: int | None = None,
+    budget: Budget | None = None,
+    max_combinations: int | None = None,
 ) -> ScreenResult:
     """Screen every combination of 1..``order`` node perturbations on top of ``background``.
 
@@ -733,7 +751,9 @@ def screen(
     ``workers``: processes on this machine (None: all cores; 1: inline); ``scheduler``: address of
     a Dask scheduler to run on instead. ``progress``: True for a bar on stderr, or a callable
     ``(done, total)``; an exception raised by the callable stops the screen, keeping every row
-    already written.
+    already written. ``budget`` bounds each attractor search (see :class:`Budget`); a search over
+    it stops the screen with a :class:`ScreenError`, keeping the rows written; more than
+    ``max_combinations`` combinations are refused before any work.
     """
     _check_order(order)
     _check_semantics(semantics)
@@ -762,6 +782,8 @@ def screen(
         output=output,
         progress=progress,
         batch_size=batch_size,
+        budget=budget,
+        max_combinations=max_combinations,
     )
 
 
@@ -777,6 +799,8 @@ def _run_screen(
     output: str | Path | None,
     progress: Progress,
     batch_size: int | None,
+    budget: Budget | None = None,
+    max_combinations: int | None = None,
 ) -> ScreenResult:
     order = settings.order
     skipped: list[str] = []
@@ -786,6 +810,12 @@ def _run_screen(
             skipped.append(combination_name(combo))
         else:
             total += 1
+    if max_combinations is not None and total > max_combinations:
+        raise ScreenError(
+            f"{total} combinations ({len(items)} target perturbations, order {order}) are over "
+            f"the size budget of {max_combinations}; choose fewer targets or a lower order, or "
+            "raise it (CLI: --max-combinations N; Python: screen(..., max_combinations=N))"
+        )
 
     def jobs() -> Iterator[tuple[tuple[str, int, str], Key]]:
         for combo, sc in _combinations(bg, items, order):
@@ -806,8 +836,9 @@ def _run_screen(
         scheduler=scheduler,
         batch_size=batch_size,
         expected=total,
+        budget=budget,
     ) as runner:
-        background_outcome = _evaluate(network, settings.semantics, _key(bg))
+        background_outcome = _evaluate(network, settings.semantics, _key(bg), budget)
         meta: dict[str, Any] = {
             "schema": SCHEMA,
             "settings": settings.to_dict(),
