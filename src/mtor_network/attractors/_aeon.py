@@ -18,14 +18,20 @@ RawAttractor = tuple[dict[str, NodeValue], int | None]
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """biodivine-aeon logs progress at INFO through Python logging: keep it out of user output."""
-    logger = logging.getLogger("biodivine_aeon")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
+    """biodivine-aeon (and its algorithm crates) log progress at INFO through Python logging:
+    keep it out of user output."""
+    loggers = [logging.getLogger(name) for name in _AEON_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+_AEON_LOGGERS = ("biodivine_aeon", "biodivine_algo_bdd_scc", "biodivine_lib_param_bn")
 
 
 def engine_bnet(network: BooleanNetwork) -> str:
