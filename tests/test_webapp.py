@@ -338,3 +338,29 @@ def test_an_over_budget_search_offers_the_background_run() -> None:
     assert shown[1] == analysis.error and shown[-1] == {"display": "block"}
     ok = results(analyze(ExplorerState()))
     assert ok[-1] == {"display": "none"} and ok[1] == ""
+
+
+def test_an_unexpected_callback_error_reaches_the_user_as_one_message(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A bug in a callback gives the user a message in the error area, no stack trace."""
+    from mtor_network.webapp import callbacks
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("engine exploded\nTraceback (most recent call last): ...")
+
+    monkeypatch.setattr(callbacks, "node_details", broken)
+    app = create_app()
+    client = app.server.test_client()
+    body = {
+        "output": f"{ids.NODE_DETAILS}.children",
+        "outputs": {"id": ids.NODE_DETAILS, "property": "children"},
+        "inputs": [
+            {"id": ids.NODE_PICK, "property": "value", "value": "MTORC1"},
+            {"id": ids.STATE, "property": "data", "value": ExplorerState().to_dict()},
+        ],
+        "state": [{"id": ids.UPLOAD_STORE, "property": "data", "value": None}],
+        "changedPropIds": [f"{ids.NODE_PICK}.value"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    text = response.get_data(as_text=True)
+    assert "engine exploded" in text and "Something went wrong" in text
+    assert "Traceback" not in text

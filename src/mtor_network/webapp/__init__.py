@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import atexit
+import logging
 import shutil
 import tempfile
 
-from dash import Dash, DiskcacheManager
+from dash import Dash, DiskcacheManager, set_props
 
 from ..attractors import Budget
 from ..explorer import MAX_UPLOAD_BYTES
@@ -56,6 +57,23 @@ table.attractors tr.resistant-row td:nth-child(4) { color: #b00020; font-weight:
 """
 
 
+_LOG = logging.getLogger("mtor_network.webapp")
+
+
+def report_error(error: Exception) -> None:
+    """A callback failed unexpectedly: the user sees one message (no stack trace) in the error
+    area; the traceback goes to the server log."""
+    _LOG.error("callback failed", exc_info=error)
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    set_props(
+        ids.ERROR,
+        {
+            "children": f"Something went wrong ({type(error).__name__}: {message[:300]}). "
+            "Your settings are kept; try again or change them."
+        },
+    )
+
+
 def create_app(
     model: str = FLAGSHIP,
     *,
@@ -82,6 +100,7 @@ def create_app(
         title="mtor_network explorer",
         suppress_callback_exceptions=False,
         background_callback_manager=manager,
+        on_error=report_error,
     )
     app.layout = lambda: build_layout(model)
     app.index_string = app.index_string.replace("</head>", f"<style>{_CSS}</style></head>")
