@@ -92,18 +92,21 @@ def matrix_heatmap(
 
 def write_figure(figure: go.Figure, path: str | Path) -> None:
     """Write ``figure`` as HTML (self-contained plotly.js) or PNG (kaleido + Chrome/Chromium)."""
+    from ..io._files import write_bytes_atomic, write_text_atomic
+
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".html":
-        figure.write_html(p, include_plotlyjs=True, full_html=True)
+        write_text_atomic(p, figure.to_html(include_plotlyjs=True, full_html=True))
     elif suffix == ".png":
         try:
-            figure.write_image(p, format="png", scale=2)
+            image = figure.to_image(format="png", scale=2)
         except Exception as exc:  # kaleido missing, or no browser for it
             raise MtorNetworkError(
                 f"{p}: cannot render PNG ({exc}); install kaleido (pip install kaleido) and "
                 "Chrome or Chromium, or write .html"
             ) from exc
+        write_bytes_atomic(p, image)
     else:
         raise MtorNetworkError(f"{p}: unknown figure suffix {p.suffix!r}; use .html or .png")
 
