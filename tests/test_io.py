@@ -22,7 +22,7 @@ from mtor_network import (
     write_network,
 )
 from mtor_network.exceptions import ModelWarning
-from mtor_network.io import tables
+from mtor_network.io import WRITERS, tables
 from mtor_network.io.bnet import parse_bnet, to_bnet
 from mtor_network.io.model_toml import parse_model_toml
 from mtor_network.models import networks_dir
@@ -94,7 +94,7 @@ def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
         read_network(tmp_path / "nope.bnet")
     other = tmp_path / "m.xyz"
     other.write_text("a, a\n")
-    with pytest.raises(ModelFileError, match=r"unknown model format '.xyz'; known: .aeon, .bnet, .booleannet"):
+    with pytest.raises(ModelFileError, match=r"unknown model format '.xyz'; known: .aeon, .bnd, .bnet"):
         read_network(other)
     with pytest.raises(UnknownNameError, match="hr_breast_cancer"):
         load_network("hr_breast_cancr")
@@ -185,3 +185,25 @@ def test_reference_bnet_models_import(shared_dir: Path) -> None:
             warnings.simplefilter("ignore", ModelWarning)
             net = read_network(path)
         assert len(net) >= 10, path
+
+
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_every_writer_is_atomic(
+    suffix: str, tmp_path: Path, flagship: BooleanNetwork, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A write interrupted at the last moment (the disk fills before the rename) leaves the good
+    file that was there, byte for byte, and no temporary file."""
+    from mtor_network.io import _files, write_network
+
+    path = tmp_path / f"model{suffix}"
+    write_network(flagship, path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def full(*_args: object, **_kw: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_files.os, "fsync", full)
+    perturbed = flagship.perturb(flagship.named_perturbation("alpelisib"))
+    with pytest.raises(OSError):
+        write_network(perturbed, path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
