@@ -28,6 +28,15 @@ class Case:
     knockouts: tuple[str, ...] | None = None  # flagship cases only
     family: str = ""  # for skip rules: cases of one family are ordered by size
     tags: dict[str, Any] = field(default_factory=dict)
+    rank: tuple[int, ...] = ()  # how hard, for skip rules; default (nodes,)
+
+    def __post_init__(self) -> None:
+        if not self.rank:
+            self.rank = (self.nodes,)
+
+    def at_least_as_hard_as(self, rank: tuple[int, ...]) -> bool:
+        """Whether this case is no easier than one of ``rank`` on every measure."""
+        return all(mine >= theirs for mine, theirs in zip(self.rank, rank, strict=True))
 
     def spec(self) -> dict[str, Any]:
         """What a worker gets."""
@@ -171,6 +180,7 @@ def reference_cases(root: Path, quick: bool) -> tuple[list[Case], list[str]]:
                     bnet,
                     family="free",
                     tags=tags,
+                    rank=(len(inputs), n),  # 2^inputs combinations: inputs first
                 )
             )
         if inputs:
@@ -184,7 +194,7 @@ def reference_cases(root: Path, quick: bool) -> tuple[list[Case], list[str]]:
                     tags=dict(tags),
                 )
             )
-    cases.sort(key=lambda c: (c.family, c.nodes, c.name))
+    cases.sort(key=lambda c: (c.family, c.rank, c.name))
     return cases, notes
 
 

@@ -113,7 +113,9 @@ class Runner:
     def timeout_for(self, engine: str) -> float:
         return self.args.pyboolnet_timeout if engine == "pyboolnet" else self.args.timeout
 
-    def run_case(self, case: Case, engine: str, skip: str | None = None) -> dict[str, Any]:
+    def run_case(
+        self, case: Case, engine: str, skip: str | None = None, budget: float | None = None
+    ) -> dict[str, Any]:
         row: dict[str, Any] = {
             "group": case.group,
             "case": case.name,
@@ -125,8 +127,9 @@ class Runner:
         if skip:
             row.update(status="skipped", note=skip)
         else:
+            budget = self.args.budget if budget is None else budget
             out = self.worker(engine).run(
-                case.spec(), self.args.repeats, self.args.budget, self.timeout_for(engine)
+                case.spec(), self.args.repeats, budget, self.timeout_for(engine)
             )
             row["status"] = out["status"]
             if out["status"] == "ok":
@@ -150,11 +153,13 @@ class Runner:
         *,
         timeouts_before_skip: int | None,
         only: dict[str, set[str]] | None = None,
+        budget: float | None = None,
     ) -> None:
         """Every case on every engine. With ``timeouts_before_skip`` = k, an engine that timed
-        out k times on cases of a family no larger than the current one is not run on it.
-        ``only`` limits an engine to the named cases (a sample)."""
-        timeouts: dict[tuple[str, str], list[int]] = defaultdict(list)
+        out on k cases of the same family that are no harder than the current one (fewer or as
+        many nodes; for free inputs, also as many inputs or fewer) is not run on it. ``only``
+        limits an engine to the named cases (a sample); ``budget`` replaces ``--budget``."""
+        timeouts: dict[tuple[str, str], list[tuple[int, ...]]] = defaultdict(list)
         tty = sys.stderr.isatty()
         started = time.perf_counter()
         for i, case in enumerate(cases, 1):
@@ -162,14 +167,12 @@ class Runner:
                 if only and engine in only and case.name not in only[engine]:
                     continue
                 skip = None
-                past = timeouts[(engine, case.family)]
-                if timeouts_before_skip and (
-                    sum(n <= case.nodes for n in past) >= timeouts_before_skip
-                ):
-                    skip = f"not run: timed out on {len(past)} case(s) of <= {case.nodes} nodes"
-                row = self.run_case(case, engine, skip)
+                easier = [r for r in timeouts[(engine, case.family)] if case.at_least_as_hard_as(r)]
+                if timeouts_before_skip and len(easier) >= timeouts_before_skip:
+                    skip = f"not run: timed out on {len(easier)} case(s) no harder than this"
+                row = self.run_case(case, engine, skip, budget)
                 if row["status"] == "timeout":
-                    timeouts[(engine, case.family)].append(case.nodes)
+                    timeouts[(engine, case.family)].append(case.rank)
             if tty or i == len(cases) or i % 50 == 0:
                 line = (
                     f"  {case.group}: {i}/{len(cases)} cases, "
@@ -411,7 +414,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=",".join(ENGINES),
         help=f"comma-separated subset of {','.join(ENGINES)} (default: all)",
     )
-    p.add_argument("--timeout", type=float, help="seconds per query (default 3 quick, 20 full)")
+    p.add_argument("--timeout", type=float, help="seconds per query (default 3 quick, 10 full)")
     p.add_argument(
         "--pyboolnet-timeout",
         type=float,
@@ -422,7 +425,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--budget",
         type=float,
         help="repeat a query only while its total stays under this many seconds; at least one "
-        "run (default 0.3 quick, 1 full)",
+        "run (default 0.3 quick, 0.5 full)",
+    )
+    p.add_argument(
+        "--flagship-budget",
+        type=float,
+        default=0.05,
+        help="--budget for the flagship's many knockouts: engines slower than this run once a "
+        "case, the median over hundreds of cases carries the statistics (default 0.05)",
     )
     p.add_argument(
         "--doubles",
@@ -433,7 +443,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--pyboolnet-sample",
         type=int,
         help="flagship cases given to pyboolnet's NuSMV search, a seeded sample "
-        "(default 4 quick, 24 full)",
+        "(default 4 quick, 12 full)",
     )
     p.add_argument("--seed", type=int, default=2024, help="seed of every sample and network")
     p.add_argument(
@@ -450,12 +460,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     q = args.quick
     for name, quick_value, full_value in (
-        ("timeout", 3.0, 20.0),
+        ("timeout", 3.0, 10.0),
         ("pyboolnet_timeout", 3.0, 10.0),
         ("repeats", 3, 5),
-        ("budget", 0.3, 1.0),
+        ("budget", 0.3, 0.5),
         ("doubles", 20, None),
-        ("pyboolnet_sample", 4, 24),
+        ("pyboolnet_sample", 4, 12),
     ):
         if getattr(args, name) is None:
             setattr(args, name, quick_value if q else full_value)
@@ -518,7 +528,13 @@ def main(argv: list[str] | None = None) -> int:
             names = [c.name for c in cases]
             sample = set(names[:1])  # the wild type, then a seeded sample of the rest
             sample |= set(rng.sample(names[1:], min(len(names) - 1, args.pyboolnet_sample - 1)))
-            runner.run_group(cases, engines, timeouts_before_skip=None, only={"pyboolnet": sample})
+            runner.run_group(
+                cases,
+                engines,
+                timeouts_before_skip=None,
+                only={"pyboolnet": sample},
+                budget=args.flagship_budget,
+            )
             rows = [r for r in runner.results if r["group"] == "flagship"]
             annotate(rows)
             kinds = {c.name: c.tags["kind"] for c in cases}
@@ -561,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
             for note in more:
                 print(note)
             if cases:
-                runner.run_group(cases, engines, timeouts_before_skip=2)
+                runner.run_group(cases, engines, timeouts_before_skip=1)
                 rows = [r for r in runner.results if r["group"] == "reference"]
                 annotate(rows)
                 print_summary(
