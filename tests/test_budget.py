@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mtor_network import BooleanNetwork, find_attractors, load_network
-from mtor_network.attractors import SEMANTICS, Budget, BudgetExceeded
+from mtor_network.attractors import SEMANTICS, Budget, BudgetExceeded, clear_cache
 from mtor_network.io.bnet import parse_bnet
 from mtor_network.perturbations import scenario
 
@@ -37,6 +37,7 @@ def hard_model(shared_dir: Path) -> BooleanNetwork:
 @pytest.mark.parametrize("semantics", SEMANTICS)
 def test_budgeted_search_gives_the_same_attractors(semantics: str) -> None:
     inline = find_attractors(OSCILLATOR, semantics)  # type: ignore[arg-type]
+    clear_cache()  # the budgeted run must really run in its child process
     budgeted = find_attractors(OSCILLATOR, semantics, budget=Budget(seconds=60, memory_mb=4000))  # type: ignore[arg-type]
     assert budgeted.attractors == inline.attractors
     assert any(a.kind == "cyclic" for a in inline) or semantics == "most_permissive"
@@ -45,6 +46,7 @@ def test_budgeted_search_gives_the_same_attractors(semantics: str) -> None:
 def test_flagship_setting_with_cycles_is_unchanged_by_a_budget(flagship: BooleanNetwork) -> None:
     s = scenario(flagship, drugs=["trametinib"])
     inline = find_attractors(flagship, "synchronous", perturbations=s)
+    clear_cache()
     budgeted = find_attractors(flagship, "synchronous", perturbations=s, budget=Budget(seconds=60))
     assert budgeted.attractors == inline.attractors and len(inline) > 1
 

@@ -244,12 +244,18 @@ class _Runner:
     def _start_pool(self) -> None:
         """Start the local process pool on first use (a fully resumed screen starts none)."""
         import multiprocessing
+        import threading
         from concurrent.futures import ProcessPoolExecutor
 
-        # spawn: safe inside threaded hosts (the web app, a Dask client)
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-        )
+        # fork from a single-threaded process (the CLI): workers start in milliseconds with
+        # everything imported; inside a threaded host (the web app) a fork server, which has
+        # no threads of its own, with the library preloaded.
+        if threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+        else:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["mtor_network.screens"])
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         self._payload = _payload(self.network)
 
     def __exit__(self, *exc: object) -> None:

@@ -11,6 +11,8 @@ most_permissive    ``mpbn``: minimal trap spaces by clingo ASP     ``aeon``, ``p
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 from ..exceptions import EngineError, MtorNetworkError
@@ -57,6 +59,30 @@ DEFAULT_ENGINE: dict[str, str] = {
     "synchronous": "aeon",
     "most_permissive": "mpbn",
 }
+
+
+# Attractors of the network left after constant propagation, by its exact rules: perturbations
+# whose residual networks coincide (frequent in screens: a knockout upstream of another) share
+# one engine run. A pure function's cache, bounded.
+_MEMO: OrderedDict[tuple[str, str, str], list[RawAttractor]] = OrderedDict()
+MEMO_SIZE = 4096
+
+
+_MEMO_LOCK = threading.Lock()
+
+
+def _remember(key: tuple[str, str, str], raw: list[RawAttractor]) -> None:
+    with _MEMO_LOCK:
+        _MEMO[key] = raw
+        _MEMO.move_to_end(key)
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+
+
+def clear_cache() -> None:
+    """Forget the attractors remembered for residual networks (e.g. to time an engine)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
 
 
 def engines_for(semantics: Semantics) -> list[str]:
@@ -118,19 +144,22 @@ def find_attractors(
     try:
         if target is None:
             raw: list[RawAttractor] = [({}, 1)]
-        elif (budget is not None and budget.needs_process) or cancel is not None:
+        else:
             from ._aeon import engine_bnet
 
-            raw = run_budgeted(
-                engine_bnet(target),
-                semantics,
-                name,
-                budget or Budget(),
-                what=what,
-                cancel=cancel,
-            )
-        else:
-            raw = _engine(semantics, name)(target)
+            text = engine_bnet(target)
+            memo_key = (semantics, name, text)
+            with _MEMO_LOCK:
+                known = _MEMO.get(memo_key)
+            if known is not None:
+                raw = known
+            elif (budget is not None and budget.needs_process) or cancel is not None:
+                raw = run_budgeted(
+                    text, semantics, name, budget or Budget(), what=what, cancel=cancel
+                )
+            else:
+                raw = _engine(semantics, name)(target)
+            _remember(memo_key, raw)
     except (EngineError, MtorNetworkError):
         raise
     except Exception as exc:  # an engine's own failure, wrapped with what was asked
@@ -167,6 +196,7 @@ __all__ = [
     "Budget",
     "BudgetExceeded",
     "Semantics",
+    "clear_cache",
     "engines_for",
     "find_attractors",
 ]
