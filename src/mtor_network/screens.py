@@ -250,6 +250,7 @@ class _Runner:
         # fork from a single-threaded process (the CLI): workers start in milliseconds with
         # everything imported; inside a threaded host (the web app) a fork server, which has
         # no threads of its own, with the library preloaded.
+        context: Any
         if threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
         else:
