@@ -28,6 +28,7 @@ Expr: TypeAlias = (
 NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAME_RE = re.compile(NAME_PATTERN + r"\Z")
 _TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_.]*|[01])|(?P<op>[!&|()~]))")
+_TRAILING_SPACE_RE = re.compile(r"\s*\Z")
 
 TRUE: Expr = ("const", True)
 FALSE: Expr = ("const", False)
@@ -43,7 +44,7 @@ def _tokens(
 ) -> Iterator[tuple[str, str, int]]:
     pos = 0
     while pos < len(text):
-        if text[pos:].strip() == "":
+        if _TRAILING_SPACE_RE.match(text, pos):
             return
         m = _TOKEN_RE.match(text, pos)
         if not m:
