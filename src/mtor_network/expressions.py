@@ -30,6 +30,10 @@ _NAME_RE = re.compile(NAME_PATTERN + r"\Z")
 _TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_.]*|[01])|(?P<op>[!&|()~]))")
 _TRAILING_SPACE_RE = re.compile(r"\s*\Z")
 
+MAX_NESTING = 100
+"""The deepest nesting of parentheses and negations a rule may have (published models stay below
+50); deeper input is refused with a syntax error instead of exhausting the interpreter's stack."""
+
 TRUE: Expr = ("const", True)
 FALSE: Expr = ("const", False)
 
@@ -73,6 +77,17 @@ class _Parser:
         self.keywords = keywords
         self.toks = list(_tokens(text, self.error))
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, position: int, token: str) -> None:
+        """Enter one level of nesting; refuse more than :data:`MAX_NESTING`."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(
+                f"nested more than {MAX_NESTING} levels deep (parentheses and negations)",
+                position,
+                token,
+            )
 
     def error(self, problem: str, position: int, token: str | None = None) -> RuleSyntaxError:
         return RuleSyntaxError(
@@ -127,9 +142,12 @@ class _Parser:
 
     def parse_not(self) -> Expr:
         tok = self.peek()
-        if self._is(tok, "!", "~"):
+        if tok is not None and self._is(tok, "!", "~"):
             self.i += 1
-            return ("not", self.parse_not())
+            self.deeper(tok[2], tok[1])
+            inner = self.parse_not()
+            self.depth -= 1
+            return ("not", inner)
         return self.parse_atom()
 
     def parse_atom(self) -> Expr:
@@ -140,7 +158,9 @@ class _Parser:
         if kind == "op":
             if value == "(":
                 self.i += 1
+                self.deeper(pos, value)
                 inner = self.parse_or()
+                self.depth -= 1
                 close = self.peek()
                 if close is None or close[1] != ")":
                     where = close[2] if close else len(self.text)
@@ -176,6 +196,21 @@ def parse_expression(
 ) -> Expr:
     """Parse ``text`` into an expression tree; raise :class:`RuleSyntaxError` with position."""
     return _Parser(text, keywords=keywords, file=file, line=line, target=target).parse()
+
+
+def nesting_depth(expr: Expr) -> int:
+    """The depth of an expression tree (a variable or constant is 0), computed without
+    recursion, so that it is safe on any input."""
+    deepest = 0
+    stack = [(expr, 0)]
+    while stack:
+        e, d = stack.pop()
+        deepest = max(deepest, d)
+        if e[0] == "not":
+            stack.append((e[1], d + 1))
+        elif e[0] in ("and", "or"):
+            stack.extend((x, d + 1) for x in e[1])
+    return deepest
 
 
 def variables(expr: Expr) -> frozenset[str]:
