@@ -60,6 +60,41 @@ def _tokens(
         pos = m.end()
 
 
+SHOWN_EXPRESSION = 120
+"""Syntax errors echo at most this many characters of the expression around the error."""
+
+
+def syntax_error(
+    problem: str,
+    *,
+    expression: str,
+    position: int,
+    token: str | None = None,
+    file: str | None = None,
+    line: int | None = None,
+    target: str | None = None,
+) -> RuleSyntaxError:
+    """A :class:`RuleSyntaxError` whose message echoes at most :data:`SHOWN_EXPRESSION`
+    characters around ``position`` (the column stays that of the full expression)."""
+    shown, at = expression, position
+    if len(expression) > SHOWN_EXPRESSION:
+        start = max(0, min(position - SHOWN_EXPRESSION // 2, len(expression) - SHOWN_EXPRESSION))
+        end = start + SHOWN_EXPRESSION
+        shown = expression[start:end]
+        at = position - start
+        if start > 0:
+            shown, at = "..." + shown, at + 3
+        if end < len(expression):
+            shown += "..."
+    error = RuleSyntaxError(
+        problem, expression=shown, position=at, token=token, file=file, line=line, target=target
+    )
+    if shown is not expression:
+        error.expression, error.position, error.column = expression, position, position + 1
+        error.args = (error._format(),)
+    return error
+
+
 class _Parser:
     def __init__(
         self,
@@ -90,7 +125,7 @@ class _Parser:
             )
 
     def error(self, problem: str, position: int, token: str | None = None) -> RuleSyntaxError:
-        return RuleSyntaxError(
+        return syntax_error(
             problem,
             expression=self.text,
             position=position,
