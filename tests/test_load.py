@@ -1,0 +1,147 @@
+"""A small version of the web explorer's load test (``benchmarks/load_test.py``).
+
+The app is served by werkzeug (threaded) from a thread on 127.0.0.1 and a free port; eight
+sessions make ten random actions each (toggle clicks, graph taps, drug choices), concurrently,
+with the request bodies the Dash renderer sends. Every answer is checked against the session's
+own state, and afterwards against ``find_attractors``. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from mtor_network.models import FLAGSHIP
+from mtor_network.webapp import create_app, ids
+
+SESSIONS = 8
+ACTIONS = 10
+CAP_SECONDS = 120.0  # a bound on the run, never reached on a working app (not a timing check)
+
+
+def _load_module() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "load_test.py"
+    spec = importlib.util.spec_from_file_location("_benchmarks_load_test", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+lt = _load_module()
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with lt.serve_thread() as url:
+        yield url
+
+
+@pytest.fixture
+def page() -> Any:
+    """The renderer's view of a fresh page, from the app's own layout and dependencies."""
+    client = create_app().server.test_client()
+    return lt.Page(
+        client.get("/_dash-layout").get_json(), client.get("/_dash-dependencies").get_json(), None
+    )
+
+
+def test_concurrent_sessions_each_get_their_own_answers(app_url: str) -> None:
+    report = lt.run_load(app_url, sessions=SESSIONS, actions=ACTIONS, duration=CAP_SECONDS, seed=7)
+    assert report.error_count == 0, report.errors
+    assert report.hung_sessions == 0
+    assert [r.completed for r in report.results] == [ACTIONS] * SESSIONS
+    # 3 GETs, the 3 page-load callbacks and 3 callbacks per action, all answered
+    assert report.requests == SESSIONS * (6 + 3 * ACTIONS)
+    for kind in ("update_state", "render_results", "render_graph"):
+        assert len(report.latencies[kind]) == SESSIONS * (1 + ACTIONS)
+    # each session followed its own random sequence, so a shared state would have been caught
+    sequences = {tuple(r.actions) for r in report.results}
+    assert len(sequences) == SESSIONS
+    assert len({r.final_state for r in report.results}) > 1
+    assert any(a.startswith("toggle ") for r in report.results for a in r.actions)
+    assert any(a.startswith("tap ") for r in report.results for a in r.actions)
+    # what the sessions were shown agrees with the library, state by state
+    lt.verify_answers(report)
+    assert report.mismatches == []
+    assert report.verified_states == report.distinct_states() > SESSIONS
+
+
+def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> None:
+    recorder = lt.Recorder()
+    session = lt.Session(app_url, 0, random.Random(1), recorder, 60.0)
+    session.open()  # page load, wild type checked
+    assert session.expected.state()["knockouts"] == []
+
+    toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
+    session.expected.click("MTORC1")
+    session.page.set(toggle, "n_clicks", 1)
+    state = session._callback("update_state", [(toggle, "n_clicks")])
+    assert lt.check_state(state, session.expected) == []
+    results = session._callback("render_results", [(ids.STATE, "data")])
+    problems, answer = lt.check_results(results, session.expected, session.nodes)
+    assert problems == [] and answer is not None
+    summary = " ".join(lt.text_of(p) for p in results[ids.SUMMARY]["children"])
+    assert "MTORC1_ko" in summary
+    graph = session._callback("render_graph", [(ids.STATE, "data"), (ids.ATTRACTOR_PICK, "value")])
+    assert lt.check_graph(graph, session.expected, session.nodes) == []
+
+    # the same answers judged against another session's state: every check objects
+    other = lt.Expected(FLAGSHIP, lt.drug_effects(FLAGSHIP), knockouts=["ERK"])
+    assert lt.check_state(state, other)
+    problems, _ = lt.check_results(results, other, session.nodes)
+    assert any("ERK_ko" in p for p in problems)
+    assert any("toggle ERK" in p for p in problems) and any("toggle MTORC1" in p for p in problems)
+    assert any("ERK" in p for p in lt.check_graph(graph, other, session.nodes))
+
+    # MTORC1 forced on (second click) with everolimus (MTORC1=0): the user gets a conflict message
+    session.expected.click("MTORC1")
+    session.page.set(toggle, "n_clicks", 2)
+    session._round("toggle MTORC1", [(toggle, "n_clicks")])
+    session.expected.drugs = ["everolimus"]
+    session.page.set(ids.DRUGS, "value", ["everolimus"])
+    session._round("drugs", [(ids.DRUGS, "value")])
+    assert session.expected.fixed()[1] == ["MTORC1"]
+    assert "fixes MTORC1=" in lt.text_of(session.page.get(ids.ERROR, "children"))
+    assert recorder.error_count == 0
+
+
+def test_request_bodies_are_built_like_the_renderer(page: Any) -> None:
+    toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
+    page.set(ids.STATE, "data", {"model": FLAGSHIP})
+    page.set(toggle, "n_clicks", 1)
+    body = page.body("update_state", [(toggle, "n_clicks")])
+    assert body["changedPropIds"] == ['{"node":"MTORC1","type":"node-toggle"}.n_clicks']
+    assert body["parsedChangedPropsIds"] == [toggle]
+    assert {"id": ids.STATE, "property": "data"} in body["outputs"]
+    clicks = next(i for i in body["inputs"] if isinstance(i, list))
+    nodes = [i["id"]["node"] for i in clicks]
+    assert len(nodes) == 41 and nodes.index("MTORC1") >= 0
+    assert next(i for i in clicks if i["id"] == toggle)["value"] == 1
+    assert body["state"] == [{"id": ids.STATE, "property": "data", "value": {"model": FLAGSHIP}}]
+    graph = page.body("render_graph", [(ids.STATE, "data")])
+    assert graph["output"] == "network-graph.elements"
+    assert graph["outputs"] == {"id": ids.GRAPH, "property": "elements"}
+
+    # a callback that gains an input: the body follows /_dash-dependencies
+    spec = json.loads(json.dumps(page.callbacks["render_graph"]))
+    spec["inputs"].append({"id": ids.SEMANTICS, "property": "value"})
+    page.callbacks["render_graph"] = spec
+    page.set(ids.SEMANTICS, "value", "synchronous")
+    body = page.body("render_graph", [(ids.STATE, "data")])
+    assert body["inputs"][-1] == {"id": ids.SEMANTICS, "property": "value", "value": "synchronous"}
+
+
+def test_only_127_0_0_1_is_ever_targeted() -> None:
+    for url in ("http://10.0.0.1:8050/", "http://example.org/", "https://127.0.0.1:8050/"):
+        with pytest.raises(ValueError, match=r"only targets http://127\.0\.0\.1"):
+            lt.run_load(url, sessions=1, actions=1, duration=1)
