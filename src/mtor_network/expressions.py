@@ -34,6 +34,11 @@ MAX_NESTING = 100
 """The deepest nesting of parentheses and negations a rule may have (published models stay below
 50); deeper input is refused with a syntax error instead of exhausting the interpreter's stack."""
 
+MAX_XOR = 12
+"""The most exclusive-or (and equivalence) operators one rule may hold: they are expanded into
+``and``/``or``/``not`` (``a ^ b = a & !b | !a & b``), which doubles the expanded rule per operator
+in a chain, so more would make the rule exponentially large."""
+
 TRUE: Expr = ("const", True)
 FALSE: Expr = ("const", False)
 
