@@ -31,7 +31,7 @@ from ..exceptions import (
     UnknownNameError,
     UnknownNodeError,
 )
-from ..expressions import Expr
+from ..expressions import MAX_NESTING, MAX_XOR, Expr, nesting_depth, syntax_error
 from ..network import BooleanNetwork, Node, Rule
 from ._files import read_text, write_text_atomic
 
@@ -321,9 +321,21 @@ class _LogicParser:
                 )
             self.toks.append((kind, value, m.start()))
         self.i = 0
+        self.depth = 0
+        self.xors = 0
+
+    def deeper(self, position: int, token: str) -> None:
+        """Enter one level of nesting; refuse more than :data:`MAX_NESTING`."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.error(
+                f"nested more than {MAX_NESTING} levels deep (parentheses and negations)",
+                position,
+                token,
+            )
 
     def error(self, problem: str, position: int, token: str | None = None) -> RuleSyntaxError:
-        return RuleSyntaxError(
+        return syntax_error(
             problem,
             expression=self.flat,
             position=position,
@@ -349,12 +361,26 @@ class _LogicParser:
             if tok[1] == ")":
                 raise self.error("unbalanced ')' without a matching '('", tok[2], ")")
             raise self.error(f"unexpected {tok[1]!r}; expected an operator", tok[2], tok[1])
+        if nesting_depth(expr) > MAX_NESTING:
+            raise self.error(
+                f"nested more than {MAX_NESTING} levels deep once XOR is expanded "
+                "(a ^ b = a & !b | !a & b)",
+                0,
+            )
         return expr
 
     def parse_xor(self) -> Expr:
         expr = self.parse_or()
-        while self.at("^"):
+        while (tok := self.peek()) is not None and self.at("^"):
             self.i += 1
+            self.xors += 1
+            if self.xors > MAX_XOR:
+                raise self.error(
+                    f"more than {MAX_XOR} XOR operators in one rule (each doubles the size of the "
+                    "rule once XOR is expanded into AND, OR and NOT)",
+                    tok[2],
+                    tok[1],
+                )
             expr = _xor(expr, self.parse_or())
         return expr
 
@@ -373,9 +399,13 @@ class _LogicParser:
         return items[0] if len(items) == 1 else ("and", tuple(items))
 
     def parse_not(self) -> Expr:
-        if self.at("!"):
+        tok = self.peek()
+        if tok is not None and self.at("!"):
             self.i += 1
-            return ("not", self.parse_not())
+            self.deeper(tok[2], tok[1])
+            inner = self.parse_not()
+            self.depth -= 1
+            return ("not", inner)
         return self.parse_atom()
 
     def parse_atom(self) -> Expr:
@@ -389,7 +419,9 @@ class _LogicParser:
         if kind == "const":
             return ("const", value == "1")
         if value == "(":
+            self.deeper(pos, value)
             inner = self.parse_xor()
+            self.depth -= 1
             close = self.peek()
             if close is None or close[1] != ")":
                 where = close[2] if close else len(self.text)
@@ -450,6 +482,13 @@ def _arith(text: str, lookup: Any) -> float:
         toks.append((kind, m.group(kind)))
         pos = m.end()
     i = 0
+    depth = 0
+
+    def deeper() -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _ArithError(f"nested more than {MAX_NESTING} levels deep")
 
     def peek() -> tuple[str, str] | None:
         return toks[i] if i < len(toks) else None
@@ -477,15 +516,18 @@ def _arith(text: str, lookup: Any) -> float:
         return value
 
     def unary() -> float:
-        nonlocal i
+        nonlocal i, depth
         t = peek()
         if t and t[0] == "op" and t[1] in "+-":
             i += 1
-            return unary() if t[1] == "+" else -unary()
+            deeper()
+            value = unary()
+            depth -= 1
+            return value if t[1] == "+" else -value
         return atom()
 
     def atom() -> float:
-        nonlocal i
+        nonlocal i, depth
         t = peek()
         if t is None:
             raise _ArithError("a value is missing")
@@ -498,7 +540,9 @@ def _arith(text: str, lookup: Any) -> float:
         if kind == "word" and value.upper() in ("TRUE", "FALSE"):
             return 1.0 if value.upper() == "TRUE" else 0.0
         if value == "(":
+            deeper()
             inner = expr()
+            depth -= 1
             if peek() != ("op", ")"):
                 raise _ArithError("missing ')'")
             i += 1
@@ -581,6 +625,10 @@ def _parse_cfg(text: str, nodes: Iterable[str], file: str | None) -> _Cfg:
             raise _ArithError(f"variable ${name} is not defined")
         if name in resolving:
             raise _ArithError(f"variable ${name} is defined in terms of itself")
+        if len(resolving) >= MAX_NESTING:
+            raise _ArithError(
+                f"variable ${name} is defined through more than {MAX_NESTING} other variables"
+            )
         resolving.append(name)
         try:
             values[name] = _arith(raw_vars[name][0], lookup)
