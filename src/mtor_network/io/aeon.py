@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import ModelFileError, ModelWarning
-from ..expressions import Expr, is_valid_name, signed_regulators
+from ..expressions import (
+    MAX_NESTING,
+    MAX_XOR,
+    Expr,
+    is_valid_name,
+    nesting_depth,
+    signed_regulators,
+)
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
 from ._files import read_text, write_text_atomic
@@ -38,6 +45,38 @@ _REGULATION_RE = re.compile(
 _FUNCTION_RE = re.compile(r"^\$\s*(?P<target>[^\s:]*)\s*:(?P<function>.*)$")
 _NAME_ANNOTATION_RE = re.compile(r"^#\s*name\s*:(?P<name>.*)$")
 _BACKTICKED_RE = re.compile(r"`([^`]+)`")
+_OPERATOR_RE = re.compile(r"<=>|=>|[!&|^]")
+MAX_OPERATORS = 2000
+"""The most operators one AEON update function may hold (published rules stay below 300):
+biodivine-aeon parses recursively in native code, and ~20,000 operators overflow its stack."""
+
+
+def _check_size(function: str, target: str, file: str | None, number: int) -> None:
+    """Refuse functions that would exhaust biodivine-aeon's (native) or our stack, or expand
+    exponentially: more than :data:`MAX_OPERATORS` operators, parentheses nested more than
+    :data:`MAX_NESTING` deep, more than :data:`MAX_XOR` ``^``/``<=>``."""
+
+    def fail(problem: str) -> ModelFileError:
+        return ModelFileError(f"update function of {target!r}: {problem}", file=file, line=number)
+
+    operators = _OPERATOR_RE.findall(function)
+    if len(operators) > MAX_OPERATORS:
+        raise fail(f"{len(operators)} operators; more than {MAX_OPERATORS} are refused")
+    expanded = sum(op in ("^", "<=>") for op in operators)
+    if expanded > MAX_XOR:
+        raise fail(
+            f"more than {MAX_XOR} '^'/'<=>' operators (each doubles the size of the rule once "
+            "expanded into &, | and !)"
+        )
+    depth = deepest = 0
+    for char in function:
+        if char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise fail(f"parentheses nested more than {MAX_NESTING} levels deep")
 
 
 def parse_aeon(text: str, *, name: str | None = None, file: str | None = None) -> BooleanNetwork:
@@ -182,6 +221,7 @@ def _parse_function(
     file: str | None,
     number: int,
 ) -> Expr:
+    _check_size(function, target, file, number)
     try:
         parsed = ba.UpdateFunction(bn, function)
     except (RuntimeError, ValueError) as exc:
@@ -217,23 +257,50 @@ def _parse_function(
 
 
 def _to_expr(fn: Any, bn: Any, target: str, file: str | None, number: int) -> Expr:
-    """Our expression tree for a biodivine-aeon ``UpdateFunction``."""
-    if fn.is_const():
-        return ("const", bool(fn.as_const()))
-    if fn.is_var():
-        return ("var", bn.get_variable_name(fn.as_var()))
-    if fn.is_not():
-        return ("not", _to_expr(fn.as_not(), bn, target, file, number))
-    if fn.is_param():
+    """Our expression tree for a biodivine-aeon ``UpdateFunction`` (built without recursion:
+    chains of binary operators are as deep as they are long)."""
+    results: list[Expr] = []
+    stack: list[tuple[Any, bool]] = [(fn, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if node.is_const():
+            results.append(("const", bool(node.as_const())))
+        elif node.is_var():
+            results.append(("var", bn.get_variable_name(node.as_var())))
+        elif node.is_param():
+            raise ModelFileError(
+                f"update function of {target!r} uses an uninterpreted function (a parameter): "
+                "only fully specified Boolean networks are supported",
+                file=file,
+                line=number,
+            )
+        elif not children_done:
+            stack.append((node, True))
+            if node.is_not():
+                stack.append((node.as_not(), False))
+            else:
+                _, left_fn, right_fn = node.as_binary()
+                stack.append((right_fn, False))
+                stack.append((left_fn, False))
+        elif node.is_not():
+            results.append(("not", results.pop()))
+        else:
+            op = node.as_binary()[0]
+            right = results.pop()
+            left = results.pop()
+            results.append(_binary(op, left, right, target, file, number))
+    expr = results[0]
+    if nesting_depth(expr) > MAX_NESTING:
         raise ModelFileError(
-            f"update function of {target!r} uses an uninterpreted function (a parameter): only "
-            "fully specified Boolean networks are supported",
+            f"update function of {target!r}: nested more than {MAX_NESTING} levels deep "
+            "(parentheses and negations)",
             file=file,
             line=number,
         )
-    op, left_fn, right_fn = fn.as_binary()
-    left = _to_expr(left_fn, bn, target, file, number)
-    right = _to_expr(right_fn, bn, target, file, number)
+    return expr
+
+
+def _binary(op: str, left: Expr, right: Expr, target: str, file: str | None, number: int) -> Expr:
     if op in ("and", "or"):
         items: list[Expr] = []
         for side in (left, right):
