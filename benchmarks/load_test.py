@@ -18,6 +18,8 @@ toggle buttons' classes, an error message exactly when two choices fix a node bo
 the graph every fixed node marked and at its fixed value. After the run, outside the timing, the
 attractor counts and phenotypes each session was shown are compared with
 ``mtor_network.find_attractors`` called directly. A session that saw another's state would fail.
+A session stops at its first error (its state may no longer match the server's); the errors are
+counted and the first ones printed.
 
 The server is started here and only here, on 127.0.0.1 and a free port: ``python app.py`` in a
 subprocess (default; the clients do not share its interpreter) or werkzeug's threaded server in a
