@@ -94,3 +94,24 @@ def test_an_engine_failure_in_the_child_comes_back_with_its_reason() -> None:
 
     with pytest.raises(RuntimeError, match="KeyError"):
         _budget.run_budgeted("A, !A\n", "no_such_semantics", "aeon", Budget(seconds=30), what="x")
+
+
+def test_small_networks_answer_inline_under_a_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``inline_below`` skips the child process for small residual networks (a server's clicks);
+    larger ones still go to the child."""
+    from mtor_network.attractors import _budget
+
+    calls: list[str] = []
+    real = _budget.run_budgeted
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("child")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("mtor_network.attractors.run_budgeted", spy)
+    clear_cache()
+    find_attractors(OSCILLATOR, budget=Budget(seconds=30, inline_below=5))
+    assert calls == []
+    clear_cache()
+    find_attractors(OSCILLATOR, budget=Budget(seconds=30, inline_below=4))
+    assert calls == ["child"]

@@ -79,6 +79,14 @@ def _remember(key: tuple[str, str, str], raw: list[RawAttractor]) -> None:
             _MEMO.popitem(last=False)
 
 
+def _needs_child(budget: Budget | None, cancel: Callable[[], bool] | None, size: int) -> bool:
+    """A budget or a cancel hook needs the killable child process, except for networks small
+    enough (``Budget.inline_below``) to answer at once."""
+    if budget is not None and size <= budget.inline_below:
+        return False
+    return (budget is not None and budget.needs_process) or cancel is not None
+
+
 def clear_cache() -> None:
     """Forget the attractors remembered for residual networks (e.g. to time an engine)."""
     with _MEMO_LOCK:
@@ -153,7 +161,7 @@ def find_attractors(
                 known = _MEMO.get(memo_key)
             if known is not None:
                 raw = known
-            elif (budget is not None and budget.needs_process) or cancel is not None:
+            elif _needs_child(budget, cancel, len(target)):
                 raw = run_budgeted(
                     text, semantics, name, budget or Budget(), what=what, cancel=cancel
                 )

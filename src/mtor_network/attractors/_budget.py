@@ -50,11 +50,15 @@ class Budget:
     ``seconds``: wall-clock time of the engine; ``memory_mb``: the engine process's resident
     memory, watched while it runs (it includes the loaded libraries, about 100 MB);
     ``max_nodes``: nodes left after constant propagation (checked before any work starts).
+    ``inline_below``: networks with at most this many nodes left run in this process, without
+    the child process's start-up cost (small networks finish in milliseconds; a server sets it
+    to keep clicks fast); 0 sends every search to the child.
     """
 
     seconds: float | None = None
     memory_mb: int | None = None
     max_nodes: int | None = None
+    inline_below: int = 0
 
     @property
     def needs_process(self) -> bool:

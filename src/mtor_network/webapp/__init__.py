@@ -19,6 +19,9 @@ QUICK_SECONDS = 20.0
 HEAVY_SECONDS = 600.0
 SCREEN_SECONDS = 900.0
 MEMORY_MB = 4096
+# Networks left with at most this many nodes after constant propagation answer on the request
+# thread (milliseconds); larger ones run in a child process under the time and memory budget.
+INLINE_BELOW = 30
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 0; }
@@ -108,7 +111,7 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 2 + 1024 * 1024
     callbacks.register(
         app,
-        quick=Budget(seconds=quick_seconds, memory_mb=memory_mb),
+        quick=Budget(seconds=quick_seconds, memory_mb=memory_mb, inline_below=INLINE_BELOW),
         heavy=Budget(seconds=heavy_seconds, memory_mb=memory_mb),
     )
     screen_tab.register(app, seconds=screen_seconds)
