@@ -89,6 +89,10 @@ def _load(text: str, file: str | None) -> Any:
             return json.loads(candidate, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             first = first or exc
+        except RecursionError:
+            raise ModelFileError(
+                "not a primes file: JSON nested too deeply", file=file, line=1
+            ) from None
         except _DuplicateKeyError as exc:
             # a node per line (as we write): the second line that starts with the key
             pattern = r"""^\s*[{,]?\s*["']""" + re.escape(exc.key) + r"""["']\s*:"""
