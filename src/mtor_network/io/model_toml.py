@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression
-from ..network import BooleanNetwork, Node, PhenotypeMarkers, Reference, Rule
+from ..network import BooleanNetwork, Node, NodeKind, PhenotypeMarkers, Reference, Rule
 from ..perturbations import Perturbation
 from ._files import read_text
 
@@ -45,6 +45,10 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
     """Parse the TOML model format into a :class:`BooleanNetwork`."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ModelFileError(
+            "TOML syntax error: arrays or tables nested too deeply", file=file
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -60,14 +64,49 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
         line = lines.get((kind, index, key)) or lines.get((kind, index, ""))
         return ModelFileError(problem, file=file, line=line)
 
+    def string_field(
+        table: dict[str, Any], key: str, default: str, where: str, line: int | None
+    ) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise ModelFileError(
+                f"{where}: {key!r} must be a string, not {type(value).__name__}",
+                file=file,
+                line=line,
+            )
+        return value
+
+    def tables(key: str) -> list[dict[str, Any]]:
+        entries = data.get(key) or []
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ModelFileError(
+                f"'{key}' must be an array of tables ([[{key}]] entries)", file=file
+            )
+        return entries
+
     meta = data.get("model")
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise ModelFileError("missing [model] table with a 'name'", file=file)
+    for key in ("title", "description"):
+        string_field(meta, key, "", "[model]", None)
+    if not isinstance(meta.get("version", ""), str | int | float):
+        raise ModelFileError("[model]: 'version' must be a string or a number", file=file)
 
     references: dict[str, Reference] = {}
-    for key, ref in (data.get("references") or {}).items():
+    raw_references = data.get("references") or {}
+    if not isinstance(raw_references, dict):
+        raise ModelFileError("'references' must be a table of [references.KEY] tables", file=file)
+    for key, ref in raw_references.items():
         if not isinstance(ref, dict) or not isinstance(ref.get("citation"), str):
             raise ModelFileError(f"reference {key!r} needs a 'citation' string", file=file)
+        if ref.get("doi") is not None:
+            string_field(ref, "doi", "", f"reference {key!r}", None)
+        if not isinstance(ref.get("review", 0), int) or isinstance(ref.get("review"), bool):
+            raise ModelFileError(f"reference {key!r}: 'review' must be a number", file=file)
+        if not isinstance(ref.get("pmid", ""), str | int):
+            raise ModelFileError(
+                f"reference {key!r}: 'pmid' must be a string or a number", file=file
+            )
         references[key] = Reference(
             key=key,
             citation=ref["citation"],
@@ -86,34 +125,35 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
 
     nodes: list[Node] = []
     rules: list[Rule] = []
-    for i, entry in enumerate(data.get("node") or []):
+    for i, entry in enumerate(tables("node")):
         name = entry.get("name")
         if not isinstance(name, str):
             raise fail("[[node]] without a 'name'", "node", i)
         rule_text = entry.get("rule")
         if not isinstance(rule_text, str):
             raise fail(f"node {name!r} has no 'rule'", "node", i)
-        kind = entry.get("kind", "internal")
-        if kind not in _NODE_KINDS:
+        kind: Any = entry.get("kind", "internal")
+        if not isinstance(kind, str) or kind not in _NODE_KINDS:
             raise fail(
                 f"node {name!r}: kind must be one of {sorted(_NODE_KINDS)}", "node", i, "kind"
             )
         line = lines.get(("node", i, "rule"))
         expr = parse_expression(rule_text, file=file, line=line, target=name)
+        where = lines.get(("node", i, ""))
         nodes.append(
             Node(
                 name=name,
-                label=entry.get("label", name),
-                description=entry.get("description", ""),
-                module=entry.get("module", ""),
-                kind=kind,
+                label=string_field(entry, "label", name, f"node {name!r}", where),
+                description=string_field(entry, "description", "", f"node {name!r}", where),
+                module=string_field(entry, "module", "", f"node {name!r}", where),
+                kind=cast(NodeKind, kind),
             )
         )
         rules.append(
             Rule(
                 name,
                 expr,
-                justification=entry.get("justification", ""),
+                justification=string_field(entry, "justification", "", f"node {name!r}", where),
                 references=check_refs(entry.get("references", []), "node", i),
                 line=line,
             )
@@ -123,7 +163,7 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
 
     def perturbations(kind: str) -> dict[str, Perturbation]:
         out: dict[str, Perturbation] = {}
-        for i, entry in enumerate(data.get(kind) or []):
+        for i, entry in enumerate(tables(kind)):
             name = entry.get("name")
             if not isinstance(name, str) or name != name.lower():
                 raise fail(f"[[{kind}]] needs a lowercase 'name'", kind, i)
@@ -139,6 +179,10 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
                     raise fail(
                         f"{kind} {name!r}: value of {node} must be 0 or 1", kind, i, "targets"
                     )
+            for key in ("label", "mechanism", "class"):
+                string_field(entry, key, "", f"{kind} {name!r}", lines.get((kind, i, key)))
+            if not isinstance(entry.get("endocrine", False), bool):
+                raise fail(f"{kind} {name!r}: 'endocrine' must be true or false", kind, i)
             out[name] = Perturbation.of(
                 name,
                 kind,  # type: ignore[arg-type]
@@ -152,6 +196,8 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
         return out
 
     markers = meta.get("phenotypes") or {}
+    if not isinstance(markers, dict):
+        raise ModelFileError("[model]: 'phenotypes' must be a table {role = node}", file=file)
     for role, node in markers.items():
         if node not in node_names:
             raise ModelFileError(f"phenotype marker {role}={node!r} is not a node", file=file)
