@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import warnings
 import xml.etree.ElementTree as ET
+import xml.parsers.expat
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,11 @@ GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
 MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
 MAX_ZIP_MEMBERS = 200
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
+
+MAX_XML_DEPTH = 256
+"""The deepest element nesting accepted in XML models (SBML and GINML stay below 150 even for
+rules nested :data:`~mtor_network.expressions.MAX_NESTING` deep); libsbml overflows its native
+stack on ~10^5 levels."""
 
 _DOCTYPE_RE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"<!ENTITY\b", re.IGNORECASE)
@@ -91,10 +97,71 @@ def check_xml_prolog(text: str, file: str | None = None) -> None:
             )
 
 
+class _Refused(Exception):
+    def __init__(self, problem: str, line: int) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
+
+
+def check_xml_structure(data: bytes | str, file: str | None = None) -> None:
+    """One pass of expat over ``data`` that refuses, in any encoding, entity declarations,
+    internal DTD subsets and elements nested deeper than :data:`MAX_XML_DEPTH`; malformed XML is
+    a :class:`ModelFileError` naming line and column."""
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    depth = 0
+
+    def start(name: str, attributes: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(
+                f"XML elements nested more than {MAX_XML_DEPTH} levels deep",
+                parser.CurrentLineNumber,
+            )
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def entity(*args: object) -> None:
+        raise _Refused(
+            "XML entity declarations (<!ENTITY ...>) are refused: they can expand without bound "
+            "or read local files",
+            parser.CurrentLineNumber,
+        )
+
+    def doctype(name: str, system: str | None, public: str | None, internal: int) -> None:
+        if internal:
+            raise _Refused(
+                "XML document type declarations with an internal subset (<!DOCTYPE ... [ ... ]>) "
+                "are refused",
+                parser.CurrentLineNumber,
+            )
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.StartDoctypeDeclHandler = doctype
+    try:
+        parser.Parse(data, True)
+    except _Refused as exc:
+        raise ModelFileError(exc.problem, file=file, line=exc.line) from None
+    except xml.parsers.expat.ExpatError as exc:
+        problem = xml.parsers.expat.ErrorString(exc.code)
+        raise ModelFileError(
+            f"malformed XML: {problem}", file=file, line=exc.lineno, column=exc.offset + 1
+        ) from None
+
+
 def parse_xml(data: bytes | str, *, file: str | None = None) -> ET.Element:
-    """Parse XML safely (see :func:`check_xml_prolog`); errors name file, line and column."""
+    """Parse XML safely (see :func:`check_xml_prolog` and :func:`check_xml_structure`); errors
+    name file, line and column."""
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     check_xml_prolog(text, file)
+    check_xml_structure(data, file)
     try:
         return ET.fromstring(data)
     except ET.ParseError as exc:
@@ -555,6 +622,7 @@ def read_ginml(path: str | Path) -> BooleanNetwork:
 __all__ = [
     "GRAPH_MEMBER",
     "check_xml_prolog",
+    "check_xml_structure",
     "parse_ginml",
     "parse_xml",
     "read_ginml",
