@@ -39,6 +39,7 @@ import warnings
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -567,8 +568,15 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> 
             f"{MAX_MEMBER_BYTES} bytes are refused",
             file=file,
         )
-    with archive.open(info) as handle:
-        data = handle.read(MAX_MEMBER_BYTES + 1)
+    if info.flag_bits & 0x1:
+        raise ModelFileError(f"archive member {info.filename!r} is encrypted", file=file)
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(MAX_MEMBER_BYTES + 1)
+    except (zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+        raise ModelFileError(
+            f"archive member {info.filename!r} cannot be unpacked: {exc}", file=file
+        ) from None
     if len(data) > MAX_MEMBER_BYTES:
         raise ModelFileError(
             f"archive member {info.filename!r} unpacks to more than {MAX_MEMBER_BYTES} bytes",
