@@ -330,8 +330,9 @@ def latency_report(rows: list[dict[str, Any]]) -> dict[str, Any]:
     verdict_med = "PASS" if med < TARGET_MS else "FAIL"
     verdict_all = "PASS" if not over and not failed else "FAIL"
     print(
-        f"\n== single query on the flagship (warm: library and network loaded; "
-        f"find_attractors with the knockouts applied), target < {TARGET_MS:g} ms =="
+        f"\n== single query on the flagship (library and network loaded, our memo of solved "
+        f"networks cleared before each run; find_attractors with the knockouts applied), "
+        f"target < {TARGET_MS:g} ms =="
     )
     print(
         table(
