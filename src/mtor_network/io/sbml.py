@@ -47,10 +47,10 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from ..exceptions import ModelFileError, ModelWarning
-from ..expressions import FALSE, TRUE, Expr, simplify
+from ..expressions import FALSE, MAX_NESTING, MAX_XOR, TRUE, Expr, simplify
 from ..network import BooleanNetwork, Node, NodeKind, Reference, Rule
 from ._files import read_text, write_text_atomic
-from .ginsim import check_xml_prolog
+from .ginsim import check_xml_prolog, check_xml_structure
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -373,6 +373,10 @@ def _not(expr: Expr) -> Expr:
     return ("not", expr)
 
 
+MAX_OPERANDS = 2000
+"""The most operands one MathML ``<apply>`` may have (published rules stay below 300)."""
+
+
 class _MathCompiler:
     """MathML (libsbml AST) of one transition -> expression on the Boolean variables."""
 
@@ -385,6 +389,8 @@ class _MathCompiler:
         self.species = species
         self.thresholds = thresholds  # input id -> thresholdLevel
         self.fail = fail
+        self.depth = 0
+        self.xors = 0
 
     def at_least(self, sid: str, level: int) -> Expr:
         sp = self.species[sid]
@@ -430,10 +436,25 @@ class _MathCompiler:
         return None
 
     def compile(self, node: Any) -> Expr:
+        """The expression of a MathML node nested at most :data:`MAX_NESTING` deep."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise self.fail(f"MathML nested more than {MAX_NESTING} levels deep")
+            return self._compile(node)
+        finally:
+            self.depth -= 1
+
+    def _compile(self, node: Any) -> Expr:
         import libsbml
 
         kind = node.getType()
-        children = [node.getChild(i) for i in range(node.getNumChildren())]
+        count = node.getNumChildren()
+        if count > MAX_OPERANDS:  # libsbml's getChild is linear: many operands are quadratic
+            raise self.fail(
+                f"a MathML <apply> with {count} operands; more than {MAX_OPERANDS} are refused"
+            )
+        children = [node.getChild(i) for i in range(count)]
         if kind == libsbml.AST_CONSTANT_TRUE:
             return TRUE
         if kind == libsbml.AST_CONSTANT_FALSE:
@@ -447,6 +468,12 @@ class _MathCompiler:
                 raise self.fail("<not/> needs exactly one argument")
             return _not(self.compile(children[0]))
         if kind == libsbml.AST_LOGICAL_XOR:
+            self.xors += max(0, len(children) - 1)
+            if self.xors > MAX_XOR:
+                raise self.fail(
+                    f"more than {MAX_XOR} <xor/> operands (each doubles the size of the rule once "
+                    "expanded into and, or and not)"
+                )
             result: Expr = FALSE
             for c in children:
                 e = self.compile(c)
@@ -535,6 +562,7 @@ def _libsbml_document(text: str, file: str | None) -> Any:
     import libsbml
 
     check_xml_prolog(text, file)
+    check_xml_structure(text, file)  # before libsbml, which overflows its stack on deep XML
     doc = libsbml.readSBMLFromString(text)
     errors = [doc.getError(i) for i in range(doc.getNumErrors())]
     model = doc.getModel()
