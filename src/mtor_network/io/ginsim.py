@@ -105,10 +105,13 @@ class _Refused(Exception):
         self.line = line
 
 
-def check_xml_structure(data: bytes | str, file: str | None = None) -> None:
+def check_xml_structure(
+    data: bytes | str, file: str | None = None, *, report_malformed: bool = True
+) -> None:
     """One pass of expat over ``data`` that refuses, in any encoding, entity declarations,
     internal DTD subsets and elements nested deeper than :data:`MAX_XML_DEPTH`; malformed XML is
-    a :class:`ModelFileError` naming line and column."""
+    a :class:`ModelFileError` naming line and column (with ``report_malformed=False`` the check
+    stops there silently, for a caller whose parser reports it in its own words)."""
     parser = xml.parsers.expat.ParserCreate()
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     depth = 0
@@ -151,6 +154,8 @@ def check_xml_structure(data: bytes | str, file: str | None = None) -> None:
     except _Refused as exc:
         raise ModelFileError(exc.problem, file=file, line=exc.line) from None
     except xml.parsers.expat.ExpatError as exc:
+        if not report_malformed:
+            return
         problem = xml.parsers.expat.ErrorString(exc.code)
         raise ModelFileError(
             f"malformed XML: {problem}", file=file, line=exc.lineno, column=exc.offset + 1
