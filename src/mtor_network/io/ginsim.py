@@ -55,6 +55,8 @@ MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
 MAX_ZIP_MEMBERS = 200
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
 
+MAX_LEVEL = 100
+"""The highest maximum level of a multi-valued node (each level becomes a Boolean variable)."""
 MAX_XML_DEPTH = 256
 """The deepest element nesting accepted in XML models (SBML and GINML stay below 150 even for
 rules nested :data:`~mtor_network.expressions.MAX_NESTING` deep); libsbml overflows its native
@@ -260,6 +262,12 @@ class _Graph:
         if nid in self.nodes:
             raise ModelFileError(f"duplicate node {nid!r}", file=self.file)
         comment = element.find("annotation/comment")
+        if _int(element.get("maxvalue"), 1, f"maxvalue of {nid!r}", self.file) > MAX_LEVEL:
+            raise ModelFileError(
+                f"node {nid!r}: maxvalue {element.get('maxvalue')} is above {MAX_LEVEL} (each "
+                "level becomes a Boolean variable)",
+                file=self.file,
+            )
         node = _GNode(
             id=nid,
             max=max(1, _int(element.get("maxvalue"), 1, f"maxvalue of {nid!r}", self.file)),

@@ -50,7 +50,7 @@ from ..exceptions import ModelFileError, ModelWarning
 from ..expressions import FALSE, MAX_NESTING, MAX_XOR, TRUE, Expr, simplify
 from ..network import BooleanNetwork, Node, NodeKind, Reference, Rule
 from ._files import read_text, write_text_atomic
-from .ginsim import check_xml_prolog, check_xml_structure
+from .ginsim import MAX_LEVEL, check_xml_prolog, check_xml_structure
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -612,6 +612,13 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
                 f"duplicate qualitative species {sid!r}", file=file, line=q.getLine() or None
             )
         max_level = q.getMaxLevel() if q.isSetMaxLevel() else 1
+        if max_level > MAX_LEVEL:
+            raise ModelFileError(
+                f"qualitative species {sid!r}: maxLevel {max_level} is above {MAX_LEVEL} (each "
+                "level becomes a Boolean variable)",
+                file=file,
+                line=q.getLine() or None,
+            )
         if max_level < 1:
             max_level = 1
         classed = _classed(_notes(q), "p")
