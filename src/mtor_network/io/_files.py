@@ -29,6 +29,13 @@ def read_text(path: str | Path) -> str:
         )
     data = p.read_bytes()
     if b"\x00" in data:
+        # UTF-16 of mostly-ASCII text: a BOM, or NULs in (nearly) every other byte
+        half = len(data) // 2
+        zeros = sorted((data[0::2].count(0), data[1::2].count(0)))
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            half > 0 and zeros[1] >= 0.9 * half and zeros[0] <= 0.1 * half
+        ):
+            raise ModelFileError("UTF-16 (or UTF-32) text; save the file as UTF-8", file=str(p))
         raise ModelFileError("binary data (NUL bytes): not a text model file", file=str(p))
     try:
         return data.decode("utf-8-sig")
