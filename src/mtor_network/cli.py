@@ -20,7 +20,7 @@ from .io import tables as attractor_tables
 from .io._files import write_bytes_atomic, write_text_atomic
 from .models import FLAGSHIP, bundled_models, load_network
 from .network import BooleanNetwork
-from .perturbations import Perturbation, scenario
+from .perturbations import Perturbation, Scenario, scenario
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,6 +32,34 @@ class _Parser(argparse.ArgumentParser):
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 # Modules adding sub-commands: each has ``register(subparsers)`` and sets ``handler`` defaults.
 _EXTENSIONS: tuple[Any, ...] = (cli_screens, cli_simulate)
+
+
+def add_perturbation_options(
+    p: argparse.ArgumentParser, *, drug_example: str = "everolimus", nodes: bool = True
+) -> None:
+    """--drug, --genotype, --environment (and --knockout, --overexpress with ``nodes``)."""
+    p.add_argument("--drug", action="append", default=[], metavar="D", help=f"e.g. {drug_example}")
+    p.add_argument("--genotype", action="append", default=[], metavar="G", help="e.g. pten_loss")
+    p.add_argument(
+        "--environment", action="append", default=[], metavar="E", help="e.g. estrogen_deprived"
+    )
+    if nodes:
+        p.add_argument(
+            "--knockout", action="append", default=[], metavar="N", help="fix node N to 0"
+        )
+        p.add_argument("--overexpress", action="append", default=[], metavar="N", help="fix N to 1")
+
+
+def scenario_from(args: argparse.Namespace, network: BooleanNetwork) -> Scenario:
+    """The perturbations named by the options of :func:`add_perturbation_options`."""
+    return scenario(
+        network,
+        drugs=args.drug,
+        genotypes=args.genotype,
+        environments=args.environment,
+        knockouts=getattr(args, "knockout", ()),
+        overexpressed=getattr(args, "overexpress", ()),
+    )
 
 
 def _add_budget(p: argparse.ArgumentParser) -> None:
@@ -90,13 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("attractors", help="compute every attractor and its phenotype")
     _add_model(p)
-    p.add_argument("--drug", action="append", default=[], metavar="D", help="e.g. everolimus")
-    p.add_argument("--genotype", action="append", default=[], metavar="G", help="e.g. pten_loss")
-    p.add_argument(
-        "--environment", action="append", default=[], metavar="E", help="e.g. estrogen_deprived"
-    )
-    p.add_argument("--knockout", action="append", default=[], metavar="N", help="fix node N to 0")
-    p.add_argument("--overexpress", action="append", default=[], metavar="N", help="fix N to 1")
+    add_perturbation_options(p, drug_example="everolimus")
     p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
     p.add_argument("--engine", default="auto", help="attractor engine (default: auto)")
     p.add_argument(
@@ -186,14 +208,7 @@ def _attractor_table(result: AttractorResult, network: BooleanNetwork) -> str:
 
 def _cmd_attractors(args: argparse.Namespace) -> int:
     network = load_network(args.model)
-    perturbation = scenario(
-        network,
-        drugs=args.drug,
-        genotypes=args.genotype,
-        environments=args.environment,
-        knockouts=args.knockout,
-        overexpressed=args.overexpress,
-    )
+    perturbation = scenario_from(args, network)
     result = find_attractors(
         network,
         args.semantics,
@@ -384,7 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, interrupted: str = "interrupted") -> int:
+    """Run the parsed command: bad input is one line on stderr (exit 2), never a traceback."""
     try:
         handler = getattr(args, "handler", None) or COMMANDS[args.command]
         return int(handler(args))
@@ -398,7 +414,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"mtor-network: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("mtor-network: interrupted", file=sys.stderr)
+        print(f"mtor-network: {interrupted}", file=sys.stderr)
         return 130
 
 

@@ -14,16 +14,13 @@ from ._format import table
 from .analysis.control import InterventionSearch, minimal_interventions
 from .attractors import SEMANTICS, Budget
 from .models import load_network
-from .perturbations import scenario
 from .screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
 
 
 def _background_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--genotype", action="append", default=[], metavar="G", help="e.g. pten_loss")
-    p.add_argument("--drug", action="append", default=[], metavar="D", help="e.g. letrozole")
-    p.add_argument(
-        "--environment", action="append", default=[], metavar="E", help="e.g. estrogen_deprived"
-    )
+    from .cli import add_perturbation_options
+
+    add_perturbation_options(p, drug_example="letrozole", nodes=False)
     p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
     p.add_argument(
         "--workers", type=int, metavar="N", help="local processes (default: all cores; 1: inline)"
@@ -117,9 +114,9 @@ def register(subparsers: Any) -> None:
 
 
 def _background(args: argparse.Namespace, network: Any) -> Any:
-    return scenario(
-        network, drugs=args.drug, genotypes=args.genotype, environments=args.environment
-    )
+    from .cli import scenario_from
+
+    return scenario_from(args, network)
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
@@ -257,22 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     """``screen`` and ``targets`` alone (as ``mtor-network`` runs them once registered there);
     errors exit 2 with one message, as in :func:`mtor_network.cli.main`."""
     from .cli import _Parser
-    from .exceptions import MtorNetworkError
 
     parser = _Parser(prog="mtor-network")
     register(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
     args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except (MtorNetworkError, ValueError) as exc:
-        print(f"mtor-network: error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"mtor-network: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("mtor-network: interrupted (rows written so far are kept)", file=sys.stderr)
-        return 130
+    from .cli import _run
+
+    return _run(args, "interrupted (rows written so far are kept)")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ _PHENOTYPE_COLUMNS = ("proliferative", "apoptotic", "quiescent")
 
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` sub-command to ``subparsers`` (its handler is :func:`run`)."""
-    from .cli import _add_model
+    from .cli import _add_model, add_perturbation_options
 
     p = subparsers.add_parser(
         "simulate",
@@ -26,13 +26,7 @@ def register(subparsers: Any) -> None:
         "time. Nodes fixed by --drug/--genotype/--knockout/... start at their fixed value.",
     )
     _add_model(p)
-    p.add_argument("--drug", action="append", default=[], metavar="D", help="e.g. alpelisib")
-    p.add_argument("--genotype", action="append", default=[], metavar="G", help="e.g. pten_loss")
-    p.add_argument(
-        "--environment", action="append", default=[], metavar="E", help="e.g. estrogen_deprived"
-    )
-    p.add_argument("--knockout", action="append", default=[], metavar="N", help="fix node N to 0")
-    p.add_argument("--overexpress", action="append", default=[], metavar="N", help="fix N to 1")
+    add_perturbation_options(p, drug_example="alpelisib")
     p.add_argument("--runs", type=int, default=1000, help="trajectories (default 1000)")
     p.add_argument("--max-time", type=float, default=20.0, help="end time (default 20)")
     p.add_argument(
@@ -145,19 +139,11 @@ def parse_readouts(values: Sequence[str], combine: str) -> dict[str, Readout]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mtor-network simulate``; returns the exit status."""
-    from .cli import _emit
+    from .cli import _emit, scenario_from
     from .models import load_network
-    from .perturbations import scenario
 
     network = load_network(args.model)
-    perturbation = scenario(
-        network,
-        drugs=args.drug,
-        genotypes=args.genotype,
-        environments=args.environment,
-        knockouts=args.knockout,
-        overexpressed=args.overexpress,
-    )
+    perturbation = scenario_from(args, network)
     if len(perturbation):
         network = perturbation.apply(network)
     readouts: dict[str, Readout] = {}
