@@ -561,6 +561,8 @@ def _booleanised_names(species: dict[str, _Species]) -> None:
 def _libsbml_document(text: str, file: str | None) -> Any:
     import libsbml
 
+    if not text.strip():
+        raise ModelFileError("empty file: no SBML document", file=file)
     check_xml_prolog(text, file)
     # before libsbml, which overflows its stack on deep XML; libsbml (built on expat as well)
     # stops at the first malformed spot and reports it as an SBML error
