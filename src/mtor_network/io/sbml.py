@@ -439,7 +439,7 @@ class _MathCompiler:
         """The expression of a MathML node nested at most :data:`MAX_NESTING` deep."""
         self.depth += 1
         try:
-            if self.depth > MAX_NESTING:
+            if self.depth > MAX_NESTING + 2:  # + the comparisons at the leaves
                 raise self.fail(f"MathML nested more than {MAX_NESTING} levels deep")
             return self._compile(node)
         finally:
