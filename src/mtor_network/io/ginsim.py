@@ -627,7 +627,7 @@ def read_zginml(path: str | Path) -> BooleanNetwork:
                 if member in by_name:
                     mutants = _read_member(archive, by_name[member], file)
                     break
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError) as exc:  # OSError: offsets pointing outside the file
         raise ModelFileError(f"not a zip archive (.zginml): {exc}", file=file) from None
     return _network(graph, mutants, name=p.stem, file=file, member=GRAPH_MEMBER)
 
