@@ -572,3 +572,34 @@ def test_valid_networks_read_back_to_the_same_functions(
         WRITERS[suffix](network, path)
         back = read_network(path)
     assert rule_differences(network, back) == {}
+
+
+# ---- MaBoSS: the .cfg read beside the .bnd -----------------------------------------------------
+BND = "Node A {\n  logic = A;\n  rate_up = @logic ? $u : 0;\n  rate_down = @logic ? 0 : $d;\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("cfg", "match"),
+    [
+        ("$u = " + "(" * DEEP + "1" + ")" * DEEP + ";\n$d = 1;\n", "nested more than"),
+        ("$u = " + "-" * DEEP + "1;\n$d = 1;\n", "nested more than"),
+        (
+            "".join(f"$v{i} = $v{i + 1};\n" for i in range(3000)) + "$v3000 = 1;\n$u = $v0;\n",
+            "through more than",
+        ),
+        ("$u = $d;\n$d = $u;\n", "in terms of itself"),
+        ("$u = 1 / 0;\n$d = 1;\n", "division by zero"),
+        ("$u = 1;\n$d = 1\n", "missing ';'"),
+        ("[B].istate = 1;\n", "node 'B'"),
+    ],
+    ids=["deep-parens", "deep-minus", "variable-chain", "cycle", "zero-division", "no-semicolon",
+         "unknown-node"],
+)  # fmt: skip
+def test_a_hostile_maboss_cfg_is_a_model_file_error(tmp_path: Path, cfg: str, match: str) -> None:
+    (tmp_path / "m.bnd").write_text(BND)
+    (tmp_path / "m.cfg").write_text(cfg)
+    start = time.perf_counter()
+    with pytest.raises(ModelFileError, match=match) as info:
+        read_network(tmp_path / "m.bnd")
+    assert time.perf_counter() - start < 10
+    assert str(info.value).startswith(f"{tmp_path / 'm.cfg'}, line ")  # the file at fault
