@@ -221,7 +221,7 @@ def run_screens(args: argparse.Namespace, results: list[dict[str, Any]]) -> dict
             ("our screen, 1 worker", {"kind": "screen", "workers": 1}),
             ("our screen, 2 workers", {"kind": "screen", "workers": 2}),
         ]
-        rows = []
+        rows: list[list[str]] = []
         base = None
         for label, job in jobs:
             job.update(targets=targets, order=2)

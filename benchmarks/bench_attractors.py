@@ -257,10 +257,15 @@ def time_pyboolnet(
 
 
 def time_ours(net: Any, semantics: str, repeats: int, percolate: bool) -> tuple[list[float], Any]:
-    """``repeats`` timings (ms) of ``find_attractors`` and its (last) result."""
+    """``repeats`` timings (ms) of ``find_attractors`` and its (last) result; the library's memo
+    of solved networks is cleared before each (untimed), so every run is a search."""
+    from mtor_network import attractors
+
+    clear = getattr(attractors, "clear_cache", lambda: None)
     times = []
     result = None
     for _ in range(repeats):
+        clear()
         t0 = time.perf_counter()
         result = find_attractors(net, semantics, percolate=percolate)
         times.append(1e3 * (time.perf_counter() - t0))

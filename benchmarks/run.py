@@ -492,20 +492,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    info = {
+    load = os.getloadavg()
+    vers = versions()
+    info: dict[str, Any] = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(),
-        "versions": versions(),
+        "load_average": load,
+        "versions": vers,
         "mode": "quick" if args.quick else "full",
         "arguments": {k: str(v) for k, v in vars(args).items()},
     }
     print(
         f"{info['date']} | {info['platform']} | {info['cpus']} CPUs, load "
-        + " ".join(f"{x:.1f}" for x in info["load_average"])
+        + " ".join(f"{x:.1f}" for x in load)
     )
-    print(" | ".join(f"{k} {v}" for k, v in info["versions"].items()))
+    print(" | ".join(f"{k} {v}" for k, v in vers.items()))
     print(
         f"mode {info['mode']}: median of up to {args.repeats} runs per query within "
         f"{args.budget:g} s; limit {args.timeout:g} s per query "
