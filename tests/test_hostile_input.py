@@ -603,3 +603,43 @@ def test_a_hostile_maboss_cfg_is_a_model_file_error(tmp_path: Path, cfg: str, ma
         read_network(tmp_path / "m.bnd")
     assert time.perf_counter() - start < 10
     assert str(info.value).startswith(f"{tmp_path / 'm.cfg'}, line ")  # the file at fault
+
+
+def test_deep_nesting_is_safe_with_a_raised_recursion_limit() -> None:
+    """mpbn raises the recursion limit to 100,000 when imported: a recursive parser fed 10^5
+    nested brackets then overflows the C stack and kills the process (a segfault, seen in CI)
+    instead of raising RecursionError. Every reader must refuse such input before that."""
+    script = r"""
+import sys, warnings
+import mpbn  # noqa: F401  (raises sys.getrecursionlimit())
+assert sys.getrecursionlimit() >= 10000
+from mtor_network.exceptions import ModelFileError
+from mtor_network.io import read_network_bytes
+deep = 100_000
+cases = {
+    "m.bnet": "A, " + "(" * deep + "A" + ")" * deep,
+    "m.booleannet": "A* = " + "(" * deep + "A" + ")" * deep,
+    "m.boolnet": "targets, factors\nA, " + "(" * deep + "A" + ")" * deep,
+    "m.primes": "[" * deep,
+    "m.toml": "a = " + "[" * deep,
+    "m.aeon": "$A: " + "(" * deep + "A" + ")" * deep,
+    "m.bnd": "Node A { logic = " + "(" * deep + "A" + ")" * deep + "; }",
+    "m.sbml": "<a>" * deep,
+    "m.ginml": "<a>" * deep,
+}
+for name, text in cases.items():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            read_network_bytes(text.encode(), name)
+        except ModelFileError:
+            pass
+        else:
+            raise SystemExit(f"{name}: accepted")
+print("all refused")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "all refused" in done.stdout

@@ -68,3 +68,38 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+MAX_BRACKET_DEPTH = 64
+
+
+def check_bracket_depth(text: str, *, file: str | None, what: str) -> None:
+    """Refuse ``[``/``{`` nested deeper than :data:`MAX_BRACKET_DEPTH` before a recursive parser
+    (json, tomllib) sees the text: with a raised recursion limit (mpbn raises it to 100,000 on
+    import) such input overflows the C stack and kills the process instead of raising
+    ``RecursionError``. Quoted strings are skipped; the scan is linear."""
+    depth = 0
+    line = 1
+    quote = ""
+    escaped = False
+    for char in text:
+        if char == "\n":
+            line += 1
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote or char == "\n":
+                quote = ""
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                raise ModelFileError(
+                    f"{what} nested more than {MAX_BRACKET_DEPTH} levels deep", file=file, line=line
+                )
+        elif char in "]}":
+            depth -= 1

@@ -12,7 +12,7 @@ from ..exceptions import ModelFileError
 from ..expressions import parse_expression
 from ..network import BooleanNetwork, Node, NodeKind, PhenotypeMarkers, Reference, Rule
 from ..perturbations import Perturbation
-from ._files import read_text
+from ._files import check_bracket_depth, read_text
 
 _NODE_KINDS = {"input", "internal", "output"}
 _TABLE_LINE = re.compile(r"^\s*\[\[\s*(node|drug|genotype|environment)\s*\]\]\s*$")
@@ -43,6 +43,7 @@ def _line_index(text: str) -> dict[tuple[str, int, str], int]:
 
 def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
     """Parse the TOML model format into a :class:`BooleanNetwork`."""
+    check_bracket_depth(text, file=file, what="TOML syntax error: arrays or tables")
     try:
         data = tomllib.loads(text)
     except RecursionError:

@@ -22,7 +22,7 @@ from typing import Any
 from ..exceptions import ModelFileError
 from ..expressions import Expr, is_valid_name, to_string
 from ..network import BooleanNetwork, Rule
-from ._files import read_text, write_text_atomic
+from ._files import check_bracket_depth, read_text, write_text_atomic
 
 
 def parse_primes(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
@@ -79,6 +79,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _load(text: str, file: str | None) -> Any:
+    check_bracket_depth(text, file=file, what="not a primes file: JSON")
     candidates = [text]
     if "'" in text and '"' not in text:
         # pyboolnet's write_primes: str(dict), i.e. single-quoted names. Names hold no quotes.
