@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import biodivine_aeon as ba
 
-from ..expressions import Expr, evaluate
+from ..expressions import Expr, evaluate, variables
 from ..network import BooleanNetwork
 from ..phenotypes import NodeValue
 
@@ -54,7 +54,65 @@ def _values_of(
     return {n: fixed.get(n, "*") for n in nodes}  # type: ignore[misc]
 
 
+def downstream_order(network: BooleanNetwork) -> list[str]:
+    """Nodes that no other node of the core reads, peeled repeatedly (without self-loops), in
+    the order peeled: the first is the most downstream. What is left is the core, which
+    evolves on its own; each peeled node is a function of the core and of nodes peeled after
+    it."""
+    readers: dict[str, set[str]] = {n: set() for n in network.node_names}
+    for target, rule in network.rules.items():
+        for reg in variables(rule.expression):
+            if reg != target:
+                readers[reg].add(target)
+    self_loops = {t for t, r in network.rules.items() if t in variables(r.expression)}
+    peeled: list[str] = []
+    left = set(network.node_names)
+    frontier = [n for n in network.node_names if not readers[n] and n not in self_loops]
+    while frontier:
+        node = frontier.pop()
+        peeled.append(node)
+        left.discard(node)
+        for reg in variables(network.rules[node].expression):
+            if reg in left and reg not in self_loops:
+                readers[reg].discard(node)
+                if not readers[reg] and reg not in peeled and reg not in frontier:
+                    frontier.append(reg)
+    return peeled
+
+
 def asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
+    """All asynchronous attractors (terminal SCCs), exactly.
+
+    Nodes downstream of everything else (read by no node of the rest, directly or through
+    other such nodes) are peeled off first. The rest, the core, evolves on its own; when every
+    core attractor is a fixed point, each extends to exactly one fixed point of the whole
+    network (the peeled nodes settle, in order, to the values of their rules), so only the
+    core is searched. Otherwise AEON searches the whole network."""
+    peeled = downstream_order(network)
+    if peeled:
+        core_names = [n for n in network.node_names if n not in set(peeled)]
+        if not core_names:
+            core_points: list[dict[str, NodeValue]] | None = [{}]
+        else:
+            core = BooleanNetwork.create(
+                network.name, {n: network.rules[n].expression for n in core_names}
+            )
+            found = _asynchronous(core)
+            core_points = [v for v, size in found if size == 1] if found else None
+            if core_points is not None and len(core_points) < len(found):
+                core_points = None
+        if core_points is not None:
+            out: list[RawAttractor] = []
+            for point in core_points:
+                state = {n: bool(v) for n, v in point.items()}
+                for node in reversed(peeled):
+                    state[node] = evaluate(network.rules[node].expression, state)
+                out.append(({n: int(state[n]) for n in network.node_names}, 1))  # type: ignore[misc]
+            return out
+    return _asynchronous(network)
+
+
+def _asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
     """All asynchronous attractors (terminal SCCs), exactly, via AEON's symbolic search."""
     nodes = network.node_names
     with _quiet():
