@@ -94,7 +94,8 @@ def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
         read_network(tmp_path / "nope.bnet")
     other = tmp_path / "m.xyz"
     other.write_text("a, a\n")
-    with pytest.raises(ModelFileError, match=r"unknown model format '.xyz'; known: .aeon, .bnd, .bnet"):
+    known = r"unknown model format '.xyz'; known: .aeon, .bnd, .bnet"
+    with pytest.raises(ModelFileError, match=known):
         read_network(other)
     with pytest.raises(UnknownNameError, match="hr_breast_cancer"):
         load_network("hr_breast_cancr")
