@@ -80,36 +80,77 @@ def downstream_order(network: BooleanNetwork) -> list[str]:
     return peeled
 
 
+MAX_CORE_STATES = 4096  # a cyclic core attractor up to this size is extended state by state
+
+
 def asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
     """All asynchronous attractors (terminal SCCs), exactly.
 
     Nodes downstream of everything else (read by no node of the rest, directly or through
-    other such nodes) are peeled off first. The rest, the core, evolves on its own; when every
-    core attractor is a fixed point, each extends to exactly one fixed point of the whole
-    network (the peeled nodes settle, in order, to the values of their rules), so only the
-    core is searched. Otherwise AEON searches the whole network."""
+    other such nodes, and without self-loops) are peeled off first; the rest, the core, evolves
+    on its own and its attractors are searched by AEON. Each core attractor ``S`` extends to
+    exactly one attractor of the whole network, built upstream-first: a peeled node whose rule
+    is constant over the attractor so far takes that value; otherwise it oscillates, and the
+    attractor so far times both of its values is the next one (the part so far is strongly
+    connected and does not read the node, so it can move anywhere while the node holds either
+    value). Core attractors too large to enumerate send the whole network to AEON."""
     peeled = downstream_order(network)
-    if peeled:
-        core_names = [n for n in network.node_names if n not in set(peeled)]
-        if not core_names:
-            core_points: list[dict[str, NodeValue]] | None = [{}]
-        else:
-            core = BooleanNetwork.create(
-                network.name, {n: network.rules[n].expression for n in core_names}
-            )
-            found = _asynchronous(core)
-            core_points = [v for v, size in found if size == 1] if found else None
-            if core_points is not None and len(core_points) < len(found):
-                core_points = None
-        if core_points is not None:
-            out: list[RawAttractor] = []
-            for point in core_points:
-                state = {n: bool(v) for n, v in point.items()}
-                for node in reversed(peeled):
-                    state[node] = evaluate(network.rules[node].expression, state)
-                out.append(({n: int(state[n]) for n in network.node_names}, 1))  # type: ignore[misc]
-            return out
-    return _asynchronous(network)
+    if not peeled:
+        return _asynchronous(network)
+    core_names = [n for n in network.node_names if n not in set(peeled)]
+    if not core_names:
+        core_sets: list[list[dict[str, bool]]] = [[{}]]
+    else:
+        core = BooleanNetwork.create(
+            network.name, {n: network.rules[n].expression for n in core_names}
+        )
+        sets = _core_attractor_states(core)
+        if sets is None:
+            return _asynchronous(network)
+        core_sets = sets
+    out: list[RawAttractor] = []
+    for states in core_sets:
+        values: dict[str, NodeValue] = {}
+        for n in core_names:
+            seen = {s[n] for s in states}
+            values[n] = "*" if len(seen) == 2 else int(seen.pop())  # type: ignore[assignment]
+        size = len(states)
+        oscillating: list[str] = []
+        for node in reversed(peeled):
+            expr = network.rules[node].expression
+            reads = [r for r in oscillating if r in variables(expr)]
+            seen_values: set[bool] = set()
+            for state in states:
+                for combo in range(2 ** len(reads)):
+                    full = dict(state)
+                    full.update({r: bool(combo >> i & 1) for i, r in enumerate(reads)})
+                    full.update({n: bool(v) for n, v in values.items() if v != "*"})
+                    seen_values.add(evaluate(expr, full))
+                if len(seen_values) == 2:
+                    break
+            if len(seen_values) == 2:
+                values[node] = "*"
+                oscillating.append(node)
+                size *= 2
+            else:
+                values[node] = int(seen_values.pop())  # type: ignore[assignment]
+        out.append(({n: values[n] for n in network.node_names}, size))
+    return out
+
+
+def _core_attractor_states(core: BooleanNetwork) -> list[list[dict[str, bool]]] | None:
+    """The states of each asynchronous attractor of ``core``, or None when one is too large to
+    enumerate."""
+    with _quiet():
+        graph = ba.AsynchronousGraph(to_aeon(core))
+        found = ba.Attractors.attractors(graph)
+        out: list[list[dict[str, bool]]] = []
+        for attractor in found:
+            vertices = attractor.vertices()
+            if vertices.cardinality() > MAX_CORE_STATES:
+                return None
+            out.append([dict(m.to_named_dict()) for m in vertices.items()])
+    return out
 
 
 def _asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
