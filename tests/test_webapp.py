@@ -301,13 +301,15 @@ def test_screen_job_on_the_explorer_background() -> None:
 
 
 def test_screen_job_size_and_time_budgets() -> None:
-    from mtor_network.webapp.screen_tab import ScreenStopped, count_combinations, run_job
+    from mtor_network.screens import ScreenError
+    from mtor_network.webapp.screen_tab import MAX_COMBINATIONS, ScreenStopped, run_job
 
-    assert count_combinations(3, 2, False) == 6 and count_combinations(3, 2, True) == 6 + 12
-    with pytest.raises(ScreenStopped, match="over the app's limit"):
+    with pytest.raises(ScreenError, match=f"size budget of {MAX_COMBINATIONS}"):
         run_job("nodes", ExplorerState(), None, order=3, perturb="both")
     with pytest.raises(ScreenStopped, match="time budget"):
         run_job("nodes", ExplorerState(), None, order=1, seconds=0.0)
+    with pytest.raises(ScreenStopped, match="time budget"):
+        run_job("interventions", ExplorerState(genotypes=("pik3ca_mutant",)), None, seconds=0.0)
 
 
 def test_interventions_and_matrix_jobs() -> None:

@@ -9,7 +9,6 @@ import io
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from math import comb
 from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
@@ -28,7 +27,7 @@ MODES = {
     "matrix": "Drug and drug pair x genotype matrix",
     "interventions": "Smallest interventions that stop proliferation",
 }
-MAX_COMBINATIONS = 5000  # per screen in the app; the CLI has no such limit and resumes
+MAX_COMBINATIONS = 5000  # per screen in the app; the CLI's default is far higher, and resumes
 SHOWN_ROWS = 200
 
 Progress = Callable[[int, int], None]
@@ -36,23 +35,6 @@ Progress = Callable[[int, int], None]
 
 class ScreenStopped(MtorNetworkError):
     """The app's time budget for a screen ran out."""
-
-
-def count_combinations(n_targets: int, order: int, both: bool) -> int:
-    """Combinations of 1..order perturbations of ``n_targets`` nodes (each knocked out, forced
-    on, or either: a node is never both in one combination)."""
-    total = 0
-    for k in range(1, order + 1):
-        total += comb(n_targets, k) * (2**k if both else 1)
-    return total
-
-
-def screen_targets(network: BooleanNetwork, chosen: Sequence[str] | None) -> list[str]:
-    """The chosen targets, or every node but the phenotype read-outs."""
-    if chosen:
-        return [network.resolve_node(t) for t in chosen]
-    markers = {network.phenotypes.proliferation, network.phenotypes.apoptosis}
-    return [n for n in network.node_names if n not in markers]
 
 
 def run_job(
@@ -99,25 +81,18 @@ def run_job(
     }
     figure: Any = None
     if mode == "nodes":
-        chosen = screen_targets(network, targets)
-        total = count_combinations(len(chosen), order, perturb == "both")
-        if total > MAX_COMBINATIONS:
-            raise ScreenStopped(
-                f"{total} combinations ({len(chosen)} targets, order {order}, {perturb}) are "
-                f"over the app's limit of {MAX_COMBINATIONS}. Choose fewer targets or a lower "
-                "order, or run `mtor-network screen` (no limit, resumable)."
-            )
-        settings.update(targets=",".join(chosen), order=order, perturb=perturb)
         result = screen(
             network,
             background=background,
-            targets=chosen,
+            targets=list(targets) if targets else "all",
             order=order,
             perturb=perturb,  # type: ignore[arg-type]
             semantics=state.semantics,
             workers=1,
             progress=tick,
+            max_combinations=MAX_COMBINATIONS,
         )
+        settings.update(targets=",".join(result.settings.targets), order=order, perturb=perturb)
         rows = [dict(r) for r in result.rows or ()]
         columns = list(COLUMNS)
         title = f"{len(rows)} combinations on {settings['background']}"
@@ -147,6 +122,7 @@ def run_job(
             perturb=perturb,  # type: ignore[arg-type]
             max_size=max_size,
             semantics=state.semantics,
+            progress=tick,
         )
         rows = [
             {
