@@ -1,33 +1,128 @@
-"""Shared file helpers for readers and writers."""
+"""Shared file helpers for readers and writers: bounded reads of regular files only, and atomic
+writes that keep the file's mode and write through symlinks."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..exceptions import ModelFileError
 
 MAX_MODEL_BYTES = 20 * 1024 * 1024
 
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is ("a FIFO (named pipe)", ...), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "not a regular file"  # pragma: no cover - every kind is listed above
+
+
+def _refuse(kind: str, file: str) -> ModelFileError:
+    return ModelFileError(f"is {kind}, not a model file (only regular files are read)", file=file)
+
+
+def read_bytes(path: str | Path, *, limit: int = MAX_MODEL_BYTES) -> bytes:
+    """The bytes of the regular file ``path`` (after following symlinks), at most ``limit``.
+
+    A directory, FIFO, device or socket is refused with a :class:`ModelFileError` naming the
+    file, without opening it for reading (opening a FIFO blocks): the type is checked with
+    :func:`os.stat` first, the file is then opened with ``O_NONBLOCK`` and checked again on the
+    open descriptor (closing the race of a file swapped in between). At most ``limit + 1`` bytes
+    are read, whatever the size the file claims, so a file that grows or lies is refused too.
+
+    Parameters
+    ----------
+    path
+        The file to read.
+    limit
+        The largest size accepted, in bytes.
+
+    Returns
+    -------
+    bytes
+        The content of the file.
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, unreadable, not a regular file or larger than ``limit``.
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or a Path, not {type(path).__name__}")
+    p = Path(path)
+    file = str(p)
+    try:
+        info = os.stat(p)
+    except FileNotFoundError:
+        raise ModelFileError("file not found", file=file) from None
+    except OSError as exc:
+        raise ModelFileError(f"cannot read file: {exc.strerror}", file=file) from None
+    kind = _not_regular(info.st_mode)
+    if kind:
+        raise _refuse(kind, file)
+    if info.st_size > limit:
+        raise ModelFileError(
+            f"file is {info.st_size} bytes; model files above {limit} bytes are refused",
+            file=file,
+        )
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as exc:
+        raise ModelFileError(f"cannot read file: {exc.strerror}", file=file) from None
+    with open(fd, "rb", closefd=True) as handle:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind:
+            raise _refuse(kind, file)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise ModelFileError(f"cannot read file: {exc.strerror}", file=file) from None
+    if len(data) > limit:
+        raise ModelFileError(
+            f"file is larger than {limit} bytes; model files above {limit} bytes are refused",
+            file=file,
+        )
+    return data
+
 
 def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file with clear errors (missing, too large, binary, wrong encoding)."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise ModelFileError("file not found", file=str(p)) from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read file: {exc.strerror}", file=str(p)) from None
-    if p.is_dir():
-        raise ModelFileError("is a directory, not a model file", file=str(p))
-    if size > MAX_MODEL_BYTES:
-        raise ModelFileError(
-            f"file is {size} bytes; model files above {MAX_MODEL_BYTES} bytes are refused",
-            file=str(p),
-        )
-    data = p.read_bytes()
+    """Read a UTF-8 text model file with clear errors.
+
+    Parameters
+    ----------
+    path
+        The file to read; it must be a regular file (see :func:`read_bytes`).
+
+    Returns
+    -------
+    str
+        The text, without a UTF-8 byte order mark.
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, not a regular file, too large, binary or not UTF-8.
+    """
+    p = Path(path) if isinstance(path, str | os.PathLike) else path
+    data = read_bytes(p)
     if b"\x00" in data:
         # UTF-16 of mostly-ASCII text: a BOM, or NULs in (nearly) every other byte
         half = len(data) // 2
@@ -49,25 +144,122 @@ def read_text(path: str | Path) -> str:
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` via a temporary file and a rename."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically.
+
+    Parameters
+    ----------
+    path
+        The file to write (see :func:`write_files_atomic`).
+    text
+        The text to write.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, not {type(text).__name__}")
+    write_files_atomic([(path, text.encode("utf-8"))])
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, flushed to disk, then
-    renamed over ``path``: an interrupted write never leaves a truncated file where a good one
-    was."""
+    """Write ``data`` to ``path`` atomically (see :func:`write_files_atomic`).
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    data
+        The bytes to write.
+    """
+    write_files_atomic([(path, data)])
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to ``fd`` (``os.write`` may write fewer)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _destination(path: str | Path) -> Path:
+    """Where writing ``path`` lands: the final target of a symlink (the link stays a link)."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or a Path, not {type(path).__name__}")
     p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent or ".")
+    return Path(os.path.realpath(p)) if p.is_symlink() else p
+
+
+def _temporary(target: Path) -> tuple[int, Path]:
+    """A new file beside ``target``, created with mode 0666 less the umask (as ``open`` does)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = target.parent / f".{target.name[:200]}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a temporary file beside {target}")  # pragma: no cover
+
+
+def write_files_atomic(items: Sequence[tuple[str | Path, bytes]]) -> None:
+    """Write several files so that each is either its old content or its new one, complete.
+
+    Every file is first written in full to a temporary file in its folder and flushed to disk;
+    only when all of them are written are they renamed over their targets. So an interrupted
+    write or a full disk never leaves a truncated file, nor one new file of a pair (a MaBoSS
+    ``.bnd`` without its ``.cfg``) beside the other one's old content.
+
+    A new file gets the mode that the umask gives (``0666 & ~umask``, as ``open`` does); a
+    replaced file keeps its mode. A symlink is written through: its target is replaced and the
+    link stays. An existing device or FIFO (``/dev/stdout``) is written directly, as no rename
+    can replace it; a directory is refused.
+
+    Parameters
+    ----------
+    items
+        ``(path, data)`` pairs.
+
+    Raises
+    ------
+    IsADirectoryError
+        A path is an existing directory.
+    OSError
+        A file cannot be written (no permission, disk full, ...); no target has changed then.
+    """
+    plan: list[tuple[Path, bytes, bool]] = []  # target, data, atomic
+    for path, data in items:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"data for {path} must be bytes, not {type(data).__name__}")
+        target = _destination(path)
+        try:
+            mode: int | None = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(path))
+        plan.append((target, bytes(data), mode is None or stat.S_ISREG(mode)))
+    temporaries: list[tuple[Path, Path]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, p)
+        for target, data, atomic in plan:
+            if not atomic:
+                continue
+            fd, tmp = _temporary(target)
+            temporaries.append((tmp, target))
+            try:
+                with contextlib.suppress(FileNotFoundError):  # a new file: the umask's mode
+                    os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
+                _write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        for tmp, target in temporaries:
+            os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temporaries:
+            tmp.unlink(missing_ok=True)
         raise
+    for target, data, atomic in plan:
+        if not atomic:
+            with open(target, "wb") as handle:
+                handle.write(data)
 
 
 MAX_BRACKET_DEPTH = 64

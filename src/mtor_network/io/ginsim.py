@@ -34,6 +34,7 @@ archives are capped in member count and uncompressed member size.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -45,10 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..exceptions import ModelFileError, ModelWarning
-from ..expressions import FALSE, TRUE, Expr, simplify
+from ..expressions import FALSE, MAX_NESTING, TRUE, Expr, simplify
 from ..network import BooleanNetwork, Node, NodeKind, Rule
 from ..perturbations import Perturbation
-from ._files import MAX_MODEL_BYTES
+from ._files import read_bytes, read_text
 
 GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
 MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
@@ -386,10 +387,13 @@ class _Graph:
     def expression(self, text: str, nid: str, incoming: list[_Interaction]) -> Expr:
         tokens = re.findall(r"\s*([A-Za-z_][A-Za-z0-9_]*(?::\d+)?|[!&|()]|\S)", text)
         pos = 0
+        depth = 0
+
+        shown = text if len(text) <= 80 else text[:60] + f"... ({len(text)} characters)"
 
         def fail(problem: str) -> ModelFileError:
             return ModelFileError(
-                f"logical function of {nid!r}: {problem} in {text!r}", file=self.file
+                f"logical function of {nid!r}: {problem} in {shown!r}", file=self.file
             )
 
         def peek() -> str | None:
@@ -411,21 +415,34 @@ class _Graph:
                 items.append(parse_not())
             return _and(items)
 
+        def deeper() -> None:
+            nonlocal depth
+            depth += 1
+            if depth > MAX_NESTING:
+                raise fail(
+                    f"nested more than {MAX_NESTING} levels deep (parentheses and negations)"
+                )
+
         def parse_not() -> Expr:
-            nonlocal pos
+            nonlocal pos, depth
             if peek() == "!":
                 pos += 1
-                return ("not", parse_not())
+                deeper()
+                inner = parse_not()
+                depth -= 1
+                return ("not", inner)
             return atom()
 
         def atom() -> Expr:
-            nonlocal pos
+            nonlocal pos, depth
             tok = peek()
             if tok is None:
                 raise fail("the expression ends where an operand was expected")
             pos += 1
             if tok == "(":
+                deeper()
                 inner = parse_or()
+                depth -= 1
                 if peek() != ")":
                     raise fail("missing ')'")
                 pos += 1
@@ -602,12 +619,9 @@ def read_zginml(path: str | Path) -> BooleanNetwork:
     """Read a GINsim ``.zginml`` archive with its stored perturbations (as genotypes)."""
     p = Path(path)
     file = str(p)
-    if not p.is_file():
-        raise ModelFileError("file not found" if not p.exists() else "not a file", file=file)
-    if p.stat().st_size > MAX_MODEL_BYTES:
-        raise ModelFileError(f"file is larger than {MAX_MODEL_BYTES} bytes", file=file)
+    data = read_bytes(p)  # a regular file of at most MAX_MODEL_BYTES, never a FIFO or device
     try:
-        with zipfile.ZipFile(p) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ZIP_MEMBERS:
                 raise ModelFileError(
@@ -634,8 +648,6 @@ def read_zginml(path: str | Path) -> BooleanNetwork:
 
 def read_ginml(path: str | Path) -> BooleanNetwork:
     """Read a plain GINML file (``.ginml``)."""
-    from ._files import read_text
-
     p = Path(path)
     return parse_ginml(read_text(p), name=p.stem, file=str(p))
 
