@@ -33,7 +33,7 @@ from ..exceptions import (
 )
 from ..expressions import MAX_NESTING, MAX_XOR, Expr, nesting_depth, syntax_error
 from ..network import BooleanNetwork, Node, Rule
-from ._files import read_text, write_text_atomic
+from ._files import read_text, write_files_atomic
 
 #: Simulation parameters written to the ``.cfg`` unless ``settings`` overrides them.
 DEFAULT_SETTINGS: Mapping[str, float] = MappingProxyType(
@@ -1146,11 +1146,15 @@ def write_maboss(
     initial_state: Mapping[str, bool | int | float] | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> None:
-    """Write ``X.bnd`` and ``X.cfg`` (each atomically) for ``path`` ``X.bnd`` (or ``X.cfg``)."""
+    """Write ``X.bnd`` and ``X.cfg`` for ``path`` ``X.bnd`` (or ``X.cfg``).
+
+    Both files are written in full to temporary files before either is renamed into place, so
+    an error (a full disk) leaves the old pair as it was, never a new ``.bnd`` beside an old or
+    missing ``.cfg``.
+    """
     bnd_path, cfg_path = _pair_for_writing(path)
     bnd, cfg = to_maboss(network, rates=rates, initial_state=initial_state, settings=settings)
-    write_text_atomic(bnd_path, bnd)
-    write_text_atomic(cfg_path, cfg)
+    write_files_atomic([(bnd_path, bnd.encode("utf-8")), (cfg_path, cfg.encode("utf-8"))])
 
 
 def _pair_for_writing(path: str | Path) -> tuple[Path, Path]:

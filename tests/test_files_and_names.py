@@ -1,0 +1,254 @@
+"""Files, names and formats a hostile user controls (issue 10 items 7, 9, 10, 11, 12).
+
+- readers open only regular files: a FIFO, a device, a directory (also behind a symlink) are
+  refused without blocking or reading them, and at most the size limit plus one byte is read;
+- outputs get the mode the umask gives, a replaced file keeps its mode, a symlink is written
+  through, and a MaBoSS pair is replaced both or neither;
+- names: an exact name wins, otherwise one candidate (case-insensitive name or label), otherwise
+  an ambiguity error listing the candidates;
+- tables never hold a cell that a spreadsheet runs as a formula.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mtor_network import BooleanNetwork
+from mtor_network.cli import main
+from mtor_network.exceptions import ModelFileError
+from mtor_network.io import _files, read_network, write_network
+from mtor_network.io._files import read_bytes, write_bytes_atomic, write_text_atomic
+from mtor_network.perturbations import knockout
+
+TOY_BNET = "targets, factors\nA, A\nB, A & !C\nC, B\n"
+
+
+def cli(*argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``mtor-network ARGV`` in a child process (a hang fails the test instead of blocking)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mtor_network.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+# ---- item 9: only regular files are read ---------------------------------------------------------
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_given_to_the_cli_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.bnet"
+    os.mkfifo(fifo)
+    line = one_line_error(cli("attractors", "--model", str(fifo), timeout=60))
+    assert str(fifo) in line and "FIFO" in line and "not a model file" in line
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("suffix", [".bnet", ".zginml", ".sbml", ".primes", ".bnd", ".toml"])
+def test_every_reader_refuses_a_fifo(tmp_path: Path, suffix: str) -> None:
+    fifo = tmp_path / f"x{suffix}"
+    os.mkfifo(fifo)
+    with pytest.raises(ModelFileError, match="FIFO") as info:
+        read_network(fifo)  # would block forever if the FIFO were opened for reading
+    assert info.value.file == str(fifo)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_as_the_maboss_cfg_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.bnd").write_text("node A { logic = A; rate_up = 0; rate_down = 0; }\n")
+    os.mkfifo(tmp_path / "x.cfg")
+    with pytest.raises(ModelFileError, match="FIFO") as info:
+        read_network(tmp_path / "x.bnd")
+    assert info.value.file == str(tmp_path / "x.cfg")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("suffix", [".bnet", ".zginml", ".ginml", ".toml"])
+def test_a_symlink_to_dev_zero_is_refused_without_reading_it(tmp_path: Path, suffix: str) -> None:
+    link = tmp_path / f"x{suffix}"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ModelFileError, match="character device") as info:
+        read_network(link)
+    assert info.value.file == str(link)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_the_cli_refuses_a_symlink_to_dev_zero(tmp_path: Path) -> None:
+    link = tmp_path / "x.bnet"
+    link.symlink_to("/dev/zero")
+    line = one_line_error(cli("attractors", "--model", str(link)))
+    assert f"{link}: is a character device, not a model file" in line
+
+
+@pytest.mark.parametrize("suffix", [".bnet", ".zginml", ".bnd"])
+def test_a_directory_with_a_model_suffix_is_refused(tmp_path: Path, suffix: str) -> None:
+    folder = tmp_path / f"x{suffix}"
+    folder.mkdir()
+    with pytest.raises(ModelFileError, match="is a directory") as info:
+        read_network(folder)
+    assert info.value.file == str(folder)
+
+
+def test_the_cli_refuses_a_directory_with_a_model_suffix(tmp_path: Path) -> None:
+    folder = tmp_path / "x.bnet"
+    folder.mkdir()
+    assert "is a directory" in one_line_error(cli("nodes", "--model", str(folder)))
+
+
+def test_a_socket_is_refused(tmp_path: Path) -> None:
+    import socket
+
+    path = tmp_path / "s.bnet"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        server.bind(str(path))
+        with pytest.raises(ModelFileError, match="socket"):
+            read_network(path)
+    finally:
+        server.close()
+
+
+def test_a_symlink_to_a_regular_model_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.bnet").write_text(TOY_BNET)
+    (tmp_path / "link.bnet").symlink_to(tmp_path / "real.bnet")
+    assert read_network(tmp_path / "link.bnet").node_names == ("A", "B", "C")
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
+def test_the_size_a_file_claims_is_not_trusted() -> None:
+    # /proc files are regular files that claim 0 bytes: the read itself stops at limit + 1
+    assert os.stat("/proc/self/maps").st_size == 0
+    with pytest.raises(ModelFileError, match="larger than 10 bytes"):
+        read_bytes("/proc/self/maps", limit=10)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "big.bnet"
+    path.write_bytes(b"A, A\n" * 3)
+    with pytest.raises(ModelFileError, match="15 bytes; model files above 10 bytes"):
+        read_bytes(path, limit=10)
+    assert read_bytes(path, limit=15) == b"A, A\n" * 3
+
+
+# ---- item 11: outputs keep modes, write through symlinks, MaBoSS pairs both or neither -----------
+@pytest.fixture
+def umask() -> object:
+    old = os.umask(0o022)
+    try:
+        yield os.umask
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_output_gets_the_mode_the_umask_gives(
+    tmp_path: Path, umask: object, mask: int, mode: int
+) -> None:
+    os.umask(mask)
+    write_text_atomic(tmp_path / "out.bnet", TOY_BNET)
+    assert stat.S_IMODE((tmp_path / "out.bnet").stat().st_mode) == mode
+
+
+def test_replacing_a_file_keeps_its_mode(tmp_path: Path, umask: object) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    write_bytes_atomic(target, b"new\n")
+    assert target.read_text() == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_the_cli_writes_through_a_symlink_and_keeps_the_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "table.csv"
+    target.write_text("old\n")
+    target.chmod(0o604)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    model = tmp_path / "toy.bnet"
+    model.write_text(TOY_BNET)
+    assert main(["attractors", "--model", str(model), "-o", str(link)]) == 0
+    capsys.readouterr()
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text().startswith("# model: toy")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o604
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["table.csv"]  # no temporary
+
+
+def test_writing_onto_a_directory_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "out.bnet").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_text_atomic(tmp_path / "out.bnet", TOY_BNET)
+    model = tmp_path / "toy.bnet"
+    model.write_text(TOY_BNET)
+    line = one_line_error(cli("convert", str(model), str(tmp_path / "out.bnet")))
+    assert "out.bnet" in line and "directory" in line
+
+
+def test_a_full_disk_leaves_the_old_maboss_pair_and_no_new_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = read_network_text(tmp_path)
+    write_network(network, tmp_path / "model.bnd")
+    old_bnd = (tmp_path / "model.bnd").read_text()
+    old_cfg = (tmp_path / "model.cfg").read_text()
+    changed = network.perturb(knockout("A"))
+    real_write = _files._write_all
+    calls: list[int] = []
+
+    def write_then_fill_the_disk(fd: int, data: bytes) -> None:
+        calls.append(len(data))
+        if len(calls) == 2:  # the .bnd was written; the .cfg finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(fd, data)
+
+    monkeypatch.setattr(_files, "_write_all", write_then_fill_the_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write_network(changed, tmp_path / "model.bnd")
+    assert len(calls) == 2
+    assert (tmp_path / "model.bnd").read_text() == old_bnd
+    assert (tmp_path / "model.cfg").read_text() == old_cfg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.bnd", "model.cfg", "toy.bnet"]
+
+
+def test_a_full_disk_on_a_new_maboss_pair_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = read_network_text(tmp_path)
+    real_write = _files._write_all
+    calls: list[int] = []
+
+    def fail_second(fd: int, data: bytes) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(fd, data)
+
+    monkeypatch.setattr(_files, "_write_all", fail_second)
+    with pytest.raises(OSError, match="No space left"):
+        write_network(network, tmp_path / "new.bnd")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.bnet"]
+
+
+def read_network_text(folder: Path) -> BooleanNetwork:
+    path = folder / "toy.bnet"
+    path.write_text(TOY_BNET)
+    return read_network(path)
