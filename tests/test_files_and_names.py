@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import os
 import stat
 import subprocess
@@ -252,3 +254,116 @@ def read_network_text(folder: Path) -> BooleanNetwork:
     path = folder / "toy.bnet"
     path.write_text(TOY_BNET)
     return read_network(path)
+
+
+# ---- item 7: no table cell runs as a formula -----------------------------------------------------
+EVIL_TOML = """
+[model]
+name = 'x,=HYPERLINK("http://e")'
+version = "-2+3"
+title = "@SUM(1)"
+
+[[node]]
+name = "A"
+rule = "A"
+kind = "input"
+
+[[node]]
+name = "B"
+rule = "A"
+
+[[node]]
+name = "C"
+rule = "!B"
+
+[[drug]]
+name = '=cmd|" /c calc"!a0'
+targets = { B = 0 }
+
+[[genotype]]
+name = "+evil,=1+1"
+targets = { A = 1 }
+
+[[environment]]
+name = "@sum(1)"
+targets = { A = 1 }
+"""
+
+EVIL_OPTIONS = ["--drug", '=cmd|" /c calc"!a0', "--genotype", "+evil,=1+1"]
+EVIL_OPTIONS += ["--environment", "@sum(1)"]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def assert_no_formula_cell(cells: list[str]) -> None:
+    for cell in cells:
+        runs = cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(cell)
+        assert not runs, f"cell {cell!r} would run as a formula"
+
+
+@pytest.fixture
+def evil_model(tmp_path: Path) -> Path:
+    path = tmp_path / "evil.toml"
+    path.write_text(EVIL_TOML)
+    return path
+
+
+@pytest.mark.parametrize(("suffix", "sep"), [(".csv", ","), (".tsv", "\t")])
+def test_csv_and_tsv_from_the_cli_hold_no_formula_cell(
+    evil_model: Path, tmp_path: Path, suffix: str, sep: str
+) -> None:
+    out = tmp_path / f"out{suffix}"
+    done = cli("attractors", "--model", str(evil_model), *EVIL_OPTIONS, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "HYPERLINK" in text and "calc" in text and "evil" in text  # the names are there
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    assert any(row[0] == "attractor" for row in rows)
+    for row in rows:
+        assert_no_formula_cell(row)
+    # the metadata lines stay comments: pandas skips them and reads the table
+    import pandas as pd
+
+    frame = pd.read_csv(out, comment="#", sep=sep)
+    assert list(frame.columns[:5]) == ["attractor", "type", "phenotype", "endocrine_resistant", "size"]
+    assert frame["B"].tolist() == [0]
+
+
+def test_xlsx_from_the_cli_holds_no_formula(evil_model: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out.xlsx"
+    done = cli("attractors", "--model", str(evil_model), *EVIL_OPTIONS, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    book = load_workbook(out)
+    seen = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str):
+                    seen.append(cell.value)
+                    assert_no_formula_cell([cell.value])
+    assert any("HYPERLINK" in v for v in seen) and any("calc" in v for v in seen)
+
+
+def test_attractor_tables_escape_every_cell(evil_model: Path) -> None:
+    from mtor_network import find_attractors
+    from mtor_network.io import tables
+    from mtor_network.perturbations import scenario
+
+    network = read_network(evil_model)
+    result = find_attractors(
+        network, perturbations=scenario(network, drugs=['=cmd|" /c calc"!a0'])
+    )
+    for text, sep in ((tables.to_csv(result), ","), (tables.to_tsv(result), "\t")):
+        for row in csv.reader(io.StringIO(text), delimiter=sep):
+            assert_no_formula_cell(row)
+    # JSON keeps the names exactly as they are (it is data, not a spreadsheet)
+    assert '=cmd|\\" /c calc\\"!a0' in tables.to_json(result)

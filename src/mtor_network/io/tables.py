@@ -2,7 +2,9 @@
 
 CSV: leading ``# key: value`` metadata lines (read with ``pandas.read_csv(path, comment="#")``),
 then a header ``attractor,type,phenotype,endocrine_resistant,size,<node>...`` and one row per
-attractor; node values are ``0``, ``1`` or ``*`` (oscillating).
+attractor; node values are ``0``, ``1`` or ``*`` (oscillating). Every field is quoted where
+it must be and no cell starts a formula (a name ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``;
+see :mod:`mtor_network.io._cells`), in CSV, TSV and XLSX alike.
 
 JSON (schema ``mtor_network.attractors/1``)::
 
@@ -23,10 +25,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from ..attractors import AttractorResult
+from ._cells import metadata_lines, safe_cell
 
 COLUMNS = ("attractor", "type", "phenotype", "endocrine_resistant", "size")
 
@@ -72,13 +76,12 @@ def rows(result: AttractorResult) -> list[dict[str, Any]]:
 def to_csv(result: AttractorResult, *, generated: str | None = None, sep: str = ",") -> str:
     """CSV text with metadata comment lines."""
     buffer = io.StringIO()
-    for key, value in metadata(result, generated).items():
-        buffer.write(f"# {key}: {value}\n")
-    writer = csv.DictWriter(
-        buffer, fieldnames=[*COLUMNS, *result.nodes], delimiter=sep, lineterminator="\n"
-    )
-    writer.writeheader()
-    writer.writerows(rows(result))
+    buffer.write(metadata_lines(metadata(result, generated), sep=sep))
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
+    header = [*COLUMNS, *result.nodes]
+    writer.writerow([safe_cell(c) for c in header])
+    for row in rows(result):
+        writer.writerow([safe_cell(row[c]) for c in header])
     return buffer.getvalue()
 
 
@@ -94,6 +97,25 @@ def to_tsv(result: AttractorResult, *, generated: str | None = None) -> str:
     return to_csv(result, generated=generated, sep="\t")
 
 
+def append_safe(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row to an openpyxl worksheet with every cell stored as data, never a formula.
+
+    Text goes through :func:`~mtor_network.io._cells.safe_cell` (``=...`` becomes ``'=...``),
+    and any cell openpyxl still took for a formula is stored as a string.
+
+    Parameters
+    ----------
+    sheet
+        An ``openpyxl`` worksheet.
+    values
+        The cells of the row.
+    """
+    sheet.append([safe_cell(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def to_xlsx(result: AttractorResult, *, generated: str | None = None) -> bytes:
     """An Excel workbook: sheet ``attractors`` (one row per attractor) and sheet ``settings``
     (model and version, semantics, engine, perturbations, package version, date)."""
@@ -104,16 +126,17 @@ def to_xlsx(result: AttractorResult, *, generated: str | None = None) -> bytes:
     sheet = book.active
     sheet.title = "attractors"
     header = [*COLUMNS, *result.nodes]
-    sheet.append(header)
+    append_safe(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(result):
-        sheet.append([row[c] for c in header])
+        append_safe(sheet, [row[c] for c in header])
     sheet.freeze_panes = "F2"
     settings = book.create_sheet("settings")
     for key, value in metadata(result, generated).items():
-        settings.append([key, value])
-    settings.append(["fixed_nodes", ", ".join(f"{k}={int(v)}" for k, v in result.fixed_nodes)])
+        append_safe(settings, [key, value])
+    fixed = ", ".join(f"{k}={int(v)}" for k, v in result.fixed_nodes)
+    append_safe(settings, ["fixed_nodes", fixed])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
