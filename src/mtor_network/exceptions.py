@@ -88,6 +88,18 @@ class UnknownNameError(MtorNetworkError, KeyError):
         return str(self.args[0])
 
 
+class AmbiguousNameError(UnknownNameError):
+    """A name matches several nodes (or drugs, genotypes, ...) and none exactly; lists them."""
+
+    def __init__(self, kind: str, name: str, matches: Iterable[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.candidates = sorted(matches)
+        listed = ", ".join(repr(m) for m in self.candidates)
+        message = f"ambiguous {kind} {name!r}: it matches {listed}; give the exact name"
+        KeyError.__init__(self, message)
+
+
 class UnknownNodeError(UnknownNameError):
     """A node name is not in the network."""
 

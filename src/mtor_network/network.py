@@ -4,12 +4,18 @@ of named perturbations (drugs, genotypes, environments)."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
-from .exceptions import ModelFileError, ModelWarning, UnknownNameError, UnknownNodeError
+from .exceptions import (
+    AmbiguousNameError,
+    ModelFileError,
+    ModelWarning,
+    UnknownNameError,
+    UnknownNodeError,
+)
 from .expressions import Expr, is_valid_name, signed_regulators, to_string, variables
 
 if TYPE_CHECKING:
@@ -225,14 +231,32 @@ class BooleanNetwork:
         raise UnknownNodeError(name, self.node_names)
 
     def resolve_node(self, name: str) -> str:
-        """Return the node name for a name or label, case-insensitively."""
-        if name in self.rules:
-            return name
-        lowered = name.lower()
-        for n in self.nodes:
-            if lowered in (n.name.lower(), n.label.lower()):
-                return n.name
-        raise UnknownNodeError(name, self.node_names)
+        """The node called ``name``, or else the one node whose name (ignoring case) or label
+        (ignoring case) is ``name``.
+
+        Parameters
+        ----------
+        name
+            A node name or label, e.g. ``"AKT"``, ``"akt"`` or ``"4E-BP1"``.
+
+        Returns
+        -------
+        str
+            The node's name.
+
+        Raises
+        ------
+        AmbiguousNameError
+            No node is called exactly ``name`` and several match it; lists them.
+        UnknownNodeError
+            No node matches; suggests close names.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"node name must be a str, not {type(name).__name__}")
+        found = resolve_name(name, ((n.name, (n.label,)) for n in self.nodes), "node")
+        if found is None:
+            raise UnknownNodeError(name, self.node_names)
+        return found
 
     def rule(self, name: str) -> Rule:
         """The update rule of ``name``."""
@@ -263,12 +287,46 @@ class BooleanNetwork:
         return {**self.environments, **self.genotypes, **self.drugs}
 
     def named_perturbation(self, name: str) -> Perturbation:
-        """A registered drug, genotype or environment by (case-insensitive) name."""
-        registry = self.registry()
-        key = name.strip().lower()
-        if key in registry:
-            return registry[key]
-        raise UnknownNameError("drug, genotype or environment", name, registry)
+        """A registered drug, genotype or environment by name.
+
+        The one called exactly ``name`` wins; otherwise the one whose name matches ignoring
+        case, surrounding spaces and ``-``/``_``/space differences (see :func:`resolve_name`).
+
+        Parameters
+        ----------
+        name
+            E.g. ``"alpelisib"``, ``"pten_loss"``, ``"PTEN loss"``.
+
+        Returns
+        -------
+        Perturbation
+            The registered perturbation.
+
+        Raises
+        ------
+        AmbiguousNameError
+            Several registered names match and none exactly (also across drugs, genotypes and
+            environments).
+        UnknownNameError
+            No registered name matches; suggests close ones.
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
+        registries = (
+            ("environment", self.environments),
+            ("genotype", self.genotypes),
+            ("drug", self.drugs),
+        )
+        entries = [(f"{kind} {key}", key) for kind, reg in registries for key in reg]
+        exact = [tag for tag, key in entries if key == name]
+        loose = [tag for tag, key in entries if registry_key(key) == registry_key(name)]
+        for level in (exact, loose):
+            if len(level) > 1:
+                raise AmbiguousNameError("drug, genotype or environment", name, level)
+            if level:
+                kind, key = level[0].split(" ", 1)
+                return dict(registries)[kind][key]
+        raise UnknownNameError("drug, genotype or environment", name, self.registry())
 
     # ---- perturbation -------------------------------------------------------------------
     def perturb(self, *perturbations: Perturbation) -> BooleanNetwork:
@@ -298,6 +356,57 @@ class BooleanNetwork:
         from .io.bnet import to_bnet
 
         return to_bnet(self)
+
+
+def registry_key(name: str) -> str:
+    """``name`` as registry names are compared: no surrounding spaces, lower case, and ``-`` and
+    spaces read as ``_`` (``"PTEN loss"``, ``"pten-loss"`` and ``"pten_loss"`` are alike)."""
+    return name.strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def _node_key(name: str) -> str:
+    return name.strip().lower()
+
+
+def resolve_name(
+    query: str,
+    entries: Iterable[tuple[str, Iterable[str]]],
+    kind: str,
+    *,
+    key: Callable[[str], str] = _node_key,
+) -> str | None:
+    """The one name among ``entries`` that ``query`` means, or None if none matches.
+
+    An entry called exactly ``query`` wins. Otherwise the entries whose name or one of whose
+    aliases (labels) equal ``query`` after ``key`` (default: strip and lower-case) are the
+    candidates: one is the answer, several are an :class:`AmbiguousNameError` listing them.
+
+    Parameters
+    ----------
+    query
+        The name asked for.
+    entries
+        ``(name, aliases)`` pairs.
+    kind
+        What is named ("node", "drug", ...), for the error message.
+    key
+        How names are compared when none is exact.
+
+    Returns
+    -------
+    str or None
+        The matching entry's name.
+    """
+    pairs = [(name, tuple(aliases)) for name, aliases in entries]
+    if any(name == query for name, _ in pairs):
+        return query
+    wanted = key(query)
+    matches = sorted(
+        {name for name, aliases in pairs if any(key(a) == wanted for a in (name, *aliases))}
+    )
+    if len(matches) > 1:
+        raise AmbiguousNameError(kind, query, matches)
+    return matches[0] if matches else None
 
 
 def _close(name: str, pool: Iterable[str]) -> str:

@@ -199,7 +199,14 @@ def scenario(
 
 
 def _lookup(registry: Mapping[str, Perturbation], name: str, kind: str) -> Perturbation:
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
-    if key in registry:
-        return registry[key]
-    raise UnknownNameError(kind, name, registry)
+    """The registered perturbation ``name`` means: the one called exactly that, else the one
+    whose name is alike ignoring case, spaces and ``-``/``_`` (see
+    :func:`mtor_network.network.registry_key`); several alike are an ambiguity error."""
+    from .network import registry_key, resolve_name
+
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} names must be str, not {type(name).__name__}")
+    found = resolve_name(name, ((k, ()) for k in registry), kind, key=registry_key)
+    if found is None:
+        raise UnknownNameError(kind, name, registry)
+    return registry[found]

@@ -33,7 +33,7 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from .exceptions import MtorNetworkError, UnknownNameError
+from .exceptions import AmbiguousNameError, MtorNetworkError, UnknownNameError
 from .expressions import Expr
 from .network import BooleanNetwork
 from .phenotypes import PHENOTYPES, Phenotype
@@ -294,6 +294,8 @@ def _resolve(network: BooleanNetwork, name: str, what: str) -> str:
         return name
     try:
         return network.resolve_node(name)
+    except AmbiguousNameError:
+        raise
     except MtorNetworkError:
         raise UnknownNameError(f"node (in {what})", name, network.node_names) from None
 
