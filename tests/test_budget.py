@@ -90,28 +90,39 @@ def test_cancel_stops_a_running_search(shared_dir: Path) -> None:
 
 
 def test_an_engine_failure_in_the_child_comes_back_with_its_reason() -> None:
-    from mtor_network.attractors import _budget
+    from mtor_network.attractors import _budget, _jobs
 
+    job = _jobs.encode_job(
+        OSCILLATOR,
+        "no_such_semantics",
+        "aeon",
+        percolate=True,
+        max_nodes=None,
+        max_attractors=None,
+        generation=_budget.generation(),
+    )
     with pytest.raises(RuntimeError, match="KeyError"):
-        _budget.run_budgeted("A, !A\n", "no_such_semantics", "aeon", Budget(seconds=30), what="x")
+        _budget.run_budgeted(job, Budget(seconds=30), what="x", semantics="asynchronous")
 
 
-def test_small_networks_answer_inline_under_a_budget(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """``inline_below`` skips the child process for small residual networks (a server's clicks);
-    larger ones still go to the child."""
+def test_every_budgeted_search_runs_in_a_worker_whatever_its_size(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """No size threshold runs budgeted work unbounded in this process (``inline_below`` is
+    gone): a time budget sends even a one-node network to a worker; no budget runs inline."""
     from mtor_network.attractors import _budget
 
     calls: list[str] = []
     real = _budget.run_budgeted
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append("child")
+        calls.append("worker")
         return real(*args, **kwargs)
 
     monkeypatch.setattr("mtor_network.attractors.run_budgeted", spy)
+    tiny = parse_bnet("A, !A\n", name="tiny")
     clear_cache()
-    find_attractors(OSCILLATOR, budget=Budget(seconds=30, inline_below=5))
+    find_attractors(tiny)
     assert calls == []
-    clear_cache()
-    find_attractors(OSCILLATOR, budget=Budget(seconds=30, inline_below=4))
-    assert calls == ["child"]
+    assert len(find_attractors(tiny, budget=Budget(seconds=30))) == 1
+    assert len(find_attractors(OSCILLATOR, budget=Budget(memory_mb=4000))) >= 1
+    assert calls == ["worker", "worker"]
+    assert not hasattr(Budget(), "inline_below")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import shlex
 import sys
 import warnings
 from collections.abc import Sequence
@@ -62,24 +64,57 @@ def scenario_from(args: argparse.Namespace, network: BooleanNetwork) -> Scenario
     )
 
 
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_MAX_MEMORY = 8192
+TABLE_MAX_ATTRACTORS = 1000  # attractor columns a text table on the terminal shows by default
+
+
+def seconds_option(text: str) -> float:
+    """An argparse ``type``: a finite number of seconds >= 0 (0: no limit)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds (0 for no limit), not {text!r}"
+        ) from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a finite number of seconds >= 0 (0 for no limit), not {text!r}"
+        )
+    return value
+
+
+def count_option(text: str) -> int:
+    """An argparse ``type``: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, not {text!r}")
+    return value
+
+
 def _add_budget(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout",
-        type=float,
-        default=600.0,
+        type=seconds_option,
+        default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help="stop the attractor search after SECONDS (default 600; 0 for no limit)",
+        help=f"stop the attractor search after SECONDS (default {DEFAULT_TIMEOUT:g}; 0 for no "
+        "limit)",
     )
     p.add_argument(
         "--max-memory",
-        type=int,
-        default=8192,
+        type=count_option,
+        default=DEFAULT_MAX_MEMORY,
         metavar="MB",
-        help="stop the search when it uses more than MB of memory (default 8192; 0: no limit)",
+        help=f"stop the search when it uses more than MB of memory (default "
+        f"{DEFAULT_MAX_MEMORY}; 0: no limit)",
     )
     p.add_argument(
         "--max-nodes",
-        type=int,
+        type=count_option,
         default=0,
         metavar="N",
         help="refuse networks with more than N nodes left after constant propagation "
@@ -87,12 +122,14 @@ def _add_budget(p: argparse.ArgumentParser) -> None:
     )
 
 
-def budget_from(args: argparse.Namespace) -> Budget | None:
-    """The attractor-search budget of the --timeout / --max-memory / --max-nodes options."""
+def budget_from(args: argparse.Namespace, *, max_attractors: int | None = None) -> Budget | None:
+    """The attractor-search budget of the --timeout / --max-memory / --max-nodes options (and
+    ``max_attractors``, None for all)."""
     budget = Budget(
         seconds=args.timeout or None,
         memory_mb=args.max_memory or None,
         max_nodes=args.max_nodes or None,
+        max_attractors=max_attractors,
     )
     return None if budget == Budget() else budget
 
@@ -129,6 +166,15 @@ def build_parser() -> argparse.ArgumentParser:
         "json and xlsx carry the settings that produced them",
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--max-attractors",
+        type=count_option,
+        default=None,
+        metavar="N",
+        help=f"keep the first N attractors (by values) when there are more, and say how many "
+        f"there are (default: {TABLE_MAX_ATTRACTORS} for the text table on the terminal, all "
+        "for --output FILE and the csv, tsv, json and xlsx formats; 0: all)",
+    )
     _add_budget(p)
 
     p = sub.add_parser("validate", help="run the literature evidence cases E1-E13")
@@ -174,13 +220,39 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _attractor_table(result: AttractorResult, network: BooleanNetwork) -> str:
+def _rerun_command(args: argparse.Namespace) -> str:
+    """The command that writes every attractor of this search to ``all.csv``."""
+    parts = ["mtor-network", "attractors"]
+    if args.model != FLAGSHIP:
+        parts += ["--model", args.model]
+    for option in ("drug", "genotype", "environment", "knockout", "overexpress"):
+        for value in getattr(args, option, ()):
+            parts += [f"--{option}", value]
+    if args.semantics != "asynchronous":
+        parts += ["--semantics", args.semantics]
+    if args.engine != "auto":
+        parts += ["--engine", args.engine]
+    if args.timeout != DEFAULT_TIMEOUT:
+        parts += ["--timeout", f"{args.timeout:g}"]
+    if args.max_memory != DEFAULT_MAX_MEMORY:
+        parts += ["--max-memory", str(args.max_memory)]
+    if args.max_nodes:
+        parts += ["--max-nodes", str(args.max_nodes)]
+    return shlex.join([*parts, "--max-attractors", "0", "-o", "all.csv"])
+
+
+def _attractor_table(
+    result: AttractorResult, network: BooleanNetwork, rerun: str | None = None
+) -> str:
     applied = ", ".join(p.describe() for p in result.perturbations) or "none"
+    count = f"attractors: {result.total_attractors}"
+    if not result.complete:
+        count += f" (the first {len(result)} by values are shown)"
     lines = [
         f"model: {result.model} {result.model_version}".rstrip(),
         f"semantics: {result.semantics} (engine {result.engine})",
         f"perturbations: {applied}",
-        f"attractors: {len(result)}",
+        count,
         "",
     ]
     names = [f"A{i}" for i in range(1, len(result) + 1)]
@@ -203,10 +275,24 @@ def _attractor_table(result: AttractorResult, network: BooleanNetwork) -> str:
     lines.append(table(["node", "label", *names], rows))
     lines.append("")
     lines.append("values: 1 on, 0 off, * oscillates within the attractor")
+    if not result.complete:
+        lines.append(
+            f"showing {len(result)} of {result.total_attractors} attractors; write them all "
+            f"with: {rerun or 'mtor-network attractors ... --max-attractors 0 -o all.csv'}"
+        )
     return "\n".join(lines)
 
 
 def _cmd_attractors(args: argparse.Namespace) -> int:
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = suffix if suffix in TABLE_FORMATS else "table"
+    if fmt == "xlsx" and not args.output:
+        raise ValueError("--format xlsx writes a binary workbook: give --output FILE.xlsx")
+    limit = args.max_attractors
+    if limit is None:
+        limit = TABLE_MAX_ATTRACTORS if fmt == "table" and not args.output else 0
     network = load_network(args.model)
     perturbation = scenario_from(args, network)
     result = find_attractors(
@@ -214,15 +300,15 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
         args.semantics,
         perturbations=perturbation,
         engine=args.engine,
-        budget=budget_from(args),
+        budget=budget_from(args, max_attractors=limit or None),
     )
-    fmt = args.format
-    if fmt is None:
-        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-        fmt = suffix if suffix in TABLE_FORMATS else "table"
+    if args.output and not result.complete:
+        print(
+            f"mtor-network: note: {args.output} holds {len(result)} of "
+            f"{result.total_attractors} attractors (--max-attractors {limit}; 0 writes all)",
+            file=sys.stderr,
+        )
     if fmt == "xlsx":
-        if not args.output:
-            raise ValueError("--format xlsx writes a binary workbook: give --output FILE.xlsx")
         write_bytes_atomic(Path(args.output), attractor_tables.to_xlsx(result))
         return 0
     if fmt == "json":
@@ -232,7 +318,7 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
     elif fmt == "tsv":
         text = attractor_tables.to_tsv(result)
     else:
-        text = _attractor_table(result, network)
+        text = _attractor_table(result, network, _rerun_command(args))
     _emit(text, args.output)
     return 0
 

@@ -11,40 +11,18 @@ most_permissive    ``mpbn``: minimal trap spaces by clingo ASP     ``aeon``, ``p
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 
+from .._cache import ByteBoundedCache
 from ..exceptions import EngineError, MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
 from ..phenotypes import PHENOTYPES, classify
-from . import _reduce
-from ._budget import Budget, BudgetExceeded, run_budgeted
+from . import _budget, _jobs
+from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers
 from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attractor
 
-RawAttractor = tuple[dict, int | None]
-
-
-def _engine(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
-    """The engine function; each engine's library is imported only when it is used."""
-    if name == "aeon":
-        from . import _aeon
-
-        return {
-            "asynchronous": _aeon.asynchronous,
-            "synchronous": _aeon.synchronous,
-            "most_permissive": _aeon.minimal_trap_spaces,
-        }[semantics]
-    if name == "mpbn":
-        from . import _mpbn
-
-        return _mpbn.most_permissive
-    from . import _pyboolnet
-
-    if semantics == "most_permissive":
-        return _pyboolnet.minimal_trap_spaces
-    return lambda network: _pyboolnet.attractors(network, semantics)
 
 
 ENGINES: dict[str, tuple[str, ...]] = {
@@ -61,36 +39,20 @@ DEFAULT_ENGINE: dict[str, str] = {
 }
 
 
+MEMO_BYTES = 64 * 2**20
+"""Bytes of attractors remembered for residual networks searched in this process."""
 # Attractors of the network left after constant propagation, by its exact rules: perturbations
 # whose residual networks coincide (frequent in screens: a knockout upstream of another) share
-# one engine run. A pure function's cache, bounded.
-_MEMO: OrderedDict[tuple[str, str, str], list[RawAttractor]] = OrderedDict()
-MEMO_SIZE = 4096
-
-
-_MEMO_LOCK = threading.Lock()
-
-
-def _remember(key: tuple[str, str, str], raw: list[RawAttractor]) -> None:
-    with _MEMO_LOCK:
-        _MEMO[key] = raw
-        _MEMO.move_to_end(key)
-        while len(_MEMO) > MEMO_SIZE:
-            _MEMO.popitem(last=False)
-
-
-def _needs_child(budget: Budget | None, cancel: Callable[[], bool] | None, size: int) -> bool:
-    """A budget or a cancel hook needs the killable child process, except for networks small
-    enough (``Budget.inline_below``) to answer at once."""
-    if budget is not None and size <= budget.inline_below:
-        return False
-    return (budget is not None and budget.needs_process) or cancel is not None
+# one engine run. A pure function's cache, bounded by the bytes it holds. Budgeted searches run
+# in worker processes, which keep memos of their own (``_budget.WORKER_MEMO_BYTES``).
+_MEMO: _jobs.Memo = ByteBoundedCache(MEMO_BYTES)
 
 
 def clear_cache() -> None:
-    """Forget the attractors remembered for residual networks (e.g. to time an engine)."""
-    with _MEMO_LOCK:
-        _MEMO.clear()
+    """Forget the attractors remembered for residual networks, in this process and in its
+    search workers (e.g. to time an engine)."""
+    _MEMO.clear()
+    _budget.forget_worker_memos()
 
 
 def engines_for(semantics: Semantics) -> list[str]:
@@ -98,11 +60,74 @@ def engines_for(semantics: Semantics) -> list[str]:
     return sorted(ENGINES[semantics])
 
 
+def _perturbations(perturbations: object) -> tuple[Perturbation, ...]:
+    """The perturbations argument as a tuple, or a TypeError naming it."""
+    if perturbations is None:
+        return ()
+    if isinstance(perturbations, Perturbation):
+        return (perturbations,)
+    if isinstance(perturbations, Scenario):
+        return tuple(perturbations)
+    if isinstance(perturbations, Iterable) and not isinstance(perturbations, str | bytes | dict):
+        items = tuple(perturbations)
+        wrong = [item for item in items if not isinstance(item, Perturbation)]
+        if not wrong:
+            return items
+        raise TypeError(
+            "find_attractors(perturbations=...) must hold Perturbation objects, not "
+            f"{type(wrong[0]).__name__} ({str(wrong[0])[:60]!r})"
+        )
+    raise TypeError(
+        "find_attractors(perturbations=...) must be a Scenario, a Perturbation, a list of "
+        f"them or None, not {type(perturbations).__name__}"
+    )
+
+
+def _check_arguments(
+    network: object,
+    semantics: object,
+    engine: object,
+    budget: object,
+    cancel: object,
+) -> None:
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(
+            "find_attractors(network): network must be a BooleanNetwork (e.g. from "
+            f"load_network), not {type(network).__name__}"
+        )
+    if not isinstance(semantics, str):
+        raise TypeError(
+            f"find_attractors(semantics=...) must be a str ({', '.join(SEMANTICS)}), not "
+            f"{type(semantics).__name__}"
+        )
+    if semantics not in SEMANTICS:
+        raise ValueError(f"unknown semantics {semantics!r}; choose one of {', '.join(SEMANTICS)}")
+    if not isinstance(engine, str):
+        raise TypeError(f"find_attractors(engine=...) must be a str, not {type(engine).__name__}")
+    if budget is not None and not isinstance(budget, Budget):
+        raise TypeError(
+            f"find_attractors(budget=...) must be a Budget or None, not {type(budget).__name__}"
+        )
+    if cancel is not None and not callable(cancel):
+        raise TypeError(
+            "find_attractors(cancel=...) must be a function returning True to stop, or None, "
+            f"not {type(cancel).__name__}"
+        )
+
+
+def _size_message(what: str, nodes: int, limit: int | None) -> str:
+    return (
+        f"{what} has {nodes} nodes left after constant propagation, over the "
+        f"size budget of {limit} nodes. Raise it (CLI: --max-nodes N; "
+        "Python: Budget(max_nodes=...)) or fix more inputs."
+    )
+
+
 def find_attractors(
     network: BooleanNetwork,
     semantics: Semantics = "asynchronous",
     *,
-    perturbations: Scenario | Perturbation | None = None,
+    perturbations: Scenario | Perturbation | Iterable[Perturbation] | None = None,
     engine: str = "auto",
     percolate: bool = True,
     budget: Budget | None = None,
@@ -110,25 +135,50 @@ def find_attractors(
 ) -> AttractorResult:
     """Every attractor of ``network`` (exactly and completely) under ``semantics``.
 
-    ``perturbations`` (optional) are applied first; a network already perturbed keeps its
-    perturbations. Each attractor carries every node's value (0, 1, ``"*"`` = oscillating), its
-    size in states where known, and its phenotype (and whether it is endocrine-resistant, i.e.
-    proliferative under endocrine therapy). Attractors are ordered by phenotype, then values.
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network (a network already perturbed keeps its perturbations).
+    semantics : {"asynchronous", "synchronous", "most_permissive"}
+        The update semantics.
+    perturbations : Scenario, Perturbation or list of Perturbation, optional
+        Applied first.
+    engine : str
+        The solver: ``"auto"`` or one of :func:`engines_for`.
+    percolate : bool
+        Propagate constant nodes first (default), an exact reduction (see ``_reduce``).
+    budget : Budget, optional
+        Bounds on the search (time, memory, nodes left after propagation, attractors kept;
+        see :class:`Budget`). With a time or memory limit the whole search after the
+        perturbation (propagation, the size check, the engine, trimming the result) runs in
+        a warm worker process that is killed when the budget is spent.
+    cancel : callable, optional
+        Polled while the search runs in a worker; True stops it.
 
-    ``engine`` picks the solver (``"auto"`` or one of :func:`engines_for`); with ``percolate``
-    (default) constant nodes are propagated first, an exact reduction (see ``_reduce``).
+    Returns
+    -------
+    AttractorResult
+        Each attractor carries every node's value (0, 1, ``"*"`` = oscillating), its size in
+        states where known, and its phenotype (and whether it is endocrine-resistant, i.e.
+        proliferative under endocrine therapy). Attractors are ordered by phenotype, then
+        values. With ``Budget(max_attractors=N)`` and more found, the first ``N`` by value
+        code are kept and ``total`` says how many were found.
 
-    ``budget`` bounds the search (time, memory, nodes left after propagation; see
-    :class:`Budget`) and ``cancel`` (polled) stops it; either runs the engine in a child
-    process that is killed when the budget is spent, raising :class:`BudgetExceeded` with what
-    limit was hit and how to raise it. Without them the engine runs in this process.
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type (named in the message).
+    ValueError
+        An unknown semantics or engine.
+    BudgetExceeded
+        A limit was hit (``limit``: time, memory, size, cancel, busy), with how to raise it.
+    EngineError
+        The engine failed.
     """
-    if semantics not in SEMANTICS:
-        raise ValueError(f"unknown semantics {semantics!r}; choose one of {', '.join(SEMANTICS)}")
-    if perturbations is not None:
-        items = (
-            (perturbations,) if isinstance(perturbations, Perturbation) else tuple(perturbations)
-        )
+    started = time.monotonic()
+    _check_arguments(network, semantics, engine, budget, cancel)
+    items = _perturbations(perturbations)
+    if items:
         network = network.perturb(*items)
     name = DEFAULT_ENGINE[semantics] if engine == "auto" else engine
     if name not in ENGINES[semantics]:
@@ -136,38 +186,45 @@ def find_attractors(
             f"unknown engine {engine!r} for {semantics}; choose one of "
             f"{', '.join(['auto', *engines_for(semantics)])}"
         )
-    constants: dict[str, bool] = {}
-    target: BooleanNetwork | None = network
-    if percolate:
-        constants, target = _reduce.percolate(network)
     what = f"the {semantics} attractor search on {network.name} ({name})"
-    limit = budget.max_nodes if budget is not None else None
-    if limit is not None and target is not None and len(target) > limit:
-        raise BudgetExceeded(
-            f"{what} has {len(target)} nodes left after constant propagation, over the "
-            f"size budget of {limit} nodes. Raise it (CLI: --max-nodes N; "
-            "Python: Budget(max_nodes=...)) or fix more inputs.",
-            limit="size",
-        )
+    max_nodes = budget.max_nodes if budget is not None else None
+    max_attractors = budget.max_attractors if budget is not None else None
     try:
-        if target is None:
-            raw: list[RawAttractor] = [({}, 1)]
-        else:
-            from ._aeon import engine_bnet
-
-            text = engine_bnet(target)
-            memo_key = (semantics, name, text)
-            with _MEMO_LOCK:
-                known = _MEMO.get(memo_key)
-            if known is not None:
-                raw = known
-            elif _needs_child(budget, cancel, len(target)):
-                raw = run_budgeted(
-                    text, semantics, name, budget or Budget(), what=what, cancel=cancel
+        if (budget is not None and budget.needs_process) or cancel is not None:
+            job = _jobs.encode_job(
+                network,
+                semantics,
+                name,
+                percolate=bool(percolate),
+                max_nodes=max_nodes,
+                max_attractors=max_attractors,
+                generation=_budget.generation(),
+            )
+            reply = run_budgeted(
+                job,
+                budget or Budget(),
+                what=what,
+                semantics=semantics,
+                cancel=cancel,
+                started=started,
+            )
+            if reply["status"] == "size":
+                raise BudgetExceeded(
+                    _size_message(what, int(reply["nodes"]), max_nodes), limit="size"
                 )
-            else:
-                raw = _engine(semantics, name)(target)
-            _remember(memo_key, raw)
+            found = _jobs.found_from_reply(reply)
+        else:
+            found = _jobs.search(
+                network,
+                semantics,
+                name,
+                percolate=bool(percolate),
+                max_nodes=max_nodes,
+                max_attractors=max_attractors,
+                memo=_MEMO,
+            )
+    except _jobs.TooManyNodes as exc:
+        raise BudgetExceeded(_size_message(what, exc.nodes, max_nodes), limit="size") from None
     except (EngineError, MtorNetworkError):
         raise
     except Exception as exc:  # an engine's own failure, wrapped with what was asked
@@ -176,8 +233,8 @@ def find_attractors(
     endocrine = scenario.endocrine
     nodes = network.node_names
     attractors = []
-    for partial, size in raw:
-        values = {**{k: int(v) for k, v in constants.items()}, **partial}
+    for code, size in found.codes:
+        values = _jobs.values_of(nodes, code)
         pheno = classify(values, network.phenotypes)
         attractors.append(make_attractor(nodes, values, size, pheno, endocrine))
     order = {p: i for i, p in enumerate(PHENOTYPES)}
@@ -193,6 +250,7 @@ def find_attractors(
         endocrine_therapy=endocrine,
         attractors=tuple(attractors),
         model_hash=network.digest,
+        total=found.total,
     )
 
 
@@ -207,4 +265,5 @@ __all__ = [
     "clear_cache",
     "engines_for",
     "find_attractors",
+    "set_max_workers",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, overload
 
 from ..perturbations import Perturbation
@@ -28,8 +29,10 @@ class Attractor:
     phenotype: Phenotype
     endocrine_resistant: bool = False
 
-    @property
+    @cached_property
     def value_map(self) -> dict[str, NodeValue]:
+        """The values by node name (built once: ``attractor[node]`` is a dictionary look-up,
+        so reading every node of a large network is linear, not quadratic)."""
         return dict(self.values)
 
     def __getitem__(self, node: str) -> NodeValue:
@@ -60,7 +63,14 @@ class Attractor:
 
 @dataclass(frozen=True)
 class AttractorResult(Sequence[Attractor]):
-    """All attractors of a network under one semantics, with the settings that produced them."""
+    """All attractors of a network under one semantics, with the settings that produced them.
+
+    ``total`` is None when ``attractors`` holds every attractor found. A search bounded by
+    ``Budget(max_attractors=N)`` that found more keeps only the first ``N`` (in the order of
+    their value codes) and sets ``total`` to the number found; :attr:`complete` is then False,
+    and :meth:`phenotype_counts`, :attr:`has_proliferative`, :attr:`has_endocrine_resistant`
+    and :meth:`always` describe the attractors held, not every attractor.
+    """
 
     model: str
     model_version: str
@@ -72,6 +82,7 @@ class AttractorResult(Sequence[Attractor]):
     endocrine_therapy: bool
     attractors: tuple[Attractor, ...]
     model_hash: str = ""
+    total: int | None = None
 
     @overload
     def __getitem__(self, index: int) -> Attractor: ...
@@ -86,8 +97,19 @@ class AttractorResult(Sequence[Attractor]):
     def __iter__(self) -> Iterator[Attractor]:
         return iter(self.attractors)
 
+    @property
+    def complete(self) -> bool:
+        """True if every attractor found is held (False: see ``total``)."""
+        return self.total is None
+
+    @property
+    def total_attractors(self) -> int:
+        """The number of attractors found (``len(self)`` when the result is complete)."""
+        return len(self.attractors) if self.total is None else self.total
+
     def phenotype_counts(self) -> dict[Phenotype, int]:
-        """Number of attractors per phenotype (every phenotype listed, zeros included)."""
+        """Number of attractors per phenotype (every phenotype listed, zeros included); of
+        the attractors held when the result is not :attr:`complete`."""
         counts: dict[Phenotype, int] = dict.fromkeys(PHENOTYPES, 0)
         for a in self.attractors:
             counts[a.phenotype] += 1
@@ -118,17 +140,26 @@ class AttractorResult(Sequence[Attractor]):
             "perturbations": [p.to_dict() for p in self.perturbations],
             "fixed_nodes": {k: int(v) for k, v in self.fixed_nodes},
             "endocrine_therapy": self.endocrine_therapy,
+            "total_attractors": self.total_attractors,
+            "complete": self.complete,
             "package_version": __version__,
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``settings``, ``nodes``, ``summary`` and ``attractors``."""
+        """JSON-ready: ``settings``, ``nodes``, ``summary`` and ``attractors``.
+
+        ``summary["attractors"]`` counts the attractors listed; ``summary["total_attractors"]``
+        the attractors found and ``summary["complete"]`` whether all are listed (the phenotype
+        counts are of those listed).
+        """
         return {
             "schema": "mtor_network.attractors/1",
             "settings": self.settings(),
             "nodes": list(self.nodes),
             "summary": {
                 "attractors": len(self.attractors),
+                "total_attractors": self.total_attractors,
+                "complete": self.complete,
                 "phenotypes": self.phenotype_counts(),
                 "proliferative": self.has_proliferative,
                 "endocrine_resistant": self.has_endocrine_resistant,

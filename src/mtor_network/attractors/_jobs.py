@@ -1,0 +1,228 @@
+"""One attractor search as plain data: the work a budgeted worker process does.
+
+:func:`search` is everything after ``network.perturb(...)``: constant percolation, the size
+check, the engine (through a residual-network memo) and the deterministic trimming of the raw
+result to ``max_attractors``. It runs in this process when there is no budget, and inside a
+worker process (:mod:`._budget`) otherwise; the worker gets the perturbed network as JSON
+(:func:`encode_job`: node names and rules as nested lists, nothing to unpickle) and answers
+with JSON (each attractor as its value code over the network's nodes, e.g. ``"01*1"``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .._cache import ByteBoundedCache
+from ..expressions import Expr, is_valid_name
+from ..network import BooleanNetwork
+from ..phenotypes import NodeValue
+
+RawAttractor = tuple[dict, int | None]
+Memo = ByteBoundedCache[tuple[str, str, str], list[RawAttractor]]
+_CODE_VALUES: dict[str, NodeValue] = {"0": 0, "1": 1, "*": "*"}
+_OPERATORS = frozenset({"const", "var", "not", "and", "or"})
+
+
+def engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
+    """The engine function; each engine's library is imported only when it is used."""
+    if name == "aeon":
+        from . import _aeon
+
+        return {
+            "asynchronous": _aeon.asynchronous,
+            "synchronous": _aeon.synchronous,
+            "most_permissive": _aeon.minimal_trap_spaces,
+        }[semantics]
+    if name == "mpbn":
+        from . import _mpbn
+
+        return _mpbn.most_permissive
+    if name != "pyboolnet":
+        raise KeyError(f"unknown engine {name!r}")
+    from . import _pyboolnet
+
+    if semantics == "most_permissive":
+        return _pyboolnet.minimal_trap_spaces
+    if semantics not in ("asynchronous", "synchronous"):
+        raise KeyError(f"unknown semantics {semantics!r}")
+    return lambda network: _pyboolnet.attractors(network, semantics)
+
+
+class TooManyNodes(Exception):
+    """The network left after constant propagation is over the size budget."""
+
+    def __init__(self, nodes: int) -> None:
+        super().__init__(nodes)
+        self.nodes = nodes
+
+
+@dataclass(frozen=True)
+class Found:
+    """The attractors found: value codes over the network's nodes with sizes, sorted by code;
+    ``total`` is None when they are all here, else the number found (of which these are the
+    first ones)."""
+
+    codes: tuple[tuple[str, int | None], ...]
+    total: int | None = None
+
+
+def _code(nodes: Sequence[str], constants: Mapping[str, bool], partial: Mapping[str, Any]) -> str:
+    out = []
+    for n in nodes:
+        value = constants[n] if n in constants else partial[n]
+        out.append("*" if value == "*" else ("1" if value else "0"))
+    return "".join(out)
+
+
+def search(
+    network: BooleanNetwork,
+    semantics: str,
+    engine: str,
+    *,
+    percolate: bool,
+    max_nodes: int | None,
+    max_attractors: int | None,
+    memo: Memo,
+) -> Found:
+    """Percolate constants, check ``max_nodes`` (raising :class:`TooManyNodes`), run the
+    engine (remembering its answer in ``memo``) and keep the first ``max_attractors``."""
+    from . import _reduce
+    from ._aeon import engine_bnet
+
+    constants: dict[str, bool] = {}
+    target: BooleanNetwork | None = network
+    if percolate:
+        constants, target = _reduce.percolate(network)
+    if max_nodes is not None and target is not None and len(target) > max_nodes:
+        raise TooManyNodes(len(target))
+    if target is None:
+        raw: list[RawAttractor] = [({}, 1)]
+    else:
+        key = (semantics, engine, engine_bnet(target))
+        known = memo.get(key)
+        if known is None:
+            known = engine_function(semantics, engine)(target)
+            memo.put(key, known)
+        raw = known
+    nodes = network.node_names
+    codes = sorted(((_code(nodes, constants, values), size) for values, size in raw))
+    if max_attractors is not None and len(codes) > max_attractors:
+        return Found(tuple(codes[:max_attractors]), total=len(codes))
+    return Found(tuple(codes))
+
+
+def values_of(nodes: Sequence[str], code: str) -> dict[str, NodeValue]:
+    """Node values from a value code (``"01*"`` -> ``{a: 0, b: 1, c: "*"}``)."""
+    if len(code) != len(nodes):
+        raise ValueError(f"a value code of {len(code)} values for {len(nodes)} nodes")
+    return {n: _CODE_VALUES[c] for n, c in zip(nodes, code, strict=True)}
+
+
+# ---- the plain-data protocol between a process and its search workers ----------------------
+def encode_job(
+    network: BooleanNetwork,
+    semantics: str,
+    engine: str,
+    *,
+    percolate: bool,
+    max_nodes: int | None,
+    max_attractors: int | None,
+    generation: int,
+) -> bytes:
+    """One search as JSON: the (perturbed) network's node names and rules, and the settings."""
+    job = {
+        "nodes": list(network.node_names),
+        "rules": [network.rules[n].expression for n in network.node_names],
+        "semantics": semantics,
+        "engine": engine,
+        "percolate": percolate,
+        "max_nodes": max_nodes,
+        "max_attractors": max_attractors,
+        "generation": generation,
+    }
+    return json.dumps(job, separators=(",", ":")).encode("utf-8")
+
+
+def _expr(data: Any) -> Expr:
+    """An expression from its JSON form (lists for tuples), checked node by node."""
+    if not isinstance(data, list) or len(data) != 2 or data[0] not in _OPERATORS:
+        raise ValueError(f"not an encoded expression: {str(data)[:80]}")
+    op, arg = data
+    if op == "const":
+        return ("const", bool(arg))
+    if op == "var":
+        if not isinstance(arg, str):
+            raise ValueError(f"not a node name: {str(arg)[:80]}")
+        return ("var", arg)
+    if op == "not":
+        return ("not", _expr(arg))
+    if not isinstance(arg, list):
+        raise ValueError(f"not a list of operands: {str(arg)[:80]}")
+    return (op, tuple(_expr(e) for e in arg))
+
+
+def decode_network(nodes: Any, rules: Any) -> BooleanNetwork:
+    """The network of an encoded job (validated like any other network)."""
+    if not isinstance(nodes, list) or not isinstance(rules, list) or len(nodes) != len(rules):
+        raise ValueError("an encoded job needs as many rules as node names")
+    for name in nodes:
+        if not isinstance(name, str) or not is_valid_name(name):
+            raise ValueError(f"not a node name: {str(name)[:80]}")
+    return BooleanNetwork.create(
+        "budgeted", {n: _expr(r) for n, r in zip(nodes, rules, strict=True)}
+    )
+
+
+def run_job(job: Mapping[str, Any], memo: Memo) -> dict[str, Any]:
+    """Worker side: one decoded job (JSON of :func:`encode_job`) searched; the JSON-ready
+    reply."""
+    network = decode_network(job["nodes"], job["rules"])
+    try:
+        found = search(
+            network,
+            str(job["semantics"]),
+            str(job["engine"]),
+            percolate=bool(job["percolate"]),
+            max_nodes=_count(job["max_nodes"]),
+            max_attractors=_count(job["max_attractors"]),
+            memo=memo,
+        )
+    except TooManyNodes as exc:
+        return {"status": "size", "nodes": exc.nodes}
+    return {"status": "ok", "codes": [list(c) for c in found.codes], "total": found.total}
+
+
+def _count(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"not a count: {value!r}")
+    return value
+
+
+def found_from_reply(reply: Mapping[str, Any]) -> Found:
+    """The :class:`Found` of an ``ok`` reply."""
+    codes = []
+    for item in reply["codes"]:
+        code, size = item
+        if not isinstance(code, str) or not (size is None or isinstance(size, int)):
+            raise ValueError("a malformed attractor in a worker's reply")
+        codes.append((code, size))
+    return Found(tuple(codes), _count(reply.get("total")))
+
+
+__all__ = [
+    "Found",
+    "Memo",
+    "TooManyNodes",
+    "decode_network",
+    "encode_job",
+    "engine_function",
+    "found_from_reply",
+    "run_job",
+    "search",
+    "values_of",
+]
