@@ -12,6 +12,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from types import MappingProxyType
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -35,7 +36,7 @@ def approximate_size(value: object, *, limit: int = 1_000_000) -> int:
         total += sys.getsizeof(item)
         if isinstance(item, str | bytes | bytearray | int | float | bool | type(None)):
             continue
-        if isinstance(item, dict):
+        if isinstance(item, dict | MappingProxyType):
             stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list | tuple | set | frozenset):

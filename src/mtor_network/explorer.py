@@ -7,11 +7,15 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qs, urlencode
 
+from ._cache import ByteBoundedCache, approximate_size
 from .analysis.compare import Comparison, compare
 from .attractors import (
     SEMANTICS,
@@ -23,7 +27,7 @@ from .attractors import (
 )
 from .exceptions import ModelFileError, MtorNetworkError
 from .io import read_network_bytes
-from .models import FLAGSHIP, load_network
+from .models import FLAGSHIP, load_bundled
 from .network import BooleanNetwork
 from .perturbations import Scenario, scenario
 
@@ -33,6 +37,66 @@ _CYCLE: dict[str, NodeStatus] = {
     "knockout": "overexpress",
     "overexpress": "normal",
 }
+
+
+# What one request may carry (a browser sends it; treat it as hostile). A real page never comes
+# near these: the largest published models have under 1,000 nodes.
+MAX_NAMES = 512  # names per list (drugs, genotypes, environments, knockouts, forced on)
+MAX_NAME_LENGTH = 200  # characters per name or model key
+MAX_QUERY_LENGTH = 64 * 1024  # characters of a URL query string
+_LISTS = ("drugs", "genotypes", "environments", "knockouts", "overexpressed")
+
+
+def _names(value: Any, what: str, problems: list[str]) -> tuple[str, ...]:
+    """The distinct names of one list of a request (order kept); anything that is not a short
+    list of short strings is refused whole, with a problem that says why."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        problems.append(f"{what}: expected a list of names, got {type(value).__name__}")
+        return ()
+    if len(value) > MAX_NAMES:
+        problems.append(
+            f"{what}: {len(value):,} names sent; at most {MAX_NAMES} are accepted per list"
+        )
+        return ()
+    names: dict[str, None] = {}
+    for item in value:
+        if not isinstance(item, str) or not item or len(item) > MAX_NAME_LENGTH:
+            shown = item[:40] + "..." if isinstance(item, str) else type(item).__name__
+            problems.append(
+                f"{what}: {shown!r} is not a name (a string of 1 to {MAX_NAME_LENGTH} characters)"
+            )
+            return ()
+        names.setdefault(item, None)
+    return tuple(names)
+
+
+def _model_key(value: Any, problems: list[str]) -> str:
+    if value is None or value == "":
+        return FLAGSHIP
+    if not isinstance(value, str) or len(value) > MAX_NAME_LENGTH:
+        problems.append(
+            f"model: not a model name (a string of at most {MAX_NAME_LENGTH} characters)"
+        )
+        return FLAGSHIP
+    return value
+
+
+def _semantics(value: Any) -> Semantics:
+    return value if isinstance(value, str) and value in SEMANTICS else "asynchronous"  # type: ignore[return-value]
+
+
+def _index(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return 0
+    try:
+        number = int(value)
+    except (ValueError, OverflowError):
+        return 0
+    return min(max(0, number), 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -48,6 +112,7 @@ class ExplorerState:
     overexpressed: tuple[str, ...] = ()
     semantics: Semantics = "asynchronous"
     selected: int = 0
+    # what a request carried that was refused (too many names, wrong types): shown as an error
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     # ---- transitions ------------------------------------------------------------------
@@ -107,19 +172,20 @@ class ExplorerState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> ExplorerState:
-        if not data:
+    def from_dict(cls, data: Any) -> ExplorerState:
+        """The state a request's ``dcc.Store`` data describes, normalised: names deduplicated
+        (order kept), lists over :data:`MAX_NAMES` names or holding anything but short strings
+        refused (recorded in ``errors``), unknown semantics replaced by asynchronous."""
+        if not data or not isinstance(data, dict):
             return cls()
-        semantics = data.get("semantics", "asynchronous")
+        problems: list[str] = []
+        lists = {key: _names(data.get(key), key, problems) for key in _LISTS}
         return cls(
-            model=str(data.get("model") or FLAGSHIP),
-            drugs=tuple(data.get("drugs") or ()),
-            genotypes=tuple(data.get("genotypes") or ()),
-            environments=tuple(data.get("environments") or ()),
-            knockouts=tuple(data.get("knockouts") or ()),
-            overexpressed=tuple(data.get("overexpressed") or ()),
-            semantics=semantics if semantics in SEMANTICS else "asynchronous",
-            selected=int(data.get("selected") or 0),
+            model=_model_key(data.get("model"), problems),
+            semantics=_semantics(data.get("semantics")),
+            selected=_index(data.get("selected")),
+            errors=tuple(problems),
+            **lists,
         )
 
     def to_query(self) -> str:
@@ -137,18 +203,29 @@ class ExplorerState:
         return "?" + urlencode(pairs) if pairs else ""
 
     @classmethod
-    def from_query(cls, query: str | None) -> ExplorerState:
-        """Parse a URL query; names are validated when the state is analysed."""
-        params = parse_qs((query or "").lstrip("?"))
-        semantics = (params.get("semantics") or ["asynchronous"])[0]
-        return cls(
-            model=(params.get("model") or [FLAGSHIP])[0],
-            drugs=tuple(params.get("drug", [])),
-            genotypes=tuple(params.get("genotype", [])),
-            environments=tuple(params.get("env", [])),
-            knockouts=tuple(params.get("ko", [])),
-            overexpressed=tuple(params.get("oe", [])),
-            semantics=semantics if semantics in SEMANTICS else "asynchronous",  # type: ignore[arg-type]
+    def from_query(cls, query: Any) -> ExplorerState:
+        """Parse a URL query (bounded and normalised as :meth:`from_dict`); names are validated
+        against the model when the state is analysed."""
+        if not isinstance(query, str):
+            query = ""
+        if len(query) > MAX_QUERY_LENGTH:
+            return cls(errors=(f"the URL query is over {MAX_QUERY_LENGTH:,} characters",))
+        try:
+            params = parse_qs(query.lstrip("?"), max_num_fields=6 * MAX_NAMES + 2)
+        except ValueError:
+            return cls(errors=(f"the URL query has more than {6 * MAX_NAMES + 2} fields",))
+        model = params.get("model")
+        semantics = params.get("semantics")
+        return cls.from_dict(
+            {
+                "model": model[0] if model else None,
+                "drugs": params.get("drug", []),
+                "genotypes": params.get("genotype", []),
+                "environments": params.get("env", []),
+                "knockouts": params.get("ko", []),
+                "overexpressed": params.get("oe", []),
+                "semantics": semantics[0] if semantics else None,
+            }
         )
 
     def scenario(self, network: BooleanNetwork) -> Scenario:
@@ -165,6 +242,10 @@ class ExplorerState:
 
 UPLOAD_PREFIX = "upload:"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_FILENAME = 255
+# Bytes the server's caches may hold (estimated): parsed uploads, and attractor results.
+NETWORK_CACHE_BYTES = 256 * 1024 * 1024
+RESULT_CACHE_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -175,15 +256,25 @@ class UploadedModel:
     filename: str
     data: bytes
 
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the bytes (hex): what the caches key an upload by."""
+        return hashlib.sha256(self.data).hexdigest()
+
     @property
     def key(self) -> str:
         """The model key an :class:`ExplorerState` uses for this upload."""
-        return UPLOAD_PREFIX + hashlib.sha256(self.data).hexdigest()[:16]
+        return UPLOAD_PREFIX + self.digest[:16]
 
     @classmethod
-    def from_contents(cls, contents: str, filename: str) -> UploadedModel:
+    def from_contents(cls, contents: Any, filename: Any) -> UploadedModel:
         """From a ``dcc.Upload`` value (``data:<type>;base64,<data>``); checks the size."""
-        _, _, payload = (contents or "").partition(",")
+        if not isinstance(filename, str) or not filename:
+            raise ModelFileError("the upload has no file name")
+        filename = filename[:MAX_FILENAME]
+        if not isinstance(contents, str):
+            raise ModelFileError("the upload is not a data URL", file=filename)
+        _, _, payload = contents.partition(",")
         if len(payload) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
             raise ModelFileError(
                 f"file is larger than the {MAX_UPLOAD_BYTES // 1024 // 1024} MB upload limit",
@@ -201,52 +292,141 @@ class UploadedModel:
         return {"filename": self.filename, "data": base64.b64encode(self.data).decode("ascii")}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> UploadedModel | None:
-        if not data or "filename" not in data or "data" not in data:
+    def from_dict(cls, data: Any) -> UploadedModel | None:
+        """The upload a request's store carries, or None where it carries none or anything but
+        a file name and base64 data within the upload limit."""
+        if not isinstance(data, dict):
             return None
-        return cls(str(data["filename"]), base64.b64decode(data["data"]))
+        filename, payload = data.get("filename"), data.get("data")
+        if not isinstance(filename, str) or not filename or not isinstance(payload, str):
+            return None
+        if len(payload) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
+            return None
+        try:
+            decoded = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        return cls(filename[:MAX_FILENAME], decoded) if decoded else None
 
 
-@lru_cache(maxsize=16)
+T = TypeVar("T")
+
+
+class _SingleFlight:
+    """Concurrent requests for the same key wait for one computation instead of repeating it
+    (the results and graph callbacks of one click ask for the same search at once)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[Any, threading.Lock] = {}
+
+    def run(self, key: Any, compute: Callable[[], T], lookup: Callable[[], T | None]) -> T:
+        with self._lock:
+            gate = self._running.setdefault(key, threading.Lock())
+        with gate:
+            known = lookup()
+            if known is not None:
+                return known
+            try:
+                return compute()
+            finally:
+                with self._lock:
+                    if self._running.get(key) is gate:
+                        del self._running[key]
+
+
+_NETWORKS: ByteBoundedCache[tuple[str, str], BooleanNetwork] = ByteBoundedCache(
+    NETWORK_CACHE_BYTES, size=lambda key, network: 64 * 1024 + 2_000 * len(network)
+)
+# a result, or (message, limit) of a search that went over its budget
+_Answer = AttractorResult | tuple[str, str]
+_RESULTS: ByteBoundedCache[tuple[Any, ...], _Answer] = ByteBoundedCache(
+    RESULT_CACHE_BYTES, size=lambda key, value: approximate_size((key, value))
+)
+_FLIGHTS = _SingleFlight()
+
+
 def _read_upload(upload: UploadedModel) -> BooleanNetwork:
-    return read_network_bytes(upload.data, upload.filename)
+    key = (upload.digest, upload.filename)
+    network = _NETWORKS.get(key)
+    if network is None:
+        network = read_network_bytes(upload.data, upload.filename)
+        _NETWORKS.put(key, network)
+    return network
 
 
 def load_model(model: str, upload: UploadedModel | None = None) -> BooleanNetwork:
-    """The network behind a state's model key: a bundled model, a model file, or an upload."""
+    """The network behind a state's model key: a bundled model by name, or this tab's upload.
+
+    Nothing else: a key that is neither (a path, a file name) is an unknown model, so no
+    value a browser sends can make the server read a file of its choosing."""
     if model.startswith(UPLOAD_PREFIX):
         if upload is None or upload.key != model:
             raise ModelFileError(
                 "this uploaded model is not in this browser session any more; upload the file "
                 "again",
-                file=model,
+                file=model[:40],
             )
         return _read_upload(upload)
-    return load_network(model)
+    return load_bundled(model)
 
 
-@lru_cache(maxsize=1024)
+def clear_caches() -> None:
+    """Forget cached uploads and results (tests, benchmarks)."""
+    _NETWORKS.clear()
+    _RESULTS.clear()
+
+
 def cached_attractors(
     model: str,
     key: tuple[tuple[str, ...], ...],
     semantics: Semantics,
     upload: UploadedModel | None = None,
     budget: Budget | None = None,
+    *,
+    deadline: float | None = None,
 ) -> AttractorResult:
     """Attractors per (model, perturbations, semantics); results are immutable, so shared.
-    An upload is part of the key (its bytes), so one user's file never answers another's.
-    A search over ``budget`` raises (and is not cached), so a later, larger budget retries."""
-    network = load_model(model, upload)
-    drugs, genotypes, environments, knockouts, overexpressed = key
-    s = scenario(
-        network,
-        drugs=drugs,
-        genotypes=genotypes,
-        environments=environments,
-        knockouts=knockouts,
-        overexpressed=overexpressed,
-    )
-    return find_attractors(network, semantics, perturbations=s, budget=budget)
+
+    Keyed by content: an upload by the SHA-256 of its bytes, so one user's file never answers
+    another's; the cache is bounded by bytes. A search over ``budget`` raises
+    :class:`BudgetExceeded`; that answer is kept for the same budget too (the graph and the
+    results of one click do not both wait for it), so only a larger budget retries.
+    ``deadline`` (``time.monotonic()`` value) shortens the budget's time to what is left of a
+    request's; a search stopped by it early is not remembered as over budget."""
+    cache_key = (model, upload.digest if upload is not None else None, key, semantics, budget)
+
+    def compute() -> _Answer:
+        network = load_model(model, upload)
+        drugs, genotypes, environments, knockouts, overexpressed = key
+        s = scenario(
+            network,
+            drugs=drugs,
+            genotypes=genotypes,
+            environments=environments,
+            knockouts=knockouts,
+            overexpressed=overexpressed,
+        )
+        limit = budget
+        if budget is not None and budget.seconds is not None and deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise BudgetExceeded("the request's time budget is spent", limit="time")
+            if left < budget.seconds:
+                limit = replace(budget, seconds=left)
+        try:
+            value: _Answer = find_attractors(network, semantics, perturbations=s, budget=limit)
+        except BudgetExceeded as exc:
+            if exc.cancelled or exc.limit == "busy" or limit is not budget:
+                raise
+            value = (str(exc), exc.limit)
+        _RESULTS.put(cache_key, value)
+        return value
+
+    answer = _FLIGHTS.run(cache_key, compute, lambda: _RESULTS.get(cache_key))
+    if isinstance(answer, tuple):
+        raise BudgetExceeded(answer[0], limit=answer[1])
+    return answer
 
 
 @dataclass(frozen=True)
@@ -265,14 +445,23 @@ def analyze(
     state: ExplorerState, upload: UploadedModel | None = None, budget: Budget | None = None
 ) -> Analysis:
     """Attractors of the state and their differences to the unperturbed model, to the same
-    background without drugs, and (for combinations) to the endocrine therapy alone; each search
-    within ``budget`` (an over-budget search gives an error message, ``over_budget`` set)."""
+    background without drugs, and (for combinations) to the endocrine therapy alone.
+
+    All of its searches together stay within ``budget``'s time (the comparisons get what the
+    main search left); an over-budget main search gives an error message with ``over_budget``
+    set, over-budget comparisons are left out with a note. A state that carried refused data
+    (``state.errors``) gives those errors and no search."""
+    deadline = None
+    if budget is not None and budget.seconds is not None:
+        deadline = time.monotonic() + budget.seconds
     if not state.model.startswith(UPLOAD_PREFIX):
         upload = None
+    if state.errors:
+        return Analysis(state, load_bundled(FLAGSHIP), None, (), "; ".join(state.errors))
     try:
         network = load_model(state.model, upload)
     except MtorNetworkError as exc:
-        return Analysis(state, load_network(FLAGSHIP), None, (), str(exc))
+        return Analysis(state, load_bundled(FLAGSHIP), None, (), str(exc))
     try:
         state.scenario(network)  # validate names and conflicts first
         current = cached_attractors(
@@ -289,11 +478,13 @@ def analyze(
             budget,
         )
     except BudgetExceeded as exc:
-        return Analysis(state, network, None, (), str(exc), over_budget=True)
+        return Analysis(
+            state, network, None, (), str(exc), over_budget=exc.limit in ("time", "memory")
+        )
     except MtorNetworkError as exc:
         return Analysis(state, network, None, (), str(exc))
     try:
-        comparisons = _comparisons(state, network, current, upload, budget)
+        comparisons = _comparisons(state, network, current, upload, budget, deadline)
     except BudgetExceeded as exc:  # the reference settings are over budget: show the result
         return Analysis(state, network, current, (), f"No comparison: {exc}")
     return Analysis(state, network, current, tuple(comparisons))
@@ -305,25 +496,21 @@ def _comparisons(
     current: AttractorResult,
     upload: UploadedModel | None,
     budget: Budget | None,
+    deadline: float | None,
 ) -> list[Comparison]:
-    comparisons = [
-        compare(
-            cached_attractors(state.model, ((), (), (), (), ()), state.semantics, upload, budget),
-            current,
-            "unperturbed model",
+    def search(key: tuple[tuple[str, ...], ...]) -> AttractorResult:
+        return cached_attractors(
+            state.model, key, state.semantics, upload, budget, deadline=deadline
         )
-    ]
+
+    comparisons = [compare(search(((), (), (), (), ())), current, "unperturbed model")]
     background = ((), state.genotypes, state.environments, state.knockouts, state.overexpressed)
     if state.drugs and (
         state.genotypes or state.environments or state.knockouts or state.overexpressed
     ):
-        untreated = cached_attractors(state.model, background, state.semantics, upload, budget)
-        comparisons.append(compare(untreated, current, "same background without drugs"))
+        comparisons.append(compare(search(background), current, "same background without drugs"))
     endocrine = tuple(d for d in state.drugs if network.drugs.get(d) and network.drugs[d].endocrine)
     if endocrine and len(endocrine) < len(state.drugs):
-        alone = cached_attractors(
-            state.model, (endocrine, *background[1:]), state.semantics, upload, budget
-        )
-        label = f"{' + '.join(endocrine)} alone"
-        comparisons.append(compare(alone, current, label))
+        alone = search((endocrine, *background[1:]))
+        comparisons.append(compare(alone, current, f"{' + '.join(endocrine)} alone"))
     return comparisons

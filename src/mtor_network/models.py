@@ -47,6 +47,17 @@ def _load_bundled(name: str) -> BooleanNetwork:
     return read_network(path)
 
 
+def load_bundled(name: str) -> BooleanNetwork:
+    """Load a bundled model by its name only: never a path (a name with a separator, a suffix
+    or anything not in :func:`bundled_models` is an :class:`UnknownNameError`). This is what a
+    server uses for names that come from a client."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str, not {type(name).__name__}")
+    if name not in bundled_models():
+        raise UnknownNameError("model", name[:80], bundled_models())
+    return _load_bundled(name)
+
+
 def load_network(name_or_path: str | Path = FLAGSHIP) -> BooleanNetwork:
     """Load a bundled model by name (``"hr_breast_cancer"``) or a model file by path.
 

@@ -56,8 +56,9 @@ def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
     for name in network.node_names:
         grouped.setdefault(column_of[name], []).append(name)
     out: dict[str, tuple[float, float]] = {}
+    order = {name: i for i, name in enumerate(network.node_names)}
     for column, names in grouped.items():
-        names.sort(key=lambda n: (depth[n], network.node_names.index(n)))
+        names.sort(key=lambda n: (depth[n], order[n]))
         for row, name in enumerate(names):
             out[name] = (column * COLUMN_WIDTH, row * ROW_HEIGHT + (column % 2) * ROW_HEIGHT / 2)
     return out

@@ -3,25 +3,50 @@
 from __future__ import annotations
 
 import atexit
+import importlib
+import json
 import logging
+import os
 import shutil
 import tempfile
+from collections.abc import Iterable
+from typing import Any
 
 from dash import Dash, DiskcacheManager, set_props
 
 from ..attractors import Budget
 from ..explorer import MAX_UPLOAD_BYTES
-from ..models import FLAGSHIP
+from ..models import FLAGSHIP, load_bundled
 from . import callbacks, ids, screen_tab
+from .jobs import JobSlots
 from .layout import build_layout
 
 QUICK_SECONDS = 20.0
 HEAVY_SECONDS = 600.0
 SCREEN_SECONDS = 900.0
 MEMORY_MB = 4096
-# Networks left with at most this many nodes after constant propagation answer on the request
-# thread (milliseconds); larger ones run in a child process under the time and memory budget.
-INLINE_BELOW = 30
+# attractors a page shows (and exports) at most; the count is always exact
+SHOWN_ATTRACTORS = 200
+# background jobs (long searches, screens) at once, per server and per tab
+MAX_JOBS = max(1, os.cpu_count() or 1)
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# modules the callbacks import lazily: imported before serving, so that concurrent first
+# requests never meet a partially initialised module
+_WARM_MODULES = (
+    "pandas",
+    "numpy",
+    "openpyxl",
+    "plotly.graph_objects",
+    "plotly.io",
+    "networkx",
+    "mtor_network.io.tables",
+    "mtor_network.screens",
+    "mtor_network.analysis.control",
+    "mtor_network.viz",
+    "mtor_network.viz.screens",
+    "mtor_network.attractors._aeon",
+    "mtor_network.attractors._mpbn",
+)
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 0; }
@@ -77,6 +102,27 @@ def report_error(error: Exception) -> None:
     )
 
 
+def _host_name(host: str) -> str:
+    """``host[:port]`` or ``[v6]:port`` of a Host header, without the port, lower case."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _valid_callback_body(body: Any) -> bool:
+    """The shape of a Dash renderer's ``/_dash-update-component`` request (anything else would
+    make Dash itself fail with a server error)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    if not isinstance(body.get("outputs"), dict | list) or not isinstance(body.get("inputs"), list):
+        return False
+    if not isinstance(body.get("state", []), list):
+        return False
+    changed = body.get("changedPropIds", [])
+    return isinstance(changed, list) and all(isinstance(c, str) for c in changed)
+
+
 def create_app(
     model: str = FLAGSHIP,
     *,
@@ -85,13 +131,26 @@ def create_app(
     screen_seconds: float = SCREEN_SECONDS,
     memory_mb: int = MEMORY_MB,
     jobs_dir: str | None = None,
+    max_jobs: int = MAX_JOBS,
+    shown_attractors: int = SHOWN_ATTRACTORS,
+    allowed_hosts: Iterable[str] = LOCAL_HOSTS,
 ) -> Dash:
-    """The Dash app for ``model``; per-user state lives in the browser (``dcc.Store`` and URL).
+    """The Dash app for the bundled model ``model``; per-user state lives in the browser
+    (``dcc.Store`` and URL), never in the server.
 
-    An attractor search answers on the request within ``quick_seconds``; one over it can be run
-    as a background job (cancel button) within ``heavy_seconds``; Screen-tab jobs stop after
-    ``screen_seconds``; every search is capped at ``memory_mb``. Background jobs keep their
-    results in ``jobs_dir`` (a private temporary folder by default, removed at exit)."""
+    Every attractor search of a request runs in a killable worker process: all of a request's
+    searches together answer within ``quick_seconds``; one over it can be run as a background
+    job (cancel button) within ``heavy_seconds``; Screen-tab jobs stop after
+    ``screen_seconds``; every search is capped at ``memory_mb``. At most ``max_jobs``
+    background jobs run at once on the server, one per browser tab; a page shows (and exports)
+    at most ``shown_attractors`` attractors of a result, with the exact count. Requests whose
+    ``Host`` header is not in ``allowed_hosts`` are refused (against DNS rebinding). Background
+    jobs keep their results in ``jobs_dir`` (a private temporary folder by default, removed at
+    exit)."""
+    load_bundled(model)  # an unknown name fails now, not on the first page
+    for name in _WARM_MODULES:
+        importlib.import_module(name)
+    hosts = {_host_name(h) for h in allowed_hosts}
     if jobs_dir is None:
         jobs_dir = tempfile.mkdtemp(prefix="mtor_network_jobs_")
         atexit.register(shutil.rmtree, jobs_dir, ignore_errors=True)
@@ -109,12 +168,38 @@ def create_app(
     app.index_string = app.index_string.replace("</head>", f"<style>{_CSS}</style></head>")
     # an upload arrives base64-encoded inside a JSON request: allow for both, refuse more
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 2 + 1024 * 1024
+    slots = JobSlots(jobs_dir, max_jobs)
     callbacks.register(
         app,
-        quick=Budget(seconds=quick_seconds, memory_mb=memory_mb, inline_below=INLINE_BELOW),
-        heavy=Budget(seconds=heavy_seconds, memory_mb=memory_mb),
+        quick=Budget(seconds=quick_seconds, memory_mb=memory_mb, max_attractors=shown_attractors),
+        heavy=Budget(seconds=heavy_seconds, memory_mb=memory_mb, max_attractors=shown_attractors),
+        slots=slots,
     )
-    screen_tab.register(app, seconds=screen_seconds)
+    screen_tab.register(app, seconds=screen_seconds, slots=slots)
+
+    @app.server.before_request
+    def refuse_bad_requests():  # type: ignore[no-untyped-def]
+        from flask import request
+
+        if "*" not in hosts and _host_name(request.host or "") not in hosts:
+            return (
+                "Host not allowed: start the app with --allow-host NAME to serve it under "
+                "that name.",
+                400,
+                {"Content-Type": "text/plain; charset=utf-8"},
+            )
+        if request.method == "POST" and request.path.endswith("/_dash-update-component"):
+            try:
+                body = json.loads(request.get_data(cache=True) or b"null")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            if not _valid_callback_body(body):
+                return (
+                    "Bad request: not a Dash callback body.",
+                    400,
+                    {"Content-Type": "text/plain; charset=utf-8"},
+                )
+        return None
 
     @app.server.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]
@@ -136,4 +221,14 @@ def create_app(
     return app
 
 
-__all__ = ["create_app", "ids"]
+__all__ = [
+    "HEAVY_SECONDS",
+    "LOCAL_HOSTS",
+    "MAX_JOBS",
+    "MEMORY_MB",
+    "QUICK_SECONDS",
+    "SCREEN_SECONDS",
+    "SHOWN_ATTRACTORS",
+    "create_app",
+    "ids",
+]

@@ -5,19 +5,22 @@ without Dash; the ``register`` function only wires them to components."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update, set_props
 
 from ..attractors import Budget
 from ..exceptions import MtorNetworkError
 from ..explorer import Analysis, ExplorerState, UploadedModel, analyze, load_model
 from ..io import tables
-from ..models import FLAGSHIP, load_network
+from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, heatmap
 from . import ids
 from .exports import export
+from .jobs import JobSlots, ServerBusy
 from .layout import (
     drug_options,
     model_title,
@@ -68,10 +71,21 @@ def summary(analysis: Analysis) -> list[Any]:
         return []
     counts = ", ".join(f"{n} {p}" for p, n in result.phenotype_counts().items() if n)
     applied = ", ".join(p.describe() for p in result.perturbations) or "none (unperturbed model)"
-    items: list[Any] = [
-        html.P([html.B(f"{len(result)} attractor(s): "), counts or "none"]),
-        html.P([html.B("Perturbations: "), applied]),
-    ]
+    items: list[Any] = [html.P([html.B(f"{len(result)} attractor(s): "), counts or "none"])]
+    if not result.complete:
+        items = [
+            html.P(
+                [
+                    html.B(f"{result.total:,} attractors"),
+                    f": too many to show; the first {len(result)} are shown and exported "
+                    f"({counts or 'none'}). Write them all with the command line: "
+                    f"mtor-network attractors --max-attractors 0 -o all.csv, with the same "
+                    "model and perturbations.",
+                ],
+                className="truncated",
+            )
+        ]
+    items.append(html.P([html.B("Perturbations: "), applied]))
     if result.has_endocrine_resistant:
         items.append(
             html.P(
@@ -172,7 +186,7 @@ def model_panel(model: str, upload: UploadedModel | None) -> tuple[Any, ...]:
     try:
         network = load_model(model, upload)
     except MtorNetworkError:
-        model, network = FLAGSHIP, load_network(FLAGSHIP)
+        model, network = FLAGSHIP, load_bundled(FLAGSHIP)
     return (
         model_title(network),
         drug_options(network),
@@ -218,9 +232,21 @@ def graph_elements(analysis: Analysis, state: ExplorerState, index: int | None) 
     )
 
 
-def register(app: Dash, *, quick: Budget | None = None, heavy: Budget | None = None) -> None:
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def register(
+    app: Dash,
+    *,
+    quick: Budget | None = None,
+    heavy: Budget | None = None,
+    slots: JobSlots | None = None,
+) -> None:
     """Wire the callbacks to the layout's components. Searches answer within ``quick`` on the
-    request; one over it can be run in the background within ``heavy`` (with a cancel button)."""
+    request; one over it can be run in the background within ``heavy`` (with a cancel button),
+    holding one of ``slots`` while it runs."""
 
     @app.callback(
         Output(ids.UPLOAD_STORE, "data"),
@@ -348,6 +374,7 @@ def register(app: Dash, *, quick: Budget | None = None, heavy: Budget | None = N
         Input(ids.HEAVY_RUN, "n_clicks"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
+        State(ids.TAB, "data"),
         background=True,
         running=[
             (Output(ids.HEAVY_RUN, "disabled"), True, False),
@@ -356,11 +383,15 @@ def register(app: Dash, *, quick: Budget | None = None, heavy: Budget | None = N
         cancel=[Input(ids.HEAVY_CANCEL, "n_clicks"), Input(ids.STATE, "data")],
         prevent_initial_call=True,
     )
-    def run_heavy(clicks, data, upload):  # type: ignore[no-untyped-def]
+    def run_heavy(clicks, data, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
             return (no_update,) * 8
         state = ExplorerState.from_dict(data)
-        analysis = analyze(state, UploadedModel.from_dict(upload), heavy)
+        try:
+            with slots.hold(tab) if slots is not None else _nothing():
+                analysis = analyze(state, UploadedModel.from_dict(upload), heavy)
+        except ServerBusy as exc:
+            return (no_update, f"Not run: {exc}", *(no_update,) * 6)
         return (*results(analysis), graph_elements(analysis, state, 0))
 
     @app.callback(
@@ -408,11 +439,12 @@ def register(app: Dash, *, quick: Budget | None = None, heavy: Budget | None = N
         try:
             name, content = export(
                 ExplorerState.from_dict(data),
-                trigger["format"],
+                trigger.get("format"),
                 UploadedModel.from_dict(upload),
                 quick,
             )
-        except (ValueError, MtorNetworkError):
+        except (ValueError, MtorNetworkError) as exc:
+            set_props(ids.ERROR, {"children": f"Export failed: {exc}"})
             return no_update
         if isinstance(content, bytes):
             return dcc.send_bytes(content, name)

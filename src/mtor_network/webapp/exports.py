@@ -8,6 +8,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .._filenames import safe_stem
 from ..attractors import Budget
 from ..explorer import ExplorerState, UploadedModel, analyze
 from ..io import WRITERS, tables, write_network
@@ -29,10 +30,18 @@ def formats() -> tuple[str, ...]:
 def export_model(network: BooleanNetwork, suffix: str, base: str) -> tuple[str, bytes]:
     """(file name, bytes) of ``network`` written by the library's writer for ``suffix``.
 
-    A format of several files (MaBoSS: ``.bnd`` and ``.cfg``) comes as one ``.zip``."""
+    The writer writes into a private temporary folder under a name made by
+    :func:`~mtor_network._filenames.safe_stem` (``base`` may come from a model file: it never
+    becomes a path). A format of several files (MaBoSS: ``.bnd`` and ``.cfg``) comes as one
+    ``.zip``."""
+    if suffix.lstrip(".") not in model_formats():
+        raise ValueError(f"unknown model format {suffix!r}")
+    base = safe_stem(base)
     with tempfile.TemporaryDirectory(prefix="mtor_export_") as folder:
         write_network(network, Path(folder) / f"{base}{suffix}")
         written = sorted(p for p in Path(folder).iterdir() if not p.name.startswith("."))
+        if not written:
+            raise ValueError(f"the {suffix} writer wrote no file")
         if len(written) == 1:
             return written[0].name, written[0].read_bytes()
         buffer = io.BytesIO()
@@ -57,14 +66,15 @@ def export(
     if analysis.error and analysis.result is None:
         raise ValueError(analysis.error)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = f"{analysis.network.name}_{stamp}"
+    base = f"{safe_stem(analysis.network.name, max_length=48)}_{stamp}"
     if fmt not in TABLE_FORMATS:
         network = analysis.network
         if analysis.result is not None and analysis.result.perturbations:
             network = network.perturb(*analysis.result.perturbations)
         return export_model(network, f".{fmt}", base)
     result = analysis.result
-    assert result is not None
+    if result is None:
+        raise ValueError(analysis.error or "no attractors to export")
     if fmt == "csv":
         return f"{base}_attractors.csv", tables.to_csv(result)
     if fmt == "tsv":

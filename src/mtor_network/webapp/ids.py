@@ -2,6 +2,7 @@
 
 URL = "url"
 STATE = "state"
+TAB = "tab-id"  # a random id per page load: keeps background-job results of tabs apart
 GRAPH = "network-graph"
 DRUGS = "drug-select"
 GENOTYPES = "genotype-select"

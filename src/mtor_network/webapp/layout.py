@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from typing import Any
 
@@ -12,7 +13,7 @@ from ..analysis.evidence import ValidationReport, validate
 from ..attractors import SEMANTICS
 from ..explorer import MAX_UPLOAD_BYTES
 from ..io import READERS
-from ..models import FLAGSHIP, bundled_models, load_network
+from ..models import FLAGSHIP, bundled_models, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
 from . import ids, screen_tab
@@ -25,7 +26,7 @@ PANEL = {"padding": "8px 12px", "borderRight": "1px solid #ddd", "overflowY": "a
 @lru_cache(maxsize=8)
 def validation_report(model: str) -> ValidationReport:
     """The evidence report of a model (immutable, computed once)."""
-    return validate(load_network(model))
+    return validate(load_bundled(model))
 
 
 def validation_table(report: ValidationReport) -> html.Table:
@@ -142,7 +143,7 @@ def toggle_buttons(network: BooleanNetwork) -> list[Any]:
 
 def build_layout(model: str = FLAGSHIP) -> html.Div:
     """The whole page."""
-    network = load_network(model)
+    network = load_bundled(model)
     accepted = ",".join(sorted(READERS))
     controls = html.Div(
         [
@@ -252,6 +253,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.STATE, storage_type="memory"),
+            dcc.Store(id=ids.TAB, storage_type="memory", data=uuid.uuid4().hex),
             dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
             dcc.Store(id=ids.CURRENT_MODEL, storage_type="memory", data=model),
             html.Header(

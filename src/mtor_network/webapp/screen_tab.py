@@ -8,25 +8,30 @@ import csv
 import io
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from .. import __version__
+from .._filenames import safe_stem
 from ..analysis.control import minimal_interventions
 from ..exceptions import MtorNetworkError
 from ..explorer import ExplorerState, UploadedModel, load_model
+from ..io._cells import metadata_lines, safe_rows
 from ..network import BooleanNetwork
 from ..screens import COLUMNS, drug_genotype_matrix, screen
 from ..viz.screens import matrix_heatmap, screen_heatmap
 from . import ids
+from .jobs import JobSlots
 
 MODES = {
     "nodes": "Node combinations (knockouts / forced on)",
     "matrix": "Drug and drug pair x genotype matrix",
     "interventions": "Smallest interventions that stop proliferation",
 }
+MAX_TARGETS = 2000  # node names a request may list as targets
 MAX_COMBINATIONS = 5000  # per screen in the app; the CLI's default is far higher, and resumes
 SHOWN_ROWS = 200
 
@@ -153,11 +158,10 @@ def run_job(
 def to_csv(job: dict[str, Any]) -> str:
     """The job's table as CSV with ``# key: value`` settings lines first."""
     buffer = io.StringIO()
-    for key, value in job["settings"].items():
-        buffer.write(f"# {key}: {value}\n")
+    buffer.write(metadata_lines(job["settings"]))
     writer = csv.DictWriter(buffer, fieldnames=job["columns"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(job["rows"])
+    writer.writerows(safe_rows(job["rows"]))
     return buffer.getvalue()
 
 
@@ -247,8 +251,9 @@ def layout(network: BooleanNetwork) -> html.Div:
     )
 
 
-def register(app: Dash, *, seconds: float | None) -> None:
-    """Wire the tab: a background callback with progress and cancel, and the download."""
+def register(app: Dash, *, seconds: float | None, slots: JobSlots | None = None) -> None:
+    """Wire the tab: a background callback with progress and cancel (holding one of
+    ``slots`` while it runs), and the download."""
 
     @app.callback(
         Output(ids.SCREEN_RESULT, "data"),
@@ -263,6 +268,7 @@ def register(app: Dash, *, seconds: float | None) -> None:
         State(ids.SCREEN_USING, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
+        State(ids.TAB, "data"),
         background=True,
         running=[
             (Output(ids.SCREEN_RUN, "disabled"), True, False),
@@ -272,25 +278,39 @@ def register(app: Dash, *, seconds: float | None) -> None:
         progress=[Output(ids.SCREEN_PROGRESS, "value"), Output(ids.SCREEN_PROGRESS, "max")],
         prevent_initial_call=True,
     )
-    def run(set_progress, clicks, mode, targets, order, perturb, using, state, upload):  # type: ignore[no-untyped-def]
+    def run(set_progress, clicks, mode, targets, order, perturb, using, state, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
             return no_update, no_update, no_update, no_update
         try:
-            job = run_job(
-                mode,
-                ExplorerState.from_dict(state),
-                UploadedModel.from_dict(upload),
-                targets=targets,
-                order=int(order or 1),
-                perturb=perturb or "knockout",
-                using=using or "drugs",
-                max_size=max(1, min(int(order or 1), 3)),
-                seconds=seconds,
-                progress=lambda done, total: set_progress((str(done), str(max(total, 1)))),
-            )
-        except (MtorNetworkError, ValueError) as exc:
+            with slots.hold(tab) if slots is not None else nullcontext():
+                job = _job(set_progress, mode, targets, order, perturb, using, state, upload)
+        except (MtorNetworkError, ValueError, TypeError) as exc:
             return None, f"Not run: {exc}", {}, result_table(None)
         return job, f"Done: {job['title']}.", job["figure"] or {}, result_table(job)
+
+    def _job(set_progress, mode, targets, order, perturb, using, state, upload):  # type: ignore[no-untyped-def]
+        if targets is not None and (
+            not isinstance(targets, list)
+            or len(targets) > MAX_TARGETS
+            or not all(isinstance(t, str) for t in targets)
+        ):
+            raise ValueError(f"targets: at most {MAX_TARGETS} node names")
+        order = order if order in (1, 2, 3) else 1
+        state = ExplorerState.from_dict(state)
+        if state.errors:
+            raise ValueError("; ".join(state.errors))
+        return run_job(
+            mode,
+            state,
+            UploadedModel.from_dict(upload),
+            targets=targets,
+            order=order,
+            perturb=perturb if perturb in ("knockout", "overexpress", "both") else "knockout",
+            using=using if using in ("drugs", "nodes") else "drugs",
+            max_size=order,
+            seconds=seconds,
+            progress=lambda done, total: set_progress((str(done), str(max(total, 1)))),
+        )
 
     @app.callback(
         Output(ids.SCREEN_DOWNLOAD, "data"),
@@ -301,6 +321,12 @@ def register(app: Dash, *, seconds: float | None) -> None:
     def download(clicks, job):  # type: ignore[no-untyped-def]
         if not clicks or not job:
             return no_update
+        try:
+            text = to_csv(job)
+            settings = job["settings"]
+            model = safe_stem(settings.get("model"), max_length=48)
+            mode = safe_stem(job.get("mode"), fallback="job")
+        except (KeyError, TypeError, AttributeError, ValueError):
+            return no_update  # not a table this app made
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        name = f"{job['settings']['model']}_{job['mode']}_screen_{stamp}.csv"
-        return dcc.send_string(to_csv(job), name)
+        return dcc.send_string(text, f"{model}_{mode}_screen_{stamp}.csv")
