@@ -12,7 +12,19 @@ interrupted screen resumes where it stopped:
 * ``.parquet`` / ``.xlsx``: rows stream to ``FILE.partial.csv`` and are converted (in row
   groups / write-only mode, memory flat) when the screen completes.
 * ``FILE.meta.json`` records the settings (model hash, background, semantics, order, targets,
-  perturb); a resume with other settings is refused.
+  perturb), their digest and the number of rows expected; a resume with other settings is
+  refused.
+* A resume (and a rerun of a screen its meta file calls complete) checks every row already
+  written: each expected combination exactly once, every field of the right type and
+  consistent with the counts. A truncated file resumes its missing rows; a bad row (corrupted
+  field, duplicate, foreign combination) is reported with its file and line, dropped and its
+  combination recomputed (:attr:`ScreenResult.repairs`).
+* ``FILE.lock`` (``fcntl.flock``, not blocking) keeps a second screen off the same file while
+  one runs: it fails at once, naming the pid of the one writing.
+* The number of combinations is counted arithmetically, before any enumeration or attractor
+  search, so ``max_combinations`` and a ``progress`` callback that raises hold from the start.
+* Pool workers die with the screen (``PR_SET_PDEATHSIG`` on Linux, and a thread watching the
+  parent pid), so killing a screen never leaves workers running.
 
 >>> from mtor_network import load_network
 >>> from mtor_network.screens import screen
@@ -24,6 +36,7 @@ interrupted screen resumes where it stopped:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -32,7 +45,11 @@ import json
 import logging
 import math
 import os
+import re
+import signal
 import sys
+import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +57,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .attractors import SEMANTICS, Budget, BudgetExceeded, Semantics, find_attractors
-from .exceptions import ConflictingPerturbationError, MtorNetworkError
+from .exceptions import ConflictingPerturbationError, MtorNetworkError, UnknownNameError
+from .io._cells import safe_cell
 from .network import BooleanNetwork, PhenotypeMarkers
 from .perturbations import Perturbation, Scenario, knockout, overexpress
 from .phenotypes import PHENOTYPES
@@ -181,13 +199,44 @@ def _evaluate_batch(
     payload: Payload, semantics: Semantics, keys: list[Key], budget: Budget | None = None
 ) -> list[Outcome]:
     """Worker entry point: evaluate a batch of perturbed networks."""
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         # Dask runs tasks in threads, where AEON warns that Ctrl-C cannot cancel it
         logging.getLogger("cancel_this").setLevel(logging.ERROR)
     network = _network_from_payload(payload)
     return [_evaluate(network, semantics, key, budget) for key in keys]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_SECONDS = 0.5  # how often a pool worker checks that its parent is alive
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Pool initializer: this worker dies with the process that started it.
+
+    On Linux the kernel sends SIGKILL when the parent exits (``PR_SET_PDEATHSIG``); everywhere,
+    a daemon thread exits the worker once its parent pid changes (it was re-parented because
+    its parent died). ``parent``: the expected parent pid (None under a fork server, where the
+    parent is the server, which exits with the screen).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    started_under = os.getppid()
+    if parent is not None and started_under != parent:
+        os._exit(1)  # the parent died before the death signal was armed
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            if os.getppid() != started_under:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="mtor-network-parent-watch", daemon=True).start()
 
 
 class _Runner:
@@ -205,8 +254,7 @@ class _Runner:
         expected: int | None = None,
         budget: Budget | None = None,
     ) -> None:
-        if workers is not None and workers < 1:
-            raise ScreenError(f"workers must be at least 1, not {workers}")
+        _check_workers(workers, scheduler)
         self.network = network
         self.semantics = semantics
         self.budget = budget
@@ -244,19 +292,26 @@ class _Runner:
     def _start_pool(self) -> None:
         """Start the local process pool on first use (a fully resumed screen starts none)."""
         import multiprocessing
-        import threading
         from concurrent.futures import ProcessPoolExecutor
 
         # fork from a single-threaded process (the CLI): workers start in milliseconds with
         # everything imported; inside a threaded host (the web app) a fork server, which has
         # no threads of its own, with the library preloaded.
         context: Any
+        parent: int | None
         if threading.active_count() == 1:
             context = multiprocessing.get_context("fork")
+            parent = os.getpid()
         else:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["mtor_network.screens"])
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            parent = None
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_die_with_parent,
+            initargs=(parent,),
+        )
         self._payload = _payload(self.network)
 
     def __exit__(self, *exc: object) -> None:
@@ -338,31 +393,182 @@ class _Runner:
 
 
 # ---- combinations -----------------------------------------------------------------------
-def _node_items(
-    network: BooleanNetwork, targets: str | Sequence[str], perturb: PerturbMode, fixed: Mapping
-) -> tuple[list[Perturbation], list[str]]:
-    """The single perturbations to combine, and the targets excluded (fixed by the background)."""
-    if perturb not in PERTURB_MODES:
-        raise ValueError(f"unknown perturb {perturb!r}; choose one of {', '.join(PERTURB_MODES)}")
+def _target_names(network: BooleanNetwork, targets: object) -> list[str]:
+    """The node names of ``targets`` ("all", a comma-separated string or a sequence of names or
+    labels), deduplicated, in order; linear in the request and the model."""
     markers = {network.phenotypes.proliferation, network.phenotypes.apoptosis}
     if isinstance(targets, str):
-        if targets.strip().lower() != "all":
-            targets = [t for t in targets.split(",") if t.strip()]
-        else:
-            targets = [n for n in network.node_names if n not in markers]
-    names = list(dict.fromkeys(network.resolve_node(t.strip()) for t in targets))
+        if targets.strip().lower() == "all":
+            return [n for n in network.node_names if n not in markers]
+        requested = [t.strip() for t in targets.split(",")]
+    elif isinstance(targets, Sequence) and not isinstance(targets, bytes | bytearray):
+        bad = next((t for t in targets if not isinstance(t, str)), None)
+        if bad is not None:
+            raise TypeError(
+                f"targets must hold node names (str), not {type(bad).__name__} ({bad!r})"
+            )
+        requested = [t.strip() for t in targets]
+    else:
+        raise TypeError(
+            "targets must be 'all', a comma-separated string or a sequence of node names, "
+            f"not {type(targets).__name__}"
+        )
+    distinct = list(dict.fromkeys(t for t in requested if t))
+    if len(distinct) > len(network.node_names):
+        raise ScreenError(
+            f"{len(distinct)} distinct targets given, but {network.name} has only "
+            f"{len(network.node_names)} nodes"
+        )
+    rules = network.rules
+    return list(dict.fromkeys(t if t in rules else network.resolve_node(t) for t in distinct))
+
+
+def _node_items(
+    network: BooleanNetwork, targets: object, perturb: object, background: Scenario
+) -> tuple[list[Perturbation], list[str], list[str]]:
+    """The single perturbations to combine, the targets excluded (fixed by the background),
+    and the perturbations left out because a different background perturbation has their
+    name (every combination with one would be contradictory)."""
+    if not isinstance(perturb, str):
+        raise TypeError(f"perturb must be a str, not {type(perturb).__name__}")
+    if perturb not in PERTURB_MODES:
+        raise ValueError(f"unknown perturb {perturb!r}; choose one of {', '.join(PERTURB_MODES)}")
+    names = _target_names(network, targets)
     if not names:
         raise ScreenError("no targets given")
+    fixed = background.effects()
+    taken = {p.name: p for p in background.perturbations}
     excluded = [n for n in names if n in fixed]
     items: list[Perturbation] = []
+    clashing: list[str] = []
     for n in names:
         if n in fixed:
             continue
+        candidates = []
         if perturb in ("knockout", "both"):
-            items.append(knockout(n))
+            candidates.append(knockout(n))
         if perturb in ("overexpress", "both"):
-            items.append(overexpress(n))
-    return items, excluded
+            candidates.append(overexpress(n))
+        for item in candidates:
+            if item.name in taken and taken[item.name] != item:
+                clashing.append(item.name)
+            else:
+                items.append(item)
+    return items, excluded, clashing
+
+
+def _count_by_groups(group_sizes: Iterable[int], order: int) -> int:
+    """Combinations of 1..``order`` items taking at most one item from each group.
+
+    The elementary symmetric polynomials e_1..e_order of the group sizes, by the recurrence
+    e_k += e_{k-1} * m per group: linear in the number of groups, never enumerating.
+    """
+    e = [1] + [0] * order
+    for m in group_sizes:
+        for k in range(order, 0, -1):
+            e[k] += e[k - 1] * m
+    return sum(e[1:])
+
+
+def _count_all(n: int, order: int) -> int:
+    """Combinations of 1..``order`` of ``n`` items, contradictory ones included."""
+    return sum(math.comb(n, k) for k in range(1, order + 1))
+
+
+def _item_groups(items: Sequence[Perturbation]) -> list[int]:
+    """How many of ``items`` act on each node (node screens: one or two per target)."""
+    groups: dict[str, int] = {}
+    for p in items:
+        for node, _ in p.effects:
+            groups[node] = groups.get(node, 0) + 1
+    return list(groups.values())
+
+
+def count_combinations(items: Sequence[Perturbation], order: int) -> tuple[int, int]:
+    """``(rows, skipped)`` of a node screen over ``items`` (single-node perturbations of
+    distinct targets, none fixed by the background) up to ``order``, counted arithmetically.
+
+    ``rows``: combinations with at most one perturbation per node (each a row); ``skipped``:
+    the contradictory rest (a node both knocked out and forced on). Exactly what the
+    enumeration gives, in time linear in ``len(items)``.
+
+    Parameters
+    ----------
+    items : sequence of Perturbation
+        The perturbations combined (knockouts and/or overexpressions, one node each).
+    order : int
+        The largest combination.
+
+    Returns
+    -------
+    tuple of int
+        The number of rows and of skipped combinations.
+    """
+    rows = _count_by_groups(_item_groups(items), order)
+    return rows, _count_all(len(items), order) - rows
+
+
+class _ComboIndex:
+    """Where a combination name sits among every combination of 1..order items (its colex
+    rank, a bijection onto ``range(size)``), or None for a name this screen never writes."""
+
+    def __init__(self, items: Sequence[Perturbation], order: int) -> None:
+        self.items = list(items)
+        self.position = {p.name: i for i, p in enumerate(self.items)}
+        self.nodes = [p.effects[0][0] for p in self.items]
+        self.order = order
+        n = len(self.items)
+        self.offsets = [0]
+        for k in range(1, order + 1):
+            self.offsets.append(self.offsets[-1] + math.comb(n, k))
+        self.size = self.offsets[-1]
+
+    def locate(self, name: str) -> tuple[int, tuple[int, ...]] | None:
+        parts = name.split(" + ")
+        if not 1 <= len(parts) <= self.order:
+            return None
+        indices: list[int] = []
+        for part in parts:
+            i = self.position.get(part)
+            if i is None or (indices and i <= indices[-1]):
+                return None
+            indices.append(i)
+        if len({self.nodes[i] for i in indices}) != len(indices):
+            return None  # contradictory: skipped, never a row
+        rank = self.offsets[len(indices) - 1]
+        rank += sum(math.comb(c, j + 1) for j, c in enumerate(indices))
+        return rank, tuple(indices)
+
+    def order_key(self, indices: tuple[int, ...]) -> int:
+        """An integer sorting as the enumeration does: by size, then lexicographically."""
+        n = len(self.items) + 1
+        key = len(indices)
+        for j in range(self.order):
+            key = key * n + (indices[j] + 1 if j < len(indices) else 0)
+        return key
+
+    def tag(self, indices: tuple[int, ...]) -> tuple[str, int, str]:
+        combo = [self.items[i] for i in indices]
+        return combination_name(combo), len(combo), _fixes(combo)
+
+
+class _Seen:
+    """A set of ranks below ``size``: a bitmap when it fits in 64 MB, else a Python set."""
+
+    def __init__(self, size: int) -> None:
+        self.bits = bytearray((size + 7) // 8) if size <= 1 << 29 else None
+        self.items: set[int] = set()
+
+    def __contains__(self, rank: int) -> bool:
+        if self.bits is None:
+            return rank in self.items
+        return bool(self.bits[rank >> 3] & (1 << (rank & 7)))
+
+    def add(self, rank: int) -> None:
+        if self.bits is None:
+            self.items.add(rank)
+        else:
+            self.bits[rank >> 3] |= 1 << (rank & 7)
 
 
 def _combinations(
@@ -486,6 +692,9 @@ class ScreenResult:
     excluded_targets: tuple[str, ...]
     complete: bool
     rows: tuple[dict[str, Any], ...] | None = field(default=None, repr=False)
+    #: what a resume found wrong in the file and repaired (file and line of each dropped row)
+    repairs: tuple[str, ...] = ()
+    rows_dropped: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -499,27 +708,91 @@ class ScreenResult:
             "skipped": list(self.skipped),
             "excluded_targets": list(self.excluded_targets),
             "complete": self.complete,
+            "repairs": list(self.repairs),
+            "rows_dropped": self.rows_dropped,
         }
 
 
-def _as_scenario(background: Scenario | Perturbation | Iterable[Perturbation] | None) -> Scenario:
+def _as_scenario(background: object, argument: str = "background") -> Scenario:
     if background is None:
         return Scenario()
     if isinstance(background, Scenario):
         return background
     if isinstance(background, Perturbation):
         return Scenario((background,))
-    return Scenario(tuple(background))
+    if isinstance(background, Iterable) and not isinstance(background, str | bytes | Mapping):
+        items = tuple(background)
+        bad = next((p for p in items if not isinstance(p, Perturbation)), None)
+        if bad is None:
+            return Scenario(items)
+        raise TypeError(
+            f"{argument} must hold Perturbation objects, not {type(bad).__name__} ({bad!r})"
+        )
+    raise TypeError(
+        f"{argument} must be a Scenario, a Perturbation, an iterable of them or None, not "
+        f"{type(background).__name__}"
+    )
 
 
-def _check_order(order: int) -> None:
-    if not isinstance(order, int) or not 1 <= order <= 3:
-        raise ScreenError(f"order must be 1, 2 or 3, not {order!r}")
+def _check_network(network: object) -> None:
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
 
 
-def _check_semantics(semantics: str) -> None:
+def _check_int(value: object, argument: str, *, minimum: int, none: bool = True) -> None:
+    """``value`` is an int (not a bool) of at least ``minimum``, or None if ``none``."""
+    if value is None and none:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        allowed = "an int or None" if none else "an int"
+        raise TypeError(f"{argument} must be {allowed}, not {type(value).__name__} ({value!r})")
+    if value < minimum:
+        raise ValueError(f"{argument} must be at least {minimum}, not {value}")
+
+
+def _check_workers(workers: object, scheduler: object) -> None:
+    _check_int(workers, "workers", minimum=1)
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise TypeError(
+            f"scheduler must be an address (str) or None, not {type(scheduler).__name__}"
+        )
+
+
+def _check_progress(progress: object) -> None:
+    if progress is not None and not isinstance(progress, bool) and not callable(progress):
+        raise TypeError(
+            f"progress must be True, False, None or a callable (done, total), not "
+            f"{type(progress).__name__}"
+        )
+
+
+def _check_order(order: object, argument: str = "order") -> None:
+    if not isinstance(order, int) or isinstance(order, bool):
+        raise TypeError(f"{argument} must be an int (1, 2 or 3), not {type(order).__name__} "
+                        f"({order!r})")  # fmt: skip
+    if not 1 <= order <= 3:
+        raise ScreenError(f"{argument} must be 1, 2 or 3, not {order!r}")
+
+
+def _check_semantics(semantics: object) -> None:
+    if not isinstance(semantics, str):
+        raise TypeError(f"semantics must be a str, not {type(semantics).__name__}")
     if semantics not in SEMANTICS:
         raise ValueError(f"unknown semantics {semantics!r}; choose one of {', '.join(SEMANTICS)}")
+
+
+def _check_budget(budget: object) -> None:
+    if budget is not None and not isinstance(budget, Budget):
+        raise TypeError(f"budget must be a Budget or None, not {type(budget).__name__}")
+
+
+def _over_budget(total: int, what: str, max_combinations: int | None) -> None:
+    if max_combinations is not None and total > max_combinations:
+        raise ScreenError(
+            f"{total} {what} are over the size budget of {max_combinations}; choose fewer "
+            "targets or a lower order, or raise it (CLI: --max-combinations N; Python: "
+            "max_combinations=N)"
+        )
 
 
 # ---- output files ---------------------------------------------------------------------------
@@ -534,24 +807,341 @@ def journal_path(output: str | Path) -> Path:
     return p if p.suffix.lower() == ".csv" else Path(f"{p}.partial.csv")
 
 
+def _unescape(value: str) -> str:
+    """Undo :func:`safe_cell` (a ``'`` it put before a formula-like text)."""
+    if value.startswith("'") and safe_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def _csv_text(rows: Iterable[Mapping[str, Any]], header: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if header:
         writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([row[c] for c in COLUMNS])
+        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
     return buffer.getvalue()
 
 
-def _parse_row(values: Sequence[str]) -> dict[str, Any]:
-    row: dict[str, Any] = dict(zip(COLUMNS, values, strict=True))
+_INT_TEXT = re.compile(r"-?[0-9]{1,18}")
+MAX_LINE = 1 << 16  # a journal line longer than this is not a row we wrote
+MAX_REPORTED = 20  # repair messages kept in ScreenResult.repairs (then a summary)
+
+
+def _parse_strict(values: Sequence[str]) -> dict[str, Any]:
+    """A journal row's fields, typed; ValueError naming the first bad field."""
+    if len(values) != len(COLUMNS):
+        raise ValueError(f"{len(values)} fields, expected {len(COLUMNS)}")
+    row: dict[str, Any] = {c: _unescape(v) for c, v in zip(COLUMNS, values, strict=True)}
     for c in _INT_COLUMNS:
+        if not _INT_TEXT.fullmatch(row[c]):
+            raise ValueError(f"{c} is {row[c]!r}, not a whole number")
         row[c] = int(row[c])
     for c in _BOOL_COLUMNS:
+        if row[c] not in ("True", "False"):
+            raise ValueError(f"{c} is {row[c]!r}, not True or False")
         row[c] = row[c] == "True"
-    row["proliferative_fraction"] = float(row["proliferative_fraction"])
+    text = row["proliferative_fraction"]
+    try:
+        fraction = float(text)
+    except ValueError:
+        raise ValueError(f"proliferative_fraction is {text!r}, not a number") from None
+    if not 0.0 <= fraction <= 1.0:  # also refuses nan
+        raise ValueError(f"proliferative_fraction is {text!r}, not between 0 and 1")
+    row["proliferative_fraction"] = fraction
     return row
+
+
+def _row_problem(row: Mapping[str, Any], tag: tuple[str, int, str], background: Outcome) -> str:
+    """What is wrong with a typed row for the combination ``tag`` ('' if nothing): types,
+    value ranges, and every derived field recomputed from the counts and the background."""
+    name, size, fixes = tag
+    if row.get("perturbation") != name:
+        return f"row for {row.get('perturbation')!r} where {name!r} was expected"
+    for c in _INT_COLUMNS:
+        if not isinstance(row.get(c), int) or isinstance(row.get(c), bool):
+            return f"{c} is {row.get(c)!r}, not a whole number"
+    for c in _BOOL_COLUMNS:
+        if not isinstance(row.get(c), bool):
+            return f"{c} is {row.get(c)!r}, not True or False"
+    counts = tuple(int(row[p]) for p in PHENOTYPES)
+    attractors = int(row["attractors"])
+    if attractors < 0 or min(counts) < 0 or sum(counts) != attractors:
+        return f"the phenotype counts {counts} do not add up to {attractors} attractors"
+    outcome = Outcome(attractors, counts, bool(row["endocrine_resistant"]))
+    expected = make_row(name, size, fixes, outcome, background)
+    for c in COLUMNS:
+        value = row.get(c)
+        if value != expected[c] or type(value) is not type(expected[c]):
+            return f"{c} is {value!r}, expected {expected[c]!r}"
+    return ""
+
+
+def _lines(handle: Any) -> Iterator[tuple[int, int, bytes | None]]:
+    """``(line number, offset, bytes)`` of each line of a binary file; None for a line over
+    :data:`MAX_LINE` bytes (skipped without reading it into memory)."""
+    number = offset = 0
+    while line := handle.readline(MAX_LINE):
+        number += 1
+        start = offset
+        offset += len(line)
+        if len(line) == MAX_LINE and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(MAX_LINE)
+                offset += len(line)
+            yield number, start, None
+        else:
+            yield number, start, line
+
+
+def _values(raw: bytes | None) -> list[str]:
+    if raw is None:
+        raise ValueError(f"a line of more than {MAX_LINE} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    try:
+        return next(csv.reader([text.rstrip("\r\n")]), [])
+    except csv.Error as exc:
+        raise ValueError(f"not a CSV row ({exc})") from None
+
+
+def _check_header(journal: Path, raw: bytes | None) -> None:
+    try:
+        header = _values(raw)
+    except ValueError:
+        header = []
+    if tuple(header) != COLUMNS:
+        raise ScreenError(
+            f"{journal}, line 1: unexpected columns; not a screen journal (use another output, "
+            "or delete it and its .meta.json to start over)"
+        )
+
+
+Job = tuple[tuple[str, int, str], Key]
+
+
+@dataclass
+class _Resume:
+    """What a journal already holds: rows kept, the jobs still to run, what was repaired."""
+
+    kept: int
+    pending: Iterator[Job]
+    problems: list[str] = field(default_factory=list)
+    dropped: int = 0
+    repaired: bool = False  # rows may be out of enumeration order: sort once complete
+
+
+def _read_journal(
+    journal: Path, jobs: Callable[[], Iterator[Job]], index: _ComboIndex, background: Outcome
+) -> _Resume:
+    """Validate the journal against this screen: fast path when its rows are exactly the first
+    jobs (a clean prefix: resume by appending); else repair it (:func:`_repair_journal`)."""
+    if not journal.exists() or journal.stat().st_size == 0:
+        return _Resume(0, jobs())
+    _drop_partial_line(journal)
+    pending = jobs()
+    count = 0
+    clean = True
+    with journal.open("rb") as handle:
+        lines = _lines(handle)
+        first = next(lines, None)
+        if first is None:
+            return _Resume(0, pending)
+        _check_header(journal, first[2])
+        for _, _, raw in lines:
+            job = next(pending, None)
+            try:
+                row = _parse_strict(_values(raw))
+            except ValueError:
+                clean = False
+                break
+            if job is None or _row_problem(row, job[0], background):
+                clean = False
+                break
+            count += 1
+    if clean:
+        return _Resume(count, pending)
+    return _repair_journal(journal, jobs, index, background)
+
+
+def _repair_journal(
+    journal: Path, jobs: Callable[[], Iterator[Job]], index: _ComboIndex, background: Outcome
+) -> _Resume:
+    """Keep each valid row of a combination of this screen once; drop the rest, naming the
+    file and line; the jobs left are every combination without a kept row."""
+    seen = _Seen(index.size)
+    problems: list[str] = []
+    dropped = kept = 0
+    tmp = journal.with_name(f".{journal.name}.repair.tmp")
+    with journal.open("rb") as source, tmp.open("w", newline="", encoding="utf-8") as target:
+        writer = csv.writer(target, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        lines = _lines(source)
+        next(lines, None)  # the header, checked
+        for number, _, raw in lines:
+            try:
+                values = _values(raw)
+                row = _parse_strict(values)
+                where = index.locate(row["perturbation"])
+                if where is None:
+                    raise ValueError(f"{row['perturbation']!r} is not a combination of this screen")
+                rank, indices = where
+                if rank in seen:
+                    raise ValueError(f"a second row for {row['perturbation']!r}")
+                problem = _row_problem(row, index.tag(indices), background)
+                if problem:
+                    raise ValueError(problem)
+            except ValueError as exc:
+                dropped += 1
+                if len(problems) < MAX_REPORTED:
+                    problems.append(f"{journal}, line {number}: {exc}; row dropped")
+                continue
+            seen.add(rank)
+            kept += 1
+            writer.writerow(values)
+    if dropped:
+        os.replace(tmp, journal)
+        if dropped > len(problems):
+            problems.append(f"{journal}: {dropped - len(problems)} more rows dropped")
+        problems.append(
+            f"{journal}: {dropped} rows dropped, {kept} kept; the missing combinations are "
+            "recomputed"
+        )
+        for message in problems:
+            log.info("%s", message)
+    else:
+        tmp.unlink()
+
+    def missing() -> Iterator[Job]:
+        for job in jobs():
+            where = index.locate(job[0][0])
+            if where is None or where[0] not in seen:
+                yield job
+
+    return _Resume(kept, missing(), problems, dropped, repaired=True)
+
+
+def _sort_journal(journal: Path, index: _ComboIndex) -> None:
+    """Rewrite the journal's rows in enumeration order (after a repair appended the missing
+    ones at the end); memory: two machine integers per row."""
+    from array import array
+
+    keys: array[int] = array("q")
+    offsets: array[int] = array("q")
+    with journal.open("rb") as handle:
+        lines = _lines(handle)
+        next(lines, None)
+        for number, offset, raw in lines:
+            where = index.locate(_values(raw)[0])
+            if where is None:  # pragma: no cover - the journal was just validated
+                raise ScreenError(f"{journal}, line {number}: not a row of this screen")
+            keys.append(index.order_key(where[1]))
+            offsets.append(offset)
+    if all(keys[i] < keys[i + 1] for i in range(len(keys) - 1)):
+        return
+    tmp = journal.with_name(f".{journal.name}.sort.tmp")
+    with journal.open("rb") as source, tmp.open("wb") as target:
+        target.write(_csv_text((), header=True).encode("utf-8"))
+        for i in sorted(range(len(keys)), key=keys.__getitem__):
+            source.seek(offsets[i])
+            target.write(source.readline(MAX_LINE))
+    os.replace(tmp, journal)
+
+
+def _salvage_table(
+    output: Path, journal: Path, jobs: Callable[[], Iterator[Job]], index: _ComboIndex,
+    background: Outcome,
+) -> tuple[bool, list[str]]:  # fmt: skip
+    """Check a finished .parquet/.xlsx against this screen: ``(complete, problems)``. If it is
+    not complete, its valid rows are written to a fresh ``journal`` to resume from."""
+    expected = jobs()
+    problems: list[str] = []
+    try:
+        complete = True
+        for number, row in enumerate(iter_rows(output), start=2):
+            job = next(expected, None)
+            if job is None or _row_problem(row, job[0], background):
+                complete = False
+                problems.append(f"{output}, row {number}: not the row this screen expects")
+                break
+        if complete and next(expected, None) is not None:
+            complete = False
+            problems.append(f"{output}: fewer rows than the screen has combinations")
+        if complete:
+            return True, []
+        seen = _Seen(index.size)
+        writer = _Journal(journal)
+        try:
+            block: list[dict[str, Any]] = []
+            for row in iter_rows(output):
+                where = index.locate(str(row.get("perturbation")))
+                if where is None or where[0] in seen:
+                    continue
+                if _row_problem(row, index.tag(where[1]), background):
+                    continue
+                seen.add(where[0])
+                block.append(row)
+                if len(block) >= 4096:
+                    writer.append(block)
+                    block = []
+            writer.append(block)
+        finally:
+            writer.close()
+    except Exception as exc:  # any unreadable table (pyarrow, zip, openpyxl errors)
+        problems.append(f"{output}: cannot be read back ({type(exc).__name__}: {exc})")
+    problems.append(f"{output}: incomplete or damaged; its missing rows are recomputed")
+    for message in problems:
+        log.info("%s", message)
+    return False, problems
+
+
+class _OutputLock:
+    """An exclusive, non-blocking ``flock`` on ``FILE.lock`` for the time a screen writes
+    ``FILE``; the file holds the writer's pid (for the message a second screen gets)."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.path = Path(f"{output}.lock")
+        self.fd: int | None = None
+
+    def __enter__(self) -> _OutputLock:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            return self
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                os.close(fd)
+                who = f"pid {holder}" if holder.isdigit() else "another process"
+                raise ScreenError(
+                    f"{self.output} is being written by another screen ({who}); wait for it to "
+                    "finish, stop it, or use another output file"
+                ) from None
+            try:  # a finishing writer may have removed the file between open and flock
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            os.close(self.fd)
+            self.fd = None
 
 
 def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
@@ -567,7 +1157,10 @@ def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
             if tuple(header) != COLUMNS:
                 raise ScreenError(f"{p}: not a screen table (columns {header[:4]}...)")
             for values in reader:
-                yield _parse_row(values)
+                try:
+                    yield _parse_strict(values)
+                except ValueError as exc:
+                    raise ScreenError(f"{p}, line {reader.line_num}: {exc}") from None
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
@@ -584,10 +1177,12 @@ def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
             if header is None or tuple(header) != COLUMNS:
                 raise ScreenError(f"{p}: not a screen table")
             for values in rows:
+                if len(values) != len(COLUMNS):
+                    raise ScreenError(f"{p}: a row of {len(values)} cells, not {len(COLUMNS)}")
                 row = dict(zip(COLUMNS, values, strict=True))
                 for c in ("phenotypes_gained", "phenotypes_lost"):
                     row[c] = row[c] or ""
-                yield row
+                yield {k: _unescape(v) if isinstance(v, str) else v for k, v in row.items()}
         finally:
             book.close()
     else:
@@ -631,7 +1226,7 @@ def _convert(journal: Path, output: Path, chunk: int = 50_000) -> None:
         sheet = book.create_sheet("screen")
         sheet.append(list(COLUMNS))
         for row in rows:
-            sheet.append([row[c] for c in COLUMNS])
+            sheet.append([safe_cell(row[c]) for c in COLUMNS])
         book.save(tmp)
     os.replace(tmp, output)
 
@@ -704,17 +1299,36 @@ class _Journal:
 
 # ---- progress ------------------------------------------------------------------------------
 class _Progress:
-    def __init__(self, progress: Progress, total: int, initial: int, what: str) -> None:
+    """A tqdm bar on stderr (``progress=True``) or calls of ``progress(done, total)``.
+
+    :meth:`begin` reports ``(0, total)`` before any search, so a callback that raises (a time
+    budget) holds from the start; :meth:`resume` starts the bar at the rows already there.
+    """
+
+    def __init__(self, progress: Progress, total: int, what: str) -> None:
         self.callback: Callable[[int, int], None] | None = None
+        self.wanted = bool(progress) and not callable(progress)
         self.bar: Any = None
         self.total = total
-        self.done = initial
+        self.done = 0
+        self.what = what
         if callable(progress):
             self.callback = progress
-        elif progress:
+
+    def begin(self) -> None:
+        if self.callback is not None:
+            self.callback(0, self.total)
+
+    def resume(self, done: int) -> None:
+        self.done = done
+        if self.wanted and self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=initial, unit=what, file=sys.stderr, leave=True)
+            self.bar = tqdm(
+                total=self.total, initial=done, unit=self.what, file=sys.stderr, leave=True
+            )
+        if done and self.callback is not None:
+            self.callback(done, self.total)
 
     def update(self, n: int) -> None:
         self.done += n
@@ -752,22 +1366,43 @@ def screen(
     on, or both. Targets the background fixes are excluded (``excluded_targets``); combinations
     that knock out and force on the same node are skipped (``skipped``). One row per combination
     (see :data:`COLUMNS`), written to ``output`` (.csv, .parquet, .xlsx) as it is computed;
-    rerunning with the same output resumes (settings must match). Without ``output`` the rows are
-    kept in ``result.rows``.
+    rerunning with the same output resumes (settings must match; the rows already there are
+    checked, and bad ones dropped and recomputed, see ``repairs``). Without ``output`` the rows
+    are kept in ``result.rows``. While a screen writes ``output``, another screen on the same
+    file fails at once (``FILE.lock``).
 
     ``workers``: processes on this machine (None: all cores; 1: inline); ``scheduler``: address of
     a Dask scheduler to run on instead. ``progress``: True for a bar on stderr, or a callable
-    ``(done, total)``; an exception raised by the callable stops the screen, keeping every row
-    already written. ``budget`` bounds each attractor search (see :class:`Budget`); a search over
-    it stops the screen with a :class:`ScreenError`, keeping the rows written; more than
-    ``max_combinations`` combinations are refused before any work.
+    ``(done, total)``, called with ``(0, total)`` before any search; an exception raised by the
+    callable stops the screen, keeping every row already written. ``budget`` bounds each
+    attractor search (see :class:`Budget`); a search over it stops the screen with a
+    :class:`ScreenError`, keeping the rows written; more than ``max_combinations``
+    combinations (counted arithmetically) are refused before any enumeration or search.
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type (the message names it).
+    ValueError
+        An unknown ``perturb`` or ``semantics``, ``workers`` below 1, ...
+    ScreenError
+        A request that cannot run: over ``max_combinations``, settings differing from those of
+        ``output``, ``output`` being written by another screen, ...
     """
+    _check_network(network)
     _check_order(order)
     _check_semantics(semantics)
+    _check_workers(workers, scheduler)
+    _check_progress(progress)
+    _check_int(batch_size, "batch_size", minimum=1)
+    _check_budget(budget)
+    _check_int(max_combinations, "max_combinations", minimum=0)
+    if output is not None and not isinstance(output, str | os.PathLike):
+        raise TypeError(f"output must be a path (str or Path) or None, not {type(output).__name__}")
     bg = _as_scenario(background)
     fixed = bg.effects()
     bg.apply(network)  # unknown nodes in the background fail here, before any work
-    items, excluded = _node_items(network, targets, perturb, fixed)
+    items, excluded, clashing = _node_items(network, targets, perturb, bg)
     settings = ScreenSettings(
         model=network.name,
         model_hash=model_hash(network),
@@ -791,7 +1426,25 @@ def screen(
         batch_size=batch_size,
         budget=budget,
         max_combinations=max_combinations,
+        clashing=clashing,
     )
+
+
+def _skipped_names(items: Sequence[Perturbation], order: int) -> Iterator[str]:
+    """The contradictory combinations (two perturbations of one node), in enumeration order;
+    called only when :func:`count_combinations` says there are some."""
+    nodes = {p.name: p.effects[0][0] for p in items}
+    for k in range(2, order + 1):
+        for combo in itertools.combinations(items, k):
+            touched = [nodes[p.name] for p in combo]
+            if len(set(touched)) != len(touched):
+                yield combination_name(combo)
+
+
+def settings_digest(settings: Mapping[str, Any]) -> str:
+    """SHA-256 of a screen's settings (as :meth:`ScreenSettings.to_dict`), canonical JSON."""
+    text = json.dumps(settings, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _run_screen(
@@ -808,116 +1461,148 @@ def _run_screen(
     batch_size: int | None,
     budget: Budget | None = None,
     max_combinations: int | None = None,
+    clashing: Sequence[str] = (),
 ) -> ScreenResult:
     order = settings.order
-    skipped: list[str] = []
-    total = 0
-    for combo, sc in _combinations(bg, items, order):
-        if sc is None:
-            skipped.append(combination_name(combo))
-        else:
-            total += 1
-    if max_combinations is not None and total > max_combinations:
-        raise ScreenError(
-            f"{total} combinations ({len(items)} target perturbations, order {order}) are over "
-            f"the size budget of {max_combinations}; choose fewer targets or a lower order, or "
-            "raise it (CLI: --max-combinations N; Python: screen(..., max_combinations=N))"
-        )
-
-    def jobs() -> Iterator[tuple[tuple[str, int, str], Key]]:
-        for combo, sc in _combinations(bg, items, order):
-            if sc is not None:
-                yield (combination_name(combo), len(combo), _fixes(combo)), _key(sc)
-
+    total, n_skipped = count_combinations(items, order)
+    _over_budget(
+        total,
+        f"combinations ({len(items)} target perturbations, order {order})",
+        max_combinations,
+    )
     out_path = Path(output) if output is not None else None
     if out_path is not None and out_path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ScreenError(
             f"{out_path}: unknown output suffix {out_path.suffix!r}; use one of "
             f"{', '.join(OUTPUT_SUFFIXES)}"
         )
+    bar = _Progress(progress, total, "comb")
+    try:
+        bar.begin()  # may raise (a time budget): before any enumeration or search
+        skipped = (*clashing, *(_skipped_names(items, order) if n_skipped else ()))
 
-    with _Runner(
-        network,
-        settings.semantics,
-        workers=workers,
-        scheduler=scheduler,
-        batch_size=batch_size,
-        expected=total,
-        budget=budget,
-    ) as runner:
-        background_outcome = _evaluate(network, settings.semantics, _key(bg), budget)
-        meta: dict[str, Any] = {
-            "schema": SCHEMA,
-            "settings": settings.to_dict(),
-            "columns": list(COLUMNS),
-            "background_outcome": background_outcome.to_dict(),
-            "rows": total,
-            "skipped": len(skipped),
-            "excluded_targets": list(excluded),
-            "complete": False,
-        }
+        def jobs() -> Iterator[Job]:
+            for combo, sc in _combinations(bg, items, order):
+                if sc is not None:
+                    yield (combination_name(combo), len(combo), _fixes(combo)), _key(sc)
 
-        def result(resumed: int, rows: tuple[dict[str, Any], ...] | None) -> ScreenResult:
-            return ScreenResult(
-                settings=settings,
-                background=background_outcome,
-                output=out_path,
-                rows_total=total,
-                rows_resumed=resumed,
-                networks_evaluated=runner.evaluated,
-                skipped=tuple(skipped),
-                excluded_targets=tuple(excluded),
-                complete=True,
-                rows=rows,
-            )
+        with _Runner(
+            network,
+            settings.semantics,
+            workers=workers,
+            scheduler=scheduler,
+            batch_size=batch_size,
+            expected=total,
+            budget=budget,
+        ) as runner:
 
-        if out_path is None:
-            bar = _Progress(progress, total, 0, "comb")
-            kept: list[dict[str, Any]] = []
-            try:
+            def result(
+                resumed: int,
+                rows: tuple[dict[str, Any], ...] | None,
+                background: Outcome,
+                resume: _Resume | None = None,
+            ) -> ScreenResult:
+                return ScreenResult(
+                    settings=settings,
+                    background=background,
+                    output=out_path,
+                    rows_total=total,
+                    rows_resumed=resumed,
+                    networks_evaluated=runner.evaluated,
+                    skipped=tuple(skipped),
+                    excluded_targets=tuple(excluded),
+                    complete=True,
+                    rows=rows,
+                    repairs=tuple(resume.problems) if resume else (),
+                    rows_dropped=resume.dropped if resume else 0,
+                )
+
+            if out_path is None:
+                background_outcome = _evaluate(network, settings.semantics, _key(bg), budget)
+                bar.resume(0)
+                kept: list[dict[str, Any]] = []
                 for chunk in runner.map(jobs()):
                     kept.extend(make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk)
                     bar.update(len(chunk))
-            finally:
-                bar.close()
-            return result(0, tuple(kept))
+                return result(0, tuple(kept), background_outcome)
 
-        meta_file = meta_path(out_path)
-        journal = journal_path(out_path)
-        done = _prepare_resume(out_path, meta_file, journal, meta)
-        if done == "complete":
-            return result(total, None)
-        pending = jobs()
-        resumed = _verify_journal(journal, pending) if journal.exists() else 0
-        _write_meta(meta_file, meta)
-        writer = _Journal(journal)
-        bar = _Progress(progress, total, resumed, "comb")
-        try:
-            for chunk in runner.map(pending):
-                writer.append([make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk])
-                bar.update(len(chunk))
-        finally:
-            writer.close()
-            bar.close()
-        if journal != out_path:
-            _convert(journal, out_path)
-            journal.unlink()
-        meta["complete"] = True
-        _write_meta(meta_file, meta)
-        return result(resumed, None)
+            with _OutputLock(out_path):
+                background_outcome = _evaluate(network, settings.semantics, _key(bg), budget)
+                settings_dict = settings.to_dict()
+                meta: dict[str, Any] = {
+                    "schema": SCHEMA,
+                    "settings": settings_dict,
+                    "settings_digest": settings_digest(settings_dict),
+                    "columns": list(COLUMNS),
+                    "background_outcome": background_outcome.to_dict(),
+                    "rows": total,
+                    "skipped": len(skipped),
+                    "excluded_targets": list(excluded),
+                    "complete": False,
+                }
+                meta_file = meta_path(out_path)
+                journal = journal_path(out_path)
+                index = _ComboIndex(items, order)
+                state = _prepare_resume(out_path, meta_file, journal, meta)
+                problems: list[str] = []
+                if state == "complete" and journal != out_path and not journal.exists():
+                    complete, problems = _salvage_table(
+                        out_path, journal, jobs, index, background_outcome
+                    )
+                    if complete:
+                        return result(total, None, background_outcome)
+                resume = _read_journal(journal, jobs, index, background_outcome)
+                resume.problems[:0] = problems
+                if resume.kept == total and state == "complete" and not resume.repaired:
+                    return result(total, None, background_outcome)
+                _write_meta(meta_file, meta)
+                bar.resume(resume.kept)
+                writer = _Journal(journal)
+                written = resume.kept
+                try:
+                    for chunk in runner.map(resume.pending):
+                        writer.append(
+                            [make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk]
+                        )
+                        written += len(chunk)
+                        bar.update(len(chunk))
+                finally:
+                    writer.close()
+                if written != total:  # pragma: no cover - a bug, never user input
+                    raise ScreenError(f"{journal}: {written} rows written, {total} expected")
+                if resume.repaired:
+                    _sort_journal(journal, index)
+                if journal != out_path:
+                    _convert(journal, out_path)
+                    journal.unlink()
+                meta["complete"] = True
+                _write_meta(meta_file, meta)
+                return result(resume.kept, None, background_outcome, resume)
+    finally:
+        bar.close()
 
 
 def _prepare_resume(output: Path, meta_file: Path, journal: Path, meta: dict[str, Any]) -> str:
-    """Check an existing output against ``meta``: "complete", "resume" or "fresh"."""
+    """Check an existing output against ``meta``: "complete" (the meta file says so: still to
+    be checked against the rows), "resume" or "fresh"."""
     if meta_file.exists():
         old = _read_meta(meta_file)
-        diff = _differences(old.get("settings", {}), meta["settings"])
+        old_settings = old.get("settings", {})
+        if not isinstance(old_settings, dict):
+            raise ScreenError(f"{meta_file}: 'settings' is not a table; not a screen meta file")
+        diff = _differences(old_settings, meta["settings"])
         if diff:
             raise ScreenError(
                 f"{output} was written by a screen with other settings ({'; '.join(diff)}); "
                 "use another output file, or delete it and its .meta.json to start over"
             )
-        if old.get("complete") and output.exists():
+        digest = old.get("settings_digest")
+        if digest is not None and digest != settings_digest(old_settings):
+            raise ScreenError(
+                f"{meta_file}: its settings do not match their digest (the file was edited); "
+                "use another output file, or delete it and its .meta.json to start over"
+            )
+        if old.get("complete") is True and output.exists():
             return "complete"
         return "resume"
     if output.exists() or journal.exists():
@@ -926,32 +1611,6 @@ def _prepare_resume(output: Path, meta_file: Path, journal: Path, meta: dict[str
             "use another output file or delete it"
         )
     return "fresh"
-
-
-def _verify_journal(journal: Path, pending: Iterator[tuple[tuple[str, int, str], Key]]) -> int:
-    """Consume from ``pending`` the jobs whose rows the journal already holds; return how many.
-
-    Rows are written in enumeration order, so the journal is a prefix of the job sequence; every
-    row's key is compared with the job's, which catches a journal from another enumeration.
-    """
-    _drop_partial_line(journal)
-    count = 0
-    with journal.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return 0
-        if tuple(header) != COLUMNS:
-            raise ScreenError(f"{journal}: unexpected columns; not a screen journal")
-        for line, values in enumerate(reader, start=2):
-            job = next(pending, None)
-            if len(values) != len(COLUMNS) or job is None or values[0] != job[0][0]:
-                raise ScreenError(
-                    f"{journal}, line {line}: row {values[:1]} does not match this screen's "
-                    f"combination {job[0][0] if job else '(none left)'!r}; use another output"
-                )
-            count += 1
-    return count
 
 
 # ---- drug x genotype matrix -------------------------------------------------------------------
@@ -983,12 +1642,17 @@ class MatrixResult:
         return pd.DataFrame.from_records(list(self.rows), columns=list(MATRIX_COLUMNS))
 
     def write(self, path: str | Path) -> None:
-        """Write the table (.csv, .parquet or .xlsx), atomically."""
+        """Write the table (.csv, .parquet or .xlsx), atomically; in CSV and XLSX a name that
+        a spreadsheet would run as a formula is written as text (``'`` in front)."""
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix not in OUTPUT_SUFFIXES:
-            raise ScreenError(f"{p}: unknown table suffix; use one of {', '.join(OUTPUT_SUFFIXES)}")
+            known = ", ".join(OUTPUT_SUFFIXES)
+            raise ScreenError(f"{p}: unknown table suffix; use one of {known}")
         frame = self.to_frame()
+        if suffix != ".parquet":
+            for column in ("genotype", "treatment", "perturbation", "fixes"):
+                frame[column] = frame[column].map(safe_cell)
         tmp = p.with_name(f".{p.name}.tmp")
         if suffix == ".csv":
             frame.to_csv(tmp, index=False, lineterminator="\n")
@@ -997,6 +1661,29 @@ class MatrixResult:
         else:
             frame.to_excel(tmp, index=False, sheet_name="matrix", engine="openpyxl")
         os.replace(tmp, p)
+
+
+def _registered(
+    registry: Mapping[str, Perturbation], names: object, kind: str, argument: str
+) -> list[Perturbation]:
+    """The registered perturbations named (exactly, or case- and separator-insensitively),
+    deduplicated; every registered one when ``names`` is None."""
+    if names is None:
+        return list(registry.values())
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise TypeError(
+            f"{argument} must be a sequence of {kind} names or None, not {type(names).__name__}"
+        )
+    chosen: dict[str, Perturbation] = {}
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{argument} must hold {kind} names (str), not {type(name).__name__}")
+        key = name if name in registry else name.strip().lower().replace("-", "_")
+        key = key if key in registry else key.replace(" ", "_")
+        if key not in registry:
+            raise UnknownNameError(kind, name, registry)
+        chosen.setdefault(key, registry[key])
+    return list(chosen.values())
 
 
 def drug_genotype_matrix(
@@ -1010,22 +1697,47 @@ def drug_genotype_matrix(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress = False,
+    max_combinations: int | None = None,
 ) -> MatrixResult:
     """Every registered drug, and with ``pairs`` every drug pair, in every registered genotype
-    and the wild type (plus "none", no drug). Rows carry ``genotype`` and ``treatment`` before
-    the :data:`COLUMNS`; the change is against the same genotype without drug. Drugs with the
-    same effect share one attractor search."""
+    and the wild type (plus "none", no drug).
+
+    Rows carry ``genotype`` and ``treatment`` before the :data:`COLUMNS`; the change is
+    against the same genotype without drug. Drugs with the same effect share one attractor
+    search. ``drugs`` / ``genotypes`` choose among the registered ones (names as in the model,
+    case and ``-``/space insensitive). ``progress(done, total)`` is called with ``(0, total)``
+    before any search; more than ``max_combinations`` rows are refused before any search.
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type (the message names it).
+    UnknownNameError
+        A drug or genotype the model does not register.
+    ScreenError
+        Over ``max_combinations``.
+    """
+    _check_network(network)
+    if not isinstance(pairs, bool):
+        raise TypeError(f"pairs must be True or False, not {type(pairs).__name__}")
     _check_semantics(semantics)
-    env = _as_scenario(environment)
-    drug_items = [network.drugs[d] for d in (drugs if drugs is not None else network.drugs)]
-    geno_names = list(genotypes if genotypes is not None else network.genotypes)
-    geno_items: list[Perturbation | None] = [None, *(network.genotypes[g] for g in geno_names)]
+    _check_workers(workers, scheduler)
+    _check_progress(progress)
+    _check_int(max_combinations, "max_combinations", minimum=0)
+    env = _as_scenario(environment, "environment")
+    drug_items = _registered(network.drugs, drugs, "drug", "drugs")
+    geno_chosen = _registered(network.genotypes, genotypes, "genotype", "genotypes")
+    geno_names = [g.name for g in geno_chosen]
+    geno_items: list[Perturbation | None] = [None, *geno_chosen]
     order = 2 if pairs else 1
-    treatments = [NO_DRUG] + [
-        combination_name(c)
-        for k in range(1, order + 1)
-        for c in itertools.combinations(drug_items, k)
-    ]
+    # rows examined (contradictory pairs included): arithmetic, before any enumeration
+    examined = len(geno_items) * (1 + _count_all(len(drug_items), order))
+    what = (
+        f"drug x genotype combinations ({len(drug_items)} drugs{' and pairs' if pairs else ''}"
+        f" in {len(geno_items)} genotypes)"
+    )
+    if max_combinations is not None and examined > 4 * max(max_combinations, 1):
+        _over_budget(examined, what, max_combinations)  # enumerating would cost too much
 
     def jobs() -> Iterator[tuple[tuple[str, str, int, str], Key]]:
         for g in geno_items:
@@ -1036,11 +1748,19 @@ def drug_genotype_matrix(
                 if sc is not None:
                     yield (gname, combination_name(combo), len(combo), _fixes(combo)), _key(sc)
 
-    total = sum(1 for _ in jobs())
+    total = sum(1 for _ in jobs())  # at most 4 x max_combinations Scenario checks
+    _over_budget(total, what, max_combinations)
+    treatments = [NO_DRUG] + [
+        combination_name(c)
+        for k in range(1, order + 1)
+        for c in itertools.combinations(drug_items, k)
+    ]
     rows: list[dict[str, Any]] = []
     baselines: dict[str, Outcome] = {}
-    bar = _Progress(progress, total, 0, "comb")
+    bar = _Progress(progress, total, "comb")
     try:
+        bar.begin()
+        bar.resume(0)
         with _Runner(
             network, semantics, workers=workers, scheduler=scheduler, expected=total
         ) as runner:
@@ -1053,7 +1773,8 @@ def drug_genotype_matrix(
             evaluated = runner.evaluated
     finally:
         bar.close()
-    present = [t for t in treatments if any(r["treatment"] == t for r in rows)]
+    used = {r["treatment"] for r in rows}
+    present = [t for t in treatments if t in used]
     return MatrixResult(
         model=network.name,
         semantics=semantics,
@@ -1075,6 +1796,7 @@ __all__ = [
     "ScreenSettings",
     "change_text",
     "combination_name",
+    "count_combinations",
     "drug_genotype_matrix",
     "iter_rows",
     "journal_path",
@@ -1083,4 +1805,5 @@ __all__ = [
     "model_hash",
     "read_screen",
     "screen",
+    "settings_digest",
 ]

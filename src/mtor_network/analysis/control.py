@@ -21,6 +21,7 @@ finds nothing where the background percolates to a single trap space.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -37,10 +38,16 @@ from ..screens import (
     PerturbMode,
     Progress,
     _as_scenario,
+    _check_int,
+    _check_network,
+    _check_progress,
     _check_semantics,
+    _check_workers,
     _key,
     _node_items,
+    _over_budget,
     _Progress,
+    _registered,
     _Runner,
     combination_name,
 )
@@ -138,6 +145,7 @@ def minimal_interventions(
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: Progress = False,
+    max_combinations: int | None = None,
 ) -> InterventionSearch:
     """The smallest sets of registered drugs (``using="drugs"``) or node perturbations
     (``using="nodes"``, knockouts/forced-on per ``perturb``) that leave no proliferative
@@ -146,66 +154,91 @@ def minimal_interventions(
     ``candidates``: drug names or node names to draw from (default: every registered drug not in
     the background / every node but the phenotype read-outs and nodes the background fixes).
     ``limit`` stops after that many solutions (``complete`` is then False). If the background
-    has no proliferative attractor the single solution is the empty set.
+    has no proliferative attractor the single solution is the empty set. ``progress(done,
+    total)`` counts candidate sets (``total``: every set up to ``max_size``, the ones pruned as
+    supersets of a solution included) and is called with ``(0, total)`` before any search; an
+    exception it raises stops the search. More than ``max_combinations`` candidate sets are
+    refused before any search.
+
+    Raises
+    ------
+    TypeError
+        An argument of the wrong type (the message names it).
+    ValueError
+        An unknown ``using``, ``perturb`` or ``semantics``; ``max_size`` or ``limit`` below 1.
+    ScreenError
+        Over ``max_combinations``.
     """
+    _check_network(network)
     _check_semantics(semantics)
-    if not isinstance(max_size, int) or max_size < 1:
-        raise ValueError(f"max_size must be a positive integer, not {max_size!r}")
+    _check_int(max_size, "max_size", minimum=1, none=False)
+    _check_int(limit, "limit", minimum=1)
+    _check_workers(workers, scheduler)
+    _check_progress(progress)
+    _check_int(max_combinations, "max_combinations", minimum=0)
+    if not isinstance(using, str):
+        raise TypeError(f"using must be a str, not {type(using).__name__}")
     if using not in ("drugs", "nodes"):
         raise ValueError(f"unknown using {using!r}; choose drugs or nodes")
+    if candidates is not None and (
+        isinstance(candidates, str) or not isinstance(candidates, Sequence)
+    ):
+        raise TypeError(
+            f"candidates must be a sequence of names or None, not {type(candidates).__name__}"
+        )
     marker = network.phenotypes.proliferation
     if marker is None:
         raise MtorNetworkError(f"{network.name} has no proliferation marker node to control")
     bg = _as_scenario(background)
     perturbed = bg.apply(network)
-    fixed = bg.effects()
     if using == "drugs":
-        names = list(candidates) if candidates is not None else list(network.drugs)
-        items = []
-        for name in names:
-            key = name.strip().lower().replace("-", "_").replace(" ", "_")
-            if key not in network.drugs:
-                from ..exceptions import UnknownNameError
-
-                raise UnknownNameError("drug", name, network.drugs)
-            if key not in bg.names:
-                items.append(network.drugs[key])
+        chosen = _registered(network.drugs, candidates, "drug", "candidates")
+        items = [d for d in chosen if d.name not in bg.names]
     else:
-        items, _ = _node_items(
-            network, "all" if candidates is None else list(candidates), perturb, fixed
+        items, _, _ = _node_items(
+            network, "all" if candidates is None else list(candidates), perturb, bg
         )
     distance = _upstream_distance(perturbed, marker)
     relevant = [p for p in items if any(n in distance and n != marker for n, _ in p.effects)]
     pruned = tuple(p.name for p in items if p not in relevant)
     relevant.sort(key=lambda p: (min(distance.get(n, 1 << 30) for n, _ in p.effects), p.name))
+    sizes = range(1, min(max_size, len(relevant)) + 1)
+    total = sum(math.comb(len(relevant), k) for k in sizes)
+    _over_budget(
+        total,
+        f"candidate sets ({len(relevant)} candidates, up to {max_size} at a time)",
+        max_combinations,
+    )
 
     solutions: list[Intervention] = []
     found: list[frozenset[int]] = []
     checked = 0
     complete = True
-    with _Runner(network, semantics, workers=workers, scheduler=scheduler) as runner:
-        base = runner.outcome(_key(bg))
-        if not base.has_proliferative:
-            return InterventionSearch(
-                network.name,
-                bg.names,
-                semantics,
-                using,
-                max_size,
-                tuple(p.name for p in relevant),
-                pruned,
-                base,
-                (Intervention((), base),),
-                0,
-                True,
-            )
-        bar = _Progress(progress, max_size, 0, "size")
-        try:
-            for size in range(1, min(max_size, len(relevant)) + 1):
+    bar = _Progress(progress, total, "set")
+    try:
+        bar.begin()  # may raise (a time budget): before any search
+        with _Runner(network, semantics, workers=workers, scheduler=scheduler) as runner:
+            base = runner.outcome(_key(bg))
+            if not base.has_proliferative:
+                return InterventionSearch(
+                    network.name,
+                    bg.names,
+                    semantics,
+                    using,
+                    max_size,
+                    tuple(p.name for p in relevant),
+                    pruned,
+                    base,
+                    (Intervention((), base),),
+                    0,
+                    True,
+                )
+            bar.resume(0)
+            for size in sizes:
                 jobs: list[tuple[tuple[int, ...], Key]] = []
                 for combo in itertools.combinations(range(len(relevant)), size):
-                    chosen = frozenset(combo)
-                    if any(s <= chosen for s in found):
+                    chosen_set = frozenset(combo)
+                    if any(s <= chosen_set for s in found):
                         continue
                     sc = _scenario(bg, [relevant[i] for i in combo])
                     if sc is not None:
@@ -219,12 +252,13 @@ def minimal_interventions(
                                 (relevant[i] for i in combo), key=lambda p: p.name
                             )
                             solutions.append(Intervention(tuple(chosen_items), outcome))
-                bar.update(1)
+                    bar.update(len(chunk))
+                bar.update(math.comb(len(relevant), size) - len(jobs))  # pruned, contradictory
                 if limit is not None and len(solutions) >= limit and size < max_size:
                     complete = False  # larger minimal sets were not sought
                     break
-        finally:
-            bar.close()
+    finally:
+        bar.close()
     solutions.sort(key=lambda s: (s.size, s.name))
     if limit is not None and len(solutions) > limit:
         solutions = solutions[:limit]
