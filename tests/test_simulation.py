@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -258,7 +259,9 @@ def test_exports(flagship: BooleanNetwork, tmp_path: Path) -> None:
     )
     text = result.to_csv(tmp_path / "sim.csv")
     assert (tmp_path / "sim.csv").read_text() == text
-    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("# model: hr_breast_cancer\n")  # settings first, as comments
+    body = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 5 and float(rows[-1]["time"]) == 4.0
     assert float(rows[-1]["phenotype:proliferative"]) == pytest.approx(
         result.final_phenotype_probabilities["proliferative"]
@@ -306,11 +309,101 @@ def test_cli_table_csv_json_and_figure(tmp_path: Path, capsys) -> None:
     assert "perturbations: alpelisib" in out and "P(proliferative)" in out and "growth" in out
     assert "at t = 5" in out and "P(AKT on)" in out
     assert _cli([*argv, "--format", "csv", "-o", str(tmp_path / "a.csv")]) == 0
-    assert (tmp_path / "a.csv").read_text().startswith("time,phenotype:proliferative")
+    body = [ln for ln in (tmp_path / "a.csv").read_text().splitlines() if not ln.startswith("#")]
+    assert body[0].startswith("time,phenotype:proliferative")
     assert _cli([*argv, "--format", "json", "--figure", str(tmp_path / "f.html")]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["runs"] == 300 and data["scheme"] == "continuous"
     assert "plotly" in (tmp_path / "f.html").read_text()
+
+
+SIM_ARGS = ["simulate", "--drug", "alpelisib", "--runs", "60", "--max-time", "2", "--points", "5"]
+
+
+def _read_back(path: Path, fmt: str) -> tuple[list[str], list[float], dict[str, str]]:
+    """Columns, the last row and the settings of a simulation file written as ``fmt``."""
+    if fmt in ("csv", "tsv"):
+        text = path.read_text()
+        meta = dict(ln[2:].split(": ", 1) for ln in text.splitlines() if ln.startswith("# "))
+        body = [ln for ln in text.splitlines() if not ln.startswith("#")]
+        rows = list(csv.reader(body, delimiter="," if fmt == "csv" else "\t"))
+        return rows[0], [float(v) for v in rows[-1]], meta
+    if fmt == "json":
+        data = json.loads(path.read_text())
+        cols = ["time", *[f"phenotype:{p}" for p in data["phenotypes"]]]
+        last = [data["times"][-1], *[v[-1] for v in data["phenotypes"].values()]]
+        return cols, last, {"model": data["model"], "runs": str(data["runs"])}
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        meta = json.loads(table.schema.metadata[b"mtor_network"])
+        return table.column_names, [table[c][-1].as_py() for c in table.column_names], meta
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    rows = list(book["simulation"].iter_rows(values_only=True))
+    meta = {str(k): str(v) for k, v in book["settings"].iter_rows(values_only=True)}
+    return [str(c) for c in rows[0]], [float(v) for v in rows[-1]], meta
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "parquet", "xlsx"])
+def test_cli_output_format_comes_from_the_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    from mtor_network.cli import main
+
+    target = tmp_path / f"sim.{fmt}"
+    assert main([*SIM_ARGS, "-o", str(target)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip().splitlines() == [f"wrote {target} ({fmt})"]
+    cols, last, meta = _read_back(target, fmt)
+    assert cols[:2] == ["time", "phenotype:proliferative"]
+    assert last[0] == 2.0 and 0.0 <= last[1] <= 1.0
+    assert meta["model"] == "hr_breast_cancer" and meta["runs"] == "60"
+    if fmt in ("csv", "parquet", "xlsx", "tsv"):
+        assert meta["perturbations"] == "alpelisib"
+
+
+def test_cli_table_to_a_txt_file_and_an_unknown_suffix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mtor_network.cli import main
+
+    assert main([*SIM_ARGS, "-o", str(tmp_path / "sim.txt")]) == 0
+    assert "P(proliferative)" in (tmp_path / "sim.txt").read_text()
+    capsys.readouterr()
+    assert main([*SIM_ARGS, "-o", str(tmp_path / "sim.xls")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown format '.xls'" in err
+    for known in (".csv", ".tsv", ".json", ".parquet", ".xlsx", ".txt"):
+        assert known in err
+    assert not (tmp_path / "sim.xls").exists()
+    assert main([*SIM_ARGS, "--format", "csv", "-o", str(tmp_path / "sim.parquet")]) == 2
+    assert "does not match" in capsys.readouterr().err
+    assert main([*SIM_ARGS, "--format", "parquet"]) == 2
+    assert "give --output FILE.parquet" in capsys.readouterr().err
+
+
+def test_cli_figure_embeds_plotly_js(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtor_network.cli import main
+
+    figure = tmp_path / "f.html"
+    assert main([*SIM_ARGS, "--figure", str(figure)]) == 0
+    assert f"wrote {figure}" in capsys.readouterr().err
+    html = figure.read_text()
+    assert '<script src="https://cdn.plot.ly' not in html and "<script src=" not in html
+    assert len(html) > 1_000_000  # plotly.js itself is inside (about 4.5 MB)
+
+
+def test_csv_metadata_lines_are_formula_safe() -> None:
+    result = simulate(toy({"A": "!A"}), runs=5, max_time=1, time_points=3)
+    result = replace(result, model='x,=HYPERLINK("http://e")', perturbations=("@evil",))
+    for row in csv.reader(io.StringIO(result.to_csv())):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@")), cell
+    assert '=HYPERLINK(""http://e"")' in result.to_csv()
 
 
 def test_cli_options_reach_the_simulation(capsys) -> None:

@@ -4,13 +4,65 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .simulation import SCHEMES, Readout, SimulationError, SimulationResult, simulate
+from .simulation import (
+    OUTPUT_FORMATS,
+    SCHEMES,
+    Readout,
+    SimulationError,
+    SimulationResult,
+    simulate,
+)
 
 _PHENOTYPE_COLUMNS = ("proliferative", "apoptotic", "quiescent")
+_FORMATS = ("table", "csv", "tsv", "json", "parquet", "xlsx")
+_SUFFIXES = {".txt": "table", **OUTPUT_FORMATS}
+
+
+def output_format(output: str | None, requested: str | None) -> str:
+    """The format to write: the suffix of ``output`` decides (``--format``, if given, must
+    agree); without ``output``, ``requested`` or the table.
+
+    Parameters
+    ----------
+    output
+        The ``--output`` file, or None for stdout.
+    requested
+        The ``--format`` option, or None.
+
+    Returns
+    -------
+    str
+        One of ``table``, ``csv``, ``tsv``, ``json``, ``parquet``, ``xlsx``.
+
+    Raises
+    ------
+    SimulationError
+        An unknown suffix (the message lists the known ones), a ``--format`` that the suffix
+        contradicts, or a binary format without ``--output``.
+    """
+    if output:
+        suffix = Path(output).suffix.lower()
+        fmt = _SUFFIXES.get(suffix)
+        if fmt is None:
+            known = ", ".join(f"{k} ({v})" for k, v in _SUFFIXES.items())
+            raise SimulationError(
+                f"--output {output}: unknown format {suffix or '(no suffix)'!r}; known: {known}"
+            )
+        if requested and requested != fmt:
+            raise SimulationError(
+                f"--format {requested} does not match --output {output} ({fmt}); "
+                "drop --format or change the suffix"
+            )
+        return fmt
+    fmt = requested or "table"
+    if fmt in ("parquet", "xlsx"):
+        raise SimulationError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
+    return fmt
 
 
 def register(subparsers: Any) -> None:
@@ -71,9 +123,22 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--node", action="append", default=[], metavar="N", help="also report node N's P(ON)"
     )
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
-    p.add_argument("--figure", metavar="FILE.html", help="also write a plotly chart (HTML)")
+    p.add_argument(
+        "--format",
+        choices=_FORMATS,
+        default=None,
+        help="output format (default: from the suffix of --output, else table)",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE instead of stdout; the suffix gives the format: "
+        + ", ".join(_SUFFIXES),
+    )
+    p.add_argument(
+        "--figure", metavar="FILE.html", help="also write a plotly chart (HTML, works offline)"
+    )
     p.set_defaults(handler=run)
 
 
@@ -142,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
     from .cli import _emit, scenario_from
     from .models import load_network
 
+    fmt = output_format(args.output, args.format)
     network = load_network(args.model)
     perturbation = scenario_from(args, network)
     if len(perturbation):
@@ -164,19 +230,24 @@ def run(args: argparse.Namespace) -> int:
         readouts=readouts,
     )
     nodes = [network.resolve_node(n) for n in args.node]
-    if args.format == "json":
-        text = json.dumps(result.to_dict(), indent=1)
-    elif args.format == "csv":
-        text = result.to_csv()
+    if args.output and fmt != "table":
+        result.write(args.output)
+    elif fmt == "json":
+        _emit(json.dumps(result.to_dict(), indent=1), args.output)
+    elif fmt in ("csv", "tsv"):
+        _emit(result.to_csv(sep="," if fmt == "csv" else "\t"), args.output)
     else:
-        text = summary_table(result, nodes)
-    _emit(text, args.output)
+        _emit(summary_table(result, nodes), args.output)
+    if args.output:
+        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
     if args.figure:
         from .io._files import write_text_atomic
         from .viz.simulation import simulation_figure
 
-        html = simulation_figure(result, nodes=nodes).to_html(include_plotlyjs="cdn")
+        # plotly.js inside the file: the chart works offline and loads nothing from a CDN
+        html = simulation_figure(result, nodes=nodes).to_html(include_plotlyjs=True)
         write_text_atomic(Path(args.figure), html)
+        print(f"wrote {args.figure} (chart)", file=sys.stderr)
     return 0
 
 

@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ Combine = Literal["sum", "max"]
 BATCH = 4096
 
 __all__ = [
+    "OUTPUT_FORMATS",
     "SCHEMES",
     "Readout",
     "SimulationError",
@@ -195,21 +197,180 @@ class SimulationResult:
             ) from None
         return pd.DataFrame(self.columns())
 
-    def to_csv(self, path: str | Path | None = None) -> str:
-        """The time series as CSV text (see :meth:`columns`); also written atomically to
-        ``path`` if given."""
+    def metadata(self, generated: str | None = None) -> dict[str, str]:
+        """The settings of the run, flat, for the ``# key: value`` lines of a table.
+
+        Parameters
+        ----------
+        generated
+            The time to state (ISO 8601); default now (UTC).
+
+        Returns
+        -------
+        dict
+            ``model``, ``scheme``, ``runs``, ``seed``, ``max_time``, ``perturbations``,
+            ``package_version``, ``generated``.
+        """
+        from datetime import UTC, datetime
+
+        from . import __version__
+
+        stamp = generated or datetime.now(UTC).replace(microsecond=0).isoformat()
+        return {
+            "model": self.model,
+            "scheme": self.scheme,
+            "runs": str(self.runs),
+            "seed": str(self.seed),
+            "max_time": f"{self.max_time:g}",
+            "perturbations": "; ".join(self.perturbations) or "none",
+            "package_version": __version__,
+            "generated": stamp,
+        }
+
+    def to_csv(
+        self, path: str | Path | None = None, *, sep: str = ",", generated: str | None = None
+    ) -> str:
+        """The time series as CSV text (see :meth:`columns`) after ``# key: value`` lines with
+        the settings (:meth:`metadata`; ``pandas.read_csv(path, comment="#")`` skips them);
+        also written atomically to ``path`` if given.
+
+        Parameters
+        ----------
+        path
+            Also write the text to this file.
+        sep
+            The field separator (a tab for TSV).
+        generated
+            The time stated in the metadata (default now).
+
+        Returns
+        -------
+        str
+            The table; no cell of it can run as a spreadsheet formula.
+        """
+        from .io._cells import metadata_lines, safe_cell
+
         cols = self.columns()
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(list(cols))
+        out.write(metadata_lines(self.metadata(generated), sep=sep))
+        writer = csv.writer(out, delimiter=sep, lineterminator="\n")
+        writer.writerow([safe_cell(c) for c in cols])
         for row in zip(*cols.values(), strict=True):
             writer.writerow([_number(v) for v in row])
         text = out.getvalue()
         if path is not None:
             from .io._files import write_text_atomic
 
-            write_text_atomic(Path(path), text)
+            write_text_atomic(_path(path), text)
         return text
+
+    def to_tsv(self, path: str | Path | None = None, *, generated: str | None = None) -> str:
+        """Tab-separated :meth:`to_csv`."""
+        return self.to_csv(path, sep="\t", generated=generated)
+
+    def to_parquet(self, path: str | Path | None = None, *, generated: str | None = None) -> bytes:
+        """The time series as a Parquet file (needs pyarrow); the settings of :meth:`metadata`
+        are in the file's key-value metadata under ``mtor_network`` (JSON).
+
+        Parameters
+        ----------
+        path
+            Also write the file here (atomically).
+        generated
+            The time stated in the metadata (default now).
+
+        Returns
+        -------
+        bytes
+            The Parquet file.
+        """
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:  # pragma: no cover - pyarrow is a dependency
+            raise MtorNetworkError("Parquet output needs pyarrow (pip install pyarrow)") from None
+        table = pa.table({k: np.asarray(v, dtype=float) for k, v in self.columns().items()})
+        table = table.replace_schema_metadata(
+            {"mtor_network": json.dumps(self.metadata(generated))}
+        )
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer)
+        data = bytes(buffer.getvalue().to_pybytes())
+        if path is not None:
+            from .io._files import write_bytes_atomic
+
+            write_bytes_atomic(_path(path), data)
+        return data
+
+    def to_xlsx(self, path: str | Path | None = None, *, generated: str | None = None) -> bytes:
+        """An Excel workbook: sheet ``simulation`` (the time series, one row per time point)
+        and sheet ``settings`` (:meth:`metadata`); no cell is stored as a formula.
+
+        Parameters
+        ----------
+        path
+            Also write the workbook here (atomically).
+        generated
+            The time stated in the settings (default now).
+
+        Returns
+        -------
+        bytes
+            The workbook.
+        """
+        from openpyxl import Workbook
+
+        from .io.tables import append_safe
+
+        cols = self.columns()
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "simulation"
+        append_safe(sheet, list(cols))
+        for row in zip(*cols.values(), strict=True):
+            append_safe(sheet, [float(v) for v in row])
+        settings = book.create_sheet("settings")
+        for key, value in self.metadata(generated).items():
+            append_safe(settings, [key, value])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+        if path is not None:
+            from .io._files import write_bytes_atomic
+
+            write_bytes_atomic(_path(path), data)
+        return data
+
+    def write(self, path: str | Path) -> str:
+        """Write the result to ``path`` atomically, in the format its suffix names
+        (:data:`OUTPUT_FORMATS`).
+
+        Parameters
+        ----------
+        path
+            A ``.csv``, ``.tsv``, ``.json``, ``.parquet`` or ``.xlsx`` file.
+
+        Returns
+        -------
+        str
+            The format written (``"csv"``, ...).
+
+        Raises
+        ------
+        SimulationError
+            The suffix is not one of :data:`OUTPUT_FORMATS`.
+        """
+        p = _path(path)
+        fmt = output_format(p)
+        writers: dict[str, Callable[[Path], object]] = {
+            "csv": self.to_csv,
+            "tsv": self.to_tsv,
+            "json": self.to_json,
+            "parquet": self.to_parquet,
+            "xlsx": self.to_xlsx,
+        }
+        writers[fmt](p)
+        return fmt
 
     def to_dict(self) -> dict[str, Any]:
         """Settings, time series and final values as plain JSON-ready data."""
@@ -243,12 +404,56 @@ class SimulationResult:
         if path is not None:
             from .io._files import write_text_atomic
 
-            write_text_atomic(Path(path), text)
+            write_text_atomic(_path(path), text)
         return text
 
 
 def _number(value: Any) -> str:
     return repr(round(float(value), 10))
+
+
+#: File suffix -> format of :meth:`SimulationResult.write`.
+OUTPUT_FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
+}
+
+
+def _path(path: str | Path) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or a Path, not {type(path).__name__}")
+    return Path(path)
+
+
+def output_format(path: str | Path) -> str:
+    """The format of :data:`OUTPUT_FORMATS` that ``path``'s suffix names.
+
+    Parameters
+    ----------
+    path
+        An output file name.
+
+    Returns
+    -------
+    str
+        ``"csv"``, ``"tsv"``, ``"json"``, ``"parquet"`` or ``"xlsx"``.
+
+    Raises
+    ------
+    SimulationError
+        An unknown suffix; the message lists the known ones.
+    """
+    p = _path(path)
+    fmt = OUTPUT_FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        known = ", ".join(OUTPUT_FORMATS)
+        raise SimulationError(
+            f"{p}: unknown output format {p.suffix or '(no suffix)'!r}; known: {known}"
+        )
+    return fmt
 
 
 # ---------------------------------------------------------------------------------------------
