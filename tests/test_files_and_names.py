@@ -331,7 +331,13 @@ def test_csv_and_tsv_from_the_cli_hold_no_formula_cell(
     import pandas as pd
 
     frame = pd.read_csv(out, comment="#", sep=sep)
-    assert list(frame.columns[:5]) == ["attractor", "type", "phenotype", "endocrine_resistant", "size"]
+    assert list(frame.columns[:5]) == [
+        "attractor",
+        "type",
+        "phenotype",
+        "endocrine_resistant",
+        "size",
+    ]
     assert frame["B"].tolist() == [0]
 
 
@@ -359,11 +365,157 @@ def test_attractor_tables_escape_every_cell(evil_model: Path) -> None:
     from mtor_network.perturbations import scenario
 
     network = read_network(evil_model)
-    result = find_attractors(
-        network, perturbations=scenario(network, drugs=['=cmd|" /c calc"!a0'])
-    )
+    result = find_attractors(network, perturbations=scenario(network, drugs=['=cmd|" /c calc"!a0']))
     for text, sep in ((tables.to_csv(result), ","), (tables.to_tsv(result), "\t")):
         for row in csv.reader(io.StringIO(text), delimiter=sep):
             assert_no_formula_cell(row)
     # JSON keeps the names exactly as they are (it is data, not a spreadsheet)
     assert '=cmd|\\" /c calc\\"!a0' in tables.to_json(result)
+
+
+# ---- item 10, 11: names resolve exactly, else uniquely, else an ambiguity error ------------------
+NAMES_TOML = """
+[model]
+name = "names"
+
+[[node]]
+name = "AKT"
+rule = "AKT"
+kind = "input"
+
+[[node]]
+name = "Akt"
+rule = "AKT"
+
+[[node]]
+name = "B"
+rule = "AKT"
+
+[[node]]
+name = "X"
+label = "b"
+rule = "!B"
+
+[[node]]
+name = "EIF4EBP1"
+label = "4E-BP1"
+rule = "!Akt"
+
+[[drug]]
+name = "anti-her2"
+targets = { B = 0 }
+
+[[drug]]
+name = "pan akt"
+targets = { AKT = 0 }
+
+[[drug]]
+name = "mek-i"
+targets = { X = 0 }
+
+[[drug]]
+name = "mek_i"
+targets = { X = 1 }
+
+[[genotype]]
+name = "akt high"
+targets = { AKT = 1 }
+
+[[environment]]
+name = "no-serum"
+targets = { AKT = 0 }
+"""
+
+
+@pytest.fixture
+def names_model(tmp_path: Path) -> Path:
+    path = tmp_path / "names.toml"
+    path.write_text(NAMES_TOML)
+    return path
+
+
+def fixed_by_cli(
+    capsys: pytest.CaptureFixture[str], model: Path, *options: str
+) -> tuple[int, dict[str, int], str]:
+    import json
+
+    code = main(["attractors", "--model", str(model), "--format", "json", *options])
+    out, err = capsys.readouterr()
+    fixed = json.loads(out)["settings"]["fixed_nodes"] if code == 0 else {}
+    return code, fixed, err
+
+
+@pytest.mark.parametrize(
+    ("options", "fixed"),
+    [
+        (["--knockout", "AKT"], {"AKT": 0}),  # exact names win over the case-insensitive twin
+        (["--knockout", "Akt"], {"Akt": 0}),
+        (["--knockout", "B"], {"B": 0}),  # exact name beats the label "b" of X
+        (["--knockout", "X"], {"X": 0}),
+        (["--overexpress", "4e-bp1"], {"EIF4EBP1": 1}),  # one label match
+        (["--knockout", "eif4ebp1"], {"EIF4EBP1": 0}),  # one case-insensitive name match
+        (["--drug", "anti-her2"], {"B": 0}),  # a registry name with '-' by its exact name
+        (["--drug", "anti_her2"], {"B": 0}),  # ... and by the normalised spelling
+        (["--drug", "Anti HER2"], {"B": 0}),
+        (["--drug", "pan akt"], {"AKT": 0}),  # a registry name with a space
+        (["--drug", "pan_akt"], {"AKT": 0}),
+        (["--drug", "mek-i"], {"X": 0}),  # exact wins although mek_i is alike
+        (["--drug", "mek_i"], {"X": 1}),
+        (["--genotype", "akt high"], {"AKT": 1}),
+        (["--genotype", "AKT-high"], {"AKT": 1}),
+        (["--environment", "no serum"], {"AKT": 0}),
+    ],
+)
+def test_names_resolve_exactly_or_uniquely_through_the_cli(
+    capsys: pytest.CaptureFixture[str], names_model: Path, options: list[str], fixed: dict
+) -> None:
+    code, got, err = fixed_by_cli(capsys, names_model, *options)
+    assert code == 0, err
+    assert got == fixed
+
+
+@pytest.mark.parametrize(
+    ("options", "listed"),
+    [
+        (["--knockout", "akt"], ["'AKT'", "'Akt'"]),
+        (["--overexpress", "aKt"], ["'AKT'", "'Akt'"]),
+        (["--knockout", "b"], ["'B'", "'X'"]),  # node B, and node X labelled "b"
+        (["--drug", "mek i"], ["'mek-i'", "'mek_i'"]),
+        (["--drug", "MEK_I"], ["'mek-i'", "'mek_i'"]),
+    ],
+)
+def test_an_ambiguous_name_is_an_error_listing_the_candidates(
+    capsys: pytest.CaptureFixture[str], names_model: Path, options: list[str], listed: list[str]
+) -> None:
+    code, _, err = fixed_by_cli(capsys, names_model, *options)
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert f"ambiguous {'node' if options[0] != '--drug' else 'drug'} {options[1]!r}" in line
+    assert f"it matches {', '.join(listed)}" in line
+
+
+def test_the_library_raises_ambiguous_name_error(names_model: Path) -> None:
+    from mtor_network.exceptions import AmbiguousNameError, UnknownNameError
+    from mtor_network.perturbations import scenario
+
+    network = read_network(names_model)
+    with pytest.raises(AmbiguousNameError) as info:
+        network.resolve_node("akt")
+    assert info.value.candidates == ["AKT", "Akt"]
+    assert isinstance(info.value, UnknownNameError)  # callers catching unknown names see it too
+    with pytest.raises(AmbiguousNameError, match="'mek-i', 'mek_i'"):
+        scenario(network, drugs=["Mek I"])
+    assert network.named_perturbation("Pan-AKT").name == "pan akt"
+    assert network.named_perturbation("no serum").kind == "environment"
+    with pytest.raises(AmbiguousNameError, match="'drug mek-i', 'drug mek_i'"):
+        network.named_perturbation("MEK I")
+    with pytest.raises(UnknownNameError, match="unknown node 'zzz'"):
+        network.resolve_node("zzz")
+
+
+def test_the_simulation_reports_an_ambiguous_node(names_model: Path) -> None:
+    from mtor_network.exceptions import AmbiguousNameError
+    from mtor_network.simulation import simulate
+
+    with pytest.raises(AmbiguousNameError, match="ambiguous node 'akt'"):
+        simulate(read_network(names_model), runs=2, slow=["akt"])
