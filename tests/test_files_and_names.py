@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from mtor_network import BooleanNetwork
+from mtor_network import BooleanNetwork, load_network
 from mtor_network.cli import main
 from mtor_network.exceptions import ModelFileError
 from mtor_network.io import _files, read_network, write_network
@@ -519,3 +519,74 @@ def test_the_simulation_reports_an_ambiguous_node(names_model: Path) -> None:
 
     with pytest.raises(AmbiguousNameError, match="ambiguous node 'akt'"):
         simulate(read_network(names_model), runs=2, slow=["akt"])
+
+
+# ---- item 11: wrong types to the public API are TypeErrors naming the argument -------------------
+def _type_cases() -> list[tuple[str, object, str]]:
+    from mtor_network import BooleanNetwork as BN
+    from mtor_network.io import read_network_bytes
+    from mtor_network.network import Rule
+    from mtor_network.perturbations import Perturbation, Scenario, overexpress, scenario
+    from mtor_network.simulation import simulate
+
+    net = load_network("hr_breast_cancer")
+    return [
+        ("scenario drugs=str", lambda: scenario(net, drugs="everolimus"), "drugs must be a list"),
+        ("scenario genotypes=str", lambda: scenario(net, genotypes="pten_loss"), "genotypes"),
+        ("scenario knockouts=str", lambda: scenario(net, knockouts="AKT"), "knockouts"),
+        ("scenario drugs=[1]", lambda: scenario(net, drugs=[1]), "drugs must hold names"),
+        ("scenario drugs=5", lambda: scenario(net, drugs=5), "drugs must be a list"),
+        ("scenario network", lambda: scenario("hr_breast_cancer", drugs=[]), "network must be"),
+        ("perturb str", lambda: net.perturb("AKT"), "perturb() takes Perturbation"),
+        ("perturb dict", lambda: net.perturb({"AKT": 0}), "not dict"),
+        ("knockout int", lambda: knockout(3), "node must be a str"),
+        ("overexpress None", lambda: overexpress(None), "node must be a str"),
+        ("Perturbation effects dict", lambda: Perturbation("p", "drug", {"AKT": 0}), "pairs"),
+        ("Perturbation effect value", lambda: Perturbation("p", "drug", (("AKT", "0"),)), "pair"),
+        ("Perturbation.of list", lambda: Perturbation.of("p", "drug", ["AKT"]), "mapping"),
+        ("Perturbation name", lambda: Perturbation(1, "drug", ()), "name must be a str"),
+        ("Scenario of str", lambda: Scenario(("AKT",)), "Scenario takes Perturbation"),
+        ("Scenario of one", lambda: Scenario(knockout("AKT")), "tuple of Perturbation"),
+        ("resolve_node int", lambda: net.resolve_node(1), "node name must be a str"),
+        ("node None", lambda: net.node(None), "node name must be a str"),
+        ("named_perturbation", lambda: net.named_perturbation(["x"]), "name must be a str"),
+        ("create name", lambda: BN.create(None, {"A": ("var", "A")}), "name must be a str"),
+        ("create rules str", lambda: BN.create("m", "A, A"), "rules must be a mapping"),
+        ("create rules items", lambda: BN.create("m", ["A, A"]), "Rule objects"),
+        ("create nodes", lambda: BN.create("m", [Rule("A", ("var", "A"))], nodes="A"), "nodes"),
+        ("read_network int", lambda: read_network(123), "path must be a str or a Path"),
+        ("read_network None", lambda: read_network(None), "path must be a str or a Path"),
+        ("write_network net", lambda: write_network("net", "x.bnet"), "network must be"),
+        ("write_network path", lambda: write_network(net, 5), "path must be a str or a Path"),
+        ("read_network_bytes", lambda: read_network_bytes("A, A", "x.bnet"), "data must be bytes"),
+        ("read_network_bytes name", lambda: read_network_bytes(b"A, A", None), "filename"),
+        ("simulate network", lambda: simulate("hr_breast_cancer"), "network must be"),
+        ("simulate slow str", lambda: simulate(net, slow="AKT"), "slow must be a list"),
+        ("simulate rates list", lambda: simulate(net, rates=[1.0]), "rates must be a mapping"),
+        ("simulate readouts", lambda: simulate(net, readouts=["AKT"]), "readouts must be"),
+        ("simulate initial", lambda: simulate(net, initial=[1]), "initial must be"),
+        ("write_text_atomic", lambda: write_text_atomic("/nonexistent/x", b"x"), "text must"),
+        ("read_bytes", lambda: read_bytes(3.5), "path must be a str or a Path"),
+    ]
+
+
+@pytest.mark.parametrize(("case", "call", "match"), _type_cases(), ids=lambda v: str(v)[:30])
+def test_wrong_types_are_type_errors_naming_the_argument(
+    case: str, call: object, match: str
+) -> None:
+    with pytest.raises(TypeError) as info:
+        call()  # type: ignore[operator]
+    assert match in str(info.value), case
+
+
+def test_right_types_still_work() -> None:
+    from mtor_network.perturbations import Perturbation, Scenario, scenario
+
+    net = load_network("hr_breast_cancer")
+    s = scenario(net, drugs=("everolimus",), knockouts=iter(["AKT"]))
+    assert s.names == ("everolimus", "AKT_ko")
+    assert net.perturb(s).perturbations == s.perturbations  # a Scenario is accepted too
+    assert Scenario([knockout("AKT")]).names == ("AKT_ko",)  # a list of perturbations
+    assert Perturbation.of("p", "drug", {"AKT": 1}).effects == (("AKT", True),)
+    assert Perturbation("p", "drug", (("AKT", 0),)).effects == (("AKT", False),)
+    assert read_network(Path(__file__).parents[1] / "networks" / "hr_breast_cancer.bnet")

@@ -145,10 +145,29 @@ class BooleanNetwork:
         convention of PyBoolNet and AEON) a regulator without a rule becomes an input ``x, x``
         and a :class:`ModelWarning` names it.
         """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, not {type(name).__name__}")
         if isinstance(rules, Mapping):
             rule_list = [Rule(target, expr) for target, expr in rules.items()]
+        elif isinstance(rules, str | bytes) or not isinstance(rules, Iterable):
+            raise TypeError(
+                "rules must be a mapping of node -> expression or an iterable of Rule, not "
+                f"{type(rules).__name__} (to read rule text use parse_bnet or read_network)"
+            )
         else:
             rule_list = list(rules)
+        for rule in rule_list:
+            if not isinstance(rule, Rule):
+                raise TypeError(f"rules must hold Rule objects, not {type(rule).__name__}")
+            if not isinstance(rule.target, str):
+                raise TypeError(f"node names must be str, not {type(rule.target).__name__}")
+        if nodes is not None:
+            if isinstance(nodes, str | bytes) or not isinstance(nodes, Iterable):
+                raise TypeError(f"nodes must be an iterable of Node, not {type(nodes).__name__}")
+            nodes = list(nodes)
+            for n in nodes:
+                if not isinstance(n, Node):
+                    raise TypeError(f"nodes must hold Node objects, not {type(n).__name__}")
         by_target: dict[str, Rule] = {}
         for rule in rule_list:
             if not is_valid_name(rule.target):
@@ -225,6 +244,8 @@ class BooleanNetwork:
 
     def node(self, name: str) -> Node:
         """The node called ``name``; raises :class:`UnknownNodeError` with suggestions."""
+        if not isinstance(name, str):
+            raise TypeError(f"node name must be a str, not {type(name).__name__}")
         for n in self.nodes:
             if n.name == name:
                 return n
@@ -260,6 +281,8 @@ class BooleanNetwork:
 
     def rule(self, name: str) -> Rule:
         """The update rule of ``name``."""
+        if not isinstance(name, str):
+            raise TypeError(f"node name must be a str, not {type(name).__name__}")
         try:
             return self.rules[name]
         except KeyError:
@@ -330,10 +353,44 @@ class BooleanNetwork:
 
     # ---- perturbation -------------------------------------------------------------------
     def perturb(self, *perturbations: Perturbation) -> BooleanNetwork:
-        """A new network with ``perturbations`` added to those already applied."""
-        from .perturbations import Scenario
+        """A new network with ``perturbations`` added to those already applied.
 
-        return Scenario(self.perturbations + tuple(perturbations)).apply(self.base)
+        Parameters
+        ----------
+        *perturbations
+            :class:`~mtor_network.perturbations.Perturbation` objects (``network.drugs[...]``,
+            ``knockout("AKT")``) or :class:`~mtor_network.perturbations.Scenario` objects.
+
+        Returns
+        -------
+        BooleanNetwork
+            The perturbed network; this one is unchanged.
+
+        Raises
+        ------
+        TypeError
+            An argument is not a perturbation (e.g. a bare name ``"AKT"``).
+        """
+        from .perturbations import Perturbation, Scenario
+
+        items: list[Perturbation] = []
+        for p in perturbations:
+            if isinstance(p, Scenario):
+                items.extend(p.perturbations)
+            elif isinstance(p, Perturbation):
+                items.append(p)
+            else:
+                hint = (
+                    f" (use knockout({p!r}), overexpress({p!r}) or "
+                    f"network.named_perturbation({p!r}))"
+                    if isinstance(p, str)
+                    else ""
+                )
+                raise TypeError(
+                    f"perturb() takes Perturbation or Scenario objects, not "
+                    f"{type(p).__name__}{hint}"
+                )
+        return Scenario(self.perturbations + tuple(items)).apply(self.base)
 
     @property
     def base(self) -> BooleanNetwork:

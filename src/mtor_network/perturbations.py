@@ -41,18 +41,74 @@ class Perturbation:
     endocrine: bool = False
     references: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"Perturbation name must be a str, not {type(self.name).__name__}")
+        if self.kind not in _LAYER:
+            raise ValueError(
+                f"Perturbation {self.name!r}: unknown kind {self.kind!r}; use one of "
+                + ", ".join(_LAYER)
+            )
+        effects = self.effects
+        if isinstance(effects, str | bytes | Mapping) or not isinstance(effects, Iterable):
+            raise TypeError(
+                f"Perturbation {self.name!r}: effects must be (node, value) pairs, not "
+                f"{type(effects).__name__} (use Perturbation.of(name, kind, {{node: 0 or 1}}))"
+            )
+        pairs = tuple(effects)
+        for pair in pairs:
+            if (
+                not isinstance(pair, tuple)
+                or len(pair) != 2
+                or not isinstance(pair[0], str)
+                or not _is_binary(pair[1])
+            ):
+                raise TypeError(
+                    f"Perturbation {self.name!r}: each effect must be a (node name, True/False) "
+                    f"pair, not {pair!r}"
+                )
+        object.__setattr__(self, "effects", tuple((node, bool(v)) for node, v in pairs))
+        if isinstance(self.references, str):
+            raise TypeError(f"Perturbation {self.name!r}: references must be a tuple of keys")
+        object.__setattr__(self, "references", tuple(self.references))
+
     @classmethod
     def of(
         cls, name: str, kind: PerturbationKind, effects: Mapping[str, bool | int], **extra: Any
     ) -> Perturbation:
-        """Build a perturbation from a mapping of node values."""
-        return cls(name, kind, tuple(sorted((k, bool(v)) for k, v in effects.items())), **extra)
+        """Build a perturbation from a mapping of node values.
+
+        Parameters
+        ----------
+        name
+            The perturbation's name.
+        kind
+            ``environment``, ``genotype``, ``drug``, ``knockout`` or ``overexpress``.
+        effects
+            Node name -> value fixed (0/1 or False/True).
+        **extra
+            Other fields (``label``, ``mechanism``, ``drug_class``, ``endocrine``,
+            ``references``).
+
+        Returns
+        -------
+        Perturbation
+            The perturbation, its effects sorted by node.
+        """
+        if not isinstance(effects, Mapping):
+            raise TypeError(
+                f"effects must be a mapping of node -> 0/1, not {type(effects).__name__}"
+            )
+        pairs: Any = tuple(sorted(effects.items(), key=lambda item: str(item[0])))
+        return cls(name, kind, pairs, **extra)  # __post_init__ checks and converts the values
 
     @property
     def effect_map(self) -> dict[str, bool]:
         return dict(self.effects)
 
     def __or__(self, other: Perturbation | Scenario) -> Scenario:
+        if not isinstance(other, Perturbation | Scenario):
+            return NotImplemented
         return Scenario((self,)) | other
 
     def describe(self) -> str:
@@ -74,11 +130,13 @@ class Perturbation:
 
 def knockout(node: str) -> Perturbation:
     """Fix ``node`` to 0."""
+    _check_name(node, "node")
     return Perturbation(f"{node}_ko", "knockout", ((node, False),), label=f"{node} knocked out")
 
 
 def overexpress(node: str) -> Perturbation:
     """Fix ``node`` to 1."""
+    _check_name(node, "node")
     return Perturbation(f"{node}_oe", "overexpress", ((node, True),), label=f"{node} forced on")
 
 
@@ -89,9 +147,19 @@ class Scenario:
     perturbations: tuple[Perturbation, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
+        given = self.perturbations
+        if isinstance(given, Perturbation | str) or not isinstance(given, Iterable):
+            raise TypeError(
+                f"Scenario takes a tuple of Perturbation objects, not {type(given).__name__}"
+            )
         seen: dict[str, Perturbation] = {}
         unique = []
-        for p in self.perturbations:
+        for p in given:
+            if not isinstance(p, Perturbation):
+                raise TypeError(
+                    f"Scenario takes Perturbation objects, not {type(p).__name__} {p!r} (use "
+                    "knockout(name), overexpress(name) or scenario(network, drugs=[...]))"
+                )
             if p.name in seen:
                 if seen[p.name] != p:
                     raise ConflictingPerturbationError(
@@ -104,6 +172,8 @@ class Scenario:
         self.effects()  # validate early
 
     def __or__(self, other: Perturbation | Scenario) -> Scenario:
+        if not isinstance(other, Perturbation | Scenario):
+            return NotImplemented
         extra = other.perturbations if isinstance(other, Scenario) else (other,)
         return Scenario(self.perturbations + extra)
 
@@ -184,18 +254,78 @@ def scenario(
 ) -> Scenario:
     """Resolve names against ``network``'s registry into a :class:`Scenario`.
 
-    Unknown names raise :class:`UnknownNameError` listing the close ones.
+    Parameters
+    ----------
+    network
+        The network whose registry and nodes the names refer to.
+    drugs, genotypes, environments
+        Registered names (lists of str); the exact name wins, else the one alike ignoring
+        case, spaces and ``-``/``_``.
+    knockouts, overexpressed
+        Node names or labels (lists of str), resolved by
+        :meth:`~mtor_network.network.BooleanNetwork.resolve_node`.
+
+    Returns
+    -------
+    Scenario
+        The perturbations, environments first, then genotypes, drugs, knock-outs, forced nodes.
+
+    Raises
+    ------
+    TypeError
+        ``network`` is not a network, or an argument is a bare string (``drugs="x"``; give
+        ``drugs=["x"]``) or holds something other than strings.
+    UnknownNameError
+        An unknown name; suggests close ones (:class:`AmbiguousNameError` when several match).
     """
+    from .network import BooleanNetwork
+
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
+    lists = {
+        "environments": _names(environments, "environments"),
+        "genotypes": _names(genotypes, "genotypes"),
+        "drugs": _names(drugs, "drugs"),
+        "knockouts": _names(knockouts, "knockouts"),
+        "overexpressed": _names(overexpressed, "overexpressed"),
+    }
     items: list[Perturbation] = []
-    for name in environments:
+    for name in lists["environments"]:
         items.append(_lookup(network.environments, name, "environment"))
-    for name in genotypes:
+    for name in lists["genotypes"]:
         items.append(_lookup(network.genotypes, name, "genotype"))
-    for name in drugs:
+    for name in lists["drugs"]:
         items.append(_lookup(network.drugs, name, "drug"))
-    items.extend(knockout(network.resolve_node(n)) for n in knockouts)
-    items.extend(overexpress(network.resolve_node(n)) for n in overexpressed)
+    items.extend(knockout(network.resolve_node(n)) for n in lists["knockouts"])
+    items.extend(overexpress(network.resolve_node(n)) for n in lists["overexpressed"])
     return Scenario(tuple(items))
+
+
+def _is_binary(value: object) -> bool:
+    """0, 1, False, True (also numpy's bool)."""
+    is_bool = isinstance(value, bool | int) or type(value).__name__ == "bool_"
+    return is_bool and value in (0, 1)
+
+
+def _check_name(value: object, argument: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a str, not {type(value).__name__}")
+
+
+def _names(values: Iterable[str], argument: str) -> list[str]:
+    """``values`` as a list of str; a bare string (which would be read letter by letter) or a
+    non-string item is a TypeError naming ``argument``."""
+    if isinstance(values, str | bytes):
+        raise TypeError(
+            f"{argument} must be a list of names, not a bare string: {argument}=[{values!r}]"
+        )
+    if not isinstance(values, Iterable):
+        raise TypeError(f"{argument} must be a list of names, not {type(values).__name__}")
+    out = list(values)
+    for item in out:
+        if not isinstance(item, str):
+            raise TypeError(f"{argument} must hold names (str), not {type(item).__name__}")
+    return out
 
 
 def _lookup(registry: Mapping[str, Perturbation], name: str, kind: str) -> Perturbation:

@@ -706,6 +706,34 @@ def _readout_values(states: np.ndarray, readout: Readout, names: Sequence[str]) 
     return np.where(on, w, 0.0).max(axis=-1, initial=0.0)
 
 
+def _check_types(
+    network: object,
+    initial: object,
+    rates: object,
+    slow: object,
+    fast: object,
+    readouts: object,
+) -> None:
+    """TypeError naming the argument of :func:`simulate` that has the wrong type."""
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
+    if initial is not None and not isinstance(initial, str | Mapping):
+        raise TypeError(
+            f"initial must be None, 'uniform' or a mapping, not {type(initial).__name__}"
+        )
+    for argument, value in (("rates", rates), ("readouts", readouts)):
+        if value is not None and not isinstance(value, Mapping):
+            raise TypeError(f"{argument} must be a mapping, not {type(value).__name__}")
+    for argument, value in (("slow", slow), ("fast", fast)):
+        if value is None:
+            continue
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise TypeError(
+                f"{argument} must be a list of node names, not {type(value).__name__}"
+                + (f": {argument}=[{value!r}]" if isinstance(value, str) else "")
+            )
+
+
 def simulate(
     network: BooleanNetwork,
     *,
@@ -744,6 +772,7 @@ def simulate(
     readouts
         ``{name: {node: weight}}`` (weighted sums) or ``{name: Readout(weights, "max")}``.
     """
+    _check_types(network, initial, rates, slow, fast, readouts)
     if scheme not in SCHEMES:
         raise SimulationError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     if isinstance(runs, bool) or not isinstance(runs, int | np.integer) or runs < 1:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -37,8 +38,26 @@ WRITERS = {
 
 
 def read_network(path: str | Path) -> BooleanNetwork:
-    """Read a model file; the format comes from the suffix."""
-    p = Path(path)
+    """Read a model file; the format comes from the suffix.
+
+    Parameters
+    ----------
+    path
+        The model file (a ``str`` or :class:`~pathlib.Path`); see :data:`READERS`.
+
+    Returns
+    -------
+    BooleanNetwork
+        The model, named after the file (or the name it declares).
+
+    Raises
+    ------
+    TypeError
+        ``path`` is not a str or a path.
+    ModelFileError
+        Unknown suffix (lists the known ones), or the file is unreadable or malformed.
+    """
+    p = _as_path(path, "path")
     reader = READERS.get(_suffix(p.name))
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -54,6 +73,10 @@ def read_network_bytes(data: bytes, filename: str) -> BooleanNetwork:
     The bytes go to a private temporary folder under a neutral name with the same suffix (the
     user's file name never becomes a path); errors name ``filename``, not the temporary file.
     """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    if not isinstance(filename, str):
+        raise TypeError(f"filename must be a str, not {type(filename).__name__}")
     suffix = _suffix(filename)
     if suffix not in READERS:
         known = ", ".join(sorted(READERS))
@@ -77,6 +100,14 @@ def read_network_bytes(data: bytes, filename: str) -> BooleanNetwork:
     return replace(network, source=filename)
 
 
+def _as_path(value: object, argument: str) -> Path:
+    if isinstance(value, Path):
+        return value
+    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
+        return Path(value)
+    raise TypeError(f"{argument} must be a str or a Path, not {type(value).__name__}")
+
+
 def _suffix(filename: str) -> str:
     """The format suffix of ``filename`` (two-part suffixes such as ``.primes.json`` first)."""
     lowered = filename.lower()
@@ -87,8 +118,25 @@ def _suffix(filename: str) -> str:
 
 
 def write_network(network: BooleanNetwork, path: str | Path) -> None:
-    """Write ``network``; the format comes from the suffix. The file is replaced atomically."""
-    p = Path(path)
+    """Write ``network``; the format comes from the suffix. The file is replaced atomically.
+
+    Parameters
+    ----------
+    network
+        The network to write.
+    path
+        The file (a ``str`` or :class:`~pathlib.Path`); see :data:`WRITERS`.
+
+    Raises
+    ------
+    TypeError
+        ``network`` is not a network or ``path`` not a path.
+    ModelFileError
+        Unknown suffix; the message lists the known ones.
+    """
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
+    p = _as_path(path, "path")
     writer = WRITERS.get(_suffix(p.name))
     if writer is None:
         known = ", ".join(sorted(WRITERS))
