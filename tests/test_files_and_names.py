@@ -205,6 +205,13 @@ def test_writing_onto_a_directory_is_a_clear_error(tmp_path: Path) -> None:
     assert "out.bnet" in line and "directory" in line
 
 
+def test_writing_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    model = tmp_path / "toy.bnet"
+    model.write_text(TOY_BNET)
+    line = one_line_error(cli("convert", str(model), str(tmp_path / "no" / "out.bnet")))
+    assert line == f"mtor-network: error: {tmp_path / 'no'}: the folder does not exist"
+
+
 def test_a_full_disk_leaves_the_old_maboss_pair_and_no_new_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -252,7 +252,44 @@ def test_every_reader_refuses_files_over_the_size_cap(tmp_path: Path, suffix: st
     assert_quick_error(path, r"bytes", seconds=2)
 
 
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize("kind", ["fifo", "dev_zero", "directory", "dangling_symlink"])
+def test_every_reader_refuses_special_files(tmp_path: Path, suffix: str, kind: str) -> None:
+    """FIFOs (opening one for reading blocks), devices (endless), directories and dangling
+    symlinks with a model suffix are refused before anything is read, naming the file."""
+    path = tmp_path / f"special{suffix}"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("needs FIFOs")
+        os.mkfifo(path)
+        match = "FIFO"
+    elif kind == "dev_zero":
+        if not Path("/dev/zero").exists():
+            pytest.skip("needs /dev/zero")
+        path.symlink_to("/dev/zero")
+        match = "character device"
+    elif kind == "directory":
+        path.mkdir()
+        match = "directory"
+    else:
+        path.symlink_to(tmp_path / "missing")
+        match = "not found"
+    with pytest.raises(ModelFileError, match=match) as info:
+        read_network(path)
+    assert str(path) in str(info.value)
+
+
 DEEP = 100_000
+
+
+def _ginml_function(expression: str) -> str:
+    """A GINML model whose node B has the logical function ``expression``."""
+    return (
+        '<?xml version="1.0"?>\n<gxl><graph class="regulatory" id="g" nodeorder="A B">'
+        '<node id="A" maxvalue="1" input="true"/>'
+        f'<node id="B" maxvalue="1"><value val="1"><exp str="{expression}"/></value></node>'
+        '<edge id="A_B" from="A" to="B" minvalue="1" sign="positive"/></graph></gxl>\n'
+    )
 
 
 def _deep_files() -> dict[str, str]:
@@ -274,6 +311,8 @@ def _deep_files() -> dict[str, str]:
         "arrays.primes": "[" * DEEP + "]" * DEEP,
         "objects.primes": '{"A": ' * DEEP + "1" + "}" * DEEP,
         "elements.ginml": "<gxl>" + "<a>" * DEEP + "</a>" * DEEP + "</gxl>",
+        "exp_parens.ginml": _ginml_function(parens),
+        "exp_nots.ginml": _ginml_function("!" * DEEP + "A"),
         "elements.sbml": '<?xml version="1.0"?>\n<sbml xmlns="http://www.sbml.org/sbml/level3/'
         'version1/core" level="3" version="1"><model>'
         + "<a>" * DEEP

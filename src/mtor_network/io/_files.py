@@ -196,6 +196,12 @@ def _temporary(target: Path) -> tuple[int, Path]:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
             continue
+        except OSError as exc:  # name the file asked for, not the temporary one
+            if exc.errno == errno.ENOENT:
+                raise FileNotFoundError(
+                    errno.ENOENT, "the folder does not exist", str(target.parent)
+                ) from None
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
     raise FileExistsError(f"cannot create a temporary file beside {target}")  # pragma: no cover
 
 
