@@ -23,8 +23,6 @@ from . import _budget, _jobs
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers
 from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attractor
 
-
-
 ENGINES: dict[str, tuple[str, ...]] = {
     "asynchronous": ("aeon", "pyboolnet"),
     "synchronous": ("aeon", "pyboolnet"),

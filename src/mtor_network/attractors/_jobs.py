@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._cache import ByteBoundedCache
-from ..expressions import Expr, is_valid_name
+from ..expressions import Expr, is_valid_name, rename
 from ..network import BooleanNetwork
 from ..phenotypes import NodeValue
 
@@ -26,8 +26,21 @@ _CODE_VALUES: dict[str, NodeValue] = {"0": 0, "1": 1, "*": "*"}
 _OPERATORS = frozenset({"const", "var", "not", "and", "or"})
 
 
+_BNET_HEADER_WORDS = frozenset({"targets", "factors"})
+
+
 def engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
-    """The engine function; each engine's library is imported only when it is used."""
+    """The engine function; each engine's library is imported only when it is used.
+
+    Engines read the network as BNet text, where biodivine-aeon skips any row whose target is
+    ``targets`` in any case (the header word) and would silently search a different network:
+    networks with such a node name are searched under neutral names (``v0``, ``v1``, ...)
+    and the answer is given back under the real ones.
+    """
+    return _under_safe_names(_engine_function(semantics, name))
+
+
+def _engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
     if name == "aeon":
         from . import _aeon
 
@@ -49,6 +62,23 @@ def engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], lis
     if semantics not in ("asynchronous", "synchronous"):
         raise KeyError(f"unknown semantics {semantics!r}")
     return lambda network: _pyboolnet.attractors(network, semantics)
+
+
+def _under_safe_names(
+    run: Callable[[BooleanNetwork], list[RawAttractor]],
+) -> Callable[[BooleanNetwork], list[RawAttractor]]:
+    def safe(network: BooleanNetwork) -> list[RawAttractor]:
+        names = network.node_names
+        if not any(n.lower() in _BNET_HEADER_WORDS for n in names):
+            return run(network)
+        neutral = {n: f"v{i}" for i, n in enumerate(names)}
+        renamed = BooleanNetwork.create(
+            network.name, {neutral[n]: rename(network.rules[n].expression, neutral) for n in names}
+        )
+        real = {v: n for n, v in neutral.items()}
+        return [({real[k]: v for k, v in values.items()}, size) for values, size in run(renamed)]
+
+    return safe
 
 
 class TooManyNodes(Exception):
