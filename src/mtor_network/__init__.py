@@ -28,6 +28,7 @@ from .attractors import (
     find_attractors,
 )
 from .exceptions import (
+    AmbiguousNameError,
     ConflictingPerturbationError,
     EngineError,
     ModelFileError,
@@ -46,6 +47,7 @@ from .simulation import Readout, SimulationResult, simulate
 __all__ = [
     "FLAGSHIP",
     "SEMANTICS",
+    "AmbiguousNameError",
     "Attractor",
     "AttractorResult",
     "BooleanNetwork",
