@@ -161,6 +161,23 @@ def test_bad_requests(flagship: BooleanNetwork) -> None:
         minimal_interventions(flagship, max_size=0)
 
 
+def test_progress_counts_candidate_sets_from_zero(flagship: BooleanNetwork) -> None:
+    """progress(done, total) counts candidate sets, starting at (0, total) before any search
+    (so a time budget in the callback holds from the start), ending at (total, total)."""
+    import math
+
+    seen: list[tuple[int, int]] = []
+    bg = scenario(flagship, genotypes=["pik3ca_mutant"], drugs=["letrozole"])
+    result = minimal_interventions(
+        flagship, background=bg, max_size=2, progress=lambda d, t: seen.append((d, t))
+    )
+    r = len(result.candidates)
+    total = r + math.comb(r, 2)
+    assert seen[0] == (0, total) and seen[-1] == (total, total)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert result.sets_checked <= total
+
+
 def test_cli_targets(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["targets", "--genotype", "pik3ca_mutant", "--drug", "letrozole", "--max-size",
                  "1"])  # fmt: skip
