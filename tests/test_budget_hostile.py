@@ -432,3 +432,19 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_start_workers_warms_the_pool_up_to_its_size() -> None:
+    from mtor_network.attractors import start_workers
+
+    before = _budget.MAX_WORKERS
+    set_max_workers(2)
+    try:
+        assert start_workers() == 2
+        idle = _budget.worker_pids()["idle"]
+        assert len(idle) == 2 and all(alive(pid) for pid in idle)
+        assert start_workers(1) == 2  # never more than asked for or running
+        set_max_workers(1)  # shrinking stops the idle workers over the new size
+        assert len(_budget.worker_pids()["idle"]) == 1
+    finally:
+        set_max_workers(before)

@@ -20,7 +20,7 @@ from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
 from ..phenotypes import PHENOTYPES, classify
 from . import _budget, _jobs
-from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers
+from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
 from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attractor
 
 ENGINES: dict[str, tuple[str, ...]] = {
@@ -264,4 +264,5 @@ __all__ = [
     "engines_for",
     "find_attractors",
     "set_max_workers",
+    "start_workers",
 ]

@@ -240,6 +240,7 @@ def _context() -> Any:
             "mtor_network.attractors._budget",
             "mtor_network.attractors._jobs",
             "mtor_network.attractors._aeon",
+            "mtor_network.attractors._mpbn",
         ]
     )
     return ctx
@@ -429,6 +430,35 @@ def set_max_workers(n: int) -> None:
     _POOL.shrink()
 
 
+def start_workers(n: int | None = None) -> int:
+    """Start search workers now instead of on first use (a server calls this before serving,
+    so that its first searches do not pay for starting processes and loading the engines).
+
+    Parameters
+    ----------
+    n : int, optional
+        How many workers to have running (default and at most :data:`MAX_WORKERS`).
+
+    Returns
+    -------
+    int
+        The number of workers running.
+    """
+    wanted = MAX_WORKERS if n is None else min(operator.index(n), MAX_WORKERS)
+    held: list[_Worker] = []
+    try:
+        for _ in range(max(0, wanted)):
+            with _POOL.cond:
+                if len(_POOL.idle) == 0 and _POOL.count >= max(1, MAX_WORKERS):
+                    break
+            held.append(_POOL.acquire(None, None, "starting search workers", None))
+    finally:
+        for worker in held:
+            _POOL.release(worker)
+    idle, busy = _POOL.pids()
+    return len(idle) + len(busy)
+
+
 def worker_pids() -> dict[str, list[int]]:
     """Process ids of this process's search workers: ``{"idle": [...], "busy": [...]}``."""
     idle, busy = _POOL.pids()
@@ -583,5 +613,6 @@ __all__ = [
     "lease",
     "run_budgeted",
     "set_max_workers",
+    "start_workers",
     "worker_pids",
 ]
