@@ -306,9 +306,17 @@ def test_a_second_screen_on_the_same_file_is_refused(tmp_path: Path) -> None:
     finally:
         first.kill()
         first.wait(timeout=WAIT)
-    # the lock dies with its holder: the next screen may resume the file
-    with screens_module._OutputLock(out):
-        pass
+    # the lock dies with its holder (and with the search workers it forked, which inherit the
+    # lock and die with it a moment later): the next screen may resume the file
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            with screens_module._OutputLock(out):
+                break
+        except ScreenError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def test_pool_workers_die_with_a_killed_screen(tmp_path: Path) -> None:
