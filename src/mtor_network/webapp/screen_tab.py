@@ -112,6 +112,7 @@ def run_job(
             semantics=state.semantics,
             workers=1,
             progress=tick,
+            max_combinations=MAX_COMBINATIONS,
         )
         rows = [dict(r) for r in matrix.rows]
         columns = list(rows[0]) if rows else []
@@ -128,6 +129,7 @@ def run_job(
             max_size=max_size,
             semantics=state.semantics,
             progress=tick,
+            max_combinations=MAX_COMBINATIONS,
         )
         rows = [
             {
