@@ -291,31 +291,41 @@ def test_residual_memo_is_bounded_by_bytes() -> None:
     assert len(attractors._MEMO) == 0 and attractors._MEMO.nbytes == 0
 
 
-@pytest.mark.parametrize("engine", ["aeon", "pyboolnet"])
-def test_node_names_that_are_bnet_words_are_searched_as_themselves(engine: str) -> None:
-    """The network goes to the worker as JSON, not re-parsed BNet text, and the engines get
-    neutral names when a node is called ``targets`` (biodivine-aeon skips such BNet rows as
-    the header): the negative loop targets/factors oscillates, Targets keeps its value."""
-    if engine == "pyboolnet":
+ENGINE_CASES = [
+    ("asynchronous", "aeon"),
+    ("synchronous", "aeon"),
+    ("most_permissive", "mpbn"),
+    ("most_permissive", "aeon"),
+    ("most_permissive", "pyboolnet"),
+    ("asynchronous", "pyboolnet"),
+]
+
+
+@pytest.mark.parametrize("name", ["targets", "Targets", "factors", "and", "OR", "Not", "xor", "A"])
+@pytest.mark.parametrize(("semantics", "engine"), ENGINE_CASES)
+def test_node_names_that_are_engine_words_are_searched_as_themselves(
+    name: str, semantics: str, engine: str
+) -> None:
+    """The network goes to the worker as JSON, not re-parsed text, and the engines get neutral
+    names where a real one is a word to them (biodivine-aeon skipped a BNet row for node
+    ``targets`` as the header and searched another network; mpbn read ``and`` as an operator;
+    NuSMV refuses one-letter names): a negative loop between the node and ``yy`` oscillates
+    and the input ``zz`` keeps its value, whatever the node is called."""
+    from mtor_network.network import BooleanNetwork
+
+    if engine == "pyboolnet" and semantics != "most_permissive":
         from mtor_network.attractors import _pyboolnet
 
         if not _pyboolnet.nusmv_available():
             pytest.skip("pyboolnet's NuSMV does not run here (Debian: apt install libtinfo5)")
-    from mtor_network.network import BooleanNetwork
-
     network = BooleanNetwork.create(
-        "words",
-        {
-            "targets": ("var", "factors"),
-            "factors": ("not", ("var", "targets")),
-            "Targets": ("var", "Targets"),
-        },
+        "words", {name: ("not", ("var", "yy")), "yy": ("var", name), "zz": ("var", "zz")}
     )
-    inline = find_attractors(network, percolate=False, engine=engine)
+    inline = find_attractors(network, semantics, engine=engine)  # type: ignore[arg-type]
+    assert sorted(a.code() for a in inline) == ["**0", "**1"]
     clear_cache()
-    worker = find_attractors(network, percolate=False, engine=engine, budget=Budget(seconds=60))
+    worker = find_attractors(network, semantics, engine=engine, budget=Budget(seconds=120))  # type: ignore[arg-type]
     assert worker.attractors == inline.attractors
-    assert sorted(a.code() for a in worker) == ["**0", "**1"]
 
 
 # ---- the warm pool ------------------------------------------------------------------------

@@ -182,6 +182,7 @@ def _serve(conn: Connection, parent: int) -> None:
     if not _alive(parent):
         os._exit(3)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited from the parent
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     devnull = os.open(os.devnull, os.O_WRONLY)  # an engine's own output is not for users
     os.dup2(devnull, 1)
@@ -223,6 +224,8 @@ def _serve(conn: Connection, parent: int) -> None:
 class _Worker:
     process: Any
     conn: Connection
+    method: str = "fork"
+    answered: int = 0  # jobs answered
 
     @property
     def pid(self) -> int:
@@ -248,6 +251,7 @@ def _context() -> Any:
 
 def _start_worker() -> _Worker:
     ctx = _context()
+    method = ctx.get_start_method()
     mine, theirs = ctx.Pipe(duplex=True)
     process = ctx.Process(
         target=_serve,
@@ -259,7 +263,7 @@ def _start_worker() -> _Worker:
         process.start()
     finally:
         theirs.close()
-    return _Worker(process, mine)
+    return _Worker(process, mine, method)
 
 
 def _stop(worker: _Worker) -> None:
@@ -585,6 +589,7 @@ def run_budgeted(
                     _time_message(what, budget.seconds or 0, semantics), limit="time"
                 )
         healthy = reply.get("status") in ("ok", "size", "error")
+        worker.answered += healthy
     finally:
         if healthy:
             _POOL.release(worker)
@@ -602,7 +607,13 @@ def run_budgeted(
         )
     if status == "died":
         code = worker.process.exitcode
-        raise RuntimeError(f"the engine process ended without an answer (exit {code})")
+        hint = ""
+        if worker.method == "forkserver" and worker.answered == 0:
+            hint = (
+                "; a worker started by a process with threads imports the main script again: "
+                "put the script's own code under if __name__ == '__main__':"
+            )
+        raise RuntimeError(f"the engine process ended without an answer (exit {code}){hint}")
     raise RuntimeError(str(reply.get("message", "the engine failed")))
 
 

@@ -26,18 +26,20 @@ _CODE_VALUES: dict[str, NodeValue] = {"0": 0, "1": 1, "*": "*"}
 _OPERATORS = frozenset({"const", "var", "not", "and", "or"})
 
 
-_BNET_HEADER_WORDS = frozenset({"targets", "factors"})
+_ENGINE_WORDS = frozenset({"targets", "factors", "and", "or", "not", "xor"})
 
 
 def engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
     """The engine function; each engine's library is imported only when it is used.
 
-    Engines read the network as BNet text, where biodivine-aeon skips any row whose target is
-    ``targets`` in any case (the header word) and would silently search a different network:
-    networks with such a node name are searched under neutral names (``v0``, ``v1``, ...)
-    and the answer is given back under the real ones.
+    Engines read the network as text, where some names are words: biodivine-aeon skips any
+    BNet row whose target is ``targets`` in any case (the header) and silently searches a
+    different network; mpbn reads ``and``, ``or``, ``not`` in any case as operators. Networks
+    with such a node name are searched under neutral names (``v0``, ``v1``, ...) and the
+    answer is given back under the real ones; so are all networks given to pyboolnet, whose
+    NuSMV refuses one-letter names, its keywords and names with ``_image`` or ``_steady``.
     """
-    return _under_safe_names(_engine_function(semantics, name))
+    return _under_safe_names(_engine_function(semantics, name), always=name == "pyboolnet")
 
 
 def _engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
@@ -65,11 +67,11 @@ def _engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], li
 
 
 def _under_safe_names(
-    run: Callable[[BooleanNetwork], list[RawAttractor]],
+    run: Callable[[BooleanNetwork], list[RawAttractor]], *, always: bool
 ) -> Callable[[BooleanNetwork], list[RawAttractor]]:
     def safe(network: BooleanNetwork) -> list[RawAttractor]:
         names = network.node_names
-        if not any(n.lower() in _BNET_HEADER_WORDS for n in names):
+        if not always and not any(n.lower() in _ENGINE_WORDS for n in names):
             return run(network)
         neutral = {n: f"v{i}" for i, n in enumerate(names)}
         renamed = BooleanNetwork.create(
