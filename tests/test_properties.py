@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mtor_network import BooleanNetwork, find_attractors
+from mtor_network.attractors import Budget, _reduce
 from mtor_network.attractors import _pyboolnet as pyboolnet_engine
-from mtor_network.attractors import _reduce
 from mtor_network.expressions import (
     Expr,
     evaluate,
@@ -199,6 +199,30 @@ def test_percolation_does_not_change_attractors(network: BooleanNetwork) -> None
         on = find_attractors(network, semantics, engine=engine, percolate=True)
         off = find_attractors(network, semantics, engine=engine, percolate=False)
         assert multiset(on) == multiset(off), (semantics, engine)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(networks(aeon_safe=True), st.integers(min_value=0, max_value=3))
+def test_a_budgeted_search_in_a_worker_answers_as_in_process(
+    network: BooleanNetwork, keep: int
+) -> None:
+    """The worker (the network sent as JSON, percolated and searched there, the answer sent back
+    as value codes) gives the same result as the search in this process, and ``max_attractors``
+    keeps the first attractors by value code with the exact total."""
+    runs = [("synchronous", "aeon"), ("most_permissive", "mpbn")]
+    if aeon_can_take(network, percolate=True):
+        runs.append(("asynchronous", "aeon"))
+    for semantics, engine in runs:
+        inline = find_attractors(network, semantics, engine=engine)
+        worker = find_attractors(network, semantics, engine=engine, budget=Budget(seconds=120))
+        assert worker.attractors == inline.attractors and worker.complete, (semantics, engine)
+        cut = find_attractors(
+            network, semantics, engine=engine, budget=Budget(seconds=120, max_attractors=keep)
+        )
+        codes = sorted(a.code() for a in inline)
+        assert sorted(a.code() for a in cut) == codes[:keep]
+        assert cut.total_attractors == len(inline)
+        assert cut.complete == (len(inline) <= keep)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
