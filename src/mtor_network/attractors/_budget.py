@@ -207,8 +207,6 @@ def _serve(conn: Connection, parent: int) -> None:
             reply = run_job(job, memo)
         except MemoryError:
             reply, fatal = {"status": "memory"}, True
-        except RecursionError as exc:
-            reply = {"status": "error", "message": f"RecursionError: {exc}"}
         except Exception as exc:  # sent back and raised in the parent as an engine failure
             reply = {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
         try:
