@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mtor_network.attractors import set_max_workers
 from mtor_network.exceptions import MtorNetworkError
 from mtor_network.webapp import (
     HEAVY_SECONDS,
@@ -60,6 +61,13 @@ def main() -> None:
         f"browser tab (default {MAX_JOBS}: the number of cores)",
     )
     parser.add_argument(
+        "--search-workers",
+        type=int,
+        default=None,
+        help="worker processes that run the requests' attractor searches at once (default: the "
+        "number of cores); a request waits for a free one within its time budget",
+    )
+    parser.add_argument(
         "--max-shown",
         type=int,
         default=SHOWN_ATTRACTORS,
@@ -90,6 +98,10 @@ def main() -> None:
     ):
         if number < 1:
             parser.error(f"{name} must be at least 1, not {number}")
+    if args.search_workers is not None:
+        if args.search_workers < 1:
+            parser.error(f"--search-workers must be at least 1, not {args.search_workers}")
+        set_max_workers(args.search_workers)
     hosts = [*LOCAL_HOSTS, *args.allow_host]
     if args.host not in ("0.0.0.0", "::", ""):
         hosts.append(args.host)

@@ -280,6 +280,29 @@ def test_thousands_of_attractors_are_summarised_not_sent(app: Any) -> None:
     del rows
 
 
+def test_an_exploding_primes_export_stops_at_the_budget(quick_app: Any) -> None:
+    # (a1|b1) & ... & (a20|b20) has 2**20 prime implicants
+    clauses = " & ".join(f"(a{i} | b{i})" for i in range(20))
+    inputs = "".join(f"a{i}, a{i}\nb{i}, b{i}\n" for i in range(20))
+    client = Client(quick_app)
+    client.upload("cnf.bnet", f"targets, factors\n{inputs}T, {clauses}\n".encode())
+    client.state(model=client.page.get(ids.MODEL_SELECT, "value"))
+    data = bounded(lambda: client.export("primes"))
+    text = json.dumps(data)
+    assert "Export failed" in text and "time budget of 3 s" in text
+    assert "most_permissive" not in text  # no semantics to suggest for an export
+
+
+def test_a_summarised_result_exports_with_its_count(app: Any) -> None:
+    client = Client(app)
+    client.upload("inputs.bnet", inputs_bnet(12))
+    client.state(model=client.page.get(ids.MODEL_SELECT, "value"))
+    text = client.export("csv")["response"][ids.DOWNLOAD]["data"]["content"]
+    assert "# attractors: 4096 (the first 200 are in this table)" in text
+    assert "# complete: no" in text
+    assert len([line for line in text.splitlines() if not line.startswith("#")]) == 201
+
+
 # ---- 4. memory: what a request carries is bounded; caches are bounded by bytes -------------
 
 

@@ -252,6 +252,41 @@ def find_attractors(
     )
 
 
+def prime_implicants(
+    network: BooleanNetwork,
+    *,
+    budget: Budget | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[str, list[list[dict[str, int]]]]:
+    """The prime implicants of ``network`` (:func:`mtor_network.io.primes.primes_of`), within
+    ``budget``: computing them can take exponential time (the ``.primes`` export of a large
+    model), so with a time or memory budget or a ``cancel`` hook they are computed in a
+    killable worker, like an attractor search.
+
+    Raises
+    ------
+    BudgetExceeded
+        Over time or memory, cancelled, or every worker busy.
+    """
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
+    if budget is not None and not isinstance(budget, Budget):
+        raise TypeError(f"budget must be a Budget, not {type(budget).__name__}")
+    if (budget is None or not budget.needs_process) and cancel is None:
+        from ..io.primes import primes_of
+
+        return primes_of(network)
+    reply = run_budgeted(
+        _jobs.encode_primes_job(network),
+        budget or Budget(),
+        what=f"computing the prime implicants of {network.name}",
+        semantics=None,
+        cancel=cancel,
+    )
+    primes: dict[str, list[list[dict[str, int]]]] = reply["primes"]
+    return primes
+
+
 __all__ = [
     "DEFAULT_ENGINE",
     "SEMANTICS",
@@ -263,6 +298,7 @@ __all__ = [
     "clear_cache",
     "engines_for",
     "find_attractors",
+    "prime_implicants",
     "set_max_workers",
     "start_workers",
 ]

@@ -495,10 +495,10 @@ def lease(
         _POOL.release(worker)
 
 
-def _time_message(what: str, seconds: float, semantics: str) -> str:
+def _time_message(what: str, seconds: float, semantics: str | None) -> str:
     hint = (
         ", or try most_permissive semantics, which scales to larger models"
-        if semantics != "most_permissive"
+        if semantics not in ("most_permissive", None)
         else ""
     )
     return (
@@ -508,8 +508,8 @@ def _time_message(what: str, seconds: float, semantics: str) -> str:
     )
 
 
-def _memory_message(what: str, memory_mb: int, semantics: str) -> str:
-    hint = " or try most_permissive semantics" if semantics != "most_permissive" else ""
+def _memory_message(what: str, memory_mb: int, semantics: str | None) -> str:
+    hint = " or try most_permissive semantics" if semantics not in ("most_permissive", None) else ""
     return (
         f"{what} needed more than the memory budget of {memory_mb} MB. Raise it "
         f"(CLI: --max-memory MB; Python: Budget(memory_mb=...)){hint}."
@@ -521,7 +521,7 @@ def run_budgeted(
     budget: Budget,
     *,
     what: str,
-    semantics: str,
+    semantics: str | None,
     cancel: Callable[[], bool] | None = None,
     started: float | None = None,
 ) -> dict[str, Any]:
@@ -536,8 +536,9 @@ def run_budgeted(
         memory limits.
     what : str
         The search in words, for messages.
-    semantics : str
-        The semantics searched (messages suggest most_permissive only for the others).
+    semantics : str or None
+        The semantics searched (messages suggest most_permissive only for the others; None:
+        the job is no attractor search, and no semantics is suggested).
     cancel : callable, optional
         Polled; True stops the search.
     started : float, optional

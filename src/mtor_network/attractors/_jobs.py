@@ -208,10 +208,25 @@ def decode_network(nodes: Any, rules: Any) -> BooleanNetwork:
     )
 
 
+def encode_primes_job(network: BooleanNetwork) -> bytes:
+    """Computing the prime implicants of ``network`` (exponential in the worst case: the
+    ``.primes`` export of a large model) as a job for a budgeted worker."""
+    job = {
+        "kind": "primes",
+        "nodes": list(network.node_names),
+        "rules": [network.rules[n].expression for n in network.node_names],
+    }
+    return json.dumps(job, separators=(",", ":")).encode("utf-8")
+
+
 def run_job(job: Mapping[str, Any], memo: Memo) -> dict[str, Any]:
-    """Worker side: one decoded job (JSON of :func:`encode_job`) searched; the JSON-ready
-    reply."""
+    """Worker side: one decoded job (JSON of :func:`encode_job` or
+    :func:`encode_primes_job`) done; the JSON-ready reply."""
     network = decode_network(job["nodes"], job["rules"])
+    if job.get("kind") == "primes":
+        from ..io.primes import primes_of
+
+        return {"status": "ok", "primes": primes_of(network)}
     try:
         found = search(
             network,

@@ -187,11 +187,16 @@ def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
     return {n: computed[n] for n in network.node_names}
 
 
-def to_primes(network: BooleanNetwork) -> str:
-    """JSON prime implicants of ``network`` (pyboolnet's ``read_primes`` reads them)."""
+def to_primes(
+    network: BooleanNetwork, primes: dict[str, list[list[dict[str, int]]]] | None = None
+) -> str:
+    """JSON prime implicants of ``network`` (pyboolnet's ``read_primes`` reads them); pass
+    ``primes`` when they are computed already (e.g. within a budget:
+    :func:`mtor_network.attractors.prime_implicants`)."""
+    computed = primes_of(network) if primes is None else primes
     rows = [
-        f"{json.dumps(node)}: {json.dumps(value, sort_keys=True)}"
-        for node, value in primes_of(network).items()
+        f"{json.dumps(node)}: {json.dumps(computed[node], sort_keys=True)}"
+        for node in network.node_names
     ]
     return "{\n" + ",\n".join(rows) + "\n}\n"
 

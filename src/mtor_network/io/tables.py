@@ -12,10 +12,13 @@ JSON (schema ``mtor_network.attractors/1``)::
      "settings": {"model", "model_version", "model_hash", "semantics", "engine", "perturbations": [
                     {"name", "kind", "effects": {node: 0|1}, "mechanism", "class",
                      "endocrine", "references"}],
-                  "fixed_nodes": {node: 0|1}, "endocrine_therapy", "package_version"},
+                  "fixed_nodes": {node: 0|1}, "endocrine_therapy",
+                  "total_attractors": n found, "complete": bool, "package_version"},
      "nodes": [node, ...],
-     "summary": {"attractors": n, "phenotypes": {phenotype: count},
-                 "proliferative": bool, "endocrine_resistant": bool},
+     "summary": {"attractors": n in this file, "total_attractors": n found,
+                 "complete": bool (false: the file holds the first ones only),
+                 "phenotypes": {phenotype: count}, "proliferative": bool,
+                 "endocrine_resistant": bool},
      "attractors": [{"type": "fixed_point"|"cyclic", "phenotype", "endocrine_resistant",
                      "size": states or null, "values": {node: 0|1|"*"}}]}
 """
@@ -52,6 +55,9 @@ def metadata(result: AttractorResult, generated: str | None = None) -> dict[str,
         "semantics": result.semantics,
         "engine": result.engine,
         "perturbations": perturbations or "none",
+        "attractors": f"{result.total_attractors}"
+        + ("" if result.complete else f" (the first {len(result)} are in this table)"),
+        "complete": "yes" if result.complete else "no",
         "package_version": settings["package_version"],
         "generated": generated or _now(),
     }

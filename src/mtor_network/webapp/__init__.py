@@ -14,7 +14,7 @@ from typing import Any
 
 from dash import Dash, DiskcacheManager, set_props
 
-from ..attractors import Budget
+from ..attractors import Budget, start_workers
 from ..explorer import MAX_UPLOAD_BYTES
 from ..models import FLAGSHIP, load_bundled
 from . import callbacks, ids, screen_tab
@@ -150,6 +150,7 @@ def create_app(
     load_bundled(model)  # an unknown name fails now, not on the first page
     for name in _WARM_MODULES:
         importlib.import_module(name)
+    start_workers()  # the first searches do not pay for starting processes and engines
     hosts = {_host_name(h) for h in allowed_hosts}
     if jobs_dir is None:
         jobs_dir = tempfile.mkdtemp(prefix="mtor_network_jobs_")

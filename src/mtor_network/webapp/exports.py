@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .._filenames import safe_stem
-from ..attractors import Budget
-from ..explorer import ExplorerState, UploadedModel, analyze
+from ..attractors import Budget, prime_implicants
+from ..explorer import UPLOAD_PREFIX, ExplorerState, UploadedModel, analyze, load_model
 from ..io import WRITERS, tables, write_network
+from ..io.primes import to_primes
 from ..network import BooleanNetwork
 
 TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
@@ -27,16 +28,23 @@ def formats() -> tuple[str, ...]:
     return TABLE_FORMATS + model_formats()
 
 
-def export_model(network: BooleanNetwork, suffix: str, base: str) -> tuple[str, bytes]:
+def export_model(
+    network: BooleanNetwork, suffix: str, base: str, budget: Budget | None = None
+) -> tuple[str, bytes]:
     """(file name, bytes) of ``network`` written by the library's writer for ``suffix``.
 
     The writer writes into a private temporary folder under a name made by
     :func:`~mtor_network._filenames.safe_stem` (``base`` may come from a model file: it never
     becomes a path). A format of several files (MaBoSS: ``.bnd`` and ``.cfg``) comes as one
-    ``.zip``."""
+    ``.zip``. Prime implicants (``.primes``), whose computation can explode, are computed
+    within ``budget`` (:class:`~mtor_network.attractors.BudgetExceeded` past it); every other
+    writer is linear in the model's size."""
     if suffix.lstrip(".") not in model_formats():
         raise ValueError(f"unknown model format {suffix!r}")
     base = safe_stem(base)
+    if suffix == ".primes":
+        primes = prime_implicants(network, budget=budget)
+        return f"{base}{suffix}", to_primes(network, primes).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="mtor_export_") as folder:
         write_network(network, Path(folder) / f"{base}{suffix}")
         written = sorted(p for p in Path(folder).iterdir() if not p.name.startswith("."))
@@ -62,19 +70,19 @@ def export(
     perturbations applied and listed where the format has comments)."""
     if fmt not in formats():
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(formats())}")
-    analysis = analyze(state, upload, budget)
-    if analysis.error and analysis.result is None:
-        raise ValueError(analysis.error)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = f"{safe_stem(analysis.network.name, max_length=48)}_{stamp}"
-    if fmt not in TABLE_FORMATS:
-        network = analysis.network
-        if analysis.result is not None and analysis.result.perturbations:
-            network = network.perturb(*analysis.result.perturbations)
-        return export_model(network, f".{fmt}", base)
+    if fmt not in TABLE_FORMATS:  # the model as it is perturbed: no search needed
+        if state.errors:
+            raise ValueError("; ".join(state.errors))
+        network = load_model(state.model, upload if state.model.startswith(UPLOAD_PREFIX) else None)
+        perturbed = network.perturb(*state.scenario(network))
+        base = f"{safe_stem(network.name, max_length=48)}_{stamp}"
+        return export_model(perturbed, f".{fmt}", base, budget)
+    analysis = analyze(state, upload, budget)
     result = analysis.result
     if result is None:
         raise ValueError(analysis.error or "no attractors to export")
+    base = f"{safe_stem(analysis.network.name, max_length=48)}_{stamp}"
     if fmt == "csv":
         return f"{base}_attractors.csv", tables.to_csv(result)
     if fmt == "tsv":
