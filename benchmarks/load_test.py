@@ -30,6 +30,14 @@ Run from the repository root::
 
     python3 benchmarks/load_test.py                                  # 32 sessions x 20 actions
     python3 benchmarks/load_test.py --sessions 8 --requests-per-session 10 --duration 60
+    python3 benchmarks/load_test.py --sessions 16 --requests-per-session 40 --hostile 4 \\
+        --hostile-requests 25 --app-timeout 5     # ~2,000 requests with a hostile mix
+
+With ``--hostile N``, N :class:`HostileSession` clients send oversized, malformed, path-naming,
+exploding, ever-new and formula-named requests among the ordinary ones; the report gives the
+ordinary requests' p50/p95 beside the hostile answers (each checked: the refusal or budget
+message promised) and the server's resident memory (and its child processes') before and
+after the run.
 
 Prints throughput, p50/p95/p99 latency per request type and the errors (zero expected); writes
 ``benchmarks/results/load_test.json`` (``--out`` to change). Exit status 1 if any error.
@@ -597,6 +605,156 @@ class Session:
         return self.result
 
 
+# ---- the hostile mix --------------------------------------------------------------------------
+
+HOSTILE_KINDS = ("oversized", "path", "malformed", "heavy", "upload", "formula")
+
+
+def _bnet_inputs(count: int, tag: str = "") -> str:
+    """``count`` free inputs copied to outputs: 2**count fixed points."""
+    lines = ["targets, factors"]
+    for i in range(count):
+        lines += [f"I{i}{tag}, I{i}{tag}", f"O{i}{tag}, I{i}{tag}"]
+    return "\n".join(lines) + "\n"
+
+
+def _data_url(text: str) -> str:
+    import base64
+
+    return "data:text/plain;base64," + base64.b64encode(text.encode()).decode()
+
+
+class HostileSession(Session):
+    """A client that sends what a browser never would, between the ordinary sessions' requests:
+    a 7 MB list of a million knockouts, a server path as the model, bodies that are not JSON, a
+    search that explodes (16 free inputs under most-permissive semantics), a new upload every
+    time, a model whose name is a spreadsheet formula. Each answer must be the refusal or the
+    budget message the app promises (checked); the ordinary sessions' latencies show what the
+    mix costs them."""
+
+    def open(self) -> None:
+        html = self._get("/", "page").text
+        config = re.search(
+            r'<script id="_dash-config" type="application/json">(.*?)</script>', html, re.S
+        )
+        end_id = json.loads(config.group(1)).get("end_id") if config else None
+        layout = self._get("/_dash-layout", "layout").json()
+        dependencies = self._get("/_dash-dependencies", "dependencies").json()
+        self.page = Page(layout, dependencies, end_id)
+        self.page.callbacks["on_upload"] = find_callback(dependencies, "uploaded-model", "data")
+        self.page.callbacks["download"] = find_callback(dependencies, "download", "data")
+        self.page.set("url", "pathname", "/")
+        self.page.set("url", "search", "")
+
+    def _post(self, kind: str, body: Any, raw: bytes | None = None) -> requests.Response:
+        start = time.perf_counter()
+        if raw is not None:
+            response = self.http.post(
+                self.base + "/_dash-update-component",
+                data=raw,
+                headers={"Content-Type": "application/json"},
+                timeout=self.timeout,
+            )
+        else:
+            response = self.http.post(
+                self.base + "/_dash-update-component", json=body, timeout=self.timeout
+            )
+        self.recorder.timing(kind, start, time.perf_counter())
+        return response
+
+    def _results(self, kind: str, state: dict[str, Any]) -> str:
+        self.page.set("state", "data", state)
+        response = self._post(kind, self.page.body("render_results", [("state", "data")]))
+        if response.status_code != 200:
+            raise LoadTestError(f"{kind}: HTTP {response.status_code}")
+        data = response.json()["response"]
+        return text_of(data.get("error-message", {}).get("children"))
+
+    def _upload(self, kind: str, filename: str, text: str) -> str:
+        self.page.set("model-upload", "contents", _data_url(text))
+        self.page.set("model-upload", "filename", filename)
+        response = self._post(kind, self.page.body("on_upload", [("model-upload", "contents")]))
+        if response.status_code != 200:
+            raise LoadTestError(f"{kind}: HTTP {response.status_code}")
+        data = response.json()["response"]
+        self.page.apply(data)
+        status = text_of(data.get("upload-status", {}).get("children"))
+        if not status.startswith("Loaded"):
+            raise LoadTestError(f"{kind}: upload refused: {status[:200]}")
+        return str(data["model-select"]["value"])
+
+    def act(self) -> None:
+        kind = self.rng.choice(HOSTILE_KINDS)
+        self.result.actions.append(kind)
+        if kind == "oversized":
+            error = self._results(kind, {"knockouts": ["AKT"] * 1_000_000})
+            if "at most" not in error:
+                raise LoadTestError(f"oversized: not refused: {error[:200]}")
+        elif kind == "path":
+            error = self._results(kind, {"model": "/etc/passwd"})
+            if "unknown model" not in error:
+                raise LoadTestError(f"path: not refused: {error[:200]}")
+        elif kind == "malformed":
+            response = self._post(kind, None, raw=b'{"output": 5, "inputs": "x"')
+            if response.status_code != 400:
+                raise LoadTestError(f"malformed: HTTP {response.status_code}, expected 400")
+        elif kind == "heavy":
+            key = self._upload(kind + "-upload", "inputs16.bnet", _bnet_inputs(16))
+            error = self._results(kind, {"model": key, "semantics": "most_permissive"})
+            if "budget" not in error and "busy" not in error:
+                raise LoadTestError(f"heavy: neither answered nor refused: {error[:200]}")
+        elif kind == "upload":  # a new model every time: the caches must stay bounded
+            tag = f"_{self.index}_{self.rng.randrange(10**9)}"
+            self._upload(kind, "fresh.bnet", _bnet_inputs(300, tag))
+        else:
+            text = (
+                '[model]\nname = "x,=HYPERLINK(\\"http://e.invalid\\")"\n'
+                '[[node]]\nname = "A"\nrule = "!A"\n'
+            )
+            key = self._upload(kind + "-upload", "formula.toml", text)
+            self.page.set("state", "data", {"model": key})
+            button = {"format": "csv", "type": "export-button"}
+            self.page.set(button, "n_clicks", 1)
+            response = self._post(kind, self.page.body("download", [(button, "n_clicks")]))
+            content = response.json()["response"]["download"]["data"]["content"]
+            for row in content.splitlines():
+                for cell in row.split(","):
+                    if cell[:1] in ("=", "+", "@"):
+                        raise LoadTestError(f"formula: a cell starts a formula: {cell[:80]}")
+
+
+def process_tree_rss_mb(pid: int) -> dict[str, float]:
+    """Resident memory (MB) of process ``pid`` and of all its descendants (Linux ``/proc``)."""
+
+    def rss(p: int) -> float:
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def children(p: int) -> list[int]:
+        found: list[int] = []
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                found += [int(c) for c in task.read_text().split()]
+        return found
+
+    main = rss(pid)
+    total, seen, stack = 0.0, set(), [pid]
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        total += rss(p)
+        stack += children(p)
+    return {"server": main, "tree": total, "processes": float(len(seen))}
+
+
 _DRUG_EFFECTS: dict[str, dict[str, dict[str, bool]]] = {}
 
 
@@ -631,6 +789,8 @@ class LoadReport:
     hung_sessions: int = 0
     mismatches: list[str] = field(default_factory=list)
     verified_states: int = 0
+    hostile: dict[str, Any] = field(default_factory=dict)
+    rss_mb: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
@@ -659,9 +819,13 @@ def run_load(
     duration: float,
     seed: int = 2024,
     request_timeout: float = 60.0,
+    hostile: int = 0,
+    hostile_actions: int = 0,
 ) -> LoadReport:
     """Run ``sessions`` concurrent sessions of ``actions`` actions each against ``base_url``
-    (127.0.0.1 only), sessions stopping after ``duration`` seconds."""
+    (127.0.0.1 only), sessions stopping after ``duration`` seconds; with ``hostile``, that many
+    :class:`HostileSession` clients of ``hostile_actions`` requests each run among them (their
+    latencies and errors are reported apart: ``report.hostile``)."""
     check_loopback(base_url)
     if sessions < 1 or actions < 0 or duration <= 0:
         raise ValueError("sessions >= 1, actions >= 0 and duration > 0 are required")
@@ -671,16 +835,35 @@ def run_load(
         Session(base_url, i, random.Random(f"{seed}-{i}"), recorder, request_timeout)
         for i in range(sessions)
     ]
+    hostile_recorder = Recorder()
+    attackers = [
+        HostileSession(
+            base_url,
+            sessions + i,
+            random.Random(f"{seed}-h{i}"),
+            hostile_recorder,
+            request_timeout,
+        )
+        for i in range(hostile)
+    ]
     results: list[SessionResult | None] = [None] * sessions
-    barrier = threading.Barrier(sessions)
+    hostile_results: list[SessionResult | None] = [None] * hostile
+    barrier = threading.Barrier(sessions + hostile)
 
     def work(i: int) -> None:
         barrier.wait()
         results[i] = workers[i].run(actions, deadline)
 
+    def attack(i: int) -> None:
+        barrier.wait()
+        hostile_results[i] = attackers[i].run(hostile_actions, deadline)
+
     threads = [
         threading.Thread(target=work, args=(i,), name=f"load-session-{i}", daemon=True)
         for i in range(sessions)
+    ] + [
+        threading.Thread(target=attack, args=(i,), name=f"hostile-session-{i}", daemon=True)
+        for i in range(hostile)
     ]
     start = time.monotonic()
     for thread in threads:
@@ -704,6 +887,16 @@ def run_load(
         errors=list(recorder.errors),
         results=[r if r is not None else SessionResult(i) for i, r in enumerate(results)],
         hung_sessions=hung,
+        hostile={
+            "sessions": hostile,
+            "requests": hostile_recorder.requests,
+            "errors": hostile_recorder.error_count,
+            "error_list": list(hostile_recorder.errors),
+            "actions": collections.Counter(
+                a for r in hostile_results if r is not None for a in r.actions
+            ),
+            "latency_ms": {k: percentiles(v) for k, v in hostile_recorder.latencies.items()},
+        },
     )
 
 
@@ -801,16 +994,27 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def serve_subprocess(startup: float = 90.0) -> Iterator[str]:
-    """``python app.py --host 127.0.0.1 --port N`` (a free port); yields the base URL. The
-    process is stopped (by its pid) on exit; its log is printed if it fails to start."""
+def serve_subprocess(
+    startup: float = 90.0, info: dict[str, Any] | None = None, extra: Sequence[str] = ()
+) -> Iterator[str]:
+    """``python app.py --host 127.0.0.1 --port N [extra...]`` (a free port); yields the base
+    URL and puts the server's pid into ``info["pid"]``. The process is stopped (by its pid) on
+    exit; its log is printed if it fails to start."""
     with tempfile.TemporaryFile(mode="w+") as log:
         url = ""
         for _attempt in range(3):  # a free port can be taken between the check and the bind
             port = _free_port()
             url = f"http://{HOST}:{port}/"
             process = subprocess.Popen(
-                [sys.executable, str(ROOT / "app.py"), "--host", HOST, "--port", str(port)],
+                [
+                    sys.executable,
+                    str(ROOT / "app.py"),
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(port),
+                    *extra,
+                ],
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -825,6 +1029,8 @@ def serve_subprocess(startup: float = 90.0) -> Iterator[str]:
             log.seek(0)
             print(f"server log (tail):\n{log.read()[-2000:]}", file=sys.stderr)
             raise RuntimeError(f"could not start app.py on 127.0.0.1 (last tried {url})")
+        if info is not None:
+            info["pid"] = process.pid
         try:
             yield url
         finally:
@@ -893,6 +1099,26 @@ def summary_table(report: LoadReport) -> str:
         f"against find_attractors, {len(report.mismatches)} mismatches"
     )
     lines += [f"  mismatch: {m}" for m in report.mismatches[:10]]
+    if report.hostile.get("sessions"):
+        h = report.hostile
+        lines += [
+            "",
+            f"hostile mix: {h['sessions']} sessions, {h['requests']} requests "
+            f"({', '.join(f'{k} {n}' for k, n in sorted(h['actions'].items()))}), "
+            f"{h['errors']} answers not as promised",
+        ]
+        for kind, stats in sorted(h["latency_ms"].items()):
+            if stats["count"]:
+                lines.append(
+                    f"  {kind:<16}{stats['count']:>7}{stats['p50']:>9.1f}{stats['p95']:>9.1f}"
+                    f"{stats['max']:>9.1f}  (count, p50, p95, max ms)"
+                )
+        lines += [f"  error: {e['step']}: {e['problem']}" for e in h["error_list"][:10]]
+    for when, rss in report.rss_mb.items():
+        lines.append(
+            f"server RSS {when}: {rss['server']:.0f} MB (with its {rss['processes'] - 1:.0f} "
+            f"child processes: {rss['tree']:.0f} MB)"
+        )
     return "\n".join(lines)
 
 
@@ -930,6 +1156,9 @@ def to_json(report: LoadReport, server: str) -> dict[str, Any]:
             "mismatches": len(report.mismatches),
         },
         "latency_ms": {k: percentiles(report.latencies.get(k, [])) for k in KINDS},
+        "hostile": {k: v for k, v in report.hostile.items() if k != "error_list"}
+        | {"errors_kept": report.hostile.get("error_list", [])},
+        "rss_mb": report.rss_mb,
         "errors": report.errors,
         "mismatches": report.mismatches[:MAX_ERRORS_KEPT],
         "sessions": [
@@ -969,12 +1198,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="check at most this many distinct states against find_attractors (all)",
     )
+    parser.add_argument(
+        "--hostile",
+        type=int,
+        default=0,
+        help="hostile sessions among the ordinary ones (0); see HostileSession",
+    )
+    parser.add_argument(
+        "--hostile-requests", type=int, default=25, help="requests per hostile session (25)"
+    )
+    parser.add_argument(
+        "--app-timeout",
+        type=float,
+        default=None,
+        help="the server's --timeout (seconds per request's searches; app default)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON ({DEFAULT_OUT})")
     args = parser.parse_args(argv)
 
-    serve = serve_subprocess() if args.server == "subprocess" else serve_thread()
+    info: dict[str, Any] = {}
+    extra = ["--timeout", str(args.app_timeout)] if args.app_timeout else []
+    serve = (
+        serve_subprocess(info=info, extra=extra)
+        if args.server == "subprocess"
+        else serve_thread(**({"quick_seconds": args.app_timeout} if args.app_timeout else {}))
+    )
     with serve as url:
         print(f"serving on {url} ({args.server}); load starting", flush=True)
+        pid = info.get("pid", os.getpid())
+        before = process_tree_rss_mb(pid)
         report = run_load(
             url,
             sessions=args.sessions,
@@ -982,13 +1234,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             duration=args.duration,
             seed=args.seed,
             request_timeout=args.request_timeout,
+            hostile=args.hostile,
+            hostile_actions=args.hostile_requests,
         )
+        report.rss_mb = {"before": before, "after": process_tree_rss_mb(pid)}
     verify_answers(report, limit=args.verify_limit)
     print(summary_table(report))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(to_json(report, args.server), indent=1) + "\n")
     print(f"wrote {args.out}")
-    return 1 if report.error_count or report.mismatches else 0
+    failed = report.error_count or report.mismatches or report.hostile.get("errors")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

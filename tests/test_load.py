@@ -145,3 +145,26 @@ def test_only_127_0_0_1_is_ever_targeted() -> None:
     for url in ("http://10.0.0.1:8050/", "http://example.org/", "https://127.0.0.1:8050/"):
         with pytest.raises(ValueError, match=r"only targets http://127\.0\.0\.1"):
             lt.run_load(url, sessions=1, actions=1, duration=1)
+
+
+def test_a_hostile_mix_gets_its_refusals_and_leaves_ordinary_users_served() -> None:
+    """Ordinary sessions beside hostile ones (a million knockouts, a server path as the model,
+    bodies that are not JSON, a search that explodes, a new upload every time, a formula as
+    the model's name): every hostile answer is the refusal or budget message promised, every
+    ordinary answer is right, and the server's memory stays bounded."""
+    info: dict[str, Any] = {}
+    extra = ["--timeout", "3", "--search-workers", "4"]
+    with lt.serve_subprocess(info=info, extra=extra) as url:
+        before = lt.process_tree_rss_mb(info["pid"])
+        report = lt.run_load(
+            url, sessions=4, actions=6, duration=CAP_SECONDS, seed=11, hostile=2, hostile_actions=12
+        )
+        after = lt.process_tree_rss_mb(info["pid"])
+    assert report.error_count == 0, report.errors
+    assert report.hostile["errors"] == 0, report.hostile["error_list"]
+    assert sum(report.hostile["actions"].values()) == 2 * 12
+    assert len(report.hostile["actions"]) >= 4  # most kinds of attack were made
+    lt.verify_answers(report)
+    assert report.mismatches == []
+    # the server process (caches) stays within its byte bounds plus the libraries' growth
+    assert after["server"] < before["server"] + 600, (before, after)

@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -396,6 +397,59 @@ def test_job_slots_hold_across_processes_and_free_when_the_holder_dies(tmp_path:
         holder.wait(30)
     with slots.hold("mine"):  # the kernel dropped the dead holder's lock
         assert slots.in_use() == 1
+
+
+def _run_in_background(client: Client, end_id: str) -> dict[str, Any]:
+    """Click "Run it in the background" and poll the job as the renderer does, until its
+    answer (bounded by the hang guard)."""
+    client.page.callbacks["run_heavy"] = next(
+        d for d in client.page.dependencies if any(i["id"] == ids.HEAVY_RUN for i in d["inputs"])
+    )
+    client.page.set(ids.HEAVY_RUN, "n_clicks", 1)
+    body = client.page.body("run_heavy", [(ids.HEAVY_RUN, "n_clicks")])
+    headers = {"Host": client.host, "Content-Type": "application/json"}
+    first = client.http.post(
+        f"/_dash-update-component?endId={end_id}", data=json.dumps(body), headers=headers
+    )
+    handles = first.get_json()
+    assert "cacheKey" in handles, handles
+    query = f"endId={end_id}&cacheKey={handles['cacheKey']}&job={handles['job']}"
+    deadline = time.monotonic() + HANG_GUARD
+    while time.monotonic() < deadline:
+        answer = client.http.post(
+            f"/_dash-update-component?{query}", data=json.dumps(body), headers=headers
+        )
+        data = answer.get_json() or {}
+        if "response" in data:
+            return data
+        time.sleep(0.2)
+    raise AssertionError("the background job never answered")
+
+
+def test_a_background_job_when_every_slot_is_taken_says_busy(tmp_path: Path) -> None:
+    jobs = tmp_path / "jobs"
+    app = create_app(jobs_dir=str(jobs), max_jobs=1)
+    client = Client(app)
+    html = client.get("/").get_data(as_text=True)
+    config = re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', html)
+    end_id = json.loads(config.group(1)).get("end_id", "") if config else ""
+    client.state(knockouts=["MTORC1"])
+    code = (
+        "import time; from mtor_network.webapp.jobs import JobSlots\n"
+        f"s = JobSlots({str(jobs)!r}, 1)\n"
+        "with s.hold('another tab'):\n"
+        "    print('held', flush=True); time.sleep(600)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        busy = _run_in_background(client, end_id)
+        assert "the server is busy" in json.dumps(busy["response"])
+    finally:
+        holder.kill()
+        holder.wait(30)
+    done = _run_in_background(client, end_id)["response"]
+    assert "MTORC1_ko" in lt.text_of(done[ids.SUMMARY]["children"])
 
 
 def test_each_page_load_gets_its_own_tab_id(app: Any) -> None:
