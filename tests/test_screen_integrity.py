@@ -437,9 +437,9 @@ def test_matrix_and_interventions_argument_types(flagship: BooleanNetwork) -> No
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        (["--workers", "-1"], "--workers: must be at least 1, not -1"),
-        (["--network-timeout", "nan"], "--network-timeout: must be a finite number"),
-        (["--max-combinations", "-5"], "--max-combinations: must be 0 or more"),
+        (["--workers", "-1"], "--workers: expected a whole number >= 1, not '-1'"),
+        (["--network-timeout", "nan"], "--network-timeout: expected a finite number of seconds"),
+        (["--max-combinations", "-5"], "--max-combinations: expected a whole number >= 0"),
     ],
 )
 def test_cli_refuses_bad_numbers(

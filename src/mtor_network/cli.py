@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import shlex
 import sys
 import warnings
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, cli_screens, cli_simulate
+from ._cli_types import count_option, seconds_option
 from ._format import table
 from .analysis.evidence import ValidationReport, validate
 from .attractors import SEMANTICS, AttractorResult, Budget, find_attractors
@@ -67,32 +67,6 @@ def scenario_from(args: argparse.Namespace, network: BooleanNetwork) -> Scenario
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_MAX_MEMORY = 8192
 TABLE_MAX_ATTRACTORS = 1000  # attractor columns a text table on the terminal shows by default
-
-
-def seconds_option(text: str) -> float:
-    """An argparse ``type``: a finite number of seconds >= 0 (0: no limit)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a number of seconds (0 for no limit), not {text!r}"
-        ) from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(
-            f"expected a finite number of seconds >= 0 (0 for no limit), not {text!r}"
-        )
-    return value
-
-
-def count_option(text: str) -> int:
-    """An argparse ``type``: a whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, not {text!r}")
-    return value
 
 
 def _add_budget(p: argparse.ArgumentParser) -> None:

@@ -6,49 +6,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
+from ._cli_types import count_option, positive_option, seconds_option
 from ._format import table
 from .analysis.control import InterventionSearch, minimal_interventions
 from .attractors import SEMANTICS, Budget
 from .models import load_network
 from .screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
-
-
-def _positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _count(text: str) -> int:
-    """argparse type: a whole number of at least 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
-
-
-def _seconds(text: str) -> float:
-    """argparse type: a finite number of seconds, 0 or more (``nan``/``inf`` refused)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, not {text}")
-    return value
 
 
 def _background_options(p: argparse.ArgumentParser) -> None:
@@ -58,7 +25,7 @@ def _background_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
     p.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_option,
         metavar="N",
         help="local processes (default: all cores; 1: inline)",
     )
@@ -113,7 +80,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument(
         "--network-timeout",
-        type=_seconds,
+        type=seconds_option,
         default=600.0,
         metavar="SECONDS",
         help="limit on each attractor search (default 600; 0: none); over it the screen stops, "
@@ -121,7 +88,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--max-combinations",
-        type=_count,
+        type=count_option,
         default=2_000_000,
         metavar="N",
         help="refuse screens of more than N combinations (default 2,000,000; 0: no limit)",
@@ -144,8 +111,8 @@ def register(subparsers: Any) -> None:
         help="drugs or nodes to draw from (default: every registered drug / every node)",
     )
     p.add_argument("--perturb", choices=PERTURB_MODES, default="knockout", help="with nodes")
-    p.add_argument("--max-size", type=_positive_int, default=3, metavar="K")
-    p.add_argument("--limit", type=_positive_int, metavar="N", help="stop after N solutions")
+    p.add_argument("--max-size", type=positive_option, default=3, metavar="K")
+    p.add_argument("--limit", type=positive_option, metavar="N", help="stop after N solutions")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=cmd_targets)
 
