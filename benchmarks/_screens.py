@@ -1,5 +1,5 @@
-"""Screen section of ``run.py``: our screen (``mtor_network.screens.screen``) against a plain
-loop over the fastest engine, with 1 and 2 workers, and peak memory as screens grow.
+"""Screen section of ``run.py``: our screen (``mtor_network.analysis.screens.screen``) against
+a plain loop over the fastest engine, with 1 and 2 workers, and peak memory as screens grow.
 
 Every measurement runs in a fresh child process (``python3 _screens.py JOB``) under a time
 limit; the child loads the flagship, warms up with one query, then times the whole screen or
@@ -54,8 +54,8 @@ QUICK_TARGETS = (
 
 
 def module_present() -> bool:
-    """Whether ``mtor_network.screens`` exists in this installation."""
-    return importlib.util.find_spec("mtor_network.screens") is not None
+    """Whether ``mtor_network.analysis.screens`` exists in this installation."""
+    return importlib.util.find_spec("mtor_network.analysis.screens") is not None
 
 
 # ---- child side ---------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def run_screen(
 ) -> dict[str, Any]:
     """Our screen: knockouts of every combination of 1..``order`` of ``targets`` (None: the
     screen's default, every node but the phenotype read-outs), streamed to ``output``."""
-    from mtor_network.screens import screen
+    from mtor_network.analysis.screens import screen
 
     result = screen(
         net,
@@ -207,7 +207,7 @@ def run_screens(args: argparse.Namespace, results: list[dict[str, Any]]) -> dict
 
     print("\n== screens: all flagship double knockouts, our screen vs a plain loop ==")
     if not module_present():
-        print("screens: module missing (mtor_network.screens is not in this installation)")
+        print("screens: module missing (mtor_network.analysis.screens is not in this installation)")
         return {"status": "module missing"}
     engine, why = fastest_engine(results)
     quick = args.quick

@@ -16,7 +16,7 @@ from mtor_network.analysis.control import (
     minimal_interventions,
     succession_controls,
 )
-from mtor_network.cli_screens import main
+from mtor_network.cli.screens import main
 
 
 def proliferates(net: BooleanNetwork, bg: Scenario, combo: Sequence[Perturbation]) -> bool:

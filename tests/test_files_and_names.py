@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from mtor_network import BooleanNetwork, load_network
+from mtor_network import BooleanNetwork, _files, load_network
+from mtor_network._files import read_bytes, write_bytes_atomic, write_text_atomic
 from mtor_network.cli import main
 from mtor_network.exceptions import ModelFileError
-from mtor_network.io import _files, read_network, write_network
-from mtor_network.io._files import read_bytes, write_bytes_atomic, write_text_atomic
+from mtor_network.io import read_network, write_network
 from mtor_network.perturbations import knockout
 
 TOY_BNET = "targets, factors\nA, A\nB, A & !C\nC, B\n"
@@ -368,7 +368,7 @@ def test_xlsx_from_the_cli_holds_no_formula(evil_model: Path, tmp_path: Path) ->
 
 def test_attractor_tables_escape_every_cell(evil_model: Path) -> None:
     from mtor_network import find_attractors
-    from mtor_network.io import tables
+    from mtor_network.export import attractors as tables
     from mtor_network.perturbations import scenario
 
     network = read_network(evil_model)

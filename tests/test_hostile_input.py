@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mtor_network import BooleanNetwork
+from mtor_network._files import MAX_MODEL_BYTES
 from mtor_network.analysis.equivalence import rule_differences, same_function
 from mtor_network.exceptions import ModelFileError, RuleSyntaxError
 from mtor_network.expressions import (
@@ -45,7 +46,6 @@ from mtor_network.expressions import (
     variables,
 )
 from mtor_network.io import READERS, WRITERS, read_network, read_network_bytes
-from mtor_network.io._files import MAX_MODEL_BYTES
 from mtor_network.io.ginsim import GRAPH_MEMBER
 
 CORPUS = Path(__file__).parent / "corpus" / "bad"

@@ -22,7 +22,8 @@ from mtor_network import (
     write_network,
 )
 from mtor_network.exceptions import ModelWarning
-from mtor_network.io import WRITERS, tables
+from mtor_network.export import attractors as tables
+from mtor_network.io import WRITERS
 from mtor_network.io.bnet import parse_bnet, to_bnet
 from mtor_network.io.model_toml import parse_model_toml
 from mtor_network.models import networks_dir
@@ -163,7 +164,7 @@ def test_attractor_csv_and_json_carry_settings(flagship: BooleanNetwork) -> None
 
 
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from mtor_network.io import _files
+    from mtor_network import _files
 
     path = tmp_path / "m.bnet"
     path.write_text("old\n")
@@ -194,7 +195,8 @@ def test_every_writer_is_atomic(
 ) -> None:  # type: ignore[no-untyped-def]
     """A write interrupted at the last moment (the disk fills before the rename) leaves the good
     file that was there, byte for byte, and no temporary file."""
-    from mtor_network.io import _files, write_network
+    from mtor_network import _files
+    from mtor_network.io import write_network
 
     path = tmp_path / f"model{suffix}"
     write_network(flagship, path)

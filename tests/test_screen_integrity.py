@@ -22,12 +22,9 @@ from pathlib import Path
 import pytest
 
 from mtor_network import BooleanNetwork, Perturbation, scenario
-from mtor_network import screens as screens_module
+from mtor_network.analysis import screens as screens_module
 from mtor_network.analysis.control import minimal_interventions
-from mtor_network.cli_screens import main
-from mtor_network.exceptions import UnknownNameError
-from mtor_network.io.bnet import parse_bnet
-from mtor_network.screens import (
+from mtor_network.analysis.screens import (
     COLUMNS,
     MatrixResult,
     ScreenError,
@@ -38,6 +35,9 @@ from mtor_network.screens import (
     read_screen,
     screen,
 )
+from mtor_network.cli.screens import main
+from mtor_network.exceptions import UnknownNameError
+from mtor_network.io.bnet import parse_bnet
 
 SMALL = ["ER_E2", "AROMATASE", "MTORC1", "AKT", "PI3K", "MYC", "ERK", "IRS1"]
 CLI = [sys.executable, "-c", "import sys; from mtor_network.cli import main; sys.exit(main())"]

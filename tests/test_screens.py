@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from mtor_network import BooleanNetwork, find_attractors, knockout, overexpress, scenario
-from mtor_network import screens as screens_module
-from mtor_network.cli_screens import main
-from mtor_network.screens import (
+from mtor_network.analysis import screens as screens_module
+from mtor_network.analysis.screens import (
     COLUMNS,
     ScreenError,
     drug_genotype_matrix,
@@ -27,6 +26,7 @@ from mtor_network.screens import (
     read_screen,
     screen,
 )
+from mtor_network.cli.screens import main
 
 SMALL = ["ER_E2", "AROMATASE", "MTORC1", "AKT", "PI3K", "MYC", "ERK", "IRS1"]
 TWELVE = [*SMALL, "RAS", "EGFR", "HER2", "CCND1"]
@@ -157,7 +157,7 @@ def test_killed_run_keeps_whole_rows_and_resumes(flagship: BooleanNetwork, tmp_p
         f"""
         import os, signal
         from mtor_network import load_network
-        from mtor_network.screens import screen
+        from mtor_network.analysis.screens import screen
         def die(done, total):
             if done >= 128:
                 os.kill(os.getpid(), signal.SIGKILL)

@@ -13,7 +13,6 @@ import pytest
 from mtor_network import BooleanNetwork, find_attractors, scenario
 from mtor_network.analysis.compare import compare
 from mtor_network.analysis.equivalence import rule_differences
-from mtor_network.explorer import MAX_UPLOAD_BYTES, ExplorerState, UploadedModel, analyze
 from mtor_network.io import READERS, read_network, read_network_bytes
 from mtor_network.viz import elements, heatmap, positions, stylesheet
 from mtor_network.webapp import create_app, ids
@@ -26,6 +25,7 @@ from mtor_network.webapp.callbacks import (
     upload_model,
 )
 from mtor_network.webapp.exports import TABLE_FORMATS, export, formats, model_formats
+from mtor_network.webapp.state import MAX_UPLOAD_BYTES, ExplorerState, UploadedModel, analyze
 
 SMALL_BNET = b"""targets, factors
 EGF, EGF
@@ -301,7 +301,7 @@ def test_screen_job_on_the_explorer_background() -> None:
 
 
 def test_screen_job_size_and_time_budgets() -> None:
-    from mtor_network.screens import ScreenError
+    from mtor_network.analysis.screens import ScreenError
     from mtor_network.webapp.screen_tab import MAX_COMBINATIONS, ScreenStopped, run_job
 
     with pytest.raises(ScreenError, match=f"size budget of {MAX_COMBINATIONS}"):

@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 
-from mtor_network import explorer
 from mtor_network._cache import ByteBoundedCache
 from mtor_network.webapp import create_app, ids
+from mtor_network.webapp import state as webstate
 from mtor_network.webapp.jobs import JobSlots, ServerBusy
 
 HANG_GUARD = 300.0  # seconds after which a request counts as hung (never reached when it works)
@@ -309,10 +309,10 @@ def test_a_summarised_result_exports_with_its_count(app: Any) -> None:
 
 def test_a_million_knockouts_are_refused_cheaply(client: Client) -> None:
     client.state(knockouts=["AKT"] * 1_000_000)
-    before = explorer._RESULTS.nbytes
+    before = webstate._RESULTS.nbytes
     _, error, _ = bounded(client.results)
     assert "1,000,000 names sent; at most 512" in error
-    assert explorer._RESULTS.nbytes == before
+    assert webstate._RESULTS.nbytes == before
 
 
 def test_repeated_names_are_one_perturbation(client: Client) -> None:
@@ -342,9 +342,9 @@ def test_distinct_uploads_do_not_grow_the_cache_past_its_bytes(
     app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache: ByteBoundedCache[Any, Any] = ByteBoundedCache(
-        2 * 1024 * 1024, size=explorer._NETWORKS._size
+        2 * 1024 * 1024, size=webstate._NETWORKS._size
     )
-    monkeypatch.setattr(explorer, "_NETWORKS", cache)
+    monkeypatch.setattr(webstate, "_NETWORKS", cache)
     client = Client(app)
     for i in range(40):
         client.upload(f"m{i}.bnet", inputs_bnet(2) + f"X{i}, X{i}\n".encode() * 1)
@@ -555,4 +555,4 @@ def test_an_unknown_bundled_model_fails_at_start() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     yield
-    explorer.clear_caches()
+    webstate.clear_caches()

@@ -32,7 +32,7 @@ from ..attractors import Semantics
 from ..exceptions import MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
-from ..screens import (
+from .screens import (
     Key,
     Outcome,
     PerturbMode,

@@ -25,6 +25,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning
 from ..expressions import (
     MAX_NESTING,
@@ -36,7 +37,6 @@ from ..expressions import (
 )
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
-from ._files import read_text, write_text_atomic
 
 _ID = r"[A-Za-z0-9_{}]+"
 _REGULATION_RE = re.compile(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
-from ._files import read_text, write_text_atomic
 
 
 def parse_bnet(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:

@@ -16,11 +16,11 @@ import re
 import warnings
 from pathlib import Path
 
+from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning, MtorNetworkError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
-from ._files import read_text, write_text_atomic
 
 _RULE_RE = re.compile(r"^(?:(?P<rank>\d+)\s*:\s*)?(?P<target>[^\s*=]+)\s*\*\s*=(?P<function>.*)$")
 _INIT_RE = re.compile(

@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
-from ._files import read_text, write_text_atomic
 
 _FUNCTION_CALL_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _DELAY_RE = re.compile(r"\[\s*-?\d*\s*\]")

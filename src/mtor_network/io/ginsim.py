@@ -45,11 +45,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._files import read_bytes, read_text
 from ..exceptions import ModelFileError, ModelWarning
 from ..expressions import FALSE, MAX_NESTING, TRUE, Expr, simplify
 from ..network import BooleanNetwork, Node, NodeKind, Rule
 from ..perturbations import Perturbation
-from ._files import read_bytes, read_text
 
 GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
 MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .._files import read_text, write_files_atomic
 from ..exceptions import (
     ModelFileError,
     ModelWarning,
@@ -33,7 +34,6 @@ from ..exceptions import (
 )
 from ..expressions import MAX_NESTING, MAX_XOR, Expr, nesting_depth, syntax_error
 from ..network import BooleanNetwork, Node, Rule
-from ._files import read_text, write_files_atomic
 
 #: Simulation parameters written to the ``.cfg`` unless ``settings`` overrides them.
 DEFAULT_SETTINGS: Mapping[str, float] = MappingProxyType(

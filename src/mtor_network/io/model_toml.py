@@ -8,11 +8,11 @@ import tomllib
 from pathlib import Path
 from typing import Any, cast
 
+from .._files import check_bracket_depth, read_text
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression
 from ..network import BooleanNetwork, Node, NodeKind, PhenotypeMarkers, Reference, Rule
 from ..perturbations import Perturbation
-from ._files import check_bracket_depth, read_text
 
 _NODE_KINDS = {"input", "internal", "output"}
 _TABLE_LINE = re.compile(r"^\s*\[\[\s*(node|drug|genotype|environment)\s*\]\]\s*$")

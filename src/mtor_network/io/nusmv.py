@@ -22,11 +22,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from .._files import write_text_atomic
 from ..exceptions import MtorNetworkError
 from ..expressions import Expr, to_string
 from ..network import BooleanNetwork
 from ._comments import header_lines
-from ._files import write_text_atomic
 
 Update = Literal["asynchronous", "synchronous"]
 

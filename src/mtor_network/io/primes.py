@@ -19,10 +19,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .._files import check_bracket_depth, read_text, write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import Expr, is_valid_name, to_string
 from ..network import BooleanNetwork, Rule
-from ._files import check_bracket_depth, read_text, write_text_atomic
 
 
 def parse_primes(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:

@@ -46,10 +46,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning
 from ..expressions import FALSE, MAX_NESTING, MAX_XOR, TRUE, Expr, simplify
 from ..network import BooleanNetwork, Node, NodeKind, Reference, Rule
-from ._files import read_text, write_text_atomic
 from .ginsim import MAX_LEVEL, check_xml_prolog, check_xml_structure
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"

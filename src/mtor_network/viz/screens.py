@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
+from ..analysis.screens import MatrixResult
 from ..exceptions import MtorNetworkError
-from ..screens import MatrixResult
 
 MatrixValue = Literal["proliferative_fraction", "has_proliferative", "endocrine_resistant"]
 MATRIX_VALUES: tuple[MatrixValue, ...] = (
@@ -92,7 +92,7 @@ def matrix_heatmap(
 
 def write_figure(figure: go.Figure, path: str | Path) -> None:
     """Write ``figure`` as HTML (self-contained plotly.js) or PNG (kaleido + Chrome/Chromium)."""
-    from ..io._files import write_bytes_atomic, write_text_atomic
+    from .._files import write_bytes_atomic, write_text_atomic
 
     p = Path(path)
     suffix = p.suffix.lower()

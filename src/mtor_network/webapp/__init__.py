@@ -15,11 +15,11 @@ from typing import Any
 from dash import Dash, DiskcacheManager, set_props
 
 from ..attractors import Budget, start_workers
-from ..explorer import MAX_UPLOAD_BYTES
 from ..models import FLAGSHIP, load_bundled
 from . import callbacks, ids, screen_tab
 from .jobs import JobSlots
 from .layout import build_layout
+from .state import MAX_UPLOAD_BYTES
 
 QUICK_SECONDS = 20.0
 HEAVY_SECONDS = 600.0
@@ -39,8 +39,8 @@ _WARM_MODULES = (
     "plotly.graph_objects",
     "plotly.io",
     "networkx",
-    "mtor_network.io.tables",
-    "mtor_network.screens",
+    "mtor_network.export.attractors",
+    "mtor_network.analysis.screens",
     "mtor_network.analysis.control",
     "mtor_network.viz",
     "mtor_network.viz.screens",

@@ -13,8 +13,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update, set
 
 from ..attractors import Budget
 from ..exceptions import MtorNetworkError
-from ..explorer import Analysis, ExplorerState, UploadedModel, analyze, load_model
-from ..io import tables
+from ..export import attractors as tables
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, heatmap
@@ -29,6 +28,7 @@ from .layout import (
     toggle_buttons,
     validation_panel,
 )
+from .state import Analysis, ExplorerState, UploadedModel, analyze, load_model
 
 STATUS_TEXT = {"normal": "", "knockout": " (knocked out)", "overexpress": " (forced on)"}
 

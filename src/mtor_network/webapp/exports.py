@@ -10,10 +10,11 @@ from pathlib import Path
 
 from .._filenames import safe_stem
 from ..attractors import Budget, prime_implicants
-from ..explorer import UPLOAD_PREFIX, ExplorerState, UploadedModel, analyze, load_model
-from ..io import WRITERS, tables, write_network
+from ..export import attractors as tables
+from ..io import WRITERS, write_network
 from ..io.primes import to_primes
 from ..network import BooleanNetwork
+from .state import UPLOAD_PREFIX, ExplorerState, UploadedModel, analyze, load_model
 
 TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
 

@@ -11,13 +11,13 @@ from dash import dcc, html
 
 from ..analysis.evidence import ValidationReport, validate
 from ..attractors import SEMANTICS
-from ..explorer import MAX_UPLOAD_BYTES
 from ..io import READERS
 from ..models import FLAGSHIP, bundled_models, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
 from . import ids, screen_tab
 from .exports import TABLE_FORMATS, formats
+from .state import MAX_UPLOAD_BYTES
 
 _ARIA_LIVE: dict[str, Any] = {"aria-live": "polite"}
 PANEL = {"padding": "8px 12px", "borderRight": "1px solid #ddd", "overflowY": "auto"}

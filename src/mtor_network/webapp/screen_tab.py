@@ -17,14 +17,14 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from .. import __version__
 from .._filenames import safe_stem
 from ..analysis.control import minimal_interventions
+from ..analysis.screens import COLUMNS, drug_genotype_matrix, screen
 from ..exceptions import MtorNetworkError
-from ..explorer import ExplorerState, UploadedModel, load_model
-from ..io._cells import metadata_lines, safe_rows
+from ..export._cells import metadata_lines, safe_rows
 from ..network import BooleanNetwork
-from ..screens import COLUMNS, drug_genotype_matrix, screen
 from ..viz.screens import matrix_heatmap, screen_heatmap
 from . import ids
 from .jobs import JobSlots
+from .state import ExplorerState, UploadedModel, load_model
 
 MODES = {
     "nodes": "Node combinations (knockouts / forced on)",

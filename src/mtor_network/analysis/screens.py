@@ -27,7 +27,7 @@ interrupted screen resumes where it stopped:
   parent pid), so killing a screen never leaves workers running.
 
 >>> from mtor_network import load_network
->>> from mtor_network.screens import screen
+>>> from mtor_network.analysis.screens import screen
 >>> net = load_network("hr_breast_cancer")
 >>> result = screen(net, targets=["MTORC1", "AKT"], order=2, workers=1, progress=False)
 >>> result.rows_total
@@ -56,12 +56,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from .attractors import SEMANTICS, Budget, BudgetExceeded, Semantics, find_attractors
-from .exceptions import ConflictingPerturbationError, MtorNetworkError, UnknownNameError
-from .io._cells import safe_cell
-from .network import BooleanNetwork, PhenotypeMarkers
-from .perturbations import Perturbation, Scenario, knockout, overexpress
-from .phenotypes import PHENOTYPES
+from ..attractors import SEMANTICS, Budget, BudgetExceeded, Semantics, find_attractors
+from ..exceptions import ConflictingPerturbationError, MtorNetworkError, UnknownNameError
+from ..export._cells import safe_cell
+from ..network import BooleanNetwork, PhenotypeMarkers
+from ..perturbations import Perturbation, Scenario, knockout, overexpress
+from ..phenotypes import PHENOTYPES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -304,7 +304,7 @@ class _Runner:
             parent = os.getpid()
         else:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["mtor_network.screens"])
+            context.set_forkserver_preload(["mtor_network.analysis.screens"])
             parent = None
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
@@ -645,7 +645,7 @@ def make_row(
 # ---- settings -----------------------------------------------------------------------------
 def model_hash(network: BooleanNetwork) -> str:
     """SHA-256 (16 hex digits) of the unperturbed rules, sorted by node."""
-    from .expressions import to_string
+    from ..expressions import to_string
 
     base = network.base
     text = "\n".join(f"{n}, {to_string(base.rules[n].expression)}" for n in sorted(base.rules))
@@ -1232,7 +1232,7 @@ def _convert(journal: Path, output: Path, chunk: int = 50_000) -> None:
 
 
 def _write_meta(path: Path, data: Mapping[str, Any]) -> None:
-    from .io._files import write_text_atomic
+    from .._files import write_text_atomic
 
     write_text_atomic(path, json.dumps(data, indent=2) + "\n")
 

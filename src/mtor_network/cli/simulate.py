@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .simulation import (
+from ..simulation import (
     OUTPUT_FORMATS,
     SCHEMES,
     Readout,
@@ -67,7 +67,7 @@ def output_format(output: str | None, requested: str | None) -> str:
 
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` sub-command to ``subparsers`` (its handler is :func:`run`)."""
-    from .cli import _add_model, add_perturbation_options
+    from . import _add_model, add_perturbation_options
 
     p = subparsers.add_parser(
         "simulate",
@@ -204,8 +204,8 @@ def parse_readouts(values: Sequence[str], combine: str) -> dict[str, Readout]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mtor-network simulate``; returns the exit status."""
-    from .cli import _emit, scenario_from
-    from .models import load_network
+    from ..models import load_network
+    from . import _emit, scenario_from
 
     fmt = output_format(args.output, args.format)
     network = load_network(args.model)
@@ -241,8 +241,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)
     if args.figure:
-        from .io._files import write_text_atomic
-        from .viz.simulation import simulation_figure
+        from .._files import write_text_atomic
+        from ..viz.simulation import simulation_figure
 
         # plotly.js inside the file: the chart works offline and loads nothing from a CDN
         html = simulation_figure(result, nodes=nodes).to_html(include_plotlyjs=True)
@@ -254,7 +254,7 @@ def run(args: argparse.Namespace) -> int:
 def summary_table(result: SimulationResult, nodes: Sequence[str] = (), rows: int = 11) -> str:
     """Phenotype probabilities, read-outs and ``nodes`` at ``rows`` times, then the final
     values with their standard errors."""
-    from ._format import table
+    from .._format import table
 
     applied = ", ".join(result.perturbations) or "none"
     lines = [

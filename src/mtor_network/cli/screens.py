@@ -10,16 +10,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._cli_types import count_option, positive_option, seconds_option
-from ._format import table
-from .analysis.control import InterventionSearch, minimal_interventions
-from .attractors import SEMANTICS, Budget
-from .models import load_network
-from .screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
+from .._format import table
+from ..analysis.control import InterventionSearch, minimal_interventions
+from ..analysis.screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
+from ..attractors import SEMANTICS, Budget
+from ..models import load_network
+from ._common import count_option, positive_option, seconds_option
 
 
 def _background_options(p: argparse.ArgumentParser) -> None:
-    from .cli import add_perturbation_options
+    from . import add_perturbation_options
 
     add_perturbation_options(p, drug_example="letrozole", nodes=False)
     p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
@@ -36,7 +36,7 @@ def _background_options(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     """Add the ``screen`` and ``targets`` subcommands to ``subparsers``."""
-    from .cli import _add_model  # here, not at import: cli imports this module
+    from . import _add_model  # here, not at import: cli imports this module
 
     p = subparsers.add_parser(
         "screen",
@@ -118,7 +118,7 @@ def register(subparsers: Any) -> None:
 
 
 def _background(args: argparse.Namespace, network: Any) -> Any:
-    from .cli import scenario_from
+    from . import scenario_from
 
     return scenario_from(args, network)
 
@@ -131,7 +131,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
     if args.matrix:
         if args.genotype or args.drug:
             raise ScreenError("--matrix screens every genotype and drug; drop --genotype/--drug")
-        from .viz.screens import matrix_heatmap, write_figure
+        from ..viz.screens import matrix_heatmap, write_figure
 
         result = drug_genotype_matrix(
             network,
@@ -259,12 +259,12 @@ COMMANDS = {"screen": cmd_screen, "targets": cmd_targets}
 def main(argv: list[str] | None = None) -> int:
     """``screen`` and ``targets`` alone (as ``mtor-network`` runs them once registered there);
     errors exit 2 with one message, as in :func:`mtor_network.cli.main`."""
-    from .cli import _Parser
+    from . import _Parser
 
     parser = _Parser(prog="mtor-network")
     register(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
     args = parser.parse_args(argv)
-    from .cli import _run
+    from . import _run
 
     return _run(args, "interrupted (rows written so far are kept)")
 

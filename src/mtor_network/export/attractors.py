@@ -4,7 +4,7 @@ CSV: leading ``# key: value`` metadata lines (read with ``pandas.read_csv(path, 
 then a header ``attractor,type,phenotype,endocrine_resistant,size,<node>...`` and one row per
 attractor; node values are ``0``, ``1`` or ``*`` (oscillating). Every field is quoted where
 it must be and no cell starts a formula (a name ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``;
-see :mod:`mtor_network.io._cells`), in CSV, TSV and XLSX alike.
+see :mod:`mtor_network.export._cells`), in CSV, TSV and XLSX alike.
 
 JSON (schema ``mtor_network.attractors/1``)::
 
@@ -106,7 +106,7 @@ def to_tsv(result: AttractorResult, *, generated: str | None = None) -> str:
 def append_safe(sheet: Any, values: Sequence[Any]) -> None:
     """Append a row to an openpyxl worksheet with every cell stored as data, never a formula.
 
-    Text goes through :func:`~mtor_network.io._cells.safe_cell` (``=...`` becomes ``'=...``),
+    Text goes through :func:`~mtor_network.export._cells.safe_cell` (``=...`` becomes ``'=...``),
     and any cell openpyxl still took for a formula is stored as a string.
 
     Parameters

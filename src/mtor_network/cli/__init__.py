@@ -11,18 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, cli_screens, cli_simulate
-from ._cli_types import count_option, seconds_option
-from ._format import table
-from .analysis.evidence import ValidationReport, validate
-from .attractors import SEMANTICS, AttractorResult, Budget, find_attractors
-from .exceptions import MtorNetworkError
-from .io import READERS, WRITERS, write_network
-from .io import tables as attractor_tables
-from .io._files import write_bytes_atomic, write_text_atomic
-from .models import FLAGSHIP, bundled_models, load_network
-from .network import BooleanNetwork
-from .perturbations import Perturbation, Scenario, scenario
+from .. import __version__
+from .._files import write_bytes_atomic, write_text_atomic
+from .._format import table
+from ..analysis.evidence import ValidationReport, validate
+from ..attractors import SEMANTICS, AttractorResult, Budget, find_attractors
+from ..exceptions import MtorNetworkError
+from ..export import attractors as attractor_tables
+from ..io import READERS, WRITERS, write_network
+from ..models import FLAGSHIP, bundled_models, load_network
+from ..network import BooleanNetwork
+from ..perturbations import Perturbation, Scenario, scenario
+from . import screens as cli_screens
+from . import simulate as cli_simulate
+from ._common import count_option, seconds_option
 
 
 class _Parser(argparse.ArgumentParser):
@@ -476,7 +478,3 @@ def _run(args: argparse.Namespace, interrupted: str = "interrupted") -> int:
     except KeyboardInterrupt:
         print(f"mtor-network: {interrupted}", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

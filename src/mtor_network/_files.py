@@ -11,7 +11,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..exceptions import ModelFileError
+from .exceptions import ModelFileError
 
 MAX_MODEL_BYTES = 20 * 1024 * 1024
 

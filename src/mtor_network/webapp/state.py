@@ -15,9 +15,9 @@ from functools import cached_property
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qs, urlencode
 
-from ._cache import ByteBoundedCache, approximate_size
-from .analysis.compare import Comparison, compare
-from .attractors import (
+from .._cache import ByteBoundedCache, approximate_size
+from ..analysis.compare import Comparison, compare
+from ..attractors import (
     SEMANTICS,
     AttractorResult,
     Budget,
@@ -25,11 +25,11 @@ from .attractors import (
     Semantics,
     find_attractors,
 )
-from .exceptions import ModelFileError, MtorNetworkError
-from .io import read_network_bytes
-from .models import FLAGSHIP, load_bundled
-from .network import BooleanNetwork
-from .perturbations import Scenario, scenario
+from ..exceptions import ModelFileError, MtorNetworkError
+from ..io import read_network_bytes
+from ..models import FLAGSHIP, load_bundled
+from ..network import BooleanNetwork
+from ..perturbations import Scenario, scenario
 
 NodeStatus = Literal["normal", "knockout", "overexpress"]
 _CYCLE: dict[str, NodeStatus] = {

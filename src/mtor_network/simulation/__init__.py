@@ -34,10 +34,10 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from .exceptions import AmbiguousNameError, MtorNetworkError, UnknownNameError
-from .expressions import Expr
-from .network import BooleanNetwork
-from .phenotypes import PHENOTYPES, Phenotype
+from ..exceptions import AmbiguousNameError, MtorNetworkError, UnknownNameError
+from ..expressions import Expr
+from ..network import BooleanNetwork
+from ..phenotypes import PHENOTYPES, Phenotype
 
 Scheme = Literal["continuous", "random_order"]
 SCHEMES: tuple[Scheme, ...] = get_args(Scheme)
@@ -213,7 +213,7 @@ class SimulationResult:
         """
         from datetime import UTC, datetime
 
-        from . import __version__
+        from .. import __version__
 
         stamp = generated or datetime.now(UTC).replace(microsecond=0).isoformat()
         return {
@@ -248,7 +248,7 @@ class SimulationResult:
         str
             The table; no cell of it can run as a spreadsheet formula.
         """
-        from .io._cells import metadata_lines, safe_cell
+        from ..export._cells import metadata_lines, safe_cell
 
         cols = self.columns()
         out = io.StringIO()
@@ -259,7 +259,7 @@ class SimulationResult:
             writer.writerow([_number(v) for v in row])
         text = out.getvalue()
         if path is not None:
-            from .io._files import write_text_atomic
+            from .._files import write_text_atomic
 
             write_text_atomic(_path(path), text)
         return text
@@ -297,7 +297,7 @@ class SimulationResult:
         pq.write_table(table, buffer)
         data = bytes(buffer.getvalue().to_pybytes())
         if path is not None:
-            from .io._files import write_bytes_atomic
+            from .._files import write_bytes_atomic
 
             write_bytes_atomic(_path(path), data)
         return data
@@ -320,7 +320,7 @@ class SimulationResult:
         """
         from openpyxl import Workbook
 
-        from .io.tables import append_safe
+        from ..export.attractors import append_safe
 
         cols = self.columns()
         book = Workbook()
@@ -336,7 +336,7 @@ class SimulationResult:
         book.save(buffer)
         data = buffer.getvalue()
         if path is not None:
-            from .io._files import write_bytes_atomic
+            from .._files import write_bytes_atomic
 
             write_bytes_atomic(_path(path), data)
         return data
@@ -402,7 +402,7 @@ class SimulationResult:
         """:meth:`to_dict` as JSON text; also written atomically to ``path`` if given."""
         text = json.dumps(self.to_dict(), indent=1)
         if path is not None:
-            from .io._files import write_text_atomic
+            from .._files import write_text_atomic
 
             write_text_atomic(_path(path), text)
         return text
@@ -786,7 +786,7 @@ def simulate(
     plan = _initial_plan(network, initial)
     fixed: dict[int, bool] = {}
     if network.perturbations:
-        from .perturbations import Scenario
+        from ..perturbations import Scenario
 
         fixed = {index[k]: v for k, v in Scenario(network.perturbations).effects().items()}
     readout_defs: dict[str, Readout] = {}

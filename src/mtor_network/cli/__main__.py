@@ -1,0 +1,5 @@
+"""``python -m mtor_network.cli``: the command line."""
+
+from . import main
+
+raise SystemExit(main())
