@@ -115,5 +115,10 @@ class EngineError(MtorNetworkError):
     """An attractor engine failed or is not available for the requested semantics."""
 
 
+class InteropError(MtorNetworkError, ValueError):
+    """An object of another tool (biodivine-aeon, minibn, mpbn) cannot be converted: names what
+    is missing (e.g. an AEON network with unspecified update functions)."""
+
+
 class ModelWarning(UserWarning):
     """A model file was read, but something in it was interpreted (e.g. an implicit input)."""
