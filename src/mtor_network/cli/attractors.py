@@ -1,0 +1,171 @@
+"""``mtor-network attractors``: every attractor and its phenotype, as a table, CSV, TSV, JSON or
+XLSX."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._common import (
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_TIMEOUT,
+    TABLE_MAX_ATTRACTORS,
+    add_budget_options,
+    add_model_option,
+    add_perturbation_options,
+    budget_from,
+    count_option,
+    emit,
+    scenario_from,
+)
+
+if TYPE_CHECKING:
+    from ..attractors import AttractorResult
+    from ..network import BooleanNetwork
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
+SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
+
+
+def register(sub: Any) -> None:
+    """Add the ``attractors`` command to the sub-parsers ``sub``."""
+    p = sub.add_parser("attractors", help="compute every attractor and its phenotype")
+    add_model_option(p)
+    add_perturbation_options(p, drug_example="everolimus")
+    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    p.add_argument("--engine", default="auto", help="attractor engine (default: auto)")
+    p.add_argument(
+        "--format",
+        choices=TABLE_FORMATS,
+        default=None,
+        help="output format (default: from the --output suffix, else a text table); csv, tsv, "
+        "json and xlsx carry the settings that produced them",
+    )
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--max-attractors",
+        type=count_option,
+        default=None,
+        metavar="N",
+        help=f"keep the first N attractors (by values) when there are more, and say how many "
+        f"there are (default: {TABLE_MAX_ATTRACTORS} for the text table on the terminal, all "
+        "for --output FILE and the csv, tsv, json and xlsx formats; 0: all)",
+    )
+    add_budget_options(p)
+
+    p.set_defaults(handler=_cmd_attractors)
+
+
+def _rerun_command(args: argparse.Namespace) -> str:
+    """The command that writes every attractor of this search to ``all.csv``."""
+    from ..models import FLAGSHIP
+
+    parts = ["mtor-network", "attractors"]
+    if args.model != FLAGSHIP:
+        parts += ["--model", args.model]
+    for option in ("drug", "genotype", "environment", "knockout", "overexpress"):
+        for value in getattr(args, option, ()):
+            parts += [f"--{option}", value]
+    if args.semantics != "asynchronous":
+        parts += ["--semantics", args.semantics]
+    if args.engine != "auto":
+        parts += ["--engine", args.engine]
+    if args.timeout != DEFAULT_TIMEOUT:
+        parts += ["--timeout", f"{args.timeout:g}"]
+    if args.max_memory != DEFAULT_MAX_MEMORY:
+        parts += ["--max-memory", str(args.max_memory)]
+    if args.max_nodes:
+        parts += ["--max-nodes", str(args.max_nodes)]
+    return shlex.join([*parts, "--max-attractors", "0", "-o", "all.csv"])
+
+
+def _attractor_table(
+    result: AttractorResult, network: BooleanNetwork, rerun: str | None = None
+) -> str:
+    from .._format import table
+
+    applied = ", ".join(p.describe() for p in result.perturbations) or "none"
+    count = f"attractors: {result.total_attractors}"
+    if not result.complete:
+        count += f" (the first {len(result)} by values are shown)"
+    lines = [
+        f"model: {result.model} {result.model_version}".rstrip(),
+        f"semantics: {result.semantics} (engine {result.engine})",
+        f"perturbations: {applied}",
+        count,
+        "",
+    ]
+    names = [f"A{i}" for i in range(1, len(result) + 1)]
+    head = [("type", [a.kind.replace("_", " ") for a in result])]
+    head.append(("phenotype", [a.phenotype for a in result]))
+    if result.endocrine_therapy:
+        head.append(
+            ("endocrine-resistant", ["yes" if a.endocrine_resistant else "no" for a in result])
+        )
+    head.append(("states", [str(a.size) if a.size is not None else "?" for a in result]))
+    rows: list[list[str]] = [[label, "", *vals] for label, vals in head]
+    for node in network.nodes:
+        rows.append(
+            [
+                node.name,
+                node.label if node.label != node.name else "",
+                *[str(a[node.name]) for a in result],
+            ]
+        )
+    lines.append(table(["node", "label", *names], rows))
+    lines.append("")
+    lines.append("values: 1 on, 0 off, * oscillates within the attractor")
+    if not result.complete:
+        lines.append(
+            f"showing {len(result)} of {result.total_attractors} attractors; write them all "
+            f"with: {rerun or 'mtor-network attractors ... --max-attractors 0 -o all.csv'}"
+        )
+    return "\n".join(lines)
+
+
+def _cmd_attractors(args: argparse.Namespace) -> int:
+    from .._files import write_bytes_atomic
+    from ..attractors import find_attractors
+    from ..export import attractors as attractor_tables
+    from ..models import load_network
+
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = suffix if suffix in TABLE_FORMATS else "table"
+    if fmt == "xlsx" and not args.output:
+        raise ValueError("--format xlsx writes a binary workbook: give --output FILE.xlsx")
+    limit = args.max_attractors
+    if limit is None:
+        limit = TABLE_MAX_ATTRACTORS if fmt == "table" and not args.output else 0
+    network = load_network(args.model)
+    perturbation = scenario_from(args, network)
+    result = find_attractors(
+        network,
+        args.semantics,
+        perturbations=perturbation,
+        engine=args.engine,
+        budget=budget_from(args, max_attractors=limit or None),
+    )
+    if args.output and not result.complete:
+        print(
+            f"mtor-network: note: {args.output} holds {len(result)} of "
+            f"{result.total_attractors} attractors (--max-attractors {limit}; 0 writes all)",
+            file=sys.stderr,
+        )
+    if fmt == "xlsx":
+        write_bytes_atomic(Path(args.output), attractor_tables.to_xlsx(result))
+        return 0
+    if fmt == "json":
+        text = attractor_tables.to_json(result)
+    elif fmt == "csv":
+        text = attractor_tables.to_csv(result)
+    elif fmt == "tsv":
+        text = attractor_tables.to_tsv(result)
+    else:
+        text = _attractor_table(result, network, _rerun_command(args))
+    emit(text, args.output)
+    return 0
