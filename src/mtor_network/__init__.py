@@ -11,22 +11,8 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("mtor-network")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
-
-from .attractors import (
-    SEMANTICS,
-    Attractor,
-    AttractorResult,
-    Budget,
-    BudgetExceeded,
-    Semantics,
-    find_attractors,
-)
 from .exceptions import (
     AmbiguousNameError,
     ConflictingPerturbationError,
@@ -37,12 +23,83 @@ from .exceptions import (
     UnknownNameError,
     UnknownNodeError,
 )
-from .io import read_network, write_network
-from .models import FLAGSHIP, bundled_models, load_network
-from .network import BooleanNetwork, Node, PhenotypeMarkers, Reference, Rule
-from .perturbations import Perturbation, Scenario, knockout, overexpress, scenario
-from .phenotypes import Phenotype, classify
-from .simulation import Readout, SimulationResult, simulate
+
+# The public API, each name loaded from its module on first use: ``import mtor_network`` stays
+# quick (no engine, numpy or networkx until a function needs it).
+_LAZY = {
+    "SEMANTICS": "attractors",
+    "Attractor": "attractors",
+    "AttractorResult": "attractors",
+    "Budget": "attractors",
+    "BudgetExceeded": "attractors",
+    "Semantics": "attractors",
+    "find_attractors": "attractors",
+    "read_network": "io",
+    "write_network": "io",
+    "FLAGSHIP": "models",
+    "bundled_models": "models",
+    "load_network": "models",
+    "BooleanNetwork": "network",
+    "Node": "network",
+    "PhenotypeMarkers": "network",
+    "Reference": "network",
+    "Rule": "network",
+    "Perturbation": "perturbations",
+    "Scenario": "perturbations",
+    "knockout": "perturbations",
+    "overexpress": "perturbations",
+    "scenario": "perturbations",
+    "Phenotype": "phenotypes",
+    "classify": "phenotypes",
+    "Readout": "simulation",
+    "SimulationResult": "simulation",
+    "simulate": "simulation",
+}
+
+if TYPE_CHECKING:
+    from .attractors import (
+        SEMANTICS,
+        Attractor,
+        AttractorResult,
+        Budget,
+        BudgetExceeded,
+        Semantics,
+        find_attractors,
+    )
+    from .io import read_network, write_network
+    from .models import FLAGSHIP, bundled_models, load_network
+    from .network import BooleanNetwork, Node, PhenotypeMarkers, Reference, Rule
+    from .perturbations import Perturbation, Scenario, knockout, overexpress, scenario
+    from .phenotypes import Phenotype, classify
+    from .simulation import Readout, SimulationResult, simulate
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mtor-network")
+    except PackageNotFoundError:  # running from a source tree without installation
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mtor_network' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})
+
 
 __all__ = [
     "FLAGSHIP",

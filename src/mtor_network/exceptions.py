@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -65,6 +64,8 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     """Return ' Did you mean ...?' for names close to ``name`` (case-insensitive), or ''."""
     pool = list(candidates)
     lowered = {c.lower(): c for c in pool}
+    import difflib  # here: importing the package stays quick
+
     close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
     if not close:
         return ""
@@ -113,6 +114,23 @@ class ConflictingPerturbationError(MtorNetworkError):
 
 class EngineError(MtorNetworkError):
     """An attractor engine failed or is not available for the requested semantics."""
+
+
+class MissingDependencyError(MtorNetworkError, ImportError):
+    """An optional dependency is not installed; says which extra installs it."""
+
+    def __init__(self, module: str, extra: str, what: str = "") -> None:
+        self.module = module
+        self.extra = extra
+        need = f"{what} needs" if what else "this needs"
+        super().__init__(
+            f"{need} the optional dependency {module!r}, which is not installed: "
+            f'pip install "mtor-network[{extra}]"'
+        )
+
+
+class ScreenError(MtorNetworkError):
+    """A screen cannot run as asked (bad output file, settings differ from the file's, ...)."""
 
 
 class InteropError(MtorNetworkError, ValueError):

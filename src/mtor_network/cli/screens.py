@@ -8,19 +8,27 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._format import table
-from ..analysis.control import InterventionSearch, minimal_interventions
-from ..analysis.screens import PERTURB_MODES, ScreenError, drug_genotype_matrix, screen
-from ..attractors import SEMANTICS, Budget
-from ..models import load_network
-from ._common import count_option, positive_option, seconds_option
+from ._common import (
+    Parser,
+    add_model_option,
+    add_perturbation_options,
+    count_option,
+    positive_option,
+    run,
+    scenario_from,
+    seconds_option,
+)
+
+if TYPE_CHECKING:
+    from ..analysis.control import InterventionSearch
+
+SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
+PERTURB_MODES = ("knockout", "overexpress", "both")
 
 
 def _background_options(p: argparse.ArgumentParser) -> None:
-    from . import add_perturbation_options
-
     add_perturbation_options(p, drug_example="letrozole", nodes=False)
     p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
     p.add_argument(
@@ -36,8 +44,6 @@ def _background_options(p: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     """Add the ``screen`` and ``targets`` subcommands to ``subparsers``."""
-    from . import _add_model  # here, not at import: cli imports this module
-
     p = subparsers.add_parser(
         "screen",
         help="every combination of up to K perturbations, or the drug x genotype matrix",
@@ -47,7 +53,7 @@ def register(subparsers: Any) -> None:
         "against the background. Rows stream to --output; rerun the same command to resume. "
         "With --matrix: every registered drug and drug pair in every genotype.",
     )
-    _add_model(p)
+    add_model_option(p)
     _background_options(p)
     p.add_argument("--order", type=int, choices=(1, 2, 3), default=1, help="largest combination")
     p.add_argument(
@@ -102,7 +108,7 @@ def register(subparsers: Any) -> None:
         "perturbations with --using nodes) that leaves no proliferative attractor on top of "
         "the background. Supersets of a solution are not listed (not minimal).",
     )
-    _add_model(p)
+    add_model_option(p)
     _background_options(p)
     p.add_argument("--using", choices=("drugs", "nodes"), default="drugs")
     p.add_argument(
@@ -118,12 +124,14 @@ def register(subparsers: Any) -> None:
 
 
 def _background(args: argparse.Namespace, network: Any) -> Any:
-    from . import scenario_from
-
     return scenario_from(args, network)
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
+    from ..analysis.screens import ScreenError, drug_genotype_matrix, screen
+    from ..attractors import Budget
+    from ..models import load_network
+
     """Run ``mtor-network screen``."""
     network = load_network(args.model)
     background = _background(args, network)
@@ -192,6 +200,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def targets_table(result: InterventionSearch) -> str:
+    from .._format import table
+
     """The intervention search as text."""
     lines = [
         f"model: {result.model}",
@@ -229,6 +239,9 @@ def targets_table(result: InterventionSearch) -> str:
 
 def cmd_targets(args: argparse.Namespace) -> int:
     """Run ``mtor-network targets``."""
+    from ..analysis.control import minimal_interventions
+    from ..models import load_network
+
     network = load_network(args.model)
     background = _background(args, network)
     candidates = (
@@ -259,14 +272,10 @@ COMMANDS = {"screen": cmd_screen, "targets": cmd_targets}
 def main(argv: list[str] | None = None) -> int:
     """``screen`` and ``targets`` alone (as ``mtor-network`` runs them once registered there);
     errors exit 2 with one message, as in :func:`mtor_network.cli.main`."""
-    from . import _Parser
-
-    parser = _Parser(prog="mtor-network")
-    register(parser.add_subparsers(dest="command", required=True, parser_class=_Parser))
+    parser = Parser(prog="mtor-network")
+    register(parser.add_subparsers(dest="command", required=True, parser_class=Parser))
     args = parser.parse_args(argv)
-    from . import _run
-
-    return _run(args, "interrupted (rows written so far are kept)")
+    return run(args, "interrupted (rows written so far are kept)")
 
 
 if __name__ == "__main__":

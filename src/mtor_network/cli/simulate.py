@@ -17,6 +17,7 @@ from ..simulation import (
     SimulationResult,
     simulate,
 )
+from ._common import add_model_option, add_perturbation_options, emit, scenario_from
 
 _PHENOTYPE_COLUMNS = ("proliferative", "apoptotic", "quiescent")
 _FORMATS = ("table", "csv", "tsv", "json", "parquet", "xlsx")
@@ -67,8 +68,6 @@ def output_format(output: str | None, requested: str | None) -> str:
 
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` sub-command to ``subparsers`` (its handler is :func:`run`)."""
-    from . import _add_model, add_perturbation_options
-
     p = subparsers.add_parser(
         "simulate",
         help="stochastic asynchronous simulation: phenotype probabilities over time",
@@ -77,7 +76,7 @@ def register(subparsers: Any) -> None:
         "probability of each phenotype, of each node being ON and of weighted read-outs over "
         "time. Nodes fixed by --drug/--genotype/--knockout/... start at their fixed value.",
     )
-    _add_model(p)
+    add_model_option(p)
     add_perturbation_options(p, drug_example="alpelisib")
     p.add_argument("--runs", type=int, default=1000, help="trajectories (default 1000)")
     p.add_argument("--max-time", type=float, default=20.0, help="end time (default 20)")
@@ -205,7 +204,6 @@ def parse_readouts(values: Sequence[str], combine: str) -> dict[str, Readout]:
 def run(args: argparse.Namespace) -> int:
     """Run ``mtor-network simulate``; returns the exit status."""
     from ..models import load_network
-    from . import _emit, scenario_from
 
     fmt = output_format(args.output, args.format)
     network = load_network(args.model)
@@ -233,11 +231,11 @@ def run(args: argparse.Namespace) -> int:
     if args.output and fmt != "table":
         result.write(args.output)
     elif fmt == "json":
-        _emit(json.dumps(result.to_dict(), indent=1), args.output)
+        emit(json.dumps(result.to_dict(), indent=1), args.output)
     elif fmt in ("csv", "tsv"):
-        _emit(result.to_csv(sep="," if fmt == "csv" else "\t"), args.output)
+        emit(result.to_csv(sep="," if fmt == "csv" else "\t"), args.output)
     else:
-        _emit(summary_table(result, nodes), args.output)
+        emit(summary_table(result, nodes), args.output)
     if args.output:
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)
     if args.figure:
