@@ -138,5 +138,13 @@ class InteropError(MtorNetworkError, ValueError):
     is missing (e.g. an AEON network with unspecified update functions)."""
 
 
+class ServerBusy(MtorNetworkError):
+    """The web app's background-job slots are all taken, or the tab already runs a job."""
+
+
+class ScreenStopped(MtorNetworkError):
+    """The web app's time budget for a Screen-tab job ran out."""
+
+
 class ModelWarning(UserWarning):
     """A model file was read, but something in it was interpreted (e.g. an implicit input)."""

@@ -17,11 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from ..exceptions import MtorNetworkError
-
-
-class ServerBusy(MtorNetworkError):
-    """Every background-job slot is taken, or this tab already runs a job."""
+from ..exceptions import ServerBusy
 
 
 def _try_lock(path: Path) -> int | None:

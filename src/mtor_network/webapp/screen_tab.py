@@ -18,7 +18,7 @@ from .. import __version__
 from .._filenames import safe_stem
 from ..analysis.control import minimal_interventions
 from ..analysis.screens import COLUMNS, drug_genotype_matrix, screen
-from ..exceptions import MtorNetworkError
+from ..exceptions import MtorNetworkError, ScreenStopped
 from ..export._cells import metadata_lines, safe_rows
 from ..network import BooleanNetwork
 from ..viz.screens import matrix_heatmap, screen_heatmap
@@ -36,10 +36,6 @@ MAX_COMBINATIONS = 5000  # per screen in the app; the CLI's default is far highe
 SHOWN_ROWS = 200
 
 Progress = Callable[[int, int], None]
-
-
-class ScreenStopped(MtorNetworkError):
-    """The app's time budget for a screen ran out."""
 
 
 def run_job(
