@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from mtor_network import BooleanNetwork, Perturbation, scenario
+from mtor_network.analysis import _batch as batch_module
 from mtor_network.analysis import screens as screens_module
 from mtor_network.analysis.control import minimal_interventions
 from mtor_network.analysis.screens import (
@@ -111,7 +112,7 @@ def test_over_budget_is_refused_before_any_enumeration_or_search(
         raise AssertionError("enumerated or searched before the size budget was checked")
 
     monkeypatch.setattr(screens_module, "_combinations", forbidden)
-    monkeypatch.setattr(screens_module, "_evaluate", forbidden)
+    monkeypatch.setattr(batch_module, "evaluate", forbidden)
     monkeypatch.setattr(screens_module, "_skipped_names", forbidden)
     expected = 2 * 150 + 4 * math.comb(150, 2) + 8 * math.comb(150, 3)
     with pytest.raises(ScreenError, match=f"{expected} combinations .* size budget of 5000"):
@@ -124,13 +125,13 @@ def test_progress_is_called_before_the_first_search(
     flagship: BooleanNetwork, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     events: list[tuple[object, ...]] = []
-    real = screens_module._evaluate
+    real = batch_module.evaluate
 
     def recording(network, semantics, key, budget=None):  # type: ignore[no-untyped-def]
         events.append(("search",))
         return real(network, semantics, key, budget)
 
-    monkeypatch.setattr(screens_module, "_evaluate", recording)
+    monkeypatch.setattr(batch_module, "evaluate", recording)
     screen(flagship, targets=SMALL, order=2, workers=1, output=tmp_path / "s.csv",
            progress=lambda d, t: events.append(("progress", d, t)))  # fmt: skip
     assert events[0] == ("progress", 0, 8 + 28)
@@ -160,7 +161,7 @@ def test_matrix_and_interventions_refuse_over_budget_before_searching(
     def forbidden(*args: object, **kwargs: object) -> object:
         raise AssertionError("searched before the size budget was checked")
 
-    monkeypatch.setattr(screens_module, "_evaluate", forbidden)
+    monkeypatch.setattr(batch_module, "evaluate", forbidden)
     n_drugs = len(flagship.drugs)
     rows = (1 + len(flagship.genotypes)) * (1 + n_drugs + math.comb(n_drugs, 2))
     assert rows > 20

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mtor_network import BooleanNetwork, find_attractors, knockout, overexpress, scenario
-from mtor_network.analysis import screens as screens_module
+from mtor_network.analysis import _batch as batch_module
 from mtor_network.analysis.screens import (
     COLUMNS,
     ScreenError,
@@ -109,13 +109,13 @@ def test_resume_computes_nothing_twice_and_matches_uninterrupted(
     total = 12 + 66
 
     calls: list[tuple] = []
-    real = screens_module._evaluate
+    real = batch_module.evaluate
 
     def counting(network, semantics, key, budget=None):  # type: ignore[no-untyped-def]
         calls.append(key)
         return real(network, semantics, key, budget)
 
-    monkeypatch.setattr(screens_module, "_evaluate", counting)
+    monkeypatch.setattr(batch_module, "evaluate", counting)
 
     class Stop(Exception):
         pass
@@ -139,7 +139,7 @@ def test_resume_computes_nothing_twice_and_matches_uninterrupted(
     assert result.rows_resumed == 64
     assert result.networks_evaluated == total - 64
     assert len(calls) == total - 64 + 1  # + the background, recomputed for the comparison
-    background_key = ((), False)
+    background_key = ((), ())  # (fixed values, rule tags): no drug, no endocrine tag
     assert (first_run & set(calls)) == {background_key}
     assert out.read_text() == reference.read_text()
     assert json.loads(meta_path(out).read_text())["complete"] is True
@@ -250,7 +250,7 @@ def test_unreachable_scheduler_is_a_clear_error(
     flagship: BooleanNetwork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("dask.distributed")
-    monkeypatch.setattr(screens_module, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(batch_module, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(ScreenError, match="cannot connect to the Dask scheduler"):
         screen(flagship, targets=SMALL, scheduler="tcp://127.0.0.1:9", progress=False)
 

@@ -30,7 +30,13 @@ _LAYER: dict[str, int] = {
 
 @dataclass(frozen=True)
 class Perturbation:
-    """A named set of node values: ``effects`` maps node name -> value fixed (True/False)."""
+    """A named set of node values: ``effects`` maps node name -> value fixed (True/False).
+
+    ``tags`` are free words a model file gives a perturbation (e.g. ``{"endocrine",
+    "aromatase inhibitor (steroidal)"}``); the engine ignores them, and rules declared by the
+    model (see :mod:`mtor_network.analysis.phenotypes`) read them. ``drug_class`` is the
+    display name of the class (also one of the tags).
+    """
 
     name: str
     kind: PerturbationKind
@@ -38,7 +44,7 @@ class Perturbation:
     label: str = ""
     mechanism: str = ""
     drug_class: str = ""
-    endocrine: bool = False
+    tags: frozenset[str] = frozenset()
     references: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -71,6 +77,37 @@ class Perturbation:
         if isinstance(self.references, str):
             raise TypeError(f"Perturbation {self.name!r}: references must be a tuple of keys")
         object.__setattr__(self, "references", tuple(self.references))
+        tags = self.tags
+        if isinstance(tags, str | bytes) or not isinstance(tags, Iterable):
+            raise TypeError(
+                f"Perturbation {self.name!r}: tags must be a set of str, not {type(tags).__name__}"
+            )
+        tag_set = frozenset(tags)
+        if not all(isinstance(t, str) for t in tag_set):
+            raise TypeError(f"Perturbation {self.name!r}: tags must be str")
+        if self.drug_class:
+            tag_set |= {self.drug_class}
+        object.__setattr__(self, "tags", tag_set)
+
+    def has_tag(self, tag: str) -> bool:
+        """True if the perturbation carries ``tag``.
+
+        Parameters
+        ----------
+        tag : str
+            The tag, e.g. ``"endocrine"``.
+
+        Returns
+        -------
+        bool
+            Whether ``tag`` is among :attr:`tags`.
+        """
+        return tag in self.tags
+
+    @property
+    def endocrine(self) -> bool:
+        """Compatibility name for ``has_tag("endocrine")`` (the flagship's endocrine tag)."""
+        return "endocrine" in self.tags
 
     @classmethod
     def of(
@@ -87,7 +124,7 @@ class Perturbation:
         effects
             Node name -> value fixed (0/1 or False/True).
         **extra
-            Other fields (``label``, ``mechanism``, ``drug_class``, ``endocrine``,
+            Other fields (``label``, ``mechanism``, ``drug_class``, ``tags``,
             ``references``).
 
         Returns
@@ -123,7 +160,7 @@ class Perturbation:
             "effects": {k: int(v) for k, v in self.effects},
             "mechanism": self.mechanism,
             "class": self.drug_class,
-            "endocrine": self.endocrine,
+            "endocrine": "endocrine" in self.tags,  # the JSON field of format 1
             "references": list(self.references),
         }
 
@@ -184,9 +221,14 @@ class Scenario:
         return len(self.perturbations)
 
     @property
+    def tags(self) -> frozenset[str]:
+        """The tags of every perturbation of the scenario."""
+        return frozenset(t for p in self.perturbations for t in p.tags)
+
+    @property
     def endocrine(self) -> bool:
-        """True if any perturbation is an endocrine therapy."""
-        return any(p.endocrine for p in self.perturbations)
+        """Compatibility name for ``"endocrine" in scenario.tags``."""
+        return "endocrine" in self.tags
 
     @property
     def names(self) -> tuple[str, ...]:

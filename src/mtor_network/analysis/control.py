@@ -26,30 +26,25 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import networkx as nx
-
+from .._optional import require
 from ..attractors import Semantics
 from ..exceptions import MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
+from ._batch import BatchRunner, Key, Outcome, check_workers, key_of
 from .screens import (
-    Key,
-    Outcome,
     PerturbMode,
     Progress,
-    _as_scenario,
-    _check_int,
-    _check_network,
-    _check_progress,
-    _check_semantics,
-    _check_workers,
-    _key,
-    _node_items,
-    _over_budget,
-    _Progress,
-    _registered,
-    _Runner,
+    ProgressBar,
+    as_scenario,
+    check_int,
+    check_network,
+    check_progress,
+    check_semantics,
     combination_name,
+    node_items,
+    over_budget,
+    registered,
 )
 
 Using = Literal["drugs", "nodes"]
@@ -128,6 +123,8 @@ class InterventionSearch:
 
 def _upstream_distance(network: BooleanNetwork, marker: str) -> dict[str, int]:
     """Ancestors of ``marker`` in ``network`` (as perturbed) with their shortest distance."""
+    import networkx as nx
+
     graph = network.regulatory_graph()
     return dict(nx.single_source_shortest_path_length(graph.reverse(copy=False), marker))
 
@@ -169,13 +166,13 @@ def minimal_interventions(
     ScreenError
         Over ``max_combinations``.
     """
-    _check_network(network)
-    _check_semantics(semantics)
-    _check_int(max_size, "max_size", minimum=1, none=False)
-    _check_int(limit, "limit", minimum=1)
-    _check_workers(workers, scheduler)
-    _check_progress(progress)
-    _check_int(max_combinations, "max_combinations", minimum=0)
+    check_network(network)
+    check_semantics(semantics)
+    check_int(max_size, "max_size", minimum=1, none=False)
+    check_int(limit, "limit", minimum=1)
+    check_workers(workers, scheduler)
+    check_progress(progress)
+    check_int(max_combinations, "max_combinations", minimum=0)
     if not isinstance(using, str):
         raise TypeError(f"using must be a str, not {type(using).__name__}")
     if using not in ("drugs", "nodes"):
@@ -189,13 +186,13 @@ def minimal_interventions(
     marker = network.phenotypes.proliferation
     if marker is None:
         raise MtorNetworkError(f"{network.name} has no proliferation marker node to control")
-    bg = _as_scenario(background)
+    bg = as_scenario(background)
     perturbed = bg.apply(network)
     if using == "drugs":
-        chosen = _registered(network.drugs, candidates, "drug", "candidates")
+        chosen = registered(network.drugs, candidates, "drug", "candidates")
         items = [d for d in chosen if d.name not in bg.names]
     else:
-        items, _, _ = _node_items(
+        items, _, _ = node_items(
             network, "all" if candidates is None else list(candidates), perturb, bg
         )
     distance = _upstream_distance(perturbed, marker)
@@ -204,7 +201,7 @@ def minimal_interventions(
     relevant.sort(key=lambda p: (min(distance.get(n, 1 << 30) for n, _ in p.effects), p.name))
     sizes = range(1, min(max_size, len(relevant)) + 1)
     total = sum(math.comb(len(relevant), k) for k in sizes)
-    _over_budget(
+    over_budget(
         total,
         f"candidate sets ({len(relevant)} candidates, up to {max_size} at a time)",
         max_combinations,
@@ -214,11 +211,11 @@ def minimal_interventions(
     found: list[frozenset[int]] = []
     checked = 0
     complete = True
-    bar = _Progress(progress, total, "set")
+    bar = ProgressBar(progress, total, "set")
     try:
         bar.begin()  # may raise (a time budget): before any search
-        with _Runner(network, semantics, workers=workers, scheduler=scheduler) as runner:
-            base = runner.outcome(_key(bg))
+        with BatchRunner(network, semantics, workers=workers, scheduler=scheduler) as runner:
+            base = runner.outcome(key_of(bg, network))
             if not base.has_proliferative:
                 return InterventionSearch(
                     network.name,
@@ -242,7 +239,7 @@ def minimal_interventions(
                         continue
                     sc = _scenario(bg, [relevant[i] for i in combo])
                     if sc is not None:
-                        jobs.append((combo, _key(sc)))
+                        jobs.append((combo, key_of(sc, network)))
                 checked += len(jobs)
                 for chunk in runner.map(jobs):
                     for combo, outcome in chunk:
@@ -303,15 +300,14 @@ def succession_controls(
     background or percolation fixes are not candidates, so a background that percolates to a
     single trap space yields ``[]``. Needs ``pip install biobalm``.
     """
-    try:
-        import biobalm
-        from biobalm.control import succession_control
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise MtorNetworkError("succession_controls needs biobalm: pip install biobalm") from exc
+    biobalm = require("biobalm", extra="control", what="succession_controls")
+    succession_control = require(
+        "biobalm.control", extra="control", what="succession_controls"
+    ).succession_control
     marker = network.phenotypes.proliferation
     if marker is None:
         raise MtorNetworkError(f"{network.name} has no proliferation marker node to control")
-    perturbed = _as_scenario(background).apply(network)
+    perturbed = as_scenario(background).apply(network)
     diagram = biobalm.SuccessionDiagram.from_rules(perturbed.to_bnet())
     interventions = succession_control(
         diagram,

@@ -46,22 +46,25 @@ import logging
 import math
 import os
 import re
-import signal
 import sys
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from ..attractors import SEMANTICS, Budget, BudgetExceeded, Semantics, find_attractors
-from ..exceptions import ConflictingPerturbationError, MtorNetworkError, UnknownNameError
+from .._optional import require
+from ..attractors import SEMANTICS, Budget, Semantics
+from ..exceptions import (
+    ConflictingPerturbationError,
+    ScreenError,
+    UnknownNameError,
+)
 from ..export._cells import safe_cell
-from ..network import BooleanNetwork, PhenotypeMarkers
+from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario, knockout, overexpress
 from ..phenotypes import PHENOTYPES
+from . import _batch
+from ._batch import BatchRunner, Key, Outcome, check_workers, key_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,306 +93,8 @@ COLUMNS: tuple[str, ...] = (
 _INT_COLUMNS = ("size", "attractors", *PHENOTYPES)
 _BOOL_COLUMNS = ("has_proliferative", "endocrine_resistant")
 
-CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
-INLINE_BELOW = 200  # with workers=None, smaller screens run in this process
 Progress = bool | Callable[[int, int], None] | None
 T = TypeVar("T")
-
-
-class ScreenError(MtorNetworkError):
-    """A screen cannot run as asked (bad output file, settings differ from the file's, ...)."""
-
-
-# ---- outcomes: what one attractor search contributes to a row --------------------------------
-@dataclass(frozen=True)
-class Outcome:
-    """The summary of one perturbed network's attractors (picklable, small)."""
-
-    attractors: int
-    counts: tuple[int, ...]  # per PHENOTYPES
-    endocrine_resistant: bool
-
-    @property
-    def phenotype_counts(self) -> dict[str, int]:
-        return dict(zip(PHENOTYPES, self.counts, strict=True))
-
-    @property
-    def has_proliferative(self) -> bool:
-        return self.counts[0] > 0
-
-    @property
-    def proliferative_fraction(self) -> float:
-        return self.counts[0] / self.attractors if self.attractors else 0.0
-
-    @property
-    def phenotypes(self) -> frozenset[str]:
-        return frozenset(p for p, c in zip(PHENOTYPES, self.counts, strict=True) if c)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "attractors": self.attractors,
-            "phenotypes": self.phenotype_counts,
-            "proliferative": self.has_proliferative,
-            "endocrine_resistant": self.endocrine_resistant,
-        }
-
-
-Key = tuple[tuple[tuple[str, bool], ...], bool]  # (fixed node values, endocrine therapy)
-
-
-def _key(scenario: Scenario) -> Key:
-    """What determines the attractors: the layered node values and the endocrine flag."""
-    return tuple(sorted(scenario.effects().items())), scenario.endocrine
-
-
-def _evaluate(
-    network: BooleanNetwork, semantics: Semantics, key: Key, budget: Budget | None = None
-) -> Outcome:
-    """One attractor search on ``network`` with the fixed values of ``key`` (within
-    ``budget``: over it, the screen stops with a :class:`ScreenError`, rows so far kept)."""
-    effects, endocrine = key
-    perturbation = Perturbation("screen", "drug", effects, endocrine=endocrine)
-    try:
-        result = find_attractors(network.base, semantics, perturbations=perturbation, budget=budget)
-    except BudgetExceeded as exc:
-        fixed = ", ".join(f"{k}={int(v)}" for k, v in effects) or "no perturbation"
-        raise ScreenError(
-            f"the screen stopped at {fixed}: {exc} (screen: --network-timeout SECONDS; the "
-            "rows so far are kept and a rerun resumes)"
-        ) from None
-    counts = result.phenotype_counts()
-    return Outcome(
-        len(result), tuple(counts[p] for p in PHENOTYPES), result.has_endocrine_resistant
-    )
-
-
-# ---- workers: the network travels as plain data (BooleanNetwork holds mappingproxies) --------
-Payload = tuple[str, str, tuple[tuple[str, Any], ...], tuple[str | None, str | None]]
-_WORKER_NETWORKS: dict[str, BooleanNetwork] = {}
-
-
-def _payload(network: BooleanNetwork) -> Payload:
-    base = network.base
-    rules = tuple((n, base.rules[n].expression) for n in base.node_names)
-    markers = (base.phenotypes.proliferation, base.phenotypes.apoptosis)
-    return base.name, base.version, rules, markers
-
-
-def _payload_digest(payload: Payload) -> str:
-    return hashlib.sha256(repr(payload).encode("utf-8")).hexdigest()
-
-
-def _network_from_payload(payload: Payload) -> BooleanNetwork:
-    digest = _payload_digest(payload)
-    network = _WORKER_NETWORKS.get(digest)
-    if network is None:
-        name, version, rules, (prolif, apopt) = payload
-        network = BooleanNetwork.create(
-            name,
-            dict(rules),
-            version=version,
-            phenotypes=PhenotypeMarkers(proliferation=prolif, apoptosis=apopt),
-        )
-        _WORKER_NETWORKS.clear()
-        _WORKER_NETWORKS[digest] = network
-    return network
-
-
-def _evaluate_batch(
-    payload: Payload, semantics: Semantics, keys: list[Key], budget: Budget | None = None
-) -> list[Outcome]:
-    """Worker entry point: evaluate a batch of perturbed networks."""
-    if threading.current_thread() is not threading.main_thread():
-        # Dask runs tasks in threads, where AEON warns that Ctrl-C cannot cancel it
-        logging.getLogger("cancel_this").setLevel(logging.ERROR)
-    network = _network_from_payload(payload)
-    return [_evaluate(network, semantics, key, budget) for key in keys]
-
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-WATCHDOG_SECONDS = 0.5  # how often a pool worker checks that its parent is alive
-
-
-def _die_with_parent(parent: int | None) -> None:
-    """Pool initializer: this worker dies with the process that started it.
-
-    On Linux the kernel sends SIGKILL when the parent exits (``PR_SET_PDEATHSIG``); everywhere,
-    a daemon thread exits the worker once its parent pid changes (it was re-parented because
-    its parent died). ``parent``: the expected parent pid (None under a fork server, where the
-    parent is the server, which exits with the screen).
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
-            pass
-    started_under = os.getppid()
-    if parent is not None and started_under != parent:
-        os._exit(1)  # the parent died before the death signal was armed
-
-    def watch() -> None:
-        while True:
-            time.sleep(WATCHDOG_SECONDS)
-            if os.getppid() != started_under:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="mtor-network-parent-watch", daemon=True).start()
-
-
-class _Runner:
-    """Evaluates keys inline, on a local process pool, or on a Dask cluster; in order."""
-
-    def __init__(
-        self,
-        network: BooleanNetwork,
-        semantics: Semantics,
-        *,
-        workers: int | None = None,
-        scheduler: str | None = None,
-        batch_size: int | None = None,
-        cache_size: int = 20_000,
-        expected: int | None = None,
-        budget: Budget | None = None,
-    ) -> None:
-        _check_workers(workers, scheduler)
-        self.network = network
-        self.semantics = semantics
-        self.budget = budget
-        self.scheduler = scheduler
-        if workers is None and expected is not None and expected < INLINE_BELOW:
-            workers = 1  # starting processes would cost more than the whole screen
-        self.workers = workers or os.cpu_count() or 1
-        self.batch_size = batch_size
-        self.cache: OrderedDict[Key, Outcome] = OrderedDict()
-        self.cache_size = cache_size
-        self.evaluated = 0
-        self._pool: Any = None
-        self._client: Any = None
-        self._payload: Any = None
-
-    # context management ---------------------------------------------------------------
-    def __enter__(self) -> _Runner:
-        if self.scheduler:
-            try:
-                from dask.distributed import Client
-            except ImportError as exc:  # pragma: no cover - depends on the installation
-                raise ScreenError(
-                    "--scheduler needs dask.distributed: pip install 'dask[distributed]'"
-                ) from exc
-            try:
-                self._client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError) as exc:
-                raise ScreenError(
-                    f"cannot connect to the Dask scheduler at {self.scheduler}: {exc}"
-                ) from exc
-            self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
-            self._payload = self._client.scatter(_payload(self.network), broadcast=True)
-        return self
-
-    def _start_pool(self) -> None:
-        """Start the local process pool on first use (a fully resumed screen starts none)."""
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork from a single-threaded process (the CLI): workers start in milliseconds with
-        # everything imported; inside a threaded host (the web app) a fork server, which has
-        # no threads of its own, with the library preloaded.
-        context: Any
-        parent: int | None
-        if threading.active_count() == 1:
-            context = multiprocessing.get_context("fork")
-            parent = os.getpid()
-        else:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["mtor_network.analysis.screens"])
-            parent = None
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_die_with_parent,
-            initargs=(parent,),
-        )
-        self._payload = _payload(self.network)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
-    @property
-    def parallel(self) -> bool:
-        return self._client is not None or self.workers > 1
-
-    @property
-    def chunk_size(self) -> int:
-        """How many jobs are taken from the input at a time (and written as one chunk)."""
-        return self._batch() * self.workers * 4 if self.parallel else 64
-
-    def _batch(self) -> int:
-        return self.batch_size or 16
-
-    # evaluation ----------------------------------------------------------------------
-    def _remember(self, key: Key, outcome: Outcome) -> None:
-        if key in self.cache:
-            self.cache.move_to_end(key)
-        self.cache[key] = outcome
-        if len(self.cache) > self.cache_size:
-            self.cache.popitem(last=False)
-
-    def _compute(self, keys: list[Key]) -> list[Outcome]:
-        self.evaluated += len(keys)
-        if not self.parallel:
-            return [_evaluate(self.network, self.semantics, k, self.budget) for k in keys]
-        if self._client is None and self._pool is None:
-            self._start_pool()
-        size = max(1, min(self._batch(), math.ceil(len(keys) / self.workers)))
-        batches = [keys[i : i + size] for i in range(0, len(keys), size)]
-        if self._client is not None:
-            futures = [
-                self._client.submit(
-                    _evaluate_batch, self._payload, self.semantics, b, self.budget, pure=False
-                )
-                for b in batches
-            ]
-            parts = self._client.gather(futures)
-        else:
-            futures = [
-                self._pool.submit(_evaluate_batch, self._payload, self.semantics, b, self.budget)
-                for b in batches
-            ]
-            parts = [f.result() for f in futures]
-        return [o for part in parts for o in part]
-
-    def outcome(self, key: Key) -> Outcome:
-        """One evaluation (cached)."""
-        return self.run_chunk([key])[0]
-
-    def run_chunk(self, keys: Sequence[Key]) -> list[Outcome]:
-        """Outcomes of ``keys`` in order, each distinct network evaluated once."""
-        distinct = list(dict.fromkeys(keys))
-        known = {k: self.cache[k] for k in distinct if k in self.cache}
-        todo = [k for k in distinct if k not in known]
-        if todo:
-            known.update(zip(todo, self._compute(todo), strict=True))
-        for k in distinct:
-            self._remember(k, known[k])
-        return [known[k] for k in keys]
-
-    def map(self, jobs: Iterable[tuple[T, Key]]) -> Iterator[list[tuple[T, Outcome]]]:
-        """Chunks of ``(tag, outcome)`` in input order."""
-        iterator = iter(jobs)
-        while True:
-            chunk = list(itertools.islice(iterator, self.chunk_size))
-            if not chunk:
-                return
-            outcomes = self.run_chunk([k for _, k in chunk])
-            yield [(tag, o) for (tag, _), o in zip(chunk, outcomes, strict=True)]
 
 
 # ---- combinations -----------------------------------------------------------------------
@@ -644,12 +349,9 @@ def make_row(
 
 # ---- settings -----------------------------------------------------------------------------
 def model_hash(network: BooleanNetwork) -> str:
-    """SHA-256 (16 hex digits) of the unperturbed rules, sorted by node."""
-    from ..expressions import to_string
-
-    base = network.base
-    text = "\n".join(f"{n}, {to_string(base.rules[n].expression)}" for n in sorted(base.rules))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    """The network's :attr:`~mtor_network.network.BooleanNetwork.digest` (SHA-256, 16 hex
+    digits, of the unperturbed rules sorted by node); kept as the screen's older name."""
+    return network.digest
 
 
 @dataclass(frozen=True)
@@ -748,14 +450,6 @@ def _check_int(value: object, argument: str, *, minimum: int, none: bool = True)
         raise TypeError(f"{argument} must be {allowed}, not {type(value).__name__} ({value!r})")
     if value < minimum:
         raise ValueError(f"{argument} must be at least {minimum}, not {value}")
-
-
-def _check_workers(workers: object, scheduler: object) -> None:
-    _check_int(workers, "workers", minimum=1)
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise TypeError(
-            f"scheduler must be an address (str) or None, not {type(scheduler).__name__}"
-        )
 
 
 def _check_progress(progress: object) -> None:
@@ -1162,8 +856,7 @@ def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
                 except ValueError as exc:
                     raise ScreenError(f"{p}, line {reader.line_num}: {exc}") from None
     elif suffix == ".parquet":
-        import pyarrow.parquet as pq
-
+        pq = require("pyarrow.parquet", extra="parquet", what="reading .parquet")
         for batch in pq.ParquetFile(p).iter_batches(batch_size=4096):
             yield from batch.to_pylist()
     elif suffix == ".xlsx":
@@ -1197,7 +890,7 @@ def read_screen(path: str | Path) -> pd.DataFrame:
 
 
 def _arrow_schema() -> Any:
-    import pyarrow as pa
+    pa = require("pyarrow", extra="parquet", what="writing .parquet")
 
     types = {c: pa.int64() for c in _INT_COLUMNS}
     types.update({c: pa.bool_() for c in _BOOL_COLUMNS})
@@ -1210,11 +903,8 @@ def _convert(journal: Path, output: Path, chunk: int = 50_000) -> None:
     tmp = output.with_name(f".{output.name}.tmp")
     rows = iter_rows(journal)
     if output.suffix.lower() == ".parquet":
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError as exc:  # pragma: no cover
-            raise ScreenError("writing .parquet needs pyarrow: pip install pyarrow") from exc
+        pa = require("pyarrow", extra="parquet", what="writing .parquet")
+        pq = require("pyarrow.parquet", extra="parquet", what="writing .parquet")
         schema = _arrow_schema()
         with pq.ParquetWriter(tmp, schema) as writer:
             while block := list(itertools.islice(rows, chunk)):
@@ -1392,7 +1082,7 @@ def screen(
     _check_network(network)
     _check_order(order)
     _check_semantics(semantics)
-    _check_workers(workers, scheduler)
+    check_workers(workers, scheduler)
     _check_progress(progress)
     _check_int(batch_size, "batch_size", minimum=1)
     _check_budget(budget)
@@ -1484,9 +1174,9 @@ def _run_screen(
         def jobs() -> Iterator[Job]:
             for combo, sc in _combinations(bg, items, order):
                 if sc is not None:
-                    yield (combination_name(combo), len(combo), _fixes(combo)), _key(sc)
+                    yield (combination_name(combo), len(combo), _fixes(combo)), key_of(sc, network)
 
-        with _Runner(
+        with BatchRunner(
             network,
             settings.semantics,
             workers=workers,
@@ -1518,7 +1208,9 @@ def _run_screen(
                 )
 
             if out_path is None:
-                background_outcome = _evaluate(network, settings.semantics, _key(bg), budget)
+                background_outcome = _batch.evaluate(
+                    network, settings.semantics, key_of(bg, network), budget
+                )
                 bar.resume(0)
                 kept: list[dict[str, Any]] = []
                 for chunk in runner.map(jobs()):
@@ -1527,7 +1219,9 @@ def _run_screen(
                 return result(0, tuple(kept), background_outcome)
 
             with _OutputLock(out_path):
-                background_outcome = _evaluate(network, settings.semantics, _key(bg), budget)
+                background_outcome = _batch.evaluate(
+                    network, settings.semantics, key_of(bg, network), budget
+                )
                 settings_dict = settings.to_dict()
                 meta: dict[str, Any] = {
                     "schema": SCHEMA,
@@ -1721,7 +1415,7 @@ def drug_genotype_matrix(
     if not isinstance(pairs, bool):
         raise TypeError(f"pairs must be True or False, not {type(pairs).__name__}")
     _check_semantics(semantics)
-    _check_workers(workers, scheduler)
+    check_workers(workers, scheduler)
     _check_progress(progress)
     _check_int(max_combinations, "max_combinations", minimum=0)
     env = _as_scenario(environment, "environment")
@@ -1743,10 +1437,13 @@ def drug_genotype_matrix(
         for g in geno_items:
             bg = env | g if g is not None else env
             gname = g.name if g is not None else WILD_TYPE
-            yield (gname, NO_DRUG, 0, ""), _key(bg)
+            yield (gname, NO_DRUG, 0, ""), key_of(bg, network)
             for combo, sc in _combinations(bg, drug_items, order):
                 if sc is not None:
-                    yield (gname, combination_name(combo), len(combo), _fixes(combo)), _key(sc)
+                    yield (
+                        (gname, combination_name(combo), len(combo), _fixes(combo)),
+                        key_of(sc, network),
+                    )
 
     total = sum(1 for _ in jobs())  # at most 4 x max_combinations Scenario checks
     _over_budget(total, what, max_combinations)
@@ -1761,7 +1458,7 @@ def drug_genotype_matrix(
     try:
         bar.begin()
         bar.resume(0)
-        with _Runner(
+        with BatchRunner(
             network, semantics, workers=workers, scheduler=scheduler, expected=total
         ) as runner:
             for chunk in runner.map(jobs()):
@@ -1785,25 +1482,49 @@ def drug_genotype_matrix(
     )
 
 
+# ---- names other analyses use (control.py): the screen's argument checks and helpers ------
+as_scenario = _as_scenario
+check_int = _check_int
+check_network = _check_network
+check_progress = _check_progress
+check_semantics = _check_semantics
+node_items = _node_items
+over_budget = _over_budget
+ProgressBar = _Progress
+registered = _registered
+
 __all__ = [
     "COLUMNS",
     "MATRIX_COLUMNS",
     "PERTURB_MODES",
+    "BatchRunner",
+    "Key",
     "MatrixResult",
     "Outcome",
+    "ProgressBar",
     "ScreenError",
     "ScreenResult",
     "ScreenSettings",
+    "as_scenario",
     "change_text",
+    "check_int",
+    "check_network",
+    "check_progress",
+    "check_semantics",
+    "check_workers",
     "combination_name",
     "count_combinations",
     "drug_genotype_matrix",
     "iter_rows",
     "journal_path",
+    "key_of",
     "make_row",
     "meta_path",
     "model_hash",
+    "node_items",
+    "over_budget",
     "read_screen",
+    "registered",
     "screen",
     "settings_digest",
 ]

@@ -18,10 +18,19 @@ from .._cache import ByteBoundedCache
 from ..exceptions import EngineError, MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
-from ..phenotypes import PHENOTYPES, classify
 from . import _budget, _jobs
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
-from ._types import SEMANTICS, Attractor, AttractorResult, Semantics, make_attractor
+from ._types import (
+    SEMANTICS,
+    Annotation,
+    Attractor,
+    AttractorResult,
+    ResultLabels,
+    Semantics,
+    annotate,
+    make_attractor,
+    register_annotator,
+)
 
 ENGINES: dict[str, tuple[str, ...]] = {
     "asynchronous": ("aeon", "pyboolnet"),
@@ -157,8 +166,9 @@ def find_attractors(
     -------
     AttractorResult
         Each attractor carries every node's value (0, 1, ``"*"`` = oscillating), its size in
-        states where known, and its phenotype (and whether it is endocrine-resistant, i.e.
-        proliferative under endocrine therapy). Attractors are ordered by phenotype, then
+        states where known, and what the registered annotator says of it (its phenotype and
+        flags; :mod:`mtor_network.analysis.phenotypes` evaluates the model file's roles and
+        rules). Attractors are ordered by phenotype (in the annotator's order), then
         values. With ``Budget(max_attractors=N)`` and more found, the first ``N`` by value
         code are kept and ``total`` says how many were found.
 
@@ -228,15 +238,17 @@ def find_attractors(
     except Exception as exc:  # an engine's own failure, wrapped with what was asked
         raise EngineError(f"{name} failed on {network.name} ({semantics}): {exc}") from exc
     scenario = Scenario(network.perturbations)
-    endocrine = scenario.endocrine
     nodes = network.node_names
-    attractors = []
-    for code, size in found.codes:
-        values = _jobs.values_of(nodes, code)
-        pheno = classify(values, network.phenotypes)
-        attractors.append(make_attractor(nodes, values, size, pheno, endocrine))
-    order = {p: i for i, p in enumerate(PHENOTYPES)}
-    attractors.sort(key=lambda a: (order[a.phenotype], a.code()))
+    found_values = [(_jobs.values_of(nodes, code), size) for code, size in found.codes]
+    annotation = annotate(network, [values for values, _ in found_values])
+    attractors = [
+        make_attractor(nodes, values, size, phenotype, flags)
+        for (values, size), (phenotype, flags) in zip(
+            found_values, annotation.attractors, strict=True
+        )
+    ]
+    order = {p: i for i, p in enumerate(annotation.labels.phenotypes)}
+    attractors.sort(key=lambda a: (order.get(a.phenotype, len(order)), a.code()))
     return AttractorResult(
         model=network.name,
         model_version=network.version,
@@ -245,10 +257,10 @@ def find_attractors(
         nodes=nodes,
         perturbations=network.perturbations,
         fixed_nodes=tuple(scenario.effects().items()),
-        endocrine_therapy=endocrine,
         attractors=tuple(attractors),
         model_hash=network.digest,
         total=found.total,
+        labels=annotation.labels,
     )
 
 
@@ -290,15 +302,18 @@ def prime_implicants(
 __all__ = [
     "DEFAULT_ENGINE",
     "SEMANTICS",
+    "Annotation",
     "Attractor",
     "AttractorResult",
     "Budget",
     "BudgetExceeded",
+    "ResultLabels",
     "Semantics",
     "clear_cache",
     "engines_for",
     "find_attractors",
     "prime_implicants",
+    "register_annotator",
     "set_max_workers",
     "start_workers",
 ]

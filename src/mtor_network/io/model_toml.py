@@ -13,6 +13,7 @@ from ..exceptions import ModelFileError
 from ..expressions import parse_expression
 from ..network import BooleanNetwork, Node, NodeKind, PhenotypeMarkers, Reference, Rule
 from ..perturbations import Perturbation
+from ..phenotypes import PhenotypeSpec, ResistanceRule
 
 _NODE_KINDS = {"input", "internal", "output"}
 _TABLE_LINE = re.compile(r"^\s*\[\[\s*(node|drug|genotype|environment)\s*\]\]\s*$")
@@ -184,6 +185,12 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
                 string_field(entry, key, "", f"{kind} {name!r}", lines.get((kind, i, key)))
             if not isinstance(entry.get("endocrine", False), bool):
                 raise fail(f"{kind} {name!r}: 'endocrine' must be true or false", kind, i)
+            tags = entry.get("tags", [])
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                raise fail(f"{kind} {name!r}: 'tags' must be a list of strings", kind, i, "tags")
+            tag_set = set(tags)
+            if entry.get("endocrine", False):  # the older spelling of tags = ["endocrine"]
+                tag_set.add("endocrine")
             out[name] = Perturbation.of(
                 name,
                 kind,  # type: ignore[arg-type]
@@ -191,17 +198,12 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
                 label=entry.get("label", name),
                 mechanism=entry.get("mechanism", ""),
                 drug_class=entry.get("class", ""),
-                endocrine=bool(entry.get("endocrine", False)),
+                tags=frozenset(tag_set),
                 references=check_refs(entry.get("references", []), kind, i),
             )
         return out
 
-    markers = meta.get("phenotypes") or {}
-    if not isinstance(markers, dict):
-        raise ModelFileError("[model]: 'phenotypes' must be a table {role = node}", file=file)
-    for role, node in markers.items():
-        if node not in node_names:
-            raise ModelFileError(f"phenotype marker {role}={node!r} is not a node", file=file)
+    phenotypes = _phenotype_spec(meta, node_names, file)
     return BooleanNetwork.create(
         meta["name"],
         rules,
@@ -211,13 +213,67 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
         version=str(meta.get("version", "")),
         title=meta.get("title", ""),
         description=meta.get("description", ""),
-        phenotypes=PhenotypeMarkers(
-            proliferation=markers.get("proliferation"), apoptosis=markers.get("apoptosis")
-        ),
+        phenotypes=phenotypes,
         drugs=perturbations("drug"),
         genotypes=perturbations("genotype"),
         environments=perturbations("environment"),
     )
+
+
+_RULE_KEYS = ("phenotype", "under_tag", "name", "condition")
+
+
+def _phenotype_spec(
+    meta: dict[str, Any], node_names: set[str], file: str | None
+) -> PhenotypeMarkers:
+    """The ``[model]`` declarations ``phenotypes`` (role -> marker node, any roles),
+    ``phenotype_classes`` (phenotype -> role, in priority order) and ``resistance`` (a rule
+    table or a list of them) as a :class:`PhenotypeSpec`; nothing declared: the empty
+    markers (the network guesses PROLIFERATION / APOPTOSIS nodes as before)."""
+    markers = meta.get("phenotypes") or {}
+    if not isinstance(markers, dict):
+        raise ModelFileError("[model]: 'phenotypes' must be a table {role = node}", file=file)
+    for role, node in markers.items():
+        if node not in node_names:
+            raise ModelFileError(f"phenotype marker {role}={node!r} is not a node", file=file)
+    classes = meta.get("phenotype_classes")
+    if classes is not None:
+        if not isinstance(classes, dict) or not all(isinstance(v, str) for v in classes.values()):
+            raise ModelFileError(
+                "[model]: 'phenotype_classes' must be a table {phenotype = role}", file=file
+            )
+        for phenotype, role in classes.items():
+            if role not in markers:
+                raise ModelFileError(
+                    f"phenotype class {phenotype}={role!r}: no marker declared for role "
+                    f"{role!r} in 'phenotypes'",
+                    file=file,
+                )
+    raw = meta.get("resistance")
+    rules: tuple[ResistanceRule, ...] | None = None
+    if raw is not None:
+        entries = [raw] if isinstance(raw, dict) else raw
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ModelFileError(
+                "[model]: 'resistance' must be a table {phenotype, under_tag, name} or a list "
+                "of them",
+                file=file,
+            )
+        built = []
+        for entry in entries:
+            unknown = sorted(set(entry) - set(_RULE_KEYS))
+            missing = [k for k in _RULE_KEYS[:3] if not isinstance(entry.get(k), str)]
+            if unknown or missing or not isinstance(entry.get("condition", ""), str):
+                raise ModelFileError(
+                    "[model]: each 'resistance' rule needs the strings phenotype, under_tag "
+                    f"and name (and may give condition); got {entry!r}",
+                    file=file,
+                )
+            built.append(ResistanceRule(**{k: entry[k] for k in _RULE_KEYS if k in entry}))
+        rules = tuple(built)
+    if not markers and classes is None and rules is None:
+        return PhenotypeMarkers()  # the network guesses PROLIFERATION / APOPTOSIS nodes
+    return PhenotypeSpec.declare(markers, classes=classes, resistance=rules)
 
 
 def read_model_toml(path: str | Path) -> BooleanNetwork:
