@@ -57,3 +57,13 @@ def test_models_load_from_an_unpacked_wheel(wheel: Path, tmp_path: Path) -> None
 def test_version_comes_from_pyproject() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert mtor_network.__version__ == project["version"]
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start (fresh machine)", 1)[1].split("\n## ", 1)[0]
+    commands = [b.split("\n")[1] for b in quick.split("```bash")[1:]]
+    assert len(commands) == 2 and all("python3 -m venv .venv" in c for c in commands)
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").rstrip().splitlines()[-1]
+    assert ci == commands[1]
