@@ -99,12 +99,15 @@ def write_figure(figure: go.Figure, path: str | Path) -> None:
     if suffix == ".html":
         write_text_atomic(p, figure.to_html(include_plotlyjs=True, full_html=True))
     elif suffix == ".png":
+        from .._optional import require
+
+        require("kaleido", extra="figures", what="a PNG figure")
         try:
             image = figure.to_image(format="png", scale=2)
         except Exception as exc:  # kaleido missing, or no browser for it
             raise MtorNetworkError(
-                f"{p}: cannot render PNG ({exc}); install kaleido (pip install kaleido) and "
-                "Chrome or Chromium, or write .html"
+                f"{p}: cannot render PNG ({exc}); it needs Chrome or Chromium for kaleido; "
+                "or write .html"
             ) from exc
         write_bytes_atomic(p, image)
     else:
