@@ -246,3 +246,17 @@ def test_attractors_html_escapes_perturbation_names(flagship: BooleanNetwork) ->
     odd = Perturbation(name=HOSTILE, kind="drug", effects=(("AKT", False),))
     page = attractors_html(find_attractors(flagship, perturbations=[odd]))
     assert "<script" not in page and "&lt;script&gt;" in page
+
+
+def test_repr_html_uses_the_views(flagship: BooleanNetwork) -> None:
+    """``_repr_html_`` on the network and on results renders these views (Jupyter calls it)."""
+    result = find_attractors(flagship)
+    expected: list[tuple[object, str]] = [
+        (flagship, network_html(flagship)),
+        (result, attractors_html(result)),
+    ]
+    for obj, page in expected:
+        method = getattr(obj, "_repr_html_", None)
+        if method is None:
+            pytest.skip(f"{type(obj).__name__}._repr_html_ is not defined yet")
+        assert method() == page
