@@ -1,34 +1,85 @@
-"""Boolean update-rule expressions: a small, safe parser (never ``eval``) and printers.
+"""Boolean update-rule expressions: ONE parser driven by dialect tables, ONE printer driven by
+style tables, the constructors and the guards against input that explodes. Never ``eval``.
 
-An expression is an immutable tree of tuples:
+An expression is a tree of typed, immutable nodes (:mod:`mtor_network.types`): :class:`Const`,
+:class:`Var`, :class:`Not`, :class:`And`, :class:`Or`; each is the tuple it always was
+(``Var("a") == ("var", "a")``).
 
-- ``("const", True | False)``
-- ``("var", name)``
-- ``("not", expr)``
-- ``("and", (expr, expr, ...))`` and ``("or", (expr, expr, ...))``
+Parsing (:func:`parse_expression`) reads one of the :data:`DIALECTS`:
 
-The grammar is the BNet one used by PyBoolNet, BoolNet, AEON and mpbn: ``!`` binds tighter than
-``&``, which binds tighter than ``|``; parentheses group; ``0``/``1`` (also ``false``/``true``)
-are constants. With ``keywords=True`` the BooleanNet words ``not``, ``and``, ``or`` and the
-constants ``True``/``False`` are accepted as well.
+- ``bnet`` (PyBoolNet, BoolNet, mpbn, biobalm, our TOML): ``!`` (also ``~``) binds tighter than
+  ``&``, which binds tighter than ``|``; parentheses group; ``0``/``1`` (also ``false``/``true``)
+  are constants;
+- ``booleannet``: the same plus the words ``not``, ``and``, ``or`` and ``True``/``False``;
+- ``maboss``: ``AND OR NOT XOR`` (any case), ``&& || ! ^``, ``& |``, ``0``/``1``; ``NOT`` binds
+  tightest, then ``AND``, then ``OR``, then ``XOR``, as in MaBoSS;
+- ``aeon``: ``! & | ^ => <=>`` and ``true``/``false``;
+- ``ginsim``: GINsim's logical functions (``!``, ``&``, ``|``, parentheses, ``A:2`` for a
+  threshold), whose atoms a format module resolves (``variable=``).
+
+XOR, implication and equivalence are expanded once, by :func:`xor`, :func:`implies` and
+:func:`iff`; the :class:`Guard` refuses rules nested deeper than :data:`MAX_NESTING` or holding
+more than :data:`MAX_XOR` exclusive-ors, in every dialect and in the tree builders of SBML and
+AEON alike.
+
+Printing (:func:`to_string`) writes one of the :data:`STYLES`: ``bnet``, ``boolnet``,
+``booleannet``, ``python``, ``maboss``, ``nusmv``, ``aeon``, ``toml`` and ``mathml``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import product
 from typing import Literal, TypeAlias
 
 from .exceptions import RuleSyntaxError
+from .types import NODE_TYPES, And, Const, Expr, Not, Or, Var
 
-Expr: TypeAlias = (
-    tuple  # ("const", bool) | ("var", str) | ("not", Expr) | ("and"|"or", tuple[Expr, ...])
-)
+__all__ = [
+    "DIALECTS",
+    "FALSE",
+    "MAX_NESTING",
+    "MAX_XOR",
+    "NAME_PATTERN",
+    "STYLES",
+    "TRUE",
+    "And",
+    "Const",
+    "Dialect",
+    "Expr",
+    "Guard",
+    "Not",
+    "Or",
+    "PrintStyle",
+    "Style",
+    "Var",
+    "and_",
+    "as_expr",
+    "const",
+    "equivalent",
+    "evaluate",
+    "iff",
+    "implies",
+    "is_valid_name",
+    "nesting_depth",
+    "not_",
+    "or_",
+    "parse_expression",
+    "rename",
+    "signed_regulators",
+    "simplify",
+    "substitute",
+    "syntax_error",
+    "to_string",
+    "var",
+    "variables",
+    "xor",
+]
 
 NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAME_RE = re.compile(NAME_PATTERN + r"\Z")
-_TOKEN_RE = re.compile(r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_.]*|[01])|(?P<op>[!&|()~]))")
-_TRAILING_SPACE_RE = re.compile(r"\s*\Z")
 
 MAX_NESTING = 100
 """The deepest nesting of parentheses and negations a rule may have (published models stay below
@@ -39,8 +90,8 @@ MAX_XOR = 12
 ``and``/``or``/``not`` (``a ^ b = a & !b | !a & b``), which doubles the expanded rule per operator
 in a chain, so more would make the rule exponentially large."""
 
-TRUE: Expr = ("const", True)
-FALSE: Expr = ("const", False)
+TRUE: Const = Const(True)
+FALSE: Const = Const(False)
 
 
 def is_valid_name(name: str) -> bool:
@@ -48,23 +99,101 @@ def is_valid_name(name: str) -> bool:
     return bool(_NAME_RE.match(name)) and name.lower() not in {"true", "false"}
 
 
-def _tokens(
-    text: str, fail: Callable[[str, int, str | None], RuleSyntaxError]
-) -> Iterator[tuple[str, str, int]]:
-    pos = 0
-    while pos < len(text):
-        if _TRAILING_SPACE_RE.match(text, pos):
-            return
-        m = _TOKEN_RE.match(text, pos)
-        if not m:
-            start = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
-            raise fail(f"unexpected character {text[start]!r}", start, text[start])
-        kind = "name" if m.group("name") is not None else "op"
-        value = m.group(kind)
-        yield kind, value, m.start(kind)
-        pos = m.end()
+# ---- constructors -------------------------------------------------------------------------
+def const(value: bool) -> Const:
+    """The constant ``value``."""
+    return TRUE if value else FALSE
 
 
+def var(name: str) -> Var:
+    """The variable ``name``."""
+    return Var(name)
+
+
+def not_(operand: Expr) -> Not:
+    """The negation of ``operand`` (kept as written: ``not_(not_(a))`` is ``!!a``)."""
+    return Not(operand)
+
+
+def _flat(kind: type[And] | type[Or], items: Iterable[Expr]) -> tuple[Expr, ...]:
+    out: list[Expr] = []
+    for item in items:
+        if type(item) is kind:
+            out.extend(item[1])  # type: ignore[arg-type]
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+def and_(items: Iterable[Expr], *, flatten: bool = False) -> Expr:
+    """The conjunction of ``items``: ``TRUE`` for none, the item itself for one; with
+    ``flatten`` the operands of nested conjunctions are spliced in."""
+    operands = _flat(And, items) if flatten else tuple(items)
+    if not operands:
+        return TRUE
+    return operands[0] if len(operands) == 1 else And(operands)
+
+
+def or_(items: Iterable[Expr], *, flatten: bool = False) -> Expr:
+    """The disjunction of ``items``: ``FALSE`` for none, the item itself for one; with
+    ``flatten`` the operands of nested disjunctions are spliced in."""
+    operands = _flat(Or, items) if flatten else tuple(items)
+    if not operands:
+        return FALSE
+    return operands[0] if len(operands) == 1 else Or(operands)
+
+
+def xor(left: Expr, right: Expr) -> Expr:
+    """``left ^ right`` expanded: ``left & !right | !left & right``."""
+    return Or((And((left, Not(right))), And((Not(left), right))))
+
+
+def implies(left: Expr, right: Expr) -> Expr:
+    """``left => right`` expanded: ``!left | right``."""
+    return Or((Not(left), right))
+
+
+def iff(left: Expr, right: Expr) -> Expr:
+    """``left <=> right`` expanded: ``left & right | !left & !right``."""
+    return Or((And((left, right)), And((Not(left), Not(right)))))
+
+
+_BUILDERS: dict[str, Callable[[Expr, Expr], Expr]] = {"^": xor, "=>": implies, "<=>": iff}
+
+
+def as_expr(data: object) -> Expr:
+    """Typed nodes for an expression given as typed nodes, plain tuples or JSON lists
+    (``["and", [["var", "a"], ["not", ["var", "b"]]]]``), checked node by node.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is not an expression.
+    """
+    if type(data) in NODE_TYPES:
+        return data  # type: ignore[return-value]
+    if not isinstance(data, tuple | list) or len(data) != 2:
+        raise TypeError(f"not an expression: {str(data)[:80]}")
+    op, arg = data
+    if op == "const":
+        if not isinstance(arg, bool | int):
+            raise TypeError(f"not a constant: {str(arg)[:80]}")
+        return const(bool(arg))
+    if op == "var":
+        if not isinstance(arg, str):
+            raise TypeError(f"not a node name: {str(arg)[:80]}")
+        return Var(arg)
+    if op == "not":
+        return Not(as_expr(arg))
+    if op in ("and", "or"):
+        if not isinstance(arg, tuple | list):
+            raise TypeError(f"not a list of operands: {str(arg)[:80]}")
+        operands = tuple(as_expr(e) for e in arg)
+        return And(operands) if op == "and" else Or(operands)
+    raise TypeError(f"not an expression: {str(data)[:80]}")
+
+
+# ---- errors and the guard -----------------------------------------------------------------
 SHOWN_EXPRESSION = 120
 """Syntax errors echo at most this many characters of the expression around the error."""
 
@@ -100,107 +229,287 @@ def syntax_error(
     return error
 
 
+Fail: TypeAlias = Callable[[str], Exception]
+
+NESTED_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep (parentheses and negations)"
+TOO_MANY_XOR = (
+    f"more than {MAX_XOR} XOR operators in one rule (each doubles the size of the rule once XOR "
+    "is expanded into AND, OR and NOT)"
+)
+
+
+class Guard:
+    """The one guard of every parser and tree builder: nesting at most :data:`MAX_NESTING`
+    deep, at most :data:`MAX_XOR` exclusive-ors (and equivalences) per rule, and the nesting of
+    the rule once they are expanded."""
+
+    __slots__ = ("depth", "xors")
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.xors = 0
+
+    def enter(self, fail: Fail) -> None:
+        """One level deeper; ``fail(problem)`` is raised beyond :data:`MAX_NESTING`."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise fail(NESTED_TOO_DEEP)
+
+    def leave(self) -> None:
+        """One level up."""
+        self.depth -= 1
+
+    def expand(self, fail: Fail, count: int = 1) -> None:
+        """``count`` more exclusive-ors or equivalences; ``fail`` beyond :data:`MAX_XOR`."""
+        self.xors += count
+        if self.xors > MAX_XOR:
+            raise fail(TOO_MANY_XOR)
+
+    def check(self, expr: Expr, fail: Fail) -> Expr:
+        """``expr``, once its expansions are checked to stay :data:`MAX_NESTING` deep."""
+        if self.xors and nesting_depth(expr) > MAX_NESTING:
+            raise fail(
+                f"nested more than {MAX_NESTING} levels deep once XOR is expanded "
+                "(a ^ b = a & !b | !a & b)"
+            )
+        return expr
+
+
+# ---- dialects -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Dialect:
+    """How one format spells expressions.
+
+    ``symbols`` and ``words`` (compared ignoring case) map spellings to the operators ``!``,
+    ``&``, ``|``, ``^``, ``=>``, ``<=>``; ``levels`` lists the binary operators from the loosest
+    to the tightest; ``constants`` maps spellings (words ignoring case) to truth values.
+    ``name`` is the pattern of a name token (it may be wider than a valid node name: such
+    tokens are refused as invalid names), ``number`` that of number tokens that are not
+    constants and ``refused`` that of tokens named as unknown operators.
+    """
+
+    key: str
+    symbols: Mapping[str, str]
+    levels: tuple[str, ...] = ("|", "&")
+    words: Mapping[str, str] = field(default_factory=dict)
+    constants: Mapping[str, bool] = field(default_factory=dict)
+    name: str = r"[A-Za-z_][A-Za-z0-9_.]*"
+    number: str | None = None
+    refused: str | None = None
+    noun: str = "expression"
+    unknown: str = "unexpected character {token!r}"
+    no_operand: str = "unexpected {token!r}; expected a node name or a constant"
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", _token_pattern(self))
+
+
+def _token_pattern(dialect: Dialect) -> re.Pattern[str]:
+    """The token pattern of ``dialect``: spaces, refused tokens, names, numbers, operators and
+    any other character, in this order of preference."""
+    ops = sorted((*dialect.symbols, "(", ")"), key=len, reverse=True)
+    parts = [r"(?P<space>\s+)"]
+    if dialect.refused:
+        parts.append(f"(?P<refused>{dialect.refused})")
+    parts.append(f"(?P<name>{dialect.name})")
+    numeric = sorted((c for c in dialect.constants if not c[0].isalpha()), key=len)
+    constants = "|".join(re.escape(c) for c in reversed(numeric))
+    if dialect.number:
+        parts.append(f"(?P<number>{dialect.number})")
+    elif constants:
+        parts.append(f"(?P<number>{constants})")
+    parts.append("(?P<op>" + "|".join(re.escape(o) for o in ops) + ")")
+    parts.append("(?P<other>.)")
+    return re.compile("|".join(parts), re.DOTALL)
+
+
+_BNET_SYMBOLS = {"!": "!", "~": "!", "&": "&", "|": "|"}
+_TRUTH_WORDS = {"true": True, "false": False}
+
+DIALECTS: dict[str, Dialect] = {
+    "bnet": Dialect("bnet", _BNET_SYMBOLS, constants={"0": False, "1": True, **_TRUTH_WORDS}),
+    "booleannet": Dialect(
+        "booleannet",
+        _BNET_SYMBOLS,
+        words={"not": "!", "and": "&", "or": "|"},
+        constants={"0": False, "1": True, **_TRUTH_WORDS},
+    ),
+    "maboss": Dialect(
+        "maboss",
+        {"&&": "&", "&": "&", "||": "|", "|": "|", "!": "!", "^": "^"},
+        levels=("^", "|", "&"),
+        words={"and": "&", "or": "|", "not": "!", "xor": "^"},
+        constants={"0": False, "1": True, "0.0": False, "1.0": True},
+        name=NAME_PATTERN,
+        number=r"\d+(?:\.\d*)?(?:[eE][-+]?\d+)?",
+        refused=r"==|!=|>=|<=|\$" + NAME_PATTERN + r"|@" + NAME_PATTERN,
+        noun="logic",
+        unknown=(
+            "unknown operator {token!r} in MaBoSS logic (supported: AND OR NOT XOR, && || ! ^, "
+            "& |, parentheses, 0/1 and node names)"
+        ),
+        no_operand="unexpected {token!r} where an operand was expected",
+    ),
+    "aeon": Dialect(
+        "aeon",
+        {"!": "!", "&": "&", "|": "|", "^": "^", "=>": "=>", "<=>": "<=>"},
+        levels=("<=>", "=>", "|", "&", "^"),
+        constants=dict(_TRUTH_WORDS),
+        name=NAME_PATTERN,
+    ),
+    "ginsim": Dialect(
+        "ginsim",
+        {"!": "!", "&": "&", "|": "|"},
+        name=NAME_PATTERN + r"(?::\d+)?",
+        noun="logical function",
+        unknown="unexpected {token!r}",
+    ),
+}
+"""The expression dialects by name (see the module docstring)."""
+
+DialectName = Literal["bnet", "booleannet", "maboss", "aeon", "ginsim"]
+
+_Token: TypeAlias = tuple[str, str, int]  # kind ("name", "const", "op"), value, position
+
+
 class _Parser:
+    """Precedence climbing over one dialect's table (every dialect, one parser)."""
+
     def __init__(
         self,
         text: str,
+        dialect: Dialect,
         *,
-        keywords: bool,
         file: str | None,
         line: int | None,
         target: str | None,
+        variable: Callable[[str], Expr] | None,
     ) -> None:
         self.text = text
+        self.flat = text.replace("\n", " ").replace("\t", " ")
+        self.dialect = dialect
         self.file = file
         self.line = line
         self.target = target
-        self.keywords = keywords
-        self.toks = list(_tokens(text, self.error))
+        self.variable = variable
+        self.guard = Guard()
+        self.toks = self._tokens()
         self.i = 0
-        self.depth = 0
 
-    def deeper(self, position: int, token: str) -> None:
-        """Enter one level of nesting; refuse more than :data:`MAX_NESTING`."""
-        self.depth += 1
-        if self.depth > MAX_NESTING:
-            raise self.error(
-                f"nested more than {MAX_NESTING} levels deep (parentheses and negations)",
-                position,
-                token,
-            )
+    def _tokens(self) -> list[_Token]:
+        d = self.dialect
+        toks: list[_Token] = []
+        for m in d.pattern.finditer(self.text):
+            kind = m.lastgroup or "other"
+            value = m.group(kind)
+            pos = m.start()
+            if kind == "space":
+                continue
+            if kind == "name":
+                lowered = value.lower()
+                if lowered in d.words:
+                    toks.append(("op", d.words[lowered], pos))
+                    continue
+                if lowered in d.constants and value[0].isalpha():
+                    toks.append(("const", "1" if d.constants[lowered] else "0", pos))
+                    continue
+                toks.append(("name", value, pos))
+            elif kind == "number":
+                if value not in d.constants:
+                    raise self.error(
+                        f"number {value} is not a Boolean constant (0 or 1)", pos, value
+                    )
+                toks.append(("const", "1" if d.constants[value] else "0", pos))
+            elif kind == "op":
+                toks.append(("op", d.symbols.get(value, value), pos))
+            else:
+                shown = value if kind == "refused" else self.text[pos]
+                raise self.error(d.unknown.format(token=shown), pos, shown)
+        return toks
 
     def error(self, problem: str, position: int, token: str | None = None) -> RuleSyntaxError:
+        line = self.line
+        if line is not None:
+            line += self.text.count("\n", 0, position)
         return syntax_error(
             problem,
-            expression=self.text,
+            expression=self.flat,
             position=position,
             token=token,
             file=self.file,
-            line=self.line,
+            line=line,
             target=self.target,
         )
 
-    def peek(self) -> tuple[str, str, int] | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
+    def at(self, pos: int, token: str) -> Fail:
+        return lambda problem: self.error(problem, pos, token)
 
-    def _is(self, tok: tuple[str, str, int] | None, *ops: str) -> bool:
-        if tok is None:
-            return False
-        kind, value, _ = tok
-        if kind == "op":
-            return value in ops
-        if self.keywords:
-            word = {"not": "!", "and": "&", "or": "|"}.get(value.lower())
-            return word in ops
-        return False
+    def peek(self) -> _Token | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
 
     def parse(self) -> Expr:
         if not self.toks:
-            raise self.error("empty expression", 0)
-        expr = self.parse_or()
+            raise self.error(f"empty {self.dialect.noun}", 0)
+        expr = self.binary(0)
         tok = self.peek()
         if tok is not None:
             _, value, pos = tok
             if value == ")":
                 raise self.error("unbalanced ')' without a matching '('", pos, value)
             raise self.error(f"unexpected {value!r}; expected an operator", pos, value)
-        return expr
+        return self.guard.check(expr, self.at(0, ""))
 
-    def parse_or(self) -> Expr:
-        items = [self.parse_and()]
-        while self._is(self.peek(), "|"):
+    def binary(self, level: int) -> Expr:
+        levels = self.dialect.levels
+        if level == len(levels):
+            return self.unary()
+        op = levels[level]
+        items = [self.binary(level + 1)]
+        while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] == op:
             self.i += 1
-            items.append(self.parse_and())
-        return items[0] if len(items) == 1 else ("or", tuple(items))
+            if op in ("^", "<=>"):
+                self.guard.expand(self.at(tok[2], tok[1]))
+            items.append(self.binary(level + 1))
+        if len(items) == 1:
+            return items[0]
+        if op == "&":
+            return And(tuple(items))
+        if op == "|":
+            return Or(tuple(items))
+        build = _BUILDERS[op]
+        if op == "=>":  # right-associative
+            result = items[-1]
+            for item in reversed(items[:-1]):
+                result = build(item, result)
+            return result
+        result = items[0]
+        for item in items[1:]:
+            result = build(result, item)
+        return result
 
-    def parse_and(self) -> Expr:
-        items = [self.parse_not()]
-        while self._is(self.peek(), "&"):
-            self.i += 1
-            items.append(self.parse_not())
-        return items[0] if len(items) == 1 else ("and", tuple(items))
-
-    def parse_not(self) -> Expr:
+    def unary(self) -> Expr:
         tok = self.peek()
-        if tok is not None and self._is(tok, "!", "~"):
+        if tok is not None and tok[0] == "op" and tok[1] == "!":
             self.i += 1
-            self.deeper(tok[2], tok[1])
-            inner = self.parse_not()
-            self.depth -= 1
-            return ("not", inner)
-        return self.parse_atom()
+            self.guard.enter(self.at(tok[2], tok[1]))
+            inner = self.unary()
+            self.guard.leave()
+            return Not(inner)
+        return self.atom()
 
-    def parse_atom(self) -> Expr:
+    def atom(self) -> Expr:
         tok = self.peek()
         if tok is None:
-            raise self.error("expression ends where an operand was expected", len(self.text))
+            noun = self.dialect.noun
+            raise self.error(f"{noun} ends where an operand was expected", len(self.text))
         kind, value, pos = tok
         if kind == "op":
             if value == "(":
                 self.i += 1
-                self.deeper(pos, value)
-                inner = self.parse_or()
-                self.depth -= 1
+                self.guard.enter(self.at(pos, value))
+                inner = self.binary(0)
+                self.guard.leave()
                 close = self.peek()
                 if close is None or close[1] != ")":
                     where = close[2] if close else len(self.text)
@@ -209,129 +518,119 @@ class _Parser:
                     )
                 self.i += 1
                 return inner
-            raise self.error(
-                f"unexpected {value!r}; expected a node name or a constant", pos, value
-            )
-        if self.keywords and value.lower() in {"and", "or", "not"}:
-            raise self.error(
-                f"unexpected {value!r}; expected a node name or a constant", pos, value
-            )
+            raise self.error(self.dialect.no_operand.format(token=value), pos, value)
         self.i += 1
-        if value in {"0", "1"}:
-            return ("const", value == "1")
-        if value.lower() in {"true", "false"}:
-            return ("const", value.lower() == "true")
+        if kind == "const":
+            return const(value == "1")
+        if self.variable is not None:
+            return self.variable(value)
         if not _NAME_RE.match(value):
             raise self.error(f"invalid node name {value!r}", pos, value)
-        return ("var", value)
+        return Var(value)
 
 
 def parse_expression(
     text: str,
     *,
+    dialect: DialectName | Dialect = "bnet",
     keywords: bool = False,
     file: str | None = None,
     line: int | None = None,
     target: str | None = None,
+    variable: Callable[[str], Expr] | None = None,
 ) -> Expr:
-    """Parse ``text`` into an expression tree; raise :class:`RuleSyntaxError` with position."""
-    return _Parser(text, keywords=keywords, file=file, line=line, target=target).parse()
+    """Parse ``text`` into an expression tree.
+
+    Parameters
+    ----------
+    text
+        The expression, e.g. ``"A & !B"``.
+    dialect
+        One of :data:`DIALECTS` (or a :class:`Dialect`).
+    keywords
+        Read the BooleanNet words too (the ``booleannet`` dialect).
+    file, line, target
+        Where the expression stands, for error messages (``line`` is that of the expression's
+        first character; an expression spanning lines counts them).
+    variable
+        Resolves a name token into an expression (a format's own atoms, e.g. GINsim
+        thresholds); by default a name is a :class:`Var`.
+
+    Returns
+    -------
+    Expr
+        The expression; exclusive-ors, implications and equivalences are expanded.
+
+    Raises
+    ------
+    RuleSyntaxError
+        The text is not an expression of the dialect; names file, line, column and token.
+    """
+    if keywords and dialect == "bnet":
+        dialect = "booleannet"
+    table = dialect if isinstance(dialect, Dialect) else DIALECTS[dialect]
+    return _Parser(text, table, file=file, line=line, target=target, variable=variable).parse()
 
 
+# ---- queries and rewrites -----------------------------------------------------------------
 def nesting_depth(expr: Expr) -> int:
     """The depth of an expression tree (a variable or constant is 0), computed without
     recursion, so that it is safe on any input."""
     deepest = 0
-    stack = [(expr, 0)]
+    stack: list[tuple[Expr, int]] = [(expr, 0)]
     while stack:
         e, d = stack.pop()
         deepest = max(deepest, d)
-        if e[0] == "not":
+        if isinstance(e, Not):
             stack.append((e[1], d + 1))
-        elif e[0] in ("and", "or"):
+        elif isinstance(e, And | Or):
             stack.extend((x, d + 1) for x in e[1])
     return deepest
 
 
 def variables(expr: Expr) -> frozenset[str]:
     """The node names an expression reads."""
-    op = expr[0]
-    if op == "var":
-        return frozenset([expr[1]])
-    if op == "const":
+    if isinstance(expr, Var):
+        return frozenset((expr[1],))
+    if isinstance(expr, Const):
         return frozenset()
-    if op == "not":
+    if isinstance(expr, Not):
         return variables(expr[1])
     return frozenset().union(*(variables(e) for e in expr[1]))
 
 
 def evaluate(expr: Expr, state: Mapping[str, bool | int]) -> bool:
     """Evaluate ``expr`` in ``state`` (a mapping from node name to 0/1 or bool)."""
-    op = expr[0]
-    if op == "var":
+    if isinstance(expr, Var):
         return bool(state[expr[1]])
-    if op == "const":
-        return bool(expr[1])
-    if op == "not":
+    if isinstance(expr, Const):
+        return expr[1]
+    if isinstance(expr, Not):
         return not evaluate(expr[1], state)
-    if op == "and":
+    if isinstance(expr, And):
         return all(evaluate(e, state) for e in expr[1])
     return any(evaluate(e, state) for e in expr[1])
 
 
+def _map_leaves(expr: Expr, leaf: Callable[[Var], Expr]) -> Expr:
+    if isinstance(expr, Var):
+        return leaf(expr)
+    if isinstance(expr, Const):
+        return expr
+    if isinstance(expr, Not):
+        return Not(_map_leaves(expr[1], leaf))
+    operands = tuple(_map_leaves(e, leaf) for e in expr[1])
+    return And(operands) if isinstance(expr, And) else Or(operands)
+
+
 def substitute(expr: Expr, values: Mapping[str, bool]) -> Expr:
     """Replace the named variables by constants (no simplification)."""
-    op = expr[0]
-    if op == "var":
-        return ("const", bool(values[expr[1]])) if expr[1] in values else expr
-    if op == "const":
-        return expr
-    if op == "not":
-        return ("not", substitute(expr[1], values))
-    return (op, tuple(substitute(e, values) for e in expr[1]))
+    return _map_leaves(expr, lambda v: const(bool(values[v[1]])) if v[1] in values else v)
 
 
 def rename(expr: Expr, mapping: Mapping[str, str]) -> Expr:
     """Rename variables."""
-    op = expr[0]
-    if op == "var":
-        return ("var", mapping.get(expr[1], expr[1]))
-    if op == "const":
-        return expr
-    if op == "not":
-        return ("not", rename(expr[1], mapping))
-    return (op, tuple(rename(e, mapping) for e in expr[1]))
-
-
-Style = Literal["bnet", "booleannet", "python"]
-
-_SYMBOLS: dict[str, tuple[str, str, str, str, str]] = {
-    # not, and, or, true, false
-    "bnet": ("!", " & ", " | ", "1", "0"),
-    "booleannet": ("not ", " and ", " or ", "True", "False"),
-    "python": ("not ", " and ", " or ", "True", "False"),
-}
-_PRECEDENCE = {"or": 1, "and": 2, "not": 3, "var": 4, "const": 4}
-
-
-def to_string(expr: Expr, style: Style = "bnet") -> str:
-    """Print ``expr`` with the fewest parentheses its precedence needs."""
-    neg, conj, disj, true, false = _SYMBOLS[style]
-
-    def show(e: Expr, parent: int) -> str:
-        op = e[0]
-        if op == "var":
-            return str(e[1])
-        if op == "const":
-            return true if e[1] else false
-        if op == "not":
-            text = neg + show(e[1], _PRECEDENCE["not"])
-        else:
-            sep = conj if op == "and" else disj
-            text = sep.join(show(x, _PRECEDENCE[op]) for x in e[1])
-        return f"({text})" if _PRECEDENCE[op] < parent else text
-
-    return show(expr, 0)
+    return _map_leaves(expr, lambda v: Var(mapping[v[1]]) if v[1] in mapping else v)
 
 
 def signed_regulators(expr: Expr) -> dict[str, str]:
@@ -343,12 +642,11 @@ def signed_regulators(expr: Expr) -> dict[str, str]:
     signs: dict[str, set[str]] = {}
 
     def walk(e: Expr, positive: bool) -> None:
-        op = e[0]
-        if op == "var":
+        if isinstance(e, Var):
             signs.setdefault(e[1], set()).add("+" if positive else "-")
-        elif op == "not":
+        elif isinstance(e, Not):
             walk(e[1], not positive)
-        elif op in {"and", "or"}:
+        elif isinstance(e, And | Or):
             for x in e[1]:
                 walk(x, positive)
 
@@ -358,25 +656,127 @@ def signed_regulators(expr: Expr) -> dict[str, str]:
 
 def simplify(expr: Expr) -> Expr:
     """Fold constants (``x & 0 -> 0``, ``x | 1 -> 1``, ``!1 -> 0``, ...); exact, not minimal."""
-    op = expr[0]
-    if op in {"var", "const"}:
+    if isinstance(expr, Var | Const):
         return expr
-    if op == "not":
+    if isinstance(expr, Not):
         inner = simplify(expr[1])
-        if inner[0] == "const":
-            return ("const", not inner[1])
-        if inner[0] == "not":
+        if isinstance(inner, Const):
+            return const(not inner[1])
+        if isinstance(inner, Not):
             return inner[1]
-        return ("not", inner)
-    absorbing = op == "or"  # True absorbs an 'or', False absorbs an 'and'
+        return Not(inner)
+    kind = type(expr)
+    absorbing = kind is Or  # True absorbs an 'or', False absorbs an 'and'
     items: list[Expr] = []
     for e in expr[1]:
         s = simplify(e)
-        if s[0] == "const":
+        if isinstance(s, Const):
             if s[1] == absorbing:
-                return ("const", absorbing)
+                return const(absorbing)
             continue  # the neutral element
-        items.extend(s[1] if s[0] == op else (s,))
+        if type(s) is kind:
+            items.extend(s[1])  # type: ignore[arg-type]
+        else:
+            items.append(s)
     if not items:
-        return ("const", not absorbing)
-    return items[0] if len(items) == 1 else (op, tuple(items))
+        return const(not absorbing)
+    return items[0] if len(items) == 1 else kind(tuple(items))
+
+
+EQUIVALENCE_TRUTH_TABLE = 12
+"""Up to this many variables :func:`equivalent` compares truth tables, beyond it BDDs."""
+
+
+def equivalent(a: Expr, b: Expr, *, order: Iterable[str] | None = None) -> bool:
+    """True when ``a`` and ``b`` compute the same Boolean function.
+
+    Small supports are compared by truth table, larger ones on reduced ordered BDDs
+    (biodivine-aeon) whose variables come in ``order`` (then in name order): a good order keeps
+    the BDD of a large DNF small.
+    """
+    support = sorted(variables(a) | variables(b))
+    if len(support) <= EQUIVALENCE_TRUTH_TABLE:
+        for values in product((False, True), repeat=len(support)):
+            state = dict(zip(support, values, strict=True))
+            if evaluate(a, state) != evaluate(b, state):
+                return False
+        return True
+    from biodivine_aeon import BddVariableSet
+
+    wanted = set(support)
+    ordered = [n for n in dict.fromkeys([*(order or ()), *support]) if n in wanted]
+    bdd_vars = BddVariableSet(ordered)
+    left = bdd_vars.eval_expression(to_string(a, "aeon"))
+    right = bdd_vars.eval_expression(to_string(b, "aeon"))
+    return bool(left.semantic_eq(right))
+
+
+# ---- the printer --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PrintStyle:
+    """How one format writes expressions: templates for variables, negation and the operand
+    lists of ``and``/``or`` (``(open, separator, close)``), the constants, and whether operands
+    are parenthesised by precedence (``"precedence"``: the fewest parentheses), always
+    (``"always"``) or never (``"never"``: a prefix notation such as MathML)."""
+
+    not_: str = "!{}"
+    and_: tuple[str, str, str] = ("", " & ", "")
+    or_: tuple[str, str, str] = ("", " | ", "")
+    true: str = "1"
+    false: str = "0"
+    var: str = "{}"
+    grouping: Literal["precedence", "always", "never"] = "precedence"
+
+
+_WORDS = PrintStyle(
+    not_="not {}", and_=("", " and ", ""), or_=("", " or ", ""), true="True", false="False"
+)
+STYLES: dict[str, PrintStyle] = {
+    "bnet": PrintStyle(),
+    "boolnet": PrintStyle(),
+    "toml": PrintStyle(),
+    "booleannet": _WORDS,
+    "python": _WORDS,
+    "maboss": PrintStyle(
+        not_="NOT {}", and_=("", " AND ", ""), or_=("", " OR ", ""), true="1", false="0"
+    ),
+    "nusmv": PrintStyle(true="TRUE", false="FALSE"),
+    "aeon": PrintStyle(true="true", false="false"),
+    "mathml": PrintStyle(
+        not_="<apply><not/>{}</apply>",
+        and_=("<apply><and/>", "", "</apply>"),
+        or_=("<apply><or/>", "", "</apply>"),
+        true="<true/>",
+        false="<false/>",
+        var='<apply><eq/><ci>{}</ci><cn type="integer">1</cn></apply>',
+        grouping="never",
+    ),
+}
+"""The printing styles by name (see :class:`PrintStyle`)."""
+
+Style = Literal[
+    "bnet", "boolnet", "toml", "booleannet", "python", "maboss", "nusmv", "aeon", "mathml"
+]
+
+
+def to_string(expr: Expr, style: Style | PrintStyle = "bnet") -> str:
+    """Print ``expr`` in ``style`` (one of :data:`STYLES`), by default with the fewest
+    parentheses its precedence needs."""
+    s = style if isinstance(style, PrintStyle) else STYLES[style]
+    grouping = s.grouping
+
+    def show(e: Expr, parent: int) -> str:
+        if isinstance(e, Var):
+            return s.var.format(e[1])
+        if isinstance(e, Const):
+            return s.true if e[1] else s.false
+        if isinstance(e, Not):
+            return s.not_.format(show(e[1], 3))
+        level = 2 if isinstance(e, And) else 1
+        start, sep, end = s.and_ if level == 2 else s.or_
+        text = start + sep.join(show(x, level) for x in e[1]) + end
+        if grouping == "always" or (grouping == "precedence" and level < parent):
+            return f"({text})"
+        return text
+
+    return show(expr, 0)

@@ -16,7 +16,15 @@ from .exceptions import (
     UnknownNameError,
     UnknownNodeError,
 )
-from .expressions import Expr, is_valid_name, signed_regulators, to_string, variables
+from .expressions import (
+    as_expr,
+    is_valid_name,
+    parse_expression,
+    signed_regulators,
+    to_string,
+    variables,
+)
+from .types import Const, Expr, Not, Var
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -81,6 +89,21 @@ class Rule:
     references: tuple[str, ...] = ()
     line: int | None = None
 
+    def __post_init__(self) -> None:
+        expression: object = self.expression
+        if isinstance(expression, str):
+            expression = parse_expression(expression, line=self.line, target=self.target)
+        elif not isinstance(expression, tuple | list):
+            raise TypeError(
+                f"the rule of {self.target!r} must be an expression or rule text, not "
+                f"{type(expression).__name__}"
+            )
+        typed = as_expr(expression)
+        if typed is not self.expression:
+            object.__setattr__(self, "expression", typed)
+        if not isinstance(self.references, tuple):
+            object.__setattr__(self, "references", tuple(self.references))
+
     @property
     def text(self) -> str:
         """The rule in BNet syntax."""
@@ -132,7 +155,7 @@ class BooleanNetwork:
     def create(
         cls,
         name: str,
-        rules: Mapping[str, Expr] | Iterable[Rule],
+        rules: Mapping[str, Expr | str] | Iterable[Rule],
         *,
         nodes: Iterable[Node] | None = None,
         file: str | None = None,
@@ -141,9 +164,10 @@ class BooleanNetwork:
     ) -> BooleanNetwork:
         """Build and validate a network.
 
-        Every regulator must have a rule of its own; with ``implicit_inputs`` (the BNet
-        convention of PyBoolNet and AEON) a regulator without a rule becomes an input ``x, x``
-        and a :class:`ModelWarning` names it.
+        ``rules`` maps node names to expressions or to rule text in BNet syntax, or is an
+        iterable of :class:`Rule`. Every regulator must have a rule of its own; with
+        ``implicit_inputs`` (the BNet convention of PyBoolNet and AEON) a regulator without a
+        rule becomes an input ``x, x`` and a :class:`ModelWarning` names it.
         """
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type(name).__name__}")
@@ -196,7 +220,7 @@ class BooleanNetwork:
                         ),
                         stacklevel=2,
                     )
-                    by_target[reg] = Rule(reg, ("var", reg), justification="implicit input")
+                    by_target[reg] = Rule(reg, Var(reg), justification="implicit input")
                 elif reg not in by_target:
                     raise ModelFileError(
                         f"rule of {rule.target!r} reads {reg!r}, which has no rule of its own "
@@ -226,6 +250,54 @@ class BooleanNetwork:
         if network.phenotypes == PhenotypeMarkers():
             network = replace(network, phenotypes=_guess_markers(network.node_names))
         return network
+
+    @classmethod
+    def from_rules(
+        cls,
+        rules: Mapping[str, str | Expr],
+        *,
+        name: str = "model",
+        implicit_inputs: bool = False,
+        **metadata: Any,
+    ) -> BooleanNetwork:
+        """A network from rule texts in BNet syntax (or expressions), node by node.
+
+        Parameters
+        ----------
+        rules
+            Node name -> rule, e.g. ``{"A": "!B", "B": "A & C", "C": "C"}``.
+        name
+            The network's name.
+        implicit_inputs
+            A regulator without a rule becomes an input ``x, x`` (with a warning) instead of
+            an error.
+        **metadata
+            Further fields (``title``, ``description``, ``references``, ``drugs``, ...).
+
+        Returns
+        -------
+        BooleanNetwork
+            The validated network.
+
+        Raises
+        ------
+        RuleSyntaxError
+            A rule is not a BNet expression (names the node and the column).
+        ModelFileError
+            A rule reads a node without a rule, or a name is invalid.
+        """
+        if not isinstance(rules, Mapping):
+            raise TypeError(f"rules must be a mapping of node -> rule, not {type(rules).__name__}")
+        return cls.create(name, rules, implicit_inputs=implicit_inputs, **metadata)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This network as JSON-ready data (see :func:`network_to_dict`)."""
+        return network_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BooleanNetwork:
+        """The network of :meth:`to_dict` data (see :func:`network_from_dict`)."""
+        return network_from_dict(data)
 
     # ---- queries ------------------------------------------------------------------------
     @property
@@ -474,7 +546,7 @@ def _close(name: str, pool: Iterable[str]) -> str:
 
 def _kind(target: str, rules: Mapping[str, Rule]) -> NodeKind:
     expr = rules[target].expression
-    if expr[0] == "const" or expr == ("var", target):
+    if isinstance(expr, Const) or expr == Var(target):
         return "input"
     return "internal"
 
@@ -483,4 +555,235 @@ def _guess_markers(names: Iterable[str]) -> PhenotypeMarkers:
     lowered = {n.lower(): n for n in names}
     return PhenotypeMarkers(
         proliferation=lowered.get("proliferation"), apoptosis=lowered.get("apoptosis")
+    )
+
+
+# ---- the dict form ----------------------------------------------------------------------------
+SCHEMA = "mtor_network.network"
+SCHEMA_VERSION = 1
+"""The version of the dict form written by :func:`network_to_dict` (read back by
+:func:`network_from_dict`, which refuses other versions)."""
+
+_REGISTRIES = ("drugs", "genotypes", "environments")
+
+
+def expression_to_data(expr: Expr) -> list[Any]:
+    """An expression as nested JSON lists (``["not", ["var", "A"]]``)."""
+    if isinstance(expr, Var | Const):
+        return [expr[0], expr[1]]
+    if isinstance(expr, Not):
+        return ["not", expression_to_data(expr[1])]
+    return [expr[0], [expression_to_data(e) for e in expr[1]]]
+
+
+def _perturbation_to_data(p: Perturbation) -> dict[str, Any]:
+    import dataclasses
+
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(p):
+        value = getattr(p, f.name)
+        if f.name == "effects":
+            value = {node: int(v) for node, v in value}
+        elif isinstance(value, frozenset | set):
+            value = sorted(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def _perturbation_from_data(data: Any, where: str) -> Perturbation:
+    import dataclasses
+
+    from .perturbations import Perturbation
+
+    if not isinstance(data, Mapping) or not isinstance(data.get("effects"), Mapping):
+        raise ValueError(f"{where}: a perturbation needs 'name', 'kind' and 'effects'")
+    known = {f.name: f for f in dataclasses.fields(Perturbation)}
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            continue  # a field of a newer version: ignored
+        if key == "effects":
+            value = tuple((str(node), bool(v)) for node, v in value.items())
+        elif key == "tags":
+            value = frozenset(value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        fields[key] = value
+    return Perturbation(**fields)
+
+
+def network_to_dict(network: BooleanNetwork, *, metadata: bool = True) -> dict[str, Any]:
+    """The network as JSON-ready data, with a schema version (as cobrapy's ``model_to_dict``).
+
+    Parameters
+    ----------
+    network
+        The network.
+    metadata
+        Everything the network holds (default): nodes with labels, descriptions, modules and
+        kinds; rules with justifications, references and lines; references; the registries of
+        drugs, genotypes and environments; phenotype markers; the perturbations applied (with
+        the network before them). ``False`` keeps the nodes and rules only (a worker's job).
+
+    Returns
+    -------
+    dict
+        ``{"schema": "mtor_network.network", "version": 1, "name": ..., "nodes": [...],
+        "rules": [...], ...}``; rules are expression trees as nested lists.
+    """
+    if not isinstance(network, BooleanNetwork):
+        raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
+    rules = [
+        {"target": n, "expression": expression_to_data(network.rules[n].expression)}
+        for n in network.node_names
+    ]
+    data: dict[str, Any] = {"schema": SCHEMA, "version": SCHEMA_VERSION, "name": network.name}
+    if not metadata:
+        data["nodes"] = [{"name": n} for n in network.node_names]
+        data["rules"] = rules
+        return data
+    import dataclasses
+
+    for rule, name in zip(rules, network.node_names, strict=True):
+        r = network.rules[name]
+        rule.update(justification=r.justification, references=list(r.references), line=r.line)
+    data.update(
+        model_version=network.version,
+        title=network.title,
+        description=network.description,
+        source=network.source,
+        nodes=[dataclasses.asdict(n) for n in network.nodes],
+        rules=rules,
+        references=[
+            {k: v for k, v in ref.to_dict().items() if k != "url"}
+            for ref in network.references.values()
+        ],
+        phenotypes=_phenotypes_to_data(network.phenotypes),
+    )
+    for registry in _REGISTRIES:
+        entries = getattr(network, registry)
+        data[registry] = [_perturbation_to_data(p) for p in entries.values()]
+    if network.perturbations:
+        data["perturbations"] = [_perturbation_to_data(p) for p in network.perturbations]
+        data["unperturbed"] = network_to_dict(network.base)
+    return data
+
+
+def network_from_dict(data: Mapping[str, Any]) -> BooleanNetwork:
+    """The network of :func:`network_to_dict` data, validated like any other network.
+
+    Parameters
+    ----------
+    data
+        The dict (e.g. read from JSON).
+
+    Returns
+    -------
+    BooleanNetwork
+        The network; a network with perturbations applied is rebuilt by applying them to the
+        network before them.
+
+    Raises
+    ------
+    ValueError
+        Not the dict form of a network, or another schema version.
+    ModelFileError
+        The rules do not make a valid network (an unknown regulator, an invalid name).
+    """
+    if not isinstance(data, Mapping) or data.get("schema") != SCHEMA:
+        raise ValueError(f"not a network dict (expected 'schema': {SCHEMA!r})")
+    if data.get("version") != SCHEMA_VERSION:
+        raise ValueError(
+            f"network dict version {data.get('version')!r}; this version reads {SCHEMA_VERSION}"
+        )
+    if "unperturbed" in data:
+        from .perturbations import Scenario
+
+        base = network_from_dict(data["unperturbed"])
+        applied = [_perturbation_from_data(p, "perturbations") for p in data["perturbations"]]
+        return Scenario(tuple(applied)).apply(base)
+    name = data.get("name")
+    raw_nodes, raw_rules = data.get("nodes"), data.get("rules")
+    if not isinstance(name, str) or not isinstance(raw_nodes, list):
+        raise ValueError("a network dict needs a 'name' and a list of 'nodes'")
+    if not isinstance(raw_rules, list) or len(raw_rules) != len(raw_nodes):
+        raise ValueError("a network dict needs as many 'rules' as 'nodes'")
+    nodes: list[Node] = []
+    for entry in raw_nodes:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise ValueError(f"not a node: {str(entry)[:80]}")
+        if not is_valid_name(entry["name"]):
+            raise ValueError(f"not a node name: {str(entry['name'])[:80]}")
+        fields = {k: entry[k] for k in ("label", "description", "module", "kind") if k in entry}
+        nodes.append(Node(entry["name"], **fields))
+    rules: list[Rule] = []
+    for entry in raw_rules:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("target"), str):
+            raise ValueError(f"not a rule: {str(entry)[:80]}")
+        try:
+            expression = as_expr(entry.get("expression"))
+        except TypeError as exc:
+            raise ValueError(f"rule of {entry['target']!r}: {exc}") from None
+        rules.append(
+            Rule(
+                entry["target"],
+                expression,
+                justification=str(entry.get("justification", "")),
+                references=tuple(entry.get("references", ())),
+                line=entry.get("line"),
+            )
+        )
+    if [r.target for r in rules] != [n.name for n in nodes]:
+        raise ValueError("the rules of a network dict must follow its nodes")
+    metadata: dict[str, Any] = {}
+    if "references" in data:
+        metadata["references"] = {r["key"]: Reference(**r) for r in data["references"]}
+    for key, field_name in (("model_version", "version"), ("title", "title")):
+        if key in data:
+            metadata[field_name] = data[key]
+    if "description" in data:
+        metadata["description"] = data["description"]
+    if "phenotypes" in data:
+        metadata["phenotypes"] = _phenotypes_from_data(data["phenotypes"])
+    for registry in _REGISTRIES:
+        if registry in data:
+            metadata[registry] = {
+                p.name: p for p in (_perturbation_from_data(e, registry) for e in data[registry])
+            }
+    network = BooleanNetwork.create(name, rules, nodes=nodes, **metadata)
+    if data.get("source") is not None:
+        network = replace(network, source=data["source"])
+    return network
+
+
+def _phenotypes_to_data(markers: PhenotypeMarkers) -> dict[str, Any]:
+    """The phenotype declarations: marker fields, and the roles, classes and resistance rules
+    of a model file's declarations (:class:`mtor_network.phenotypes.PhenotypeSpec`)."""
+    data: dict[str, Any] = {"proliferation": markers.proliferation, "apoptosis": markers.apoptosis}
+    roles = getattr(markers, "roles", None)
+    if roles is not None:
+        classes = getattr(markers, "classes", None)
+        resistance = getattr(markers, "resistance", None)
+        data["roles"] = [list(pair) for pair in roles]
+        data["classes"] = None if classes is None else [list(pair) for pair in classes]
+        data["resistance"] = None if resistance is None else [r.to_dict() for r in resistance]
+    return data
+
+
+def _phenotypes_from_data(data: Any) -> PhenotypeMarkers:
+    if not isinstance(data, Mapping):
+        raise ValueError("'phenotypes' must be an object")
+    markers = {"proliferation": data.get("proliferation"), "apoptosis": data.get("apoptosis")}
+    if "roles" not in data:
+        return PhenotypeMarkers(**markers)
+    from .phenotypes import PhenotypeSpec, ResistanceRule
+
+    classes, resistance = data.get("classes"), data.get("resistance")
+    return PhenotypeSpec(
+        **markers,
+        roles=tuple((str(r), str(n)) for r, n in data["roles"]),
+        classes=None if classes is None else tuple((str(p), str(r)) for p, r in classes),
+        resistance=None if resistance is None else tuple(ResistanceRule(**r) for r in resistance),
     )

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import biodivine_aeon as ba
 
 from ..expressions import Expr, evaluate, variables
+from ..io.bnet import plain_bnet
 from ..network import BooleanNetwork
 from ..phenotypes import NodeValue
 
@@ -34,12 +35,8 @@ def _quiet() -> Iterator[None]:
 _AEON_LOGGERS = ("biodivine_aeon", "biodivine_algo_bdd_scc", "biodivine_lib_param_bn")
 
 
-def engine_bnet(network: BooleanNetwork) -> str:
-    """Plain BNet (no comments) for the engines."""
-    from ..expressions import to_string
-
-    rows = [f"{n}, {to_string(network.rules[n].expression)}" for n in network.node_names]
-    return "targets, factors\n" + "\n".join(rows) + "\n"
+engine_bnet = plain_bnet
+"""Plain BNet (no comments) for the engines."""
 
 
 def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:

@@ -4,47 +4,22 @@ checking (bundled NuSMV). Used as an independent second opinion and in benchmark
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from ..exceptions import EngineError
+from ..io._pyboolnet import prepare as _prepare
+from ..io._pyboolnet import prime_implicants
 from ..network import BooleanNetwork
 from ..phenotypes import NodeValue
-from ._aeon import RawAttractor, engine_bnet
+from ._aeon import RawAttractor
 
 _logger = logging.getLogger(__name__)
 
 
-def _prepare() -> Any:
-    """Import pyboolnet without letting it reconfigure logging, and make its NuSMV runnable.
-
-    pyboolnet's bundled NuSMV links ``libreadline.so.6``, shipped next to it; on Debian it also
-    needs ``libtinfo5`` (apt). We put the bundled folder on ``LD_LIBRARY_PATH``.
-    """
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    guard = logging.NullHandler()  # basicConfig() in pyboolnet is a no-op while root has one
-    root.addHandler(guard)
-    try:
-        import pyboolnet
-        import pyboolnet.file_exchange
-    finally:
-        for handler in list(root.handlers):
-            if handler not in handlers:
-                root.removeHandler(handler)
-        root.setLevel(level)
-    nusmv_dir = Path(pyboolnet.__file__).parent / "binaries" / "linux64" / "NuSMV-a"
-    current = os.environ.get("LD_LIBRARY_PATH", "")
-    if str(nusmv_dir) not in current.split(os.pathsep):
-        os.environ["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in (str(nusmv_dir), current) if p)
-    return pyboolnet
-
-
 def primes(network: BooleanNetwork) -> dict[str, Any]:
     """PyBoolNet prime implicants of ``network``."""
-    pbn = _prepare()
-    return pbn.file_exchange.bnet2primes(engine_bnet(network))
+    return prime_implicants(network)
 
 
 def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:

@@ -31,9 +31,18 @@ from ..expressions import (
     MAX_NESTING,
     MAX_XOR,
     Expr,
+    and_,
+    const,
+    iff,
+    implies,
     is_valid_name,
     nesting_depth,
+    not_,
+    or_,
     signed_regulators,
+    to_string,
+    var,
+    xor,
 )
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
@@ -200,7 +209,7 @@ def parse_aeon(text: str, *, name: str | None = None, file: str | None = None) -
                 ),
                 stacklevel=2,
             )
-            rules.append(Rule(target, ("var", target), justification="free input (AEON)"))
+            rules.append(Rule(target, var(target), justification="free input (AEON)"))
             continue
         number, function = functions[target]
         expr = _parse_function(ba, bn, target, function, set(regulators[target]), file, number)
@@ -264,9 +273,9 @@ def _to_expr(fn: Any, bn: Any, target: str, file: str | None, number: int) -> Ex
     while stack:
         node, children_done = stack.pop()
         if node.is_const():
-            results.append(("const", bool(node.as_const())))
+            results.append(const(bool(node.as_const())))
         elif node.is_var():
-            results.append(("var", bn.get_variable_name(node.as_var())))
+            results.append(var(bn.get_variable_name(node.as_var())))
         elif node.is_param():
             raise ModelFileError(
                 f"update function of {target!r} uses an uninterpreted function (a parameter): "
@@ -283,7 +292,7 @@ def _to_expr(fn: Any, bn: Any, target: str, file: str | None, number: int) -> Ex
                 stack.append((right_fn, False))
                 stack.append((left_fn, False))
         elif node.is_not():
-            results.append(("not", results.pop()))
+            results.append(not_(results.pop()))
         else:
             op = node.as_binary()[0]
             right = results.pop()
@@ -300,21 +309,22 @@ def _to_expr(fn: Any, bn: Any, target: str, file: str | None, number: int) -> Ex
     return expr
 
 
+_BINARY = {
+    "and": lambda a, b: and_((a, b), flatten=True),
+    "or": lambda a, b: or_((a, b), flatten=True),
+    "imp": implies,
+    "iff": iff,
+    "xor": xor,
+}
+
+
 def _binary(op: str, left: Expr, right: Expr, target: str, file: str | None, number: int) -> Expr:
-    if op in ("and", "or"):
-        items: list[Expr] = []
-        for side in (left, right):
-            items.extend(side[1] if side[0] == op else (side,))
-        return (op, tuple(items))
-    if op == "imp":
-        return ("or", (("not", left), right))
-    if op == "iff":
-        return ("or", (("and", (left, right)), ("and", (("not", left), ("not", right)))))
-    if op == "xor":
-        return ("or", (("and", (left, ("not", right))), ("and", (("not", left), right))))
-    raise ModelFileError(  # pragma: no cover - AEON has no other operators
-        f"update function of {target!r}: unsupported operator {op!r}", file=file, line=number
-    )
+    build = _BINARY.get(op)
+    if build is None:  # pragma: no cover - AEON has no other operators
+        raise ModelFileError(
+            f"update function of {target!r}: unsupported operator {op!r}", file=file, line=number
+        )
+    return build(left, right)
 
 
 def _warn_constraints(
@@ -354,7 +364,7 @@ def to_aeon(network: BooleanNetwork) -> str:
     ]
     bn = ba.BooleanNetwork(names, declared)
     for target in names:
-        bn.set_update_function(target, _aeon_expression(network.rules[target].expression))
+        bn.set_update_function(target, to_string(network.rules[target].expression, "aeon"))
     text = bn.infer_valid_graph().to_aeon()
     lines = [f"#name:{network.name}", *header_lines(network)]
     for line in text.splitlines():
@@ -366,18 +376,6 @@ def to_aeon(network: BooleanNetwork) -> str:
         if line.strip():
             lines.append(line)
     return "\n".join(lines) + "\n"
-
-
-def _aeon_expression(expr: Expr) -> str:
-    op = expr[0]
-    if op == "const":
-        return "true" if expr[1] else "false"
-    if op == "var":
-        return str(expr[1])
-    if op == "not":
-        return f"!{_aeon_expression(expr[1])}"
-    sep = " & " if op == "and" else " | "
-    return "(" + sep.join(_aeon_expression(e) for e in expr[1]) + ")"
 
 
 def read_aeon(path: str | Path) -> BooleanNetwork:

@@ -50,6 +50,12 @@ def to_bnet(network: BooleanNetwork) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plain_bnet(network: BooleanNetwork) -> str:
+    """The rules as plain BNet (the header, no comments, no alignment), as engines read them."""
+    rows = [f"{n}, {to_string(network.rules[n].expression)}" for n in network.node_names]
+    return "targets, factors\n" + "\n".join(rows) + "\n"
+
+
 def read_bnet(path: str | Path) -> BooleanNetwork:
     """Read a BNet file; the model is named after the file."""
     p = Path(path)
@@ -59,3 +65,6 @@ def read_bnet(path: str | Path) -> BooleanNetwork:
 def write_bnet(network: BooleanNetwork, path: str | Path) -> None:
     """Write ``network`` as BNet (atomically)."""
     write_text_atomic(path, to_bnet(network))
+
+
+__all__ = ["parse_bnet", "plain_bnet", "read_bnet", "to_bnet", "write_bnet"]

@@ -56,7 +56,9 @@ def parse_booleannet(text: str, *, name: str = "model", file: str | None = None)
             )
         if m.group("rank") is not None:
             ranked.append(number)
-        expr = parse_expression(function, keywords=True, file=file, line=number, target=target)
+        expr = parse_expression(
+            function, dialect="booleannet", file=file, line=number, target=target
+        )
         rules.append(Rule(target, expr, line=number))
         meta.rule(target)
     if not rules:

@@ -38,147 +38,23 @@ import io
 import re
 import warnings
 import xml.etree.ElementTree as ET
-import xml.parsers.expat
 import zipfile
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._files import read_bytes, read_text
-from ..exceptions import ModelFileError, ModelWarning
-from ..expressions import FALSE, MAX_NESTING, TRUE, Expr, simplify
+from ..exceptions import ModelFileError, ModelWarning, RuleSyntaxError
+from ..expressions import TRUE, Expr, and_, not_, or_, parse_expression, simplify, var
 from ..network import BooleanNetwork, Node, NodeKind, Rule
 from ..perturbations import Perturbation
+from . import _multivalued as mv
+from ._xml import MAX_XML_DEPTH, check_xml_prolog, check_xml_structure, parse_xml
 
 GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
 MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
 MAX_ZIP_MEMBERS = 200
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
-
-MAX_LEVEL = 100
-"""The highest maximum level of a multi-valued node (each level becomes a Boolean variable)."""
-MAX_XML_DEPTH = 256
-"""The deepest element nesting accepted in XML models (SBML and GINML stay below 150 even for
-rules nested :data:`~mtor_network.expressions.MAX_NESTING` deep); libsbml overflows its native
-stack on ~10^5 levels."""
-
-_DOCTYPE_RE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
-_ENTITY_RE = re.compile(r"<!ENTITY\b", re.IGNORECASE)
-
-
-# ---------------------------------------------------------------------------------------------
-# safe XML
-# ---------------------------------------------------------------------------------------------
-def _line_of(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
-
-
-def check_xml_prolog(text: str, file: str | None = None) -> None:
-    """Refuse entity declarations and internal DTD subsets (billion laughs, XXE).
-
-    A ``<!DOCTYPE name SYSTEM "uri">`` without an internal subset is allowed: GINsim writes one,
-    and expat does not fetch it.
-    """
-    entity = _ENTITY_RE.search(text)
-    if entity:
-        raise ModelFileError(
-            "XML entity declarations (<!ENTITY ...>) are refused: they can expand without "
-            "bound or read local files",
-            file=file,
-            line=_line_of(text, entity.start()),
-        )
-    doctype = _DOCTYPE_RE.search(text)
-    if doctype:
-        end = text.find(">", doctype.end())
-        declaration = text[doctype.start() : end if end >= 0 else len(text)]
-        if "[" in declaration or end < 0:
-            raise ModelFileError(
-                "XML document type declarations with an internal subset (<!DOCTYPE ... [ ... ]>) "
-                "are refused",
-                file=file,
-                line=_line_of(text, doctype.start()),
-            )
-
-
-class _Refused(Exception):
-    def __init__(self, problem: str, line: int) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.line = line
-
-
-def check_xml_structure(
-    data: bytes | str, file: str | None = None, *, report_malformed: bool = True
-) -> None:
-    """One pass of expat over ``data`` that refuses, in any encoding, entity declarations,
-    internal DTD subsets and elements nested deeper than :data:`MAX_XML_DEPTH`; malformed XML is
-    a :class:`ModelFileError` naming line and column (with ``report_malformed=False`` the check
-    stops there silently, for a caller whose parser reports it in its own words)."""
-    parser = xml.parsers.expat.ParserCreate()
-    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    depth = 0
-
-    def start(name: str, attributes: object) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_XML_DEPTH:
-            raise _Refused(
-                f"XML elements nested more than {MAX_XML_DEPTH} levels deep",
-                parser.CurrentLineNumber,
-            )
-
-    def end(name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    def entity(*args: object) -> None:
-        raise _Refused(
-            "XML entity declarations (<!ENTITY ...>) are refused: they can expand without bound "
-            "or read local files",
-            parser.CurrentLineNumber,
-        )
-
-    def doctype(name: str, system: str | None, public: str | None, internal: int) -> None:
-        if internal:
-            raise _Refused(
-                "XML document type declarations with an internal subset (<!DOCTYPE ... [ ... ]>) "
-                "are refused",
-                parser.CurrentLineNumber,
-            )
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.EntityDeclHandler = entity
-    parser.UnparsedEntityDeclHandler = entity
-    parser.StartDoctypeDeclHandler = doctype
-    try:
-        parser.Parse(data, True)
-    except _Refused as exc:
-        raise ModelFileError(exc.problem, file=file, line=exc.line) from None
-    except xml.parsers.expat.ExpatError as exc:
-        if not report_malformed:
-            return
-        problem = xml.parsers.expat.ErrorString(exc.code)
-        raise ModelFileError(
-            f"malformed XML: {problem}", file=file, line=exc.lineno, column=exc.offset + 1
-        ) from None
-
-
-def parse_xml(data: bytes | str, *, file: str | None = None) -> ET.Element:
-    """Parse XML safely (see :func:`check_xml_prolog` and :func:`check_xml_structure`); errors
-    name file, line and column."""
-    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-    check_xml_prolog(text, file)
-    check_xml_structure(data, file)
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        line, column = exc.position
-        problem = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
-        raise ModelFileError(
-            f"malformed XML: {problem}", file=file, line=line, column=column + 1
-        ) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,16 +90,6 @@ def _int(value: str | None, default: int, what: str, file: str | None) -> int:
         return int(value)
     except ValueError:
         raise ModelFileError(f"{what}: expected an integer, found {value!r}", file=file) from None
-
-
-def _or(items: Iterable[Expr]) -> Expr:
-    items = tuple(items)
-    return FALSE if not items else items[0] if len(items) == 1 else ("or", items)
-
-
-def _and(items: Iterable[Expr]) -> Expr:
-    items = tuple(items)
-    return TRUE if not items else items[0] if len(items) == 1 else ("and", items)
 
 
 class _Graph:
@@ -263,9 +129,9 @@ class _Graph:
         if nid in self.nodes:
             raise ModelFileError(f"duplicate node {nid!r}", file=self.file)
         comment = element.find("annotation/comment")
-        if _int(element.get("maxvalue"), 1, f"maxvalue of {nid!r}", self.file) > MAX_LEVEL:
+        if _int(element.get("maxvalue"), 1, f"maxvalue of {nid!r}", self.file) > mv.MAX_LEVEL:
             raise ModelFileError(
-                f"node {nid!r}: maxvalue {element.get('maxvalue')} is above {MAX_LEVEL} (each "
+                f"node {nid!r}: maxvalue {element.get('maxvalue')} is above {mv.MAX_LEVEL} (each "
                 "level becomes a Boolean variable)",
                 file=self.file,
             )
@@ -309,28 +175,16 @@ class _Graph:
         )
 
     def _booleanise_names(self) -> None:
-        taken = set(self.nodes)
+        names = mv.threshold_names({n.id: n.max for n in self.nodes.values()})
         for node in self.nodes.values():
-            node.names = [node.id]
-            for k in range(2, node.max + 1):
-                name = f"{node.id}_{k}" if f"{node.id}_{k}" not in taken else f"{node.id}_level{k}"
-                taken.add(name)
-                node.names.append(name)
+            node.names = names[node.id]
 
     # ---- levels as Boolean expressions ------------------------------------------------------
     def at_least(self, nid: str, level: int) -> Expr:
-        node = self.nodes[nid]
-        if level <= 0:
-            return TRUE
-        if level > node.max:
-            return FALSE
-        return ("var", node.names[level - 1])
+        return mv.at_least(self.nodes[nid].names, level)
 
     def in_range(self, nid: str, low: int, high: int) -> Expr:
-        items = [self.at_least(nid, low)]
-        if high < self.nodes[nid].max:
-            items.append(("not", self.at_least(nid, high + 1)))
-        return _and(items)
+        return mv.in_range(self.nodes[nid].names, low, high)
 
     def incoming(self, target: str) -> list[_Interaction]:
         return [i for i in self.interactions.values() if i.target == target]
@@ -376,19 +230,15 @@ class _Graph:
             pairs.append(
                 (
                     val,
-                    _and(
-                        self.active(i) if i.id in chosen else ("not", self.active(i))
-                        for i in incoming
+                    and_(
+                        self.active(i) if i.id in chosen else not_(self.active(i)) for i in incoming
                     ),
                 )
             )
         return pairs
 
     def expression(self, text: str, nid: str, incoming: list[_Interaction]) -> Expr:
-        tokens = re.findall(r"\s*([A-Za-z_][A-Za-z0-9_]*(?::\d+)?|[!&|()]|\S)", text)
-        pos = 0
-        depth = 0
-
+        """A logical function (GINsim's syntax) on the threshold variables."""
         shown = text if len(text) <= 80 else text[:60] + f"... ({len(text)} characters)"
 
         def fail(problem: str) -> ModelFileError:
@@ -396,60 +246,8 @@ class _Graph:
                 f"logical function of {nid!r}: {problem} in {shown!r}", file=self.file
             )
 
-        def peek() -> str | None:
-            return tokens[pos] if pos < len(tokens) else None
-
-        def parse_or() -> Expr:
-            nonlocal pos
-            items = [parse_and()]
-            while peek() == "|":
-                pos += 1
-                items.append(parse_and())
-            return _or(items)
-
-        def parse_and() -> Expr:
-            nonlocal pos
-            items = [parse_not()]
-            while peek() == "&":
-                pos += 1
-                items.append(parse_not())
-            return _and(items)
-
-        def deeper() -> None:
-            nonlocal depth
-            depth += 1
-            if depth > MAX_NESTING:
-                raise fail(
-                    f"nested more than {MAX_NESTING} levels deep (parentheses and negations)"
-                )
-
-        def parse_not() -> Expr:
-            nonlocal pos, depth
-            if peek() == "!":
-                pos += 1
-                deeper()
-                inner = parse_not()
-                depth -= 1
-                return ("not", inner)
-            return atom()
-
-        def atom() -> Expr:
-            nonlocal pos, depth
-            tok = peek()
-            if tok is None:
-                raise fail("the expression ends where an operand was expected")
-            pos += 1
-            if tok == "(":
-                deeper()
-                inner = parse_or()
-                depth -= 1
-                if peek() != ")":
-                    raise fail("missing ')'")
-                pos += 1
-                return inner
-            name, _, threshold = tok.partition(":")
-            if not re.match(r"[A-Za-z_]", name):
-                raise fail(f"unexpected {tok!r}")
+        def atom(token: str) -> Expr:
+            name, _, threshold = token.partition(":")
             if name not in self.nodes:
                 raise fail(f"unknown node {name!r}")
             mine = sorted((i for i in incoming if i.source == name), key=lambda i: i.min)
@@ -459,10 +257,10 @@ class _Graph:
                 return self.active(match[0]) if match else self.at_least(name, t)
             return self.at_least(name, mine[0].min if mine else 1)
 
-        expr = parse_or()
-        if pos != len(tokens):
-            raise fail(f"unexpected {tokens[pos]!r}")
-        return expr
+        try:
+            return parse_expression(text, dialect="ginsim", variable=atom)
+        except RuleSyntaxError as exc:
+            raise fail(exc.problem.split("\n", 1)[0]) from None
 
     def rules(self) -> tuple[list[Rule], list[Node]]:
         rules: list[Rule] = []
@@ -474,11 +272,11 @@ class _Graph:
             pairs = None if node.input else self.level_conditions(nid)
             for k, name in enumerate(node.names, start=1):
                 if pairs is None:
-                    expr: Expr = ("var", name)
+                    expr: Expr = var(name)
                 else:
-                    expr = simplify(_or(cond for val, cond in pairs if val >= k))
+                    expr = simplify(or_(cond for val, cond in pairs if val >= k))
                 kind: NodeKind = (
-                    "input" if expr[0] == "const" or expr == ("var", name) else ("internal")
+                    "input" if expr[0] == "const" or expr == var(name) else ("internal")
                 )
                 label = node.label or nid
                 if k > 1:
@@ -560,16 +358,8 @@ def _network(
 ) -> BooleanNetwork:
     where = f"{file}!{member}" if file and member else file
     graph = _Graph(parse_xml(graph_xml, file=where), where)
-    multi = [n for n in graph.nodes.values() if n.max > 1]
-    if multi:
-        described = "; ".join(f"{n.id} (levels 0..{n.max} -> {', '.join(n.names)})" for n in multi)
-        warnings.warn(
-            ModelWarning(
-                f"{where or '<text>'}: multi-valued nodes booleanised as threshold variables "
-                f"(X = level >= 1, X_k = level >= k): {described}"
-            ),
-            stacklevel=3,
-        )
+    multi = [(n.id, n.max, n.names) for n in graph.nodes.values() if n.max > 1]
+    mv.warn_booleanised(where, "nodes", multi, stacklevel=3)
     genotypes: dict[str, Perturbation] = {}
     if mutants_xml is not None:
         mutant_file = f"{file}!{MUTANT_MEMBERS[0]}" if file else None
@@ -591,7 +381,7 @@ def parse_ginml(text: str, *, name: str = "model", file: str | None = None) -> B
     return _network(text, None, name=name, file=file)
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> bytes:
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str | None) -> bytes:
     if info.file_size > MAX_MEMBER_BYTES:
         raise ModelFileError(
             f"archive member {info.filename!r} unpacks to {info.file_size} bytes; members above "
@@ -618,8 +408,12 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> 
 def read_zginml(path: str | Path) -> BooleanNetwork:
     """Read a GINsim ``.zginml`` archive with its stored perturbations (as genotypes)."""
     p = Path(path)
-    file = str(p)
-    data = read_bytes(p)  # a regular file of at most MAX_MODEL_BYTES, never a FIFO or device
+    # a regular file of at most MAX_MODEL_BYTES, never a FIFO or device
+    return parse_zginml(read_bytes(p), name=p.stem, file=str(p))
+
+
+def parse_zginml(data: bytes, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
+    """Parse the bytes of a GINsim ``.zginml`` archive (perturbations become genotypes)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -643,7 +437,7 @@ def read_zginml(path: str | Path) -> BooleanNetwork:
                     break
     except (zipfile.BadZipFile, OSError) as exc:  # OSError: offsets pointing outside the file
         raise ModelFileError(f"not a zip archive (.zginml): {exc}", file=file) from None
-    return _network(graph, mutants, name=p.stem, file=file, member=GRAPH_MEMBER)
+    return _network(graph, mutants, name=name, file=file, member=GRAPH_MEMBER)
 
 
 def read_ginml(path: str | Path) -> BooleanNetwork:
@@ -654,10 +448,12 @@ def read_ginml(path: str | Path) -> BooleanNetwork:
 
 __all__ = [
     "GRAPH_MEMBER",
+    "MAX_XML_DEPTH",
     "check_xml_prolog",
     "check_xml_structure",
     "parse_ginml",
     "parse_xml",
+    "parse_zginml",
     "read_ginml",
     "read_zginml",
 ]

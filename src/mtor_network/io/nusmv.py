@@ -24,7 +24,7 @@ from typing import Literal
 
 from .._files import write_text_atomic
 from ..exceptions import MtorNetworkError
-from ..expressions import Expr, to_string
+from ..expressions import to_string
 from ..network import BooleanNetwork
 from ._comments import header_lines
 
@@ -38,22 +38,6 @@ PSLWFF S SIMPWFF SPEC T TRANS TRUE U V VAR X Y Z array bool boolean case count e
 init integer mod next of process real resize self signed sizeof swconst union unsigned uwconst
 word word1 xnor xor SUCCESSORS STEADYSTATE"""
 RESERVED = frozenset(_RESERVED_WORDS.split())
-
-
-def _smv(expr: Expr) -> str:
-    """An expression in NuSMV syntax (``!``, ``&``, ``|``, ``TRUE``, ``FALSE``)."""
-
-    def constants(e: Expr) -> Expr:
-        op = e[0]
-        if op == "const":
-            return ("var", "TRUE" if e[1] else "FALSE")
-        if op == "var":
-            return e
-        if op == "not":
-            return ("not", constants(e[1]))
-        return (op, tuple(constants(x) for x in e[1]))
-
-    return to_string(constants(expr))
 
 
 def _check_names(network: BooleanNetwork) -> None:
@@ -108,7 +92,7 @@ def to_nusmv(
         comment = f"  -- {label}" if label and label != n else ""
         lines.append(f"\t{n + ':':<{width + 1}} boolean;{comment}")
     lines += ["", "DEFINE"]
-    lines += [f"\t{n}_IMAGE := {_smv(network.rules[n].expression)};" for n in names]
+    lines += [f"\t{n}_IMAGE := {to_string(network.rules[n].expression, 'nusmv')};" for n in names]
     lines.append("")
     lines += [f"\t{n}_STEADY := ({n}_IMAGE = {n});" for n in names]
     lines.append("")

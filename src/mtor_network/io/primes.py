@@ -21,8 +21,9 @@ from typing import Any
 
 from .._files import check_bracket_depth, read_text, write_text_atomic
 from ..exceptions import ModelFileError
-from ..expressions import Expr, is_valid_name, to_string
+from ..expressions import FALSE, TRUE, Expr, and_, equivalent, is_valid_name, not_, or_, var
 from ..network import BooleanNetwork, Rule
+from ..types import And, Not, Or, Var
 
 
 def parse_primes(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
@@ -52,7 +53,7 @@ def parse_primes(text: str, *, name: str = "model", file: str | None = None) -> 
             )
         zero, one = _check_pair(target, value, data, file, line)
         expr = _dnf(one)
-        if not _same(_dnf(zero), ("not", expr)):
+        if not _same(_dnf(zero), not_(expr)):
             raise ModelFileError(
                 f"the 0-primes and 1-primes of {target!r} are not complementary (the 0-primes "
                 "must describe exactly the states where the 1-primes are false)",
@@ -140,50 +141,37 @@ def _check_pair(
 def _dnf(primes: list[dict[str, int]]) -> Expr:
     terms: list[Expr] = []
     for prime in primes:
-        literals: list[Expr] = [
-            ("var", reg) if bit else ("not", ("var", reg)) for reg, bit in prime.items()
-        ]
+        literals = [var(reg) if bit else not_(var(reg)) for reg, bit in prime.items()]
         if not literals:
-            return ("const", True)
-        terms.append(literals[0] if len(literals) == 1 else ("and", tuple(literals)))
-    if not terms:
-        return ("const", False)
-    return terms[0] if len(terms) == 1 else ("or", tuple(terms))
+            return TRUE
+        terms.append(and_(literals))
+    return or_(terms) if terms else FALSE
 
 
 def _same(a: Expr, b: Expr) -> bool:
-    """``a`` and ``b`` (DNFs) compute the same function. Checked on BDDs whose variables come in
-    the order the terms read them, smallest terms first: that keeps the BDD of a DNF such as
+    """``a`` and ``b`` (DNFs) compute the same function. Compared on BDDs whose variables come
+    in the order the terms read them, smallest terms first: that keeps the BDD of a DNF such as
     ``a1 & b1 | a2 & b2 | ...`` linear (alphabetical order makes it exponential: 40 such
     variables took minutes)."""
-    from biodivine_aeon import BddVariableSet
-
-    from ..analysis.equivalence import TRUTH_TABLE_LIMIT, same_function
-
     terms: list[Expr] = []
     for e in (a, b):
-        e = e[1] if e[0] == "not" else e
-        terms.extend(e[1] if e[0] == "or" else (e,))
+        e = e[1] if isinstance(e, Not) else e
+        terms.extend(e[1] if isinstance(e, Or) else (e,))
     order: dict[str, None] = {}
-    for term in sorted(terms, key=lambda t: len(t[1]) if t[0] == "and" else 1):
-        literals = term[1] if term[0] == "and" else (term,)
+    for term in sorted(terms, key=lambda t: len(t[1]) if isinstance(t, And) else 1):
+        literals = term[1] if isinstance(term, And) else (term,)
         for literal in literals:
-            literal = literal[1] if literal[0] == "not" else literal
-            if literal[0] == "var":
+            literal = literal[1] if isinstance(literal, Not) else literal
+            if isinstance(literal, Var):
                 order.setdefault(literal[1], None)
-    if len(order) <= TRUTH_TABLE_LIMIT:
-        return same_function(a, b)
-    bdd_vars = BddVariableSet(list(order))
-    left = bdd_vars.eval_expression(to_string(a))
-    right = bdd_vars.eval_expression(to_string(b))
-    return bool(left.semantic_eq(right))
+    return equivalent(a, b, order=order)
 
 
 def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
     """The prime implicants of ``network``, computed by pyboolnet, in the network's node order."""
-    from ..attractors._pyboolnet import primes
+    from ._pyboolnet import prime_implicants
 
-    computed = primes(network)
+    computed = prime_implicants(network)
     return {n: computed[n] for n in network.node_names}
 
 

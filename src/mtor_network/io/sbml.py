@@ -38,19 +38,34 @@ for mutually exclusive terms, where order does not matter).
 from __future__ import annotations
 
 import re
-import warnings
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .._files import read_text, write_text_atomic
-from ..exceptions import ModelFileError, ModelWarning
-from ..expressions import FALSE, MAX_NESTING, MAX_XOR, TRUE, Expr, simplify
+from ..exceptions import ModelFileError
+from ..expressions import (
+    FALSE,
+    MAX_NESTING,
+    TRUE,
+    Expr,
+    Guard,
+    and_,
+    const,
+    implies,
+    not_,
+    or_,
+    simplify,
+    to_string,
+    var,
+    xor,
+)
 from ..network import BooleanNetwork, Node, NodeKind, Reference, Rule
-from .ginsim import MAX_LEVEL, check_xml_prolog, check_xml_structure
+from . import _multivalued as mv
+from ._xml import check_xml_prolog, check_xml_structure
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -74,18 +89,7 @@ def _p(cls: str, text: str) -> str:
 
 
 def _is_identity(rule: Rule) -> bool:
-    return rule.expression == ("var", rule.target)
-
-
-def _mathml(expr: Expr) -> str:
-    op = expr[0]
-    if op == "var":
-        return f'<apply><eq/><ci>{expr[1]}</ci><cn type="integer">1</cn></apply>'
-    if op == "const":
-        return "<true/>" if expr[1] else "<false/>"
-    if op == "not":
-        return f"<apply><not/>{_mathml(expr[1])}</apply>"
-    return f"<apply><{op}/>{''.join(_mathml(e) for e in expr[1])}</apply>"
+    return rule.expression == var(rule.target)
 
 
 def _reference_uris(ref: Reference) -> list[str]:
@@ -217,7 +221,9 @@ def build_sbml_document(network: BooleanNetwork) -> Any:
             _check(default.setResultLevel(0), "default level")
             term = transition.createFunctionTerm()
             _check(term.setResultLevel(1), "function term level")
-            math = libsbml.readMathMLFromString(f'<math xmlns="{MATHML_NS}">{_mathml(expr)}</math>')
+            math = libsbml.readMathMLFromString(
+                f'<math xmlns="{MATHML_NS}">{to_string(expr, "mathml")}</math>'
+            )
             if math is None:
                 raise ValueError(f"could not build MathML for {node.name!r}")
             _check(term.setMath(math), "function term math")
@@ -355,24 +361,6 @@ def _cv_resources(sbase: Any) -> list[str]:
     return uris
 
 
-def _or(items: Iterable[Expr]) -> Expr:
-    items = tuple(items)
-    if not items:
-        return FALSE
-    return items[0] if len(items) == 1 else ("or", items)
-
-
-def _and(items: Iterable[Expr]) -> Expr:
-    items = tuple(items)
-    if not items:
-        return TRUE
-    return items[0] if len(items) == 1 else ("and", items)
-
-
-def _not(expr: Expr) -> Expr:
-    return ("not", expr)
-
-
 MAX_OPERANDS = 2000
 """The most operands one MathML ``<apply>`` may have (published rules stay below 300)."""
 
@@ -390,35 +378,14 @@ class _MathCompiler:
         self.thresholds = thresholds  # input id -> thresholdLevel
         self.fail = fail
         self.depth = 0
-        self.xors = 0
+        self.guard = Guard()
 
     def at_least(self, sid: str, level: int) -> Expr:
-        sp = self.species[sid]
-        if level <= 0:
-            return TRUE
-        if level > sp.max_level:
-            return FALSE
-        return ("var", sp.names[level - 1])
+        return mv.at_least(self.species[sid].names, level)
 
     def levels(self, sid: str, accept: Callable[[int], bool]) -> Expr:
         """The expression true exactly when the level of ``sid`` is one ``accept`` admits."""
-        top = self.species[sid].max_level
-        ok = [lvl for lvl in range(top + 1) if accept(lvl)]
-        runs: list[tuple[int, int]] = []
-        for lvl in ok:
-            if runs and runs[-1][1] == lvl - 1:
-                runs[-1] = (runs[-1][0], lvl)
-            else:
-                runs.append((lvl, lvl))
-        parts = []
-        for low, high in runs:
-            items = []
-            if low > 0:
-                items.append(self.at_least(sid, low))
-            if high < top:
-                items.append(_not(self.at_least(sid, high + 1)))
-            parts.append(_and(items))
-        return _or(parts)
+        return mv.level_set(self.species[sid].names, accept)
 
     def number(self, node: Any) -> float | None:
         import libsbml
@@ -460,29 +427,23 @@ class _MathCompiler:
         if kind == libsbml.AST_CONSTANT_FALSE:
             return FALSE
         if kind == libsbml.AST_LOGICAL_AND:
-            return _and(self.compile(c) for c in children)
+            return and_(self.compile(c) for c in children)
         if kind == libsbml.AST_LOGICAL_OR:
-            return _or(self.compile(c) for c in children)
+            return or_(self.compile(c) for c in children)
         if kind == libsbml.AST_LOGICAL_NOT:
             if len(children) != 1:
                 raise self.fail("<not/> needs exactly one argument")
-            return _not(self.compile(children[0]))
+            return not_(self.compile(children[0]))
         if kind == libsbml.AST_LOGICAL_XOR:
-            self.xors += max(0, len(children) - 1)
-            if self.xors > MAX_XOR:
-                raise self.fail(
-                    f"more than {MAX_XOR} <xor/> operands (each doubles the size of the rule once "
-                    "expanded into and, or and not)"
-                )
+            self.guard.expand(self.fail, max(0, len(children) - 1))
             result: Expr = FALSE
             for c in children:
-                e = self.compile(c)
-                result = _or([_and([result, _not(e)]), _and([_not(result), e])])
+                result = xor(result, self.compile(c))
             return result
         if kind == libsbml.AST_LOGICAL_IMPLIES:
             if len(children) != 2:
                 raise self.fail("<implies/> needs exactly two arguments")
-            return _or([_not(self.compile(children[0])), self.compile(children[1])])
+            return implies(self.compile(children[0]), self.compile(children[1]))
         relations: dict[int, Callable[[float, float], bool]] = {
             libsbml.AST_RELATIONAL_EQ: lambda a, b: a == b,
             libsbml.AST_RELATIONAL_NEQ: lambda a, b: a != b,
@@ -500,7 +461,7 @@ class _MathCompiler:
             raise self.fail(f"MathML names {name!r}, which is not a qualitative species")
         value = self.number(node)
         if value is not None:
-            return ("const", value != 0)
+            return const(value != 0)
         formula = libsbml.formulaToL3String(node)
         raise self.fail(f"unsupported MathML in a function term: {formula!r}")
 
@@ -543,19 +504,9 @@ class _MathCompiler:
 
 
 def _booleanised_names(species: dict[str, _Species]) -> None:
-    taken = set(species)
+    names = mv.threshold_names({sp.id: sp.max_level for sp in species.values()})
     for sp in species.values():
-        sp.names = [sp.id]
-        for k in range(2, sp.max_level + 1):
-            name = f"{sp.id}_{k}"
-            if name in taken:
-                name = f"{sp.id}_level{k}"
-            n = 1
-            while name in taken:
-                n += 1
-                name = f"{sp.id}_level{k}_{n}"
-            taken.add(name)
-            sp.names.append(name)
+        sp.names = names[sp.id]
 
 
 def _libsbml_document(text: str, file: str | None) -> Any:
@@ -614,9 +565,9 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
                 f"duplicate qualitative species {sid!r}", file=file, line=q.getLine() or None
             )
         max_level = q.getMaxLevel() if q.isSetMaxLevel() else 1
-        if max_level > MAX_LEVEL:
+        if max_level > mv.MAX_LEVEL:
             raise ModelFileError(
-                f"qualitative species {sid!r}: maxLevel {max_level} is above {MAX_LEVEL} (each "
+                f"qualitative species {sid!r}: maxLevel {max_level} is above {mv.MAX_LEVEL} (each "
                 "level becomes a Boolean variable)",
                 file=file,
                 line=q.getLine() or None,
@@ -631,18 +582,8 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
             sid, q.getName() if q.isSetName() else "", max_level, q.getConstant(), notes
         )
     _booleanised_names(species)
-    multi = [sp for sp in species.values() if sp.max_level > 1]
-    if multi:
-        described = "; ".join(
-            f"{sp.id} (levels 0..{sp.max_level} -> {', '.join(sp.names)})" for sp in multi
-        )
-        warnings.warn(
-            ModelWarning(
-                f"{file or '<text>'}: multi-valued species booleanised as threshold variables "
-                f"(X = level >= 1, X_k = level >= k): {described}"
-            ),
-            stacklevel=3,
-        )
+    multi = [(sp.id, sp.max_level, sp.names) for sp in species.values() if sp.max_level > 1]
+    mv.warn_booleanised(file, "species", multi, stacklevel=3)
 
     model_root = _notes(model)
     model_notes = {k: _text(v) for k, v in _classed(model_root, "p").items()}
@@ -684,7 +625,7 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
                 for target in species[output].names:
                     rules[target] = Rule(
                         target,
-                        ("var", target),
+                        var(target),
                         justification="input (transition without function terms)",
                         line=line,
                     )
@@ -728,14 +669,14 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
                     if level < k:
                         continue
                     earlier = [c for lvl, c in terms[:index] if lvl < k]
-                    parts.append(_and([cond, *(_not(c) for c in earlier)]))
+                    parts.append(and_([cond, *(not_(c) for c in earlier)]))
                 if default >= k:
-                    parts.append(_and([_not(c) for _, c in terms]))
+                    parts.append(and_([not_(c) for _, c in terms]))
                 if target in rules:
                     raise fail(f"species {output!r} is the output of two transitions")
                 rules[target] = Rule(
                     target,
-                    simplify(_or(parts)),
+                    simplify(or_(parts)),
                     justification=justification,
                     references=tuple(keys),
                     line=line,
@@ -745,11 +686,11 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
         for k, target in enumerate(sp.names, start=1):
             if target not in rules:  # no transition: an input, as bioLQM/GINsim/AEON read it
                 justification = "input (no transition in the SBML file)"
-                rules[target] = Rule(target, ("var", target), justification=justification)
+                rules[target] = Rule(target, var(target), justification=justification)
             expr = rules[target].expression
             kind: NodeKind = sp.notes.get("kind", "")  # type: ignore[assignment]
             if kind not in ("input", "internal", "output"):
-                kind = "input" if expr[0] == "const" or expr == ("var", target) else "internal"
+                kind = "input" if expr[0] == "const" or expr == var(target) else "internal"
             label = sp.name or sp.id
             if k > 1:
                 label = f"{label} (level >= {k})"
