@@ -251,6 +251,14 @@ def test_trap_spaces_leave_free_nodes_out_and_are_ordered() -> None:
     assert trap_spaces(oscillator, "max") == []
 
 
+def test_trap_spaces_limit_bounds_the_list(flagship: BooleanNetwork) -> None:
+    every = trap_spaces(flagship, "max")
+    assert len(every) > 2
+    some = trap_spaces(flagship, "max", limit=2)
+    assert len(some) == 2
+    assert as_set(some) <= as_set(every)
+
+
 def test_trap_spaces_apply_perturbations_without_mutating(flagship: BooleanNetwork) -> None:
     before = trap_spaces(flagship)
     knocked = trap_spaces(flagship, perturbations=knockout("ERK"))
@@ -270,6 +278,10 @@ def test_trap_space_arguments_are_checked(flagship: BooleanNetwork) -> None:
         trap_spaces(flagship, perturbations="AKT")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="Perturbation or Scenario objects, not str"):
         trap_spaces(flagship, perturbations=["AKT"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="limit must be at least 1"):
+        trap_spaces(flagship, limit=0)
+    with pytest.raises(TypeError, match="limit must be an int"):
+        trap_spaces(flagship, limit=2.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="network"):
         trap_spaces("hr_breast_cancer")  # type: ignore[arg-type]
 

@@ -351,6 +351,7 @@ def trap_spaces(
     kind: TrapSpaceKind = "min",
     *,
     perturbations: Perturbation | Scenario | Iterable[Perturbation | Scenario] | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, int]]:
     """The minimal or maximal trap spaces of ``network``, as pyboolnet's
     ``trap_spaces(primes, "min")`` and biobalm return them, computed by mpbn.
@@ -365,6 +366,9 @@ def trap_spaces(
     perturbations
         Perturbations to apply first (``network.drugs["alpelisib"]``, ``knockout("AKT")``, a
         :class:`~mtor_network.perturbations.Scenario` or a list of them).
+    limit
+        At most this many trap spaces (the first ones mpbn finds, then sorted), as pyboolnet's
+        ``max_output``: a network can have exponentially many. None: all of them.
 
     Returns
     -------
@@ -377,16 +381,24 @@ def trap_spaces(
     Raises
     ------
     ValueError
-        ``kind`` is neither ``"min"`` nor ``"max"``.
+        ``kind`` is neither ``"min"`` nor ``"max"``, or ``limit`` is below 1.
     """
     network = _check_network(network)
     if kind not in TRAP_SPACE_KINDS:
         raise ValueError(
             f"unknown trap-space kind {kind!r}; valid: {', '.join(map(repr, TRAP_SPACE_KINDS))}"
         )
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise TypeError(f"limit must be an int or None, not {type(limit).__name__}")
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1 (or None for all), not {limit}")
     perturbed = _apply(network, perturbations)
     mbn = to_mpbn(perturbed)
-    found = mbn.minimal_trapspaces() if kind == "min" else mbn.maximal_trapspaces()
+    most = limit or 0  # mpbn: 0 for unlimited
+    if kind == "min":
+        found = mbn.minimal_trapspaces(limit=most)
+    else:
+        found = mbn.maximal_trapspaces(limit=most)
     spaces = [
         {str(node): int(value) for node, value in space.items() if value != "*"} for space in found
     ]
