@@ -252,6 +252,7 @@ class Scenario:
 
     def apply(self, network: BooleanNetwork) -> BooleanNetwork:
         """A new network whose perturbed nodes have constant rules; ``network`` is unchanged."""
+        from .expressions import const
         from .network import Rule
 
         base = network.base
@@ -265,7 +266,7 @@ class Scenario:
             by = [p.name for p in self.perturbations if node in p.effect_map]
             rules[node] = Rule(
                 node,
-                ("const", value),
+                const(value),
                 justification=f"fixed to {int(value)} by {', '.join(by)}",
                 references=tuple(
                     r for p in self.perturbations if node in p.effect_map for r in p.references

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..exceptions import AmbiguousNameError, MtorNetworkError, UnknownNameError
-from ..expressions import Expr
+from ..expressions import And, Const, Expr, Not, Or, Var, as_expr
 from ..network import BooleanNetwork
 from ..phenotypes import PHENOTYPES
 from . import (
@@ -33,21 +33,21 @@ _Fn = Callable[[np.ndarray], Any]
 def _compile(expr: Expr, index: Mapping[str, int]) -> _Fn:
     """A function of the ``(nodes, runs)`` state matrix giving the rule's value per run
     (a ``(runs,)`` bool array, or a numpy bool scalar for constants)."""
-    kind = expr[0]
-    if kind == "const":
-        value = np.bool_(bool(expr[1]))
+    node = as_expr(expr)
+    if isinstance(node, Const):
+        value = np.bool_(node.value)
         return lambda x: value
-    if kind == "var":
-        i = index[expr[1]]  # type: ignore[index]
+    if isinstance(node, Var):
+        i = index[node.name]
         return lambda x: x[i]
-    if kind == "not":
-        inner = _compile(expr[1], index)  # type: ignore[arg-type]
+    if isinstance(node, Not):
+        inner = _compile(node.operand, index)
         return lambda x: ~inner(x)
-    if kind in ("and", "or"):
-        parts = [_compile(e, index) for e in expr[1]]  # type: ignore[union-attr]
+    if isinstance(node, And | Or):
+        parts = [_compile(e, index) for e in node.operands]
         if len(parts) == 1:
             return parts[0]
-        op = np.logical_and if kind == "and" else np.logical_or
+        op = np.logical_and if isinstance(node, And) else np.logical_or
 
         def combine(x: np.ndarray) -> Any:
             acc = op(parts[0](x), parts[1](x))
@@ -56,7 +56,7 @@ def _compile(expr: Expr, index: Mapping[str, int]) -> _Fn:
             return acc
 
         return combine
-    raise MtorNetworkError(f"unknown expression node {kind!r}")  # pragma: no cover
+    raise MtorNetworkError(f"unknown expression node {node!r}")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------------
