@@ -119,7 +119,7 @@ def _flat(kind: type[And] | type[Or], items: Iterable[Expr]) -> tuple[Expr, ...]
     out: list[Expr] = []
     for item in items:
         if type(item) is kind:
-            out.extend(item[1])  # type: ignore[arg-type]
+            out.extend(item[1])
         else:
             out.append(item)
     return tuple(out)
@@ -675,7 +675,7 @@ def simplify(expr: Expr) -> Expr:
                 return const(absorbing)
             continue  # the neutral element
         if type(s) is kind:
-            items.extend(s[1])  # type: ignore[arg-type]
+            items.extend(s[1])
         else:
             items.append(s)
     if not items:

@@ -172,7 +172,9 @@ class BooleanNetwork:
         if not isinstance(name, str):
             raise TypeError(f"name must be a str, not {type(name).__name__}")
         if isinstance(rules, Mapping):
-            rule_list = [Rule(target, expr) for target, expr in rules.items()]
+            rule_list = [
+                Rule(target, _rule_expression(expr, target)) for target, expr in rules.items()
+            ]
         elif isinstance(rules, str | bytes) or not isinstance(rules, Iterable):
             raise TypeError(
                 "rules must be a mapping of node -> expression or an iterable of Rule, not "
@@ -544,6 +546,13 @@ def _close(name: str, pool: Iterable[str]) -> str:
     return suggest(name, pool)
 
 
+def _rule_expression(expr: Expr | str, target: object) -> Expr:
+    """``expr``, or the expression of rule text (BNet syntax) naming ``target`` in errors."""
+    if isinstance(expr, str):
+        return parse_expression(expr, target=target if isinstance(target, str) else None)
+    return expr
+
+
 def _kind(target: str, rules: Mapping[str, Rule]) -> NodeKind:
     expr = rules[target].expression
     if isinstance(expr, Const) or expr == Var(target):
@@ -635,7 +644,7 @@ def network_to_dict(network: BooleanNetwork, *, metadata: bool = True) -> dict[s
     """
     if not isinstance(network, BooleanNetwork):
         raise TypeError(f"network must be a BooleanNetwork, not {type(network).__name__}")
-    rules = [
+    rules: list[dict[str, Any]] = [
         {"target": n, "expression": expression_to_data(network.rules[n].expression)}
         for n in network.node_names
     ]

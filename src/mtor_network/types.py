@@ -26,7 +26,7 @@ class Const(tuple[Literal["const"], bool]):
     def __new__(cls, value: bool) -> Const:
         return tuple.__new__(cls, ("const", bool(value)))
 
-    def __getnewargs__(self) -> tuple[bool]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[bool]:
         return (self[1],)
 
     @property
@@ -46,7 +46,7 @@ class Var(tuple[Literal["var"], str]):
     def __new__(cls, name: str) -> Var:
         return tuple.__new__(cls, ("var", name))
 
-    def __getnewargs__(self) -> tuple[str]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[str]:
         return (self[1],)
 
     @property
@@ -66,7 +66,7 @@ class Not(tuple[Literal["not"], "Expr"]):
     def __new__(cls, operand: Expr) -> Not:
         return tuple.__new__(cls, ("not", operand))
 
-    def __getnewargs__(self) -> tuple[Expr]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[Expr]:
         return (self[1],)
 
     @property
@@ -86,7 +86,7 @@ class And(tuple[Literal["and"], tuple["Expr", ...]]):
     def __new__(cls, operands: tuple[Expr, ...]) -> And:
         return tuple.__new__(cls, ("and", tuple(operands)))
 
-    def __getnewargs__(self) -> tuple[tuple[Expr, ...]]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[tuple[Expr, ...]]:
         return (self[1],)
 
     @property
@@ -106,7 +106,7 @@ class Or(tuple[Literal["or"], tuple["Expr", ...]]):
     def __new__(cls, operands: tuple[Expr, ...]) -> Or:
         return tuple.__new__(cls, ("or", tuple(operands)))
 
-    def __getnewargs__(self) -> tuple[tuple[Expr, ...]]:  # type: ignore[override]
+    def __getnewargs__(self) -> tuple[tuple[Expr, ...]]:
         return (self[1],)
 
     @property

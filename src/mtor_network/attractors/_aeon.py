@@ -9,10 +9,10 @@ from contextlib import contextmanager
 
 import biodivine_aeon as ba
 
-from ..expressions import Expr, evaluate, variables
+from ..expressions import evaluate, variables
 from ..io.bnet import plain_bnet
 from ..network import BooleanNetwork
-from ..phenotypes import NodeValue
+from ..types import And, Const, Expr, NodeValue, Not, Var
 
 RawAttractor = tuple[dict[str, NodeValue], int | None]
 
@@ -202,17 +202,16 @@ def synchronous(network: BooleanNetwork) -> list[RawAttractor]:
     exprs = {n: network.rules[n].expression for n in nodes}
 
     def build(expr: Expr) -> ba.Bdd:
-        op = expr[0]
-        if op == "const":
-            return bdd_vars.mk_const(bool(expr[1]))
-        if op == "var":
+        if isinstance(expr, Const):
+            return bdd_vars.mk_const(expr[1])
+        if isinstance(expr, Var):
             return bdd_vars.mk_literal(x[expr[1]], True)
-        if op == "not":
+        if isinstance(expr, Not):
             return build(expr[1]).l_not()
         parts = [build(e) for e in expr[1]]
         acc = parts[0]
         for p in parts[1:]:
-            acc = acc.l_and(p) if op == "and" else acc.l_or(p)
+            acc = acc.l_and(p) if isinstance(expr, And) else acc.l_or(p)
         return acc
 
     relation = bdd_vars.mk_true()

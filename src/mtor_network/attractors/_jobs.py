@@ -4,7 +4,8 @@
 check, the engine (through a residual-network memo) and the deterministic trimming of the raw
 result to ``max_attractors``. It runs in this process when there is no budget, and inside a
 worker process (:mod:`._budget`) otherwise; the worker gets the perturbed network as JSON
-(:func:`encode_job`: node names and rules as nested lists, nothing to unpickle) and answers
+(:func:`encode_job`: the network's dict form, :func:`mtor_network.network.network_to_dict`
+without metadata, so node names and rules as nested lists, nothing to unpickle) and answers
 with JSON (each attractor as its value code over the network's nodes, e.g. ``"01*1"``).
 """
 
@@ -16,14 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._cache import ByteBoundedCache
-from ..expressions import Expr, is_valid_name, rename
-from ..network import BooleanNetwork
-from ..phenotypes import NodeValue
+from ..expressions import rename
+from ..network import BooleanNetwork, network_from_dict, network_to_dict
+from ..types import NodeValue
 
 RawAttractor = tuple[dict, int | None]
 Memo = ByteBoundedCache[tuple[str, str, str], list[RawAttractor]]
 _CODE_VALUES: dict[str, NodeValue] = {"0": 0, "1": 1, "*": "*"}
-_OPERATORS = frozenset({"const", "var", "not", "and", "or"})
 
 
 _ENGINE_WORDS = frozenset({"targets", "factors", "and", "or", "not", "xor"})
@@ -164,10 +164,9 @@ def encode_job(
     max_attractors: int | None,
     generation: int,
 ) -> bytes:
-    """One search as JSON: the (perturbed) network's node names and rules, and the settings."""
+    """One search as JSON: the (perturbed) network's dict form (rules only), and the settings."""
     job = {
-        "nodes": list(network.node_names),
-        "rules": [network.rules[n].expression for n in network.node_names],
+        "network": network_to_dict(network, metadata=False),
         "semantics": semantics,
         "engine": engine,
         "percolate": percolate,
@@ -178,51 +177,24 @@ def encode_job(
     return json.dumps(job, separators=(",", ":")).encode("utf-8")
 
 
-def _expr(data: Any) -> Expr:
-    """An expression from its JSON form (lists for tuples), checked node by node."""
-    if not isinstance(data, list) or len(data) != 2 or data[0] not in _OPERATORS:
-        raise ValueError(f"not an encoded expression: {str(data)[:80]}")
-    op, arg = data
-    if op == "const":
-        return ("const", bool(arg))
-    if op == "var":
-        if not isinstance(arg, str):
-            raise ValueError(f"not a node name: {str(arg)[:80]}")
-        return ("var", arg)
-    if op == "not":
-        return ("not", _expr(arg))
-    if not isinstance(arg, list):
-        raise ValueError(f"not a list of operands: {str(arg)[:80]}")
-    return (op, tuple(_expr(e) for e in arg))
-
-
-def decode_network(nodes: Any, rules: Any) -> BooleanNetwork:
+def decode_network(data: Any) -> BooleanNetwork:
     """The network of an encoded job (validated like any other network)."""
-    if not isinstance(nodes, list) or not isinstance(rules, list) or len(nodes) != len(rules):
-        raise ValueError("an encoded job needs as many rules as node names")
-    for name in nodes:
-        if not isinstance(name, str) or not is_valid_name(name):
-            raise ValueError(f"not a node name: {str(name)[:80]}")
-    return BooleanNetwork.create(
-        "budgeted", {n: _expr(r) for n, r in zip(nodes, rules, strict=True)}
-    )
+    if not isinstance(data, Mapping):
+        raise ValueError("an encoded job needs a 'network' object")
+    return network_from_dict(data)
 
 
 def encode_primes_job(network: BooleanNetwork) -> bytes:
     """Computing the prime implicants of ``network`` (exponential in the worst case: the
     ``.primes`` export of a large model) as a job for a budgeted worker."""
-    job = {
-        "kind": "primes",
-        "nodes": list(network.node_names),
-        "rules": [network.rules[n].expression for n in network.node_names],
-    }
+    job = {"kind": "primes", "network": network_to_dict(network, metadata=False)}
     return json.dumps(job, separators=(",", ":")).encode("utf-8")
 
 
 def run_job(job: Mapping[str, Any], memo: Memo) -> dict[str, Any]:
     """Worker side: one decoded job (JSON of :func:`encode_job` or
     :func:`encode_primes_job`) done; the JSON-ready reply."""
-    network = decode_network(job["nodes"], job["rules"])
+    network = decode_network(job["network"])
     if job.get("kind") == "primes":
         from ..io.primes import primes_of
 

@@ -6,7 +6,7 @@ import mpbn
 
 from ..expressions import to_string
 from ..network import BooleanNetwork
-from ..phenotypes import NodeValue
+from ..types import NodeValue
 from ._aeon import RawAttractor
 
 

@@ -11,7 +11,7 @@ from ..exceptions import EngineError
 from ..io._pyboolnet import prepare as _prepare
 from ..io._pyboolnet import prime_implicants
 from ..network import BooleanNetwork
-from ..phenotypes import NodeValue
+from ..types import NodeValue
 from ._aeon import RawAttractor
 
 _logger = logging.getLogger(__name__)
