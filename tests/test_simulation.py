@@ -293,8 +293,8 @@ def test_figure(flagship: BooleanNetwork) -> None:
 # command line
 # ---------------------------------------------------------------------------------------------
 def _cli(argv: list[str]) -> int:
-    from mtor_network.cli import _Parser
     from mtor_network.cli import simulate as cli_simulate
+    from mtor_network.cli._common import Parser as _Parser
 
     parser = _Parser(prog="mtor-network")
     cli_simulate.register(parser.add_subparsers(dest="command", parser_class=_Parser))

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .._optional import require
-from ..attractors import Budget, BudgetExceeded, Semantics, find_attractors
+from ..attractors import Budget, BudgetExceeded, Semantics
 from ..exceptions import ScreenError
 from ..network import BooleanNetwork, PhenotypeMarkers
 from ..perturbations import Perturbation, Scenario
 from ..phenotypes import PHENOTYPES
-from .phenotypes import resistance_keys, rule_tags
+from .phenotypes import find_attractors, resistance_keys, rule_tags
 
 CONNECT_TIMEOUT = "20s"  # to reach a Dask scheduler
 INLINE_BELOW = 200  # with workers=None, smaller batches run in this process

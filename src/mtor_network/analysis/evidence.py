@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..attractors import AttractorResult, Semantics, find_attractors
+from ..attractors import AttractorResult, Semantics
 from ..network import BooleanNetwork
 from ..perturbations import scenario
+from .phenotypes import find_attractors
 
 
 @dataclass(frozen=True)

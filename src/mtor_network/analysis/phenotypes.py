@@ -13,15 +13,18 @@ A model file declares (see the header of ``networks/hr_breast_cancer.toml``):
   ``under_tag`` is applied is flagged ``name``. Default: proliferative under ``endocrine``
   is ``endocrine-resistant`` (condition ``endocrine_therapy``).
 
-:func:`annotate` turns these into the phenotype and flags of each attractor; it is registered
-with the engine (:func:`mtor_network.attractors.register_annotator`) when this module is
-imported, which ``import mtor_network`` does. The engine itself knows none of it.
+:func:`annotate` turns these into the phenotype and flags of each attractor, and
+:func:`find_attractors` (the package's public ``find_attractors``) is the engine's search with
+this annotator. Importing this module also registers :func:`annotate` as the engine's default
+(:func:`mtor_network.attractors.register_annotator`). The engine itself knows none of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
+from ..attractors import find_attractors as _engine_find_attractors
 from ..attractors._types import Annotation, NodeValue, ResultLabels, register_annotator
 from ..network import BooleanNetwork, PhenotypeMarkers
 from ..phenotypes import PhenotypeSpec, ResistanceRule, roles_of
@@ -146,6 +149,61 @@ def rule_tags(network: BooleanNetwork) -> frozenset[str]:
     return frozenset(r.under_tag for r in rules_of(network.phenotypes))
 
 
+if TYPE_CHECKING:
+    from ..attractors import AttractorResult, Budget, Semantics
+    from ..perturbations import Perturbation, Scenario
+
+
+def find_attractors(
+    network: BooleanNetwork,
+    semantics: Semantics = "asynchronous",
+    *,
+    perturbations: Scenario | Perturbation | Iterable[Perturbation] | None = None,
+    engine: str = "auto",
+    percolate: bool = True,
+    budget: Budget | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> AttractorResult:
+    """Every attractor of ``network`` under ``semantics``, each with its phenotype and the
+    flags of the model's resistance rules.
+
+    The engine's :func:`mtor_network.attractors.find_attractors` with :func:`annotate`; the
+    parameters, result and errors are the engine's (see there).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network (a network already perturbed keeps its perturbations).
+    semantics : {"asynchronous", "synchronous", "most_permissive"}
+        The update semantics.
+    perturbations : Scenario, Perturbation or list of Perturbation, optional
+        Applied first.
+    engine : str
+        The solver: ``"auto"`` or one of :func:`mtor_network.attractors.engines_for`.
+    percolate : bool
+        Propagate constant nodes first (default).
+    budget : Budget, optional
+        Bounds on the search.
+    cancel : callable, optional
+        Polled while the search runs in a worker; True stops it.
+
+    Returns
+    -------
+    AttractorResult
+        The attractors, ordered by phenotype then values.
+    """
+    return _engine_find_attractors(
+        network,
+        semantics,
+        perturbations=perturbations,
+        engine=engine,
+        percolate=percolate,
+        budget=budget,
+        cancel=cancel,
+        annotator=annotate,
+    )
+
+
 register_annotator(annotate)
 
 __all__ = [
@@ -154,6 +212,7 @@ __all__ = [
     "annotate",
     "classes_of",
     "classify",
+    "find_attractors",
     "phenotype_names",
     "resistance_keys",
     "rule_tags",

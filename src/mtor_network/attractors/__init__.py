@@ -23,6 +23,7 @@ from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, star
 from ._types import (
     SEMANTICS,
     Annotation,
+    Annotator,
     Attractor,
     AttractorResult,
     ResultLabels,
@@ -139,6 +140,7 @@ def find_attractors(
     percolate: bool = True,
     budget: Budget | None = None,
     cancel: Callable[[], bool] | None = None,
+    annotator: Annotator | None = None,
 ) -> AttractorResult:
     """Every attractor of ``network`` (exactly and completely) under ``semantics``.
 
@@ -161,6 +163,10 @@ def find_attractors(
         a warm worker process that is killed when the budget is spent.
     cancel : callable, optional
         Polled while the search runs in a worker; True stops it.
+    annotator : callable, optional
+        Says what the attractors mean (phenotype, flags; see :class:`Annotation`); default
+        the registered one (:func:`register_annotator`), else every attractor ``"unknown"``.
+        :func:`mtor_network.analysis.phenotypes.find_attractors` passes the model file's.
 
     Returns
     -------
@@ -240,7 +246,10 @@ def find_attractors(
     scenario = Scenario(network.perturbations)
     nodes = network.node_names
     found_values = [(_jobs.values_of(nodes, code), size) for code, size in found.codes]
-    annotation = annotate(network, [values for values, _ in found_values])
+    if annotator is not None and not callable(annotator):
+        raise TypeError(f"annotator must be a function, not {type(annotator).__name__}")
+    value_maps = [values for values, _ in found_values]
+    annotation = annotator(network, value_maps) if annotator else annotate(network, value_maps)
     attractors = [
         make_attractor(nodes, values, size, phenotype, flags)
         for (values, size), (phenotype, flags) in zip(
@@ -303,6 +312,7 @@ __all__ = [
     "DEFAULT_ENGINE",
     "SEMANTICS",
     "Annotation",
+    "Annotator",
     "Attractor",
     "AttractorResult",
     "Budget",
