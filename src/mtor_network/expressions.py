@@ -115,32 +115,28 @@ def not_(operand: Expr) -> Not:
     return Not(operand)
 
 
-def _flat(kind: type[And] | type[Or], items: Iterable[Expr]) -> tuple[Expr, ...]:
-    out: list[Expr] = []
+def _junction(kind: type[And] | type[Or], items: Iterable[Expr], flatten: bool) -> Expr:
+    operands: list[Expr] = []
     for item in items:
-        if type(item) is kind:
-            out.extend(item[1])
+        if flatten and type(item) is kind:
+            operands.extend(item[1])
         else:
-            out.append(item)
-    return tuple(out)
+            operands.append(item)
+    if not operands:
+        return TRUE if kind is And else FALSE
+    return operands[0] if len(operands) == 1 else kind(tuple(operands))
 
 
 def and_(items: Iterable[Expr], *, flatten: bool = False) -> Expr:
     """The conjunction of ``items``: ``TRUE`` for none, the item itself for one; with
     ``flatten`` the operands of nested conjunctions are spliced in."""
-    operands = _flat(And, items) if flatten else tuple(items)
-    if not operands:
-        return TRUE
-    return operands[0] if len(operands) == 1 else And(operands)
+    return _junction(And, items, flatten)
 
 
 def or_(items: Iterable[Expr], *, flatten: bool = False) -> Expr:
     """The disjunction of ``items``: ``FALSE`` for none, the item itself for one; with
     ``flatten`` the operands of nested disjunctions are spliced in."""
-    operands = _flat(Or, items) if flatten else tuple(items)
-    if not operands:
-        return FALSE
-    return operands[0] if len(operands) == 1 else Or(operands)
+    return _junction(Or, items, flatten)
 
 
 def xor(left: Expr, right: Expr) -> Expr:
@@ -573,6 +569,13 @@ def parse_expression(
 
 
 # ---- queries and rewrites -----------------------------------------------------------------
+# The walks below dispatch on the tag (``e[0] == "var"``), which mypy narrows like isinstance
+# and which costs one index and one comparison of interned strings: they are the hot loops of
+# constant percolation before every attractor search. They build nodes with ``tuple.__new__``
+# (a C call) rather than through the classes' ``__new__`` (a Python frame per node).
+_new = tuple.__new__
+
+
 def nesting_depth(expr: Expr) -> int:
     """The depth of an expression tree (a variable or constant is 0), computed without
     recursion, so that it is safe on any input."""
@@ -581,56 +584,59 @@ def nesting_depth(expr: Expr) -> int:
     while stack:
         e, d = stack.pop()
         deepest = max(deepest, d)
-        if isinstance(e, Not):
+        if e[0] == "not":
             stack.append((e[1], d + 1))
-        elif isinstance(e, And | Or):
+        elif e[0] == "and" or e[0] == "or":
             stack.extend((x, d + 1) for x in e[1])
     return deepest
 
 
 def variables(expr: Expr) -> frozenset[str]:
     """The node names an expression reads."""
-    if isinstance(expr, Var):
+    if expr[0] == "var":
         return frozenset((expr[1],))
-    if isinstance(expr, Const):
+    if expr[0] == "const":
         return frozenset()
-    if isinstance(expr, Not):
+    if expr[0] == "not":
         return variables(expr[1])
     return frozenset().union(*(variables(e) for e in expr[1]))
 
 
 def evaluate(expr: Expr, state: Mapping[str, bool | int]) -> bool:
     """Evaluate ``expr`` in ``state`` (a mapping from node name to 0/1 or bool)."""
-    if isinstance(expr, Var):
+    if expr[0] == "var":
         return bool(state[expr[1]])
-    if isinstance(expr, Const):
+    if expr[0] == "const":
         return expr[1]
-    if isinstance(expr, Not):
+    if expr[0] == "not":
         return not evaluate(expr[1], state)
-    if isinstance(expr, And):
+    if expr[0] == "and":
         return all(evaluate(e, state) for e in expr[1])
     return any(evaluate(e, state) for e in expr[1])
 
 
-def _map_leaves(expr: Expr, leaf: Callable[[Var], Expr]) -> Expr:
-    if isinstance(expr, Var):
-        return leaf(expr)
-    if isinstance(expr, Const):
-        return expr
-    if isinstance(expr, Not):
-        return Not(_map_leaves(expr[1], leaf))
-    operands = tuple(_map_leaves(e, leaf) for e in expr[1])
-    return And(operands) if isinstance(expr, And) else Or(operands)
-
-
 def substitute(expr: Expr, values: Mapping[str, bool]) -> Expr:
     """Replace the named variables by constants (no simplification)."""
-    return _map_leaves(expr, lambda v: const(bool(values[v[1]])) if v[1] in values else v)
+    if expr[0] == "var":
+        return (TRUE if values[expr[1]] else FALSE) if expr[1] in values else expr
+    if expr[0] == "const":
+        return expr
+    if expr[0] == "not":
+        return _new(Not, ("not", substitute(expr[1], values)))
+    operands = tuple([substitute(e, values) for e in expr[1]])
+    return _new(And, ("and", operands)) if expr[0] == "and" else _new(Or, ("or", operands))
 
 
 def rename(expr: Expr, mapping: Mapping[str, str]) -> Expr:
     """Rename variables."""
-    return _map_leaves(expr, lambda v: Var(mapping[v[1]]) if v[1] in mapping else v)
+    if expr[0] == "var":
+        return Var(mapping[expr[1]]) if expr[1] in mapping else expr
+    if expr[0] == "const":
+        return expr
+    if expr[0] == "not":
+        return _new(Not, ("not", rename(expr[1], mapping)))
+    operands = tuple([rename(e, mapping) for e in expr[1]])
+    return _new(And, ("and", operands)) if expr[0] == "and" else _new(Or, ("or", operands))
 
 
 def signed_regulators(expr: Expr) -> dict[str, str]:
@@ -642,11 +648,11 @@ def signed_regulators(expr: Expr) -> dict[str, str]:
     signs: dict[str, set[str]] = {}
 
     def walk(e: Expr, positive: bool) -> None:
-        if isinstance(e, Var):
+        if e[0] == "var":
             signs.setdefault(e[1], set()).add("+" if positive else "-")
-        elif isinstance(e, Not):
+        elif e[0] == "not":
             walk(e[1], not positive)
-        elif isinstance(e, And | Or):
+        elif e[0] == "and" or e[0] == "or":
             for x in e[1]:
                 walk(x, positive)
 
@@ -656,31 +662,35 @@ def signed_regulators(expr: Expr) -> dict[str, str]:
 
 def simplify(expr: Expr) -> Expr:
     """Fold constants (``x & 0 -> 0``, ``x | 1 -> 1``, ``!1 -> 0``, ...); exact, not minimal."""
-    if isinstance(expr, Var | Const):
+    if expr[0] == "var" or expr[0] == "const":
         return expr
-    if isinstance(expr, Not):
+    if expr[0] == "not":
         inner = simplify(expr[1])
-        if isinstance(inner, Const):
-            return const(not inner[1])
-        if isinstance(inner, Not):
+        if inner[0] == "const":
+            return FALSE if inner[1] else TRUE
+        if inner[0] == "not":
             return inner[1]
-        return Not(inner)
-    kind = type(expr)
-    absorbing = kind is Or  # True absorbs an 'or', False absorbs an 'and'
+        return _new(Not, ("not", inner))
+    op = expr[0]
+    absorbing = op == "or"  # True absorbs an 'or', False absorbs an 'and'
     items: list[Expr] = []
     for e in expr[1]:
         s = simplify(e)
-        if isinstance(s, Const):
+        if s[0] == "const":
             if s[1] == absorbing:
-                return const(absorbing)
+                return TRUE if absorbing else FALSE
             continue  # the neutral element
-        if type(s) is kind:
+        if s[0] == op and (s[0] == "and" or s[0] == "or"):
             items.extend(s[1])
         else:
             items.append(s)
     if not items:
-        return const(not absorbing)
-    return items[0] if len(items) == 1 else kind(tuple(items))
+        return FALSE if absorbing else TRUE
+    if len(items) == 1:
+        return items[0]
+    if absorbing:
+        return _new(Or, ("or", tuple(items)))
+    return _new(And, ("and", tuple(items)))
 
 
 EQUIVALENCE_TRUTH_TABLE = 12

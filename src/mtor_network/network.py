@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -471,11 +472,13 @@ class BooleanNetwork:
         """The network before any perturbation."""
         return self.unperturbed or self
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """A short content hash (SHA-256, 16 hex digits) of the update rules before any
         perturbation: two files with the same rules under the same names share it, so tables can
         say which model produced them."""
+        if self.unperturbed is not None:
+            return self.unperturbed.digest  # computed once, on the network before perturbation
         import hashlib
 
         base = self.base

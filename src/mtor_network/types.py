@@ -18,7 +18,19 @@ from collections.abc import Mapping
 from typing import Literal, TypeAlias
 
 
-class Const(tuple[Literal["const"], bool]):
+class _Node(tuple):  # type: ignore[type-arg]
+    """What every node shares: pickling by its argument, and a constructor-like repr."""
+
+    __slots__ = ()
+
+    def __getnewargs__(self) -> tuple[object]:
+        return (self[1],)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self[1]!r})"
+
+
+class Const(_Node, tuple[Literal["const"], bool]):
     """The constant ``value``: ``Const(True)`` is ``("const", True)``."""
 
     __slots__ = ()
@@ -26,19 +38,13 @@ class Const(tuple[Literal["const"], bool]):
     def __new__(cls, value: bool) -> Const:
         return tuple.__new__(cls, ("const", bool(value)))
 
-    def __getnewargs__(self) -> tuple[bool]:
-        return (self[1],)
-
     @property
     def value(self) -> bool:
         """The constant's truth value."""
         return self[1]
 
-    def __repr__(self) -> str:
-        return f"Const({self[1]!r})"
 
-
-class Var(tuple[Literal["var"], str]):
+class Var(_Node, tuple[Literal["var"], str]):
     """The value of the node ``name``: ``Var("A")`` is ``("var", "A")``."""
 
     __slots__ = ()
@@ -46,19 +52,13 @@ class Var(tuple[Literal["var"], str]):
     def __new__(cls, name: str) -> Var:
         return tuple.__new__(cls, ("var", name))
 
-    def __getnewargs__(self) -> tuple[str]:
-        return (self[1],)
-
     @property
     def name(self) -> str:
         """The node name."""
         return self[1]
 
-    def __repr__(self) -> str:
-        return f"Var({self[1]!r})"
 
-
-class Not(tuple[Literal["not"], "Expr"]):
+class Not(_Node, tuple[Literal["not"], "Expr"]):
     """The negation of ``operand``: ``Not(Var("A"))`` is ``("not", ("var", "A"))``."""
 
     __slots__ = ()
@@ -66,19 +66,13 @@ class Not(tuple[Literal["not"], "Expr"]):
     def __new__(cls, operand: Expr) -> Not:
         return tuple.__new__(cls, ("not", operand))
 
-    def __getnewargs__(self) -> tuple[Expr]:
-        return (self[1],)
-
     @property
     def operand(self) -> Expr:
         """The negated expression."""
         return self[1]
 
-    def __repr__(self) -> str:
-        return f"Not({self[1]!r})"
 
-
-class And(tuple[Literal["and"], tuple["Expr", ...]]):
+class And(_Node, tuple[Literal["and"], tuple["Expr", ...]]):
     """The conjunction of ``operands`` (two or more): ``("and", (a, b, ...))``."""
 
     __slots__ = ()
@@ -86,19 +80,13 @@ class And(tuple[Literal["and"], tuple["Expr", ...]]):
     def __new__(cls, operands: tuple[Expr, ...]) -> And:
         return tuple.__new__(cls, ("and", tuple(operands)))
 
-    def __getnewargs__(self) -> tuple[tuple[Expr, ...]]:
-        return (self[1],)
-
     @property
     def operands(self) -> tuple[Expr, ...]:
         """The conjoined expressions."""
         return self[1]
 
-    def __repr__(self) -> str:
-        return f"And({self[1]!r})"
 
-
-class Or(tuple[Literal["or"], tuple["Expr", ...]]):
+class Or(_Node, tuple[Literal["or"], tuple["Expr", ...]]):
     """The disjunction of ``operands`` (two or more): ``("or", (a, b, ...))``."""
 
     __slots__ = ()
@@ -106,16 +94,10 @@ class Or(tuple[Literal["or"], tuple["Expr", ...]]):
     def __new__(cls, operands: tuple[Expr, ...]) -> Or:
         return tuple.__new__(cls, ("or", tuple(operands)))
 
-    def __getnewargs__(self) -> tuple[tuple[Expr, ...]]:
-        return (self[1],)
-
     @property
     def operands(self) -> tuple[Expr, ...]:
         """The disjoined expressions."""
         return self[1]
-
-    def __repr__(self) -> str:
-        return f"Or({self[1]!r})"
 
 
 Expr: TypeAlias = Const | Var | Not | And | Or

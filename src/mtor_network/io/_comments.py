@@ -8,6 +8,7 @@ other comment, so files from other tools read as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..network import BooleanNetwork
@@ -36,6 +37,20 @@ def label_line(network: BooleanNetwork, name: str, prefix: str = "#") -> str | N
     if not label or label == name:
         return None
     return f"{prefix} label: {label}"
+
+
+def commented_rules(
+    network: BooleanNetwork, rule: Callable[[str], str], prefix: str = "#"
+) -> list[str]:
+    """One line per node, ``rule(node)``, each under its ``label:`` comment (where the label
+    differs from the name)."""
+    lines: list[str] = []
+    for node in network.node_names:
+        label = label_line(network, node, prefix)
+        if label:
+            lines.append(label)
+        lines.append(rule(node))
+    return lines
 
 
 def metadata_key(comment: str) -> tuple[str, str] | None:

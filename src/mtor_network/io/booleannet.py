@@ -20,7 +20,7 @@ from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning, MtorNetworkError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
-from ._comments import CommentMetadata, header_lines, label_line
+from ._comments import CommentMetadata, commented_rules, header_lines
 
 _RULE_RE = re.compile(r"^(?:(?P<rank>\d+)\s*:\s*)?(?P<target>[^\s*=]+)\s*\*\s*=(?P<function>.*)$")
 _INIT_RE = re.compile(
@@ -98,13 +98,10 @@ def to_booleannet(network: BooleanNetwork) -> str:
             f"cannot write BooleanNet: node names {', '.join(keywords)} are BooleanNet operators "
             "(rename those nodes)"
         )
-    lines = header_lines(network)
-    for node in network.node_names:
-        label = label_line(network, node)
-        if label:
-            lines.append(label)
-        expr = network.rules[node].expression
-        lines.append(f"{node}* = {to_string(expr, style='booleannet')}")
+    rules = network.rules
+    lines = header_lines(network) + commented_rules(
+        network, lambda n: f"{n}* = {to_string(rules[n].expression, 'booleannet')}"
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -21,7 +21,7 @@ from .._files import read_text, write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
-from ._comments import CommentMetadata, header_lines, label_line
+from ._comments import CommentMetadata, commented_rules, header_lines
 
 _FUNCTION_CALL_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _DELAY_RE = re.compile(r"\[\s*-?\d*\s*\]")
@@ -144,13 +144,9 @@ def _refuse_extensions(function: str, target: str, file: str | None, number: int
 def to_boolnet(network: BooleanNetwork) -> str:
     """BoolNet text of ``network`` (``loadNetwork`` reads it), with ``#`` comments for labels
     and provenance."""
-    lines = header_lines(network)
-    lines.append("targets, factors")
-    for node in network.node_names:
-        label = label_line(network, node)
-        if label:
-            lines.append(label)
-        lines.append(f"{node}, {to_string(network.rules[node].expression)}")
+    rules = network.rules
+    lines = [*header_lines(network), "targets, factors"]
+    lines += commented_rules(network, lambda n: f"{n}, {to_string(rules[n].expression)}")
     return "\n".join(lines) + "\n"
 
 
