@@ -128,7 +128,7 @@ def read_network(source: Source, format: str | None = None) -> BooleanNetwork:
 
 def _read_handle(handle: Any, format: str | None) -> BooleanNetwork:
     name = getattr(handle, "name", None)
-    filename = os.path.basename(name) if isinstance(name, str) else None
+    filename = name if isinstance(name, str) else None
     suffix = _format_suffix(format, filename)
     data = handle.read(MAX_MODEL_BYTES + 1)
     if isinstance(data, str):
