@@ -3,7 +3,22 @@ UTF-16 and mis-encoded data."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._files import read_text
 from ..exceptions import ModelFileError
+
+if TYPE_CHECKING:
+    from ..network import BooleanNetwork
+
+
+def read_file(parse: Callable[..., BooleanNetwork], path: str | Path) -> BooleanNetwork:
+    """``parse`` (a ``parse_<fmt>(text, *, name, file)``) over the text file ``path``; the
+    model is named after the file."""
+    p = Path(path)
+    return parse(read_text(p), name=p.stem, file=str(p))
 
 
 def decode_text(data: bytes, file: str | None) -> str:

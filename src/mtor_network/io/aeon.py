@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .._files import read_text, write_text_atomic
+from .._files import write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning
 from ..expressions import (
     MAX_NESTING,
@@ -46,6 +46,7 @@ from ..expressions import (
 )
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
+from ._source import read_file
 
 _ID = r"[A-Za-z0-9_{}]+"
 _REGULATION_RE = re.compile(
@@ -380,8 +381,7 @@ def to_aeon(network: BooleanNetwork) -> str:
 
 def read_aeon(path: str | Path) -> BooleanNetwork:
     """Read an AEON file; the model is named after the file."""
-    p = Path(path)
-    return parse_aeon(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_aeon, path)
 
 
 def write_aeon(network: BooleanNetwork, path: str | Path) -> None:

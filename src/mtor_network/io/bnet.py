@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._files import read_text, write_text_atomic
+from .._files import write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
+from ._source import read_file
 
 
 def parse_bnet(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
@@ -58,8 +59,7 @@ def plain_bnet(network: BooleanNetwork) -> str:
 
 def read_bnet(path: str | Path) -> BooleanNetwork:
     """Read a BNet file; the model is named after the file."""
-    p = Path(path)
-    return parse_bnet(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_bnet, path)
 
 
 def write_bnet(network: BooleanNetwork, path: str | Path) -> None:

@@ -16,11 +16,12 @@ import re
 import warnings
 from pathlib import Path
 
-from .._files import read_text, write_text_atomic
+from .._files import write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning, MtorNetworkError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, commented_rules, header_lines
+from ._source import read_file
 
 _RULE_RE = re.compile(r"^(?:(?P<rank>\d+)\s*:\s*)?(?P<target>[^\s*=]+)\s*\*\s*=(?P<function>.*)$")
 _INIT_RE = re.compile(
@@ -107,8 +108,7 @@ def to_booleannet(network: BooleanNetwork) -> str:
 
 def read_booleannet(path: str | Path) -> BooleanNetwork:
     """Read a BooleanNet file; the model is named after the file."""
-    p = Path(path)
-    return parse_booleannet(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_booleannet, path)
 
 
 def write_booleannet(network: BooleanNetwork, path: str | Path) -> None:

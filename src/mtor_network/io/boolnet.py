@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .._files import read_text, write_text_atomic
+from .._files import write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, commented_rules, header_lines
+from ._source import read_file
 
 _FUNCTION_CALL_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _DELAY_RE = re.compile(r"\[\s*-?\d*\s*\]")
@@ -152,8 +153,7 @@ def to_boolnet(network: BooleanNetwork) -> str:
 
 def read_boolnet(path: str | Path) -> BooleanNetwork:
     """Read a BoolNet rule file; the model is named after the file."""
-    p = Path(path)
-    return parse_boolnet(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_boolnet, path)
 
 
 def write_boolnet(network: BooleanNetwork, path: str | Path) -> None:

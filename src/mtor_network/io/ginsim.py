@@ -43,12 +43,13 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._files import read_bytes, read_text
+from .._files import read_bytes
 from ..exceptions import ModelFileError, ModelWarning, RuleSyntaxError
 from ..expressions import TRUE, Expr, and_, not_, or_, parse_expression, simplify, var
 from ..network import BooleanNetwork, Node, NodeKind, Rule
 from ..perturbations import Perturbation
 from . import _multivalued as mv
+from ._source import read_file
 from ._xml import MAX_XML_DEPTH, check_xml_prolog, check_xml_structure, parse_xml
 
 GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
@@ -442,8 +443,7 @@ def parse_zginml(data: bytes, *, name: str = "model", file: str | None = None) -
 
 def read_ginml(path: str | Path) -> BooleanNetwork:
     """Read a plain GINML file (``.ginml``)."""
-    p = Path(path)
-    return parse_ginml(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_ginml, path)
 
 
 __all__ = [

@@ -19,11 +19,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .._files import check_bracket_depth, read_text, write_text_atomic
+from .._files import check_bracket_depth, write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import FALSE, TRUE, Expr, and_, equivalent, is_valid_name, not_, or_, var
 from ..network import BooleanNetwork, Rule
 from ..types import And, Not, Or, Var
+from ._source import read_file
 
 
 def parse_primes(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
@@ -191,8 +192,7 @@ def to_primes(
 
 def read_primes(path: str | Path) -> BooleanNetwork:
     """Read a prime-implicant file; the model is named after the file."""
-    p = Path(path)
-    return parse_primes(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_primes, path)
 
 
 def write_primes(network: BooleanNetwork, path: str | Path) -> None:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .._files import read_text, write_text_atomic
+from .._files import write_text_atomic
 from ..exceptions import ModelFileError
 from ..expressions import (
     FALSE,
@@ -65,6 +65,7 @@ from ..expressions import (
 )
 from ..network import BooleanNetwork, Node, NodeKind, Reference, Rule
 from . import _multivalued as mv
+from ._source import read_file
 from ._xml import check_xml_prolog, check_xml_structure
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -722,8 +723,7 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
 
 def read_sbml(path: str | Path) -> BooleanNetwork:
     """Read an SBML-qual file; the model is named after the file."""
-    p = Path(path)
-    return parse_sbml(read_text(p), name=p.stem, file=str(p))
+    return read_file(parse_sbml, path)
 
 
 def sbml_errors(
