@@ -10,8 +10,8 @@ path.
 
 Work is deduplicated (each distinct key is searched once per run; outcomes of the run are
 kept by key, bounded). The only memo of attractors is the residual-network one of
-:mod:`mtor_network.attractors`, in each process. The network travels to the workers as plain
-data (its rules and its phenotype declarations), rebuilt once per worker and run.
+:mod:`mtor_network.attractors`, in each process. The network travels to the workers as its dict
+form (rules and phenotype declarations), rebuilt once per worker and run.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from .._optional import require
 from ..attractors import Budget, BudgetExceeded, Semantics
 from ..exceptions import ScreenError
-from ..network import BooleanNetwork, PhenotypeMarkers
+from ..network import BooleanNetwork, network_from_dict, network_to_dict
 from ..perturbations import Perturbation, Scenario
 from ..phenotypes import PHENOTYPES
 from .phenotypes import find_attractors, resistance_keys, rule_tags
@@ -139,24 +139,21 @@ def evaluate(
     return Outcome(len(result), tuple(counts.get(p, 0) for p in PHENOTYPES), flagged)
 
 
-# ---- workers: the network travels as plain data (BooleanNetwork holds mappingproxies) --------
-Payload = tuple[str, str, tuple[tuple[str, Any], ...], PhenotypeMarkers]
+# ---- workers: the network travels as its dict form (BooleanNetwork holds mappingproxies) -----
+Payload = dict[str, Any]
 _WORKER_NETWORK: dict[str, BooleanNetwork] = {}  # the one network a worker last rebuilt
 
 
 def payload_of(network: BooleanNetwork) -> Payload:
-    """The picklable form of ``network`` a worker rebuilds: name, version, rules (as
-    expressions) and the phenotype declarations."""
-    base = network.base
-    rules = tuple((n, base.rules[n].expression) for n in base.node_names)
-    return base.name, base.version, rules, base.phenotypes
+    """The picklable form of ``network``'s base a worker rebuilds: its dict form
+    (:func:`mtor_network.network.network_to_dict`, which keeps the phenotype declarations)."""
+    return network_to_dict(network.base)
 
 
 def _network_from_payload(payload: Payload, digest: str) -> BooleanNetwork:
     network = _WORKER_NETWORK.get(digest)
     if network is None:
-        name, version, rules, phenotypes = payload
-        network = BooleanNetwork.create(name, dict(rules), version=version, phenotypes=phenotypes)
+        network = network_from_dict(payload)
         _WORKER_NETWORK.clear()
         _WORKER_NETWORK[digest] = network
     return network
