@@ -22,12 +22,16 @@ import mtor_network
 from mtor_network import BooleanNetwork, Budget, Node, Reference, Rule, find_attractors
 from mtor_network._html import attractors_html, network_html
 from mtor_network.expressions import parse_expression
-from mtor_network.interop import _from_rule_texts
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 TUTORIAL = DOCS / "tutorial.ipynb"
 PACKAGE_DIR = Path(mtor_network.__file__).resolve().parent
+
+
+def from_rules(name: str, rules: dict[str, str]) -> BooleanNetwork:
+    """A network from BNet rule texts (the public constructor, name first for brevity)."""
+    return BooleanNetwork.from_rules(rules, name=name)
 
 
 def require(module: str, why: str) -> ModuleType:
@@ -226,7 +230,7 @@ def test_attractors_html_shows_settings_and_one_row_per_attractor(
 
 
 def test_attractors_html_is_cut_politely_and_says_when_the_search_was_bounded() -> None:
-    switches = _from_rule_texts("switches", {f"s{i}": f"s{i}" for i in range(6)})
+    switches = from_rules("switches", {f"s{i}": f"s{i}" for i in range(6)})
     result = find_attractors(switches)
     assert len(result) == 64
     page = attractors_html(result, max_rows=10, max_columns=4)

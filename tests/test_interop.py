@@ -22,7 +22,6 @@ from mtor_network.analysis.equivalence import rule_differences
 from mtor_network.attractors import prime_implicants
 from mtor_network.exceptions import InteropError, MtorNetworkError
 from mtor_network.interop import (
-    _from_rule_texts,
     attractors_as_subspaces,
     from_aeon,
     from_minibn,
@@ -41,6 +40,12 @@ ADAPTERS: list[tuple[str, Callable[[BooleanNetwork], Any], Callable[..., Boolean
 ADAPTER_IDS = [a[0] for a in ADAPTERS]
 
 NAMES = tuple(f"x{i}" for i in range(6))
+
+
+def from_rules(name: str, rules: dict[str, str]) -> BooleanNetwork:
+    """A network from BNet rule texts (the public constructor, name first for brevity)."""
+    return BooleanNetwork.from_rules(rules, name=name)
+
 
 FAST = settings(
     max_examples=60,
@@ -79,7 +84,7 @@ def networks(draw: st.DrawFn) -> BooleanNetwork:
     size = draw(st.integers(min_value=2, max_value=len(NAMES)))
     names = NAMES[:size]
     rules = {name: draw(expression_texts(names)) for name in names}
-    return _from_rule_texts("random", rules)
+    return from_rules("random", rules)
 
 
 # ---- round trips ----------------------------------------------------------------------------
@@ -137,7 +142,7 @@ def test_aeon_regulations_carry_the_signs(flagship: BooleanNetwork) -> None:
 
 
 def test_a_node_named_targets_survives_to_aeon() -> None:
-    network = _from_rule_texts("t", {"Targets": "!Targets | A", "A": "A & !Targets", "B": "1"})
+    network = from_rules("t", {"Targets": "!Targets | A", "A": "A & !Targets", "B": "1"})
     aeon = to_aeon(network)
     assert aeon.variable_names() == ["Targets", "A", "B"]
     assert str(aeon.get_update_function("Targets")) == "!Targets | A"
@@ -148,9 +153,7 @@ def test_a_node_named_targets_survives_to_aeon() -> None:
 
 
 def test_names_that_are_keywords_to_boolean_py_survive_minibn_and_mpbn() -> None:
-    network = _from_rule_texts(
-        "t", {"and": "or", "or": "!not", "not": "and | Targets", "Targets": "1"}
-    )
+    network = from_rules("t", {"and": "or", "or": "!not", "not": "and | Targets", "Targets": "1"})
     for to, back in ((to_minibn, from_minibn), (to_mpbn, from_mpbn)):
         converted = to(network)
         assert sorted(converted) == sorted(network.node_names)
@@ -168,9 +171,7 @@ def test_from_aeon_rewrites_xor_implication_and_equivalence() -> None:
     aeon.set_update_function("b", ba.UpdateFunction(aeon, "a => c"))
     aeon.set_update_function("c", ba.UpdateFunction(aeon, "a <=> !b"))
     network = from_aeon(aeon, name="logic")
-    expected = _from_rule_texts(
-        "e", {"a": "b & !c | !b & c", "b": "!a | c", "c": "a & !b | !a & b"}
-    )
+    expected = from_rules("e", {"a": "b & !c | !b & c", "b": "!a | c", "c": "a & !b | !a & b"})
     assert rule_differences(expected, network) == {}
 
 
@@ -239,14 +240,14 @@ def test_random_trap_spaces_agree_with_pyboolnet(network: BooleanNetwork) -> Non
 
 
 def test_trap_spaces_leave_free_nodes_out_and_are_ordered() -> None:
-    network = _from_rule_texts("toggle", {"A": "!B", "B": "!A", "C": "C & A", "D": "!D"})
+    network = from_rules("toggle", {"A": "!B", "B": "!A", "C": "C & A", "D": "!D"})
     assert trap_spaces(network) == [
         {"A": 0, "B": 1, "C": 0},
         {"A": 1, "B": 0, "C": 0},
         {"A": 1, "B": 0, "C": 1},
     ]
     assert trap_spaces(network, "max") == [{"C": 0}, {"A": 0, "B": 1}, {"A": 1, "B": 0}]
-    oscillator = _from_rule_texts("osc", {"A": "!A", "B": "!B"})
+    oscillator = from_rules("osc", {"A": "!A", "B": "!B"})
     assert trap_spaces(oscillator, "min") == [{}]
     assert trap_spaces(oscillator, "max") == []
 
@@ -295,7 +296,7 @@ def test_most_permissive_attractors_are_the_minimal_trap_spaces(flagship: Boolea
 
 
 def test_attractors_as_subspaces_keep_fixed_nodes_only() -> None:
-    network = _from_rule_texts("t", {"A": "!A", "B": "B", "C": "0"})
+    network = from_rules("t", {"A": "!A", "B": "B", "C": "0"})
     result = find_attractors(network, "asynchronous")
     subspaces = attractors_as_subspaces(result)
     assert as_set(subspaces) == as_set([{"B": 0, "C": 0}, {"B": 1, "C": 0}])

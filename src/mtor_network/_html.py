@@ -6,9 +6,8 @@ made only from the ``https://`` addresses a :class:`~mtor_network.network.Refere
 Large objects are cut politely: the first rows (and columns) are shown and a note says how
 many are left out.
 
->>> from colomoto import minibn
->>> from mtor_network.interop import from_minibn
->>> net = from_minibn(minibn.BooleanNetwork({"A": "!B", "B": "A"}), name="<b>t</b>")
+>>> from mtor_network import BooleanNetwork
+>>> net = BooleanNetwork.from_rules({"A": "!B", "B": "A"}, name="<b>t</b>")
 >>> page = network_html(net)
 >>> "&lt;b&gt;t&lt;/b&gt;" in page and "<b>t</b>" not in page
 True

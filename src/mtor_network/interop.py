@@ -20,9 +20,9 @@ node named like a boolean.py keyword (``and``, ``or``, ``not``) keeps its name t
 Trap spaces are returned as pyboolnet and biobalm return them: one ``dict`` per subspace that
 maps each *fixed* node to 0 or 1 and leaves the free nodes out.
 
->>> from colomoto import minibn
->>> from mtor_network.interop import from_minibn, trap_spaces
->>> net = from_minibn(minibn.BooleanNetwork({"A": "!B", "B": "!A", "C": "C & A"}), name="toggle")
+>>> from mtor_network import BooleanNetwork
+>>> from mtor_network.interop import trap_spaces
+>>> net = BooleanNetwork.from_rules({"A": "!B", "B": "!A", "C": "C & A"}, name="toggle")
 >>> trap_spaces(net, "min")
 [{'A': 0, 'B': 1, 'C': 0}, {'A': 1, 'B': 0, 'C': 0}, {'A': 1, 'B': 0, 'C': 1}]
 >>> trap_spaces(net, "max")
@@ -35,7 +35,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .exceptions import InteropError
-from .expressions import parse_expression
 from .network import BooleanNetwork
 
 if TYPE_CHECKING:
@@ -54,14 +53,10 @@ _AEON_SIGN: dict[str, Literal["+", "-"] | None] = {"+": "+", "-": "-", "?": None
 
 
 # ---- building our networks from rule texts -------------------------------------------------
-def _from_rule_texts(name: str, rules: Mapping[str, str], *, source: str = "") -> BooleanNetwork:
-    """A network from ``{node: rule text in BNet syntax}`` (the one place the adapters build
-    networks; every text is parsed by :func:`mtor_network.expressions.parse_expression`)."""
-    where = source or None
-    parsed = {
-        target: parse_expression(text, target=target, file=where) for target, text in rules.items()
-    }
-    return BooleanNetwork.create(name, parsed, file=where)
+def _from_rule_texts(name: str, rules: Mapping[str, str], *, source: str) -> BooleanNetwork:
+    """A network from ``{node: rule text in BNet syntax}`` printed by another tool; errors name
+    the tool's object as their file."""
+    return BooleanNetwork.from_rules(rules, name=name, file=source)
 
 
 def _check_network(network: object) -> BooleanNetwork:
@@ -96,8 +91,7 @@ def to_aeon(network: BooleanNetwork) -> biodivine_aeon.BooleanNetwork:
 
     Examples
     --------
-    >>> from colomoto import minibn
-    >>> net = from_minibn(minibn.BooleanNetwork({"Targets": "!Targets | A", "A": "A"}))
+    >>> net = BooleanNetwork.from_rules({"Targets": "!Targets | A", "A": "A"})
     >>> bn = to_aeon(net)
     >>> bn.variable_names()
     ['Targets', 'A']
@@ -220,8 +214,7 @@ def to_minibn(network: BooleanNetwork) -> minibn.BooleanNetwork:
 
     Examples
     --------
-    >>> from colomoto import minibn
-    >>> net = from_minibn(minibn.BooleanNetwork({"A": "!B & C", "B": "A | C", "C": "C"}))
+    >>> net = BooleanNetwork.from_rules({"A": "!B & C", "B": "A | C", "C": "C"})
     >>> print(to_minibn(net).source())
     A, !B&C
     B, A|C
