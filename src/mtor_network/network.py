@@ -486,10 +486,17 @@ class BooleanNetwork:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     def to_bnet(self) -> str:
-        """The rules in BNet format (see :mod:`mtor_network.io.bnet`)."""
-        from .io.bnet import to_bnet
-
-        return to_bnet(self)
+        """The rules in BNet format, one aligned rule per line under a provenance comment
+        (what :func:`mtor_network.io.bnet.to_bnet` writes)."""
+        lines = [f"# {self.name} {self.version}".rstrip()]
+        if self.perturbations:
+            applied = ", ".join(p.describe() for p in self.perturbations)
+            lines.append(f"# perturbations: {applied}")
+        lines.append("targets, factors")
+        width = max(len(n) for n in self.node_names)
+        for name in self.node_names:
+            lines.append(f"{name + ',':<{width + 1}} {to_string(self.rules[name].expression)}")
+        return "\n".join(lines) + "\n"
 
 
 def registry_key(name: str) -> str:

@@ -40,15 +40,7 @@ def parse_bnet(text: str, *, name: str = "model", file: str | None = None) -> Bo
 
 def to_bnet(network: BooleanNetwork) -> str:
     """BNet text of ``network``, one rule per line, with a provenance comment header."""
-    lines = [f"# {network.name} {network.version}".rstrip()]
-    if network.perturbations:
-        applied = ", ".join(p.describe() for p in network.perturbations)
-        lines.append(f"# perturbations: {applied}")
-    lines.append("targets, factors")
-    width = max(len(n) for n in network.node_names)
-    for name in network.node_names:
-        lines.append(f"{name + ',':<{width + 1}} {to_string(network.rules[name].expression)}")
-    return "\n".join(lines) + "\n"
+    return network.to_bnet()
 
 
 def plain_bnet(network: BooleanNetwork) -> str:
