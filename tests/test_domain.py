@@ -194,12 +194,11 @@ def test_rule_list_and_bad_rules() -> None:
         toy('resistance = { phenotype = "proliferative" }')
 
 
-def test_engine_without_annotator_is_generic(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mtor_network.attractors import _types
+def test_engine_without_annotator_is_generic() -> None:
+    from mtor_network.attractors import find_attractors as engine_find_attractors
 
-    monkeypatch.setattr(_types, "_ANNOTATOR", [])
     net = toy()
-    result = find_attractors(net, perturbations=scenario(net, drugs=["hormone_block"]))
+    result = engine_find_attractors(net, perturbations=scenario(net, drugs=["hormone_block"]))
     assert isinstance(result, AttractorResult)
     assert {a.phenotype for a in result} == {"unknown"}
     assert all(a.flags == () for a in result)

@@ -30,10 +30,11 @@ import numpy as np
 import pytest
 
 from mtor_network import BooleanNetwork
+from mtor_network.analysis.phenotypes import classify
 from mtor_network.exceptions import MtorNetworkError, UnknownNameError
 from mtor_network.expressions import evaluate
 from mtor_network.perturbations import knockout, overexpress
-from mtor_network.phenotypes import PHENOTYPES, classify
+from mtor_network.phenotypes import PHENOTYPES
 from mtor_network.simulation import SCHEMES, Readout, SimulationError, simulate
 
 SIGMAS = 4.0

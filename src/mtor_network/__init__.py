@@ -33,7 +33,7 @@ _LAZY = {
     "Budget": "attractors",
     "BudgetExceeded": "attractors",
     "Semantics": "attractors",
-    "find_attractors": "attractors",
+    "find_attractors": "analysis.phenotypes",
     "read_network": "io",
     "write_network": "io",
     "FLAGSHIP": "models",
@@ -50,13 +50,14 @@ _LAZY = {
     "overexpress": "perturbations",
     "scenario": "perturbations",
     "Phenotype": "phenotypes",
-    "classify": "phenotypes",
+    "classify": "analysis.phenotypes",
     "Readout": "simulation",
     "SimulationResult": "simulation",
     "simulate": "simulation",
 }
 
 if TYPE_CHECKING:
+    from .analysis.phenotypes import classify, find_attractors
     from .attractors import (
         SEMANTICS,
         Attractor,
@@ -64,13 +65,12 @@ if TYPE_CHECKING:
         Budget,
         BudgetExceeded,
         Semantics,
-        find_attractors,
     )
     from .io import read_network, write_network
     from .models import FLAGSHIP, bundled_models, load_network
     from .network import BooleanNetwork, Node, PhenotypeMarkers, Reference, Rule
     from .perturbations import Perturbation, Scenario, knockout, overexpress, scenario
-    from .phenotypes import Phenotype, classify
+    from .phenotypes import Phenotype
     from .simulation import Readout, SimulationResult, simulate
 
 

@@ -132,24 +132,11 @@ def roles_of(markers: PhenotypeMarkers) -> dict[str, str]:
     }
 
 
-def classify(values: Mapping[str, NodeValue], markers: PhenotypeMarkers) -> str:
-    """Classify one attractor (see :func:`mtor_network.analysis.phenotypes.classify`)."""
-    from .analysis.phenotypes import classify as _classify
-
-    return _classify(values, markers)
-
-
-# Importing the package loads the analysis layer's annotator (it registers itself with the
-# engine); ``mtor_network/__init__`` imports this module.
-from .analysis import phenotypes as _analysis_phenotypes  # noqa: E402
-
 __all__ = [
     "PHENOTYPES",
     "NodeValue",
     "Phenotype",
     "PhenotypeSpec",
     "ResistanceRule",
-    "classify",
     "roles_of",
 ]
-del _analysis_phenotypes

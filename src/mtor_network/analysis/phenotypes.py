@@ -15,8 +15,7 @@ A model file declares (see the header of ``networks/hr_breast_cancer.toml``):
 
 :func:`annotate` turns these into the phenotype and flags of each attractor, and
 :func:`find_attractors` (the package's public ``find_attractors``) is the engine's search with
-this annotator. Importing this module also registers :func:`annotate` as the engine's default
-(:func:`mtor_network.attractors.register_annotator`). The engine itself knows none of it.
+this annotator. The engine itself knows none of it.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..attractors import find_attractors as _engine_find_attractors
-from ..attractors._types import Annotation, NodeValue, ResultLabels, register_annotator
+from ..attractors._types import Annotation, NodeValue, ResultLabels
 from ..network import BooleanNetwork, PhenotypeMarkers
 from ..phenotypes import PhenotypeSpec, ResistanceRule, roles_of
 
@@ -203,8 +202,6 @@ def find_attractors(
         annotator=annotate,
     )
 
-
-register_annotator(annotate)
 
 __all__ = [
     "DEFAULT_CLASSES",

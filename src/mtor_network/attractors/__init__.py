@@ -28,9 +28,8 @@ from ._types import (
     AttractorResult,
     ResultLabels,
     Semantics,
-    annotate,
     make_attractor,
-    register_annotator,
+    no_annotation,
 )
 
 ENGINES: dict[str, tuple[str, ...]] = {
@@ -164,9 +163,10 @@ def find_attractors(
     cancel : callable, optional
         Polled while the search runs in a worker; True stops it.
     annotator : callable, optional
-        Says what the attractors mean (phenotype, flags; see :class:`Annotation`); default
-        the registered one (:func:`register_annotator`), else every attractor ``"unknown"``.
-        :func:`mtor_network.analysis.phenotypes.find_attractors` passes the model file's.
+        Says what the attractors mean (phenotype, flags; see :class:`Annotation`); without
+        one every attractor is ``"unknown"``.
+        :func:`mtor_network.analysis.phenotypes.find_attractors` (the package's public
+        ``find_attractors``) passes the model file's.
 
     Returns
     -------
@@ -249,7 +249,7 @@ def find_attractors(
     if annotator is not None and not callable(annotator):
         raise TypeError(f"annotator must be a function, not {type(annotator).__name__}")
     value_maps = [values for values, _ in found_values]
-    annotation = annotator(network, value_maps) if annotator else annotate(network, value_maps)
+    annotation = (annotator or no_annotation)(network, value_maps)
     attractors = [
         make_attractor(nodes, values, size, phenotype, flags)
         for (values, size), (phenotype, flags) in zip(
@@ -323,7 +323,6 @@ __all__ = [
     "engines_for",
     "find_attractors",
     "prime_implicants",
-    "register_annotator",
     "set_max_workers",
     "start_workers",
 ]

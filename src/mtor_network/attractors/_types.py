@@ -1,9 +1,9 @@
 """Typed attractor results, generic: the engine knows networks, perturbations and attractors.
 
 What an attractor *means* (its phenotype, flags such as a resistance rule, the conditions of
-the search) is said by an annotator that a higher layer registers
-(:func:`register_annotator`; :mod:`mtor_network.analysis.phenotypes` registers the one that
-evaluates the model file's declarations). Without one, every attractor is ``"unknown"``.
+the search) is said by an annotator that a higher layer passes in
+(:func:`mtor_network.analysis.phenotypes.find_attractors` passes the one that evaluates the
+model file's declarations). Without one, every attractor is ``"unknown"``.
 """
 
 from __future__ import annotations
@@ -49,27 +49,11 @@ class Annotation:
 
 
 Annotator = Callable[["BooleanNetwork", Sequence[Mapping[str, NodeValue]]], Annotation]
-_ANNOTATOR: list[Annotator] = []
 
 
-def register_annotator(annotator: Annotator | None) -> None:
-    """Make ``annotator`` say what every attractor found from now on means (None: none).
-
-    Parameters
-    ----------
-    annotator : callable or None
-        ``annotator(network, values)`` -> :class:`Annotation`, with ``values`` the value maps
-        of the attractors found on the (perturbed) ``network``.
-    """
-    _ANNOTATOR.clear()
-    if annotator is not None:
-        _ANNOTATOR.append(annotator)
-
-
-def annotate(network: BooleanNetwork, values: Sequence[Mapping[str, NodeValue]]) -> Annotation:
-    """The registered annotator's answer, or every attractor ``"unknown"`` without one."""
-    if _ANNOTATOR:
-        return _ANNOTATOR[0](network, values)
+def no_annotation(network: BooleanNetwork, values: Sequence[Mapping[str, NodeValue]]) -> Annotation:
+    """What the engine says of attractors by itself: nothing (every one ``"unknown"``); the
+    analysis layer's annotator gives phenotypes and resistance."""
     return Annotation(ResultLabels(), tuple(("unknown", ()) for _ in values))
 
 
@@ -91,7 +75,7 @@ class Attractor:
 
     ``size`` is the number of states in the attractor where the engine knows it (for
     most-permissive semantics: the number of states of the minimal trap space). ``phenotype``
-    and ``flags`` (name -> bool, e.g. ``endocrine_resistant``) are what the registered
+    and ``flags`` (name -> bool, e.g. ``endocrine_resistant``) are what the
     annotator says; a flag reads as an attribute too (``attractor.endocrine_resistant``).
     """
 

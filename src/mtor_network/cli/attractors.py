@@ -128,7 +128,7 @@ def _attractor_table(
 
 def _cmd_attractors(args: argparse.Namespace) -> int:
     from .._files import write_bytes_atomic
-    from ..attractors import find_attractors
+    from ..analysis.phenotypes import find_attractors
     from ..export import attractors as attractor_tables
     from ..models import load_network
 

@@ -17,13 +17,13 @@ from urllib.parse import parse_qs, urlencode
 
 from .._cache import ByteBoundedCache, approximate_size
 from ..analysis.compare import Comparison, compare
+from ..analysis.phenotypes import find_attractors
 from ..attractors import (
     SEMANTICS,
     AttractorResult,
     Budget,
     BudgetExceeded,
     Semantics,
-    find_attractors,
 )
 from ..exceptions import ModelFileError, MtorNetworkError
 from ..io import read_network_bytes
@@ -509,7 +509,9 @@ def _comparisons(
         state.genotypes or state.environments or state.knockouts or state.overexpressed
     ):
         comparisons.append(compare(search(background), current, "same background without drugs"))
-    endocrine = tuple(d for d in state.drugs if network.drugs.get(d) and network.drugs[d].endocrine)
+    endocrine = tuple(
+        d for d in state.drugs if network.drugs.get(d) and network.drugs[d].has_tag("endocrine")
+    )
     if endocrine and len(endocrine) < len(state.drugs):
         alone = search((endocrine, *background[1:]))
         comparisons.append(compare(alone, current, f"{' + '.join(endocrine)} alone"))
