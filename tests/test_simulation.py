@@ -32,6 +32,12 @@ import pytest
 from mtor_network import BooleanNetwork
 from mtor_network.analysis.phenotypes import classify
 from mtor_network.exceptions import MtorNetworkError, UnknownNameError
+from mtor_network.export.simulation import (
+    simulation_csv,
+    simulation_json,
+    simulation_tsv,
+    write_simulation,
+)
 from mtor_network.expressions import evaluate
 from mtor_network.perturbations import knockout, overexpress
 from mtor_network.phenotypes import PHENOTYPES
@@ -258,7 +264,7 @@ def test_exports(flagship: BooleanNetwork, tmp_path: Path) -> None:
         time_points=5,
         readouts={"growth": {"PROLIFERATION": 1.0}},
     )
-    text = result.to_csv(tmp_path / "sim.csv")
+    text = simulation_csv(result, tmp_path / "sim.csv")
     assert (tmp_path / "sim.csv").read_text() == text
     assert text.startswith("# model: hr_breast_cancer\n")  # settings first, as comments
     body = "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
@@ -271,10 +277,29 @@ def test_exports(flagship: BooleanNetwork, tmp_path: Path) -> None:
     assert "readout:growth" in rows[0] and "readout_se:growth" in rows[0]
     frame = result.to_frame()
     assert frame.shape == (5, len(result.columns()))
-    data = json.loads(result.to_json(tmp_path / "sim.json"))
+    data = json.loads(simulation_json(result, tmp_path / "sim.json"))
     assert data["perturbations"] == ["alpelisib"] and data["runs"] == 200
     assert data["final"]["phenotypes"] == result.final_phenotype_probabilities
     assert json.loads((tmp_path / "sim.json").read_text()) == data
+
+
+def test_write_simulation_picks_the_format_from_the_suffix(tmp_path: Path) -> None:
+    result = simulate(toy({"A": "!A"}), runs=5, max_time=1, time_points=3, seed=2)
+    stamp = "2026-01-01T00:00:00+00:00"
+    assert write_simulation(result, tmp_path / "s.CSV") == "csv"
+    assert write_simulation(result, tmp_path / "s.tsv") == "tsv"
+    assert write_simulation(result, tmp_path / "s.json") == "json"
+
+    def strip(text: str) -> list[str]:  # the files state their own time
+        return [ln for ln in text.splitlines() if not ln.startswith("# generated")]
+
+    assert strip((tmp_path / "s.CSV").read_text()) == strip(simulation_csv(result, generated=stamp))
+    assert strip((tmp_path / "s.tsv").read_text()) == strip(simulation_tsv(result, generated=stamp))
+    assert "\t" in (tmp_path / "s.tsv").read_text()
+    assert json.loads((tmp_path / "s.json").read_text()) == json.loads(simulation_json(result))
+    with pytest.raises(SimulationError, match=r"unknown output format '\.txt'"):
+        write_simulation(result, tmp_path / "s.txt")
+    assert not (tmp_path / "s.txt").exists()
 
 
 def test_figure(flagship: BooleanNetwork) -> None:
@@ -401,10 +426,10 @@ def test_cli_figure_embeds_plotly_js(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_csv_metadata_lines_are_formula_safe() -> None:
     result = simulate(toy({"A": "!A"}), runs=5, max_time=1, time_points=3)
     result = replace(result, model='x,=HYPERLINK("http://e")', perturbations=("@evil",))
-    for row in csv.reader(io.StringIO(result.to_csv())):
+    for row in csv.reader(io.StringIO(simulation_csv(result))):
         for cell in row:
             assert not cell.startswith(("=", "+", "@")), cell
-    assert '=HYPERLINK(""http://e"")' in result.to_csv()
+    assert '=HYPERLINK(""http://e"")' in simulation_csv(result)
 
 
 def test_cli_options_reach_the_simulation(capsys) -> None:

@@ -203,6 +203,7 @@ def parse_readouts(values: Sequence[str], combine: str) -> dict[str, Readout]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mtor-network simulate``; returns the exit status."""
+    from ..export.simulation import simulation_csv, write_simulation
     from ..models import load_network
 
     fmt = output_format(args.output, args.format)
@@ -229,11 +230,11 @@ def run(args: argparse.Namespace) -> int:
     )
     nodes = [network.resolve_node(n) for n in args.node]
     if args.output and fmt != "table":
-        result.write(args.output)
+        write_simulation(result, args.output)
     elif fmt == "json":
         emit(json.dumps(result.to_dict(), indent=1), args.output)
     elif fmt in ("csv", "tsv"):
-        emit(result.to_csv(sep="," if fmt == "csv" else "\t"), args.output)
+        emit(simulation_csv(result, sep="," if fmt == "csv" else "\t"), args.output)
     else:
         emit(summary_table(result, nodes), args.output)
     if args.output:

@@ -1,13 +1,14 @@
 """Simulation tables: a :class:`~mtor_network.simulation.SimulationResult` as CSV / TSV
 (``# key: value`` settings lines first), JSON, Parquet (settings in the key-value metadata) and
-XLSX (a ``settings`` sheet); every cell formula-safe, every file written atomically. The
-result's ``to_csv()`` etc. call these."""
+XLSX (a ``settings`` sheet); every cell formula-safe, every file written atomically;
+:func:`write_simulation` picks the format from the file's suffix."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,9 @@ def simulation_csv(
     sep: str = ",",
     generated: str | None = None,
 ) -> str:
-    """The time series as CSV text (see :meth:`SimulationResult.to_csv`).
+    """The time series as CSV text (see :meth:`SimulationResult.columns`) after ``# key: value``
+    lines with the settings (:meth:`SimulationResult.metadata`; ``pandas.read_csv(path,
+    comment="#")`` skips them).
 
     Parameters
     ----------
@@ -50,7 +53,7 @@ def simulation_csv(
     Returns
     -------
     str
-        The table.
+        The table; no cell of it can run as a spreadsheet formula.
     """
     from ._cells import metadata_lines, safe_cell
 
@@ -72,8 +75,9 @@ def simulation_csv(
 def simulation_parquet(
     result: SimulationResult, path: str | Path | None = None, *, generated: str | None = None
 ) -> bytes:
-    """The time series as a Parquet file (extra ``parquet``; see
-    :meth:`SimulationResult.to_parquet`).
+    """The time series as a Parquet file (extra ``parquet``); the settings of
+    :meth:`SimulationResult.metadata` are in the file's key-value metadata under
+    ``mtor_network`` (JSON).
 
     Parameters
     ----------
@@ -108,7 +112,8 @@ def simulation_parquet(
 def simulation_xlsx(
     result: SimulationResult, path: str | Path | None = None, *, generated: str | None = None
 ) -> bytes:
-    """An Excel workbook of the simulation (see :meth:`SimulationResult.to_xlsx`).
+    """An Excel workbook: sheet ``simulation`` (the time series, one row per time point) and
+    sheet ``settings`` (:meth:`SimulationResult.metadata`); no cell is stored as a formula.
 
     Parameters
     ----------
@@ -171,4 +176,69 @@ def simulation_json(result: SimulationResult, path: str | Path | None = None) ->
     return text
 
 
-__all__ = ["simulation_csv", "simulation_json", "simulation_parquet", "simulation_xlsx"]
+def simulation_tsv(
+    result: SimulationResult, path: str | Path | None = None, *, generated: str | None = None
+) -> str:
+    """Tab-separated :func:`simulation_csv`.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        The simulation.
+    path : str or Path, optional
+        Also write the text here (atomically).
+    generated : str, optional
+        The time stated in the metadata (default now).
+
+    Returns
+    -------
+    str
+        The table.
+    """
+    return simulation_csv(result, path, sep="\t", generated=generated)
+
+
+def write_simulation(result: SimulationResult, path: str | Path) -> str:
+    """Write ``result`` to ``path`` atomically, in the format its suffix names
+    (:data:`~mtor_network.simulation.OUTPUT_FORMATS`).
+
+    Parameters
+    ----------
+    result : SimulationResult
+        The simulation.
+    path : str or Path
+        A ``.csv``, ``.tsv``, ``.json``, ``.parquet`` or ``.xlsx`` file.
+
+    Returns
+    -------
+    str
+        The format written (``"csv"``, ...).
+
+    Raises
+    ------
+    SimulationError
+        The suffix is not one of :data:`~mtor_network.simulation.OUTPUT_FORMATS`.
+    """
+    from ..simulation import output_format
+
+    p = _path(path)
+    fmt = output_format(p)
+    writers: dict[str, Callable[[SimulationResult, Path], object]] = {
+        "csv": simulation_csv,
+        "tsv": simulation_tsv,
+        "json": simulation_json,
+        "parquet": simulation_parquet,
+        "xlsx": simulation_xlsx,
+    }
+    writers[fmt](result, p)
+    return fmt
+
+
+__all__ = [
+    "simulation_csv",
+    "simulation_json",
+    "simulation_parquet",
+    "simulation_tsv",
+    "simulation_xlsx",
+    "write_simulation",
+]

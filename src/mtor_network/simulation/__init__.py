@@ -23,7 +23,7 @@ trajectory, and trajectories that reach a fixed point or ``max_time`` leave the 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -174,7 +174,7 @@ class SimulationResult:
             for i in order
         ]
 
-    # ---- export ------------------------------------------------------------------------
+    # ---- tables (written by mtor_network.export.simulation) ----------------------------
     def columns(self) -> dict[str, np.ndarray]:
         """Every time series by column name: ``time``, ``phenotype:<name>``,
         ``readout:<name>``, ``readout_se:<name>`` and ``node:<name>``."""
@@ -194,7 +194,8 @@ class SimulationResult:
             import pandas as pd
         except ImportError:  # pragma: no cover - pandas is installed where tests run
             raise MtorNetworkError(
-                "to_frame() needs pandas (pip install pandas); use to_csv() instead"
+                "to_frame() needs pandas (pip install pandas); use "
+                "mtor_network.export.simulation.simulation_csv() instead"
             ) from None
         return pd.DataFrame(self.columns())
 
@@ -228,106 +229,6 @@ class SimulationResult:
             "generated": stamp,
         }
 
-    def to_csv(
-        self, path: str | Path | None = None, *, sep: str = ",", generated: str | None = None
-    ) -> str:
-        """The time series as CSV text (see :meth:`columns`) after ``# key: value`` lines with
-        the settings (:meth:`metadata`; ``pandas.read_csv(path, comment="#")`` skips them);
-        also written atomically to ``path`` if given.
-
-        Parameters
-        ----------
-        path
-            Also write the text to this file.
-        sep
-            The field separator (a tab for TSV).
-        generated
-            The time stated in the metadata (default now).
-
-        Returns
-        -------
-        str
-            The table; no cell of it can run as a spreadsheet formula.
-        """
-        from ..export.simulation import simulation_csv
-
-        return simulation_csv(self, path, sep=sep, generated=generated)
-
-    def to_tsv(self, path: str | Path | None = None, *, generated: str | None = None) -> str:
-        """Tab-separated :meth:`to_csv`."""
-        return self.to_csv(path, sep="\t", generated=generated)
-
-    def to_parquet(self, path: str | Path | None = None, *, generated: str | None = None) -> bytes:
-        """The time series as a Parquet file (needs pyarrow); the settings of :meth:`metadata`
-        are in the file's key-value metadata under ``mtor_network`` (JSON).
-
-        Parameters
-        ----------
-        path
-            Also write the file here (atomically).
-        generated
-            The time stated in the metadata (default now).
-
-        Returns
-        -------
-        bytes
-            The Parquet file.
-        """
-        from ..export.simulation import simulation_parquet
-
-        return simulation_parquet(self, path, generated=generated)
-
-    def to_xlsx(self, path: str | Path | None = None, *, generated: str | None = None) -> bytes:
-        """An Excel workbook: sheet ``simulation`` (the time series, one row per time point)
-        and sheet ``settings`` (:meth:`metadata`); no cell is stored as a formula.
-
-        Parameters
-        ----------
-        path
-            Also write the workbook here (atomically).
-        generated
-            The time stated in the settings (default now).
-
-        Returns
-        -------
-        bytes
-            The workbook.
-        """
-        from ..export.simulation import simulation_xlsx
-
-        return simulation_xlsx(self, path, generated=generated)
-
-    def write(self, path: str | Path) -> str:
-        """Write the result to ``path`` atomically, in the format its suffix names
-        (:data:`OUTPUT_FORMATS`).
-
-        Parameters
-        ----------
-        path
-            A ``.csv``, ``.tsv``, ``.json``, ``.parquet`` or ``.xlsx`` file.
-
-        Returns
-        -------
-        str
-            The format written (``"csv"``, ...).
-
-        Raises
-        ------
-        SimulationError
-            The suffix is not one of :data:`OUTPUT_FORMATS`.
-        """
-        p = _path(path)
-        fmt = output_format(p)
-        writers: dict[str, Callable[[Path], object]] = {
-            "csv": self.to_csv,
-            "tsv": self.to_tsv,
-            "json": self.to_json,
-            "parquet": self.to_parquet,
-            "xlsx": self.to_xlsx,
-        }
-        writers[fmt](p)
-        return fmt
-
     def to_dict(self) -> dict[str, Any]:
         """Settings, time series and final values as plain JSON-ready data."""
         return {
@@ -354,14 +255,8 @@ class SimulationResult:
             },
         }
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        """:meth:`to_dict` as JSON text; also written atomically to ``path`` if given."""
-        from ..export.simulation import simulation_json
 
-        return simulation_json(self, path)
-
-
-#: File suffix -> format of :meth:`SimulationResult.write`.
+#: File suffix -> format of :func:`mtor_network.export.simulation.write_simulation`.
 OUTPUT_FORMATS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
