@@ -31,13 +31,11 @@ from mtor_network.analysis.screens import (
     ScreenError,
     count_combinations,
     drug_genotype_matrix,
-    iter_rows,
-    meta_path,
-    read_screen,
-    screen,
 )
 from mtor_network.cli.screens import main
 from mtor_network.exceptions import UnknownNameError
+from mtor_network.export import screens as screen_files
+from mtor_network.export.screens import iter_rows, meta_path, read_screen, screen, write_matrix
 from mtor_network.io.bnet import parse_bnet
 
 SMALL = ["ER_E2", "AROMATASE", "MTORC1", "AKT", "PI3K", "MYC", "ERK", "IRS1"]
@@ -251,7 +249,7 @@ def test_a_damaged_parquet_output_is_rebuilt(
     screen(flagship, targets=SMALL, order=2, workers=1, progress=False, output=out)
     rows = list(iter_rows(out))
     assert rows == list(iter_rows(reference))
-    pq.write_table(pa.Table.from_pylist(rows[:10], schema=screens_module._arrow_schema()), out)
+    pq.write_table(pa.Table.from_pylist(rows[:10], schema=screen_files._arrow_schema()), out)
     again = screen(flagship, targets=SMALL, order=2, workers=1, progress=False, output=out)
     assert again.networks_evaluated == 36 - 10 and again.rows_resumed == 10
     assert any("incomplete or damaged" in r for r in again.repairs)
@@ -312,7 +310,7 @@ def test_a_second_screen_on_the_same_file_is_refused(tmp_path: Path) -> None:
     deadline = time.monotonic() + WAIT
     while True:
         try:
-            with screens_module._OutputLock(out):
+            with screen_files._OutputLock(out):
                 break
         except ScreenError:
             if time.monotonic() > deadline:
@@ -354,10 +352,10 @@ def test_pool_workers_die_with_a_killed_screen(tmp_path: Path) -> None:
 def test_journal_cells_are_formula_safe_and_round_trip() -> None:
     outcome = screens_module.Outcome(2, (1, 1, 0, 0), False)
     row = screens_module.make_row("=HYPERLINK(1)", 1, "@X=0, -Y=1", outcome, outcome)
-    text = screens_module._csv_text([row], header=True)
+    text = screen_files._csv_text([row], header=True)
     cells = next(itertools.islice(csv.reader(text.splitlines()), 1, None))
     assert cells[0] == "'=HYPERLINK(1)" and cells[2] == "'@X=0, -Y=1"
-    parsed = screens_module._parse_strict(cells)
+    parsed = screen_files._parse_strict(cells)
     assert parsed == row
 
 
@@ -369,10 +367,10 @@ def test_matrix_tables_never_hold_a_formula(tmp_path: Path) -> None:
     row = screens_module.make_row("=cmd|' /C calc'!A0", 1, "X=0", outcome, outcome)
     matrix_row = {"genotype": "+evil", "treatment": row["perturbation"], **row}
     result = MatrixResult("m", "asynchronous", ("+evil",), (row["perturbation"],), (matrix_row,), 1)
-    result.write(tmp_path / "m.csv")
+    write_matrix(result, tmp_path / "m.csv")
     cells = list(csv.reader((tmp_path / "m.csv").read_text().splitlines()))[1]
     assert cells[0] == "'+evil" and cells[1].startswith("'=")
-    result.write(tmp_path / "m.xlsx")
+    write_matrix(result, tmp_path / "m.xlsx")
     sheet = load_workbook(tmp_path / "m.xlsx").worksheets[0]
     values = [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))]
     assert values[0] == "'+evil" and values[1].startswith("'=")

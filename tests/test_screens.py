@@ -16,17 +16,16 @@ import pytest
 
 from mtor_network import BooleanNetwork, find_attractors, knockout, overexpress, scenario
 from mtor_network.analysis import _batch as batch_module
-from mtor_network.analysis.screens import (
-    COLUMNS,
-    ScreenError,
-    drug_genotype_matrix,
+from mtor_network.analysis.screens import COLUMNS, ScreenError, drug_genotype_matrix
+from mtor_network.cli.screens import main
+from mtor_network.export.screens import (
     iter_rows,
     journal_path,
     meta_path,
     read_screen,
     screen,
+    write_matrix,
 )
-from mtor_network.cli.screens import main
 
 SMALL = ["ER_E2", "AROMATASE", "MTORC1", "AKT", "PI3K", "MYC", "ERK", "IRS1"]
 TWELVE = [*SMALL, "RAS", "EGFR", "HER2", "CCND1"]
@@ -157,7 +156,7 @@ def test_killed_run_keeps_whole_rows_and_resumes(flagship: BooleanNetwork, tmp_p
         f"""
         import os, signal
         from mtor_network import load_network
-        from mtor_network.analysis.screens import screen
+        from mtor_network.export.screens import screen
         def die(done, total):
             if done >= 128:
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -284,7 +283,7 @@ def test_drug_genotype_matrix(flagship: BooleanNetwork, tmp_path: Path) -> None:
     html = tmp_path / "m.html"
     write_figure(figure, html)
     assert "plotly" in html.read_text()[:5000].lower()
-    result.write(tmp_path / "m.csv")
+    write_matrix(result, tmp_path / "m.csv")
     assert len(rows_of_matrix(tmp_path / "m.csv")) == len(result.rows)
     with pytest.raises(ValueError, match="unknown value"):
         matrix_heatmap(result, "bogus")  # type: ignore[arg-type]

@@ -3,24 +3,14 @@
 One row per combination: the perturbation, the number of attractors, the phenotype counts,
 whether a proliferative / endocrine-resistant attractor remains, and the change against the
 background. Work is deduplicated (one attractor search per distinct perturbed network), runs in
-parallel on local cores (``ProcessPoolExecutor``) or on a Dask cluster (``scheduler=ADDRESS``),
-and rows are streamed to the output file in the order the combinations are enumerated, so an
-interrupted screen resumes where it stopped:
+parallel on local cores (``ProcessPoolExecutor``) or on a Dask cluster (``scheduler=ADDRESS``).
+:func:`screen` keeps the rows in memory (``ScreenResult.rows``) or hands the computation to a
+:class:`ScreenSink`; :func:`mtor_network.export.screens.screen` with ``output=FILE`` passes the
+journal sink of :mod:`mtor_network.export.screens`, which streams the rows to the file in the
+order the combinations are enumerated, so an interrupted screen resumes where it stopped (the
+meta file, the integrity checks of a resume, the lock and the Parquet / XLSX conversion live
+there).
 
-* ``.csv``: the output itself is the journal; each chunk of rows is appended with one
-  ``write`` and flushed; a partial last line left by a kill is dropped on resume.
-* ``.parquet`` / ``.xlsx``: rows stream to ``FILE.partial.csv`` and are converted (in row
-  groups / write-only mode, memory flat) when the screen completes.
-* ``FILE.meta.json`` records the settings (model hash, background, semantics, order, targets,
-  perturb), their digest and the number of rows expected; a resume with other settings is
-  refused.
-* A resume (and a rerun of a screen its meta file calls complete) checks every row already
-  written: each expected combination exactly once, every field of the right type and
-  consistent with the counts. A truncated file resumes its missing rows; a bad row (corrupted
-  field, duplicate, foreign combination) is reported with its file and line, dropped and its
-  combination recomputed (:attr:`ScreenResult.repairs`).
-* ``FILE.lock`` (``fcntl.flock``, not blocking) keeps a second screen off the same file while
-  one runs: it fails at once, naming the pid of the one writing.
 * The number of combinations is counted arithmetically, before any enumeration or attractor
   search, so ``max_combinations`` and a ``progress`` callback that raises hold from the start.
 * Pool workers die with the screen (``PR_SET_PDEATHSIG`` on Linux, and a thread watching the
@@ -36,30 +26,23 @@ interrupted screen resumes where it stopped:
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import hashlib
-import io
 import itertools
 import json
 import logging
 import math
-import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from .._optional import require
 from ..attractors import SEMANTICS, Budget, Semantics
 from ..exceptions import (
     ConflictingPerturbationError,
     ScreenError,
     UnknownNameError,
 )
-from ..export._cells import safe_cell
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario, knockout, overexpress
 from ..phenotypes import PHENOTYPES
@@ -73,7 +56,6 @@ log = logging.getLogger(__name__)
 
 PerturbMode = Literal["knockout", "overexpress", "both"]
 PERTURB_MODES: tuple[PerturbMode, ...] = ("knockout", "overexpress", "both")
-OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 SCHEMA = "mtor_network.screen/1"
 
 #: Columns of a screen table, in order.
@@ -489,505 +471,7 @@ def _over_budget(total: int, what: str, max_combinations: int | None) -> None:
         )
 
 
-# ---- output files ---------------------------------------------------------------------------
-def meta_path(output: str | Path) -> Path:
-    """The settings sidecar of ``output``: ``FILE.meta.json``."""
-    return Path(f"{output}.meta.json")
-
-
-def journal_path(output: str | Path) -> Path:
-    """Where rows stream to: the output itself for CSV, else ``FILE.partial.csv``."""
-    p = Path(output)
-    return p if p.suffix.lower() == ".csv" else Path(f"{p}.partial.csv")
-
-
-def _unescape(value: str) -> str:
-    """Undo :func:`safe_cell` (a ``'`` it put before a formula-like text)."""
-    if value.startswith("'") and safe_cell(value[1:]) == value:
-        return value[1:]
-    return value
-
-
-def _csv_text(rows: Iterable[Mapping[str, Any]], header: bool = False) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if header:
-        writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
-    return buffer.getvalue()
-
-
-_INT_TEXT = re.compile(r"-?[0-9]{1,18}")
-MAX_LINE = 1 << 16  # a journal line longer than this is not a row we wrote
-MAX_REPORTED = 20  # repair messages kept in ScreenResult.repairs (then a summary)
-
-
-def _parse_strict(values: Sequence[str]) -> dict[str, Any]:
-    """A journal row's fields, typed; ValueError naming the first bad field."""
-    if len(values) != len(COLUMNS):
-        raise ValueError(f"{len(values)} fields, expected {len(COLUMNS)}")
-    row: dict[str, Any] = {c: _unescape(v) for c, v in zip(COLUMNS, values, strict=True)}
-    for c in _INT_COLUMNS:
-        if not _INT_TEXT.fullmatch(row[c]):
-            raise ValueError(f"{c} is {row[c]!r}, not a whole number")
-        row[c] = int(row[c])
-    for c in _BOOL_COLUMNS:
-        if row[c] not in ("True", "False"):
-            raise ValueError(f"{c} is {row[c]!r}, not True or False")
-        row[c] = row[c] == "True"
-    text = row["proliferative_fraction"]
-    try:
-        fraction = float(text)
-    except ValueError:
-        raise ValueError(f"proliferative_fraction is {text!r}, not a number") from None
-    if not 0.0 <= fraction <= 1.0:  # also refuses nan
-        raise ValueError(f"proliferative_fraction is {text!r}, not between 0 and 1")
-    row["proliferative_fraction"] = fraction
-    return row
-
-
-def _row_problem(row: Mapping[str, Any], tag: tuple[str, int, str], background: Outcome) -> str:
-    """What is wrong with a typed row for the combination ``tag`` ('' if nothing): types,
-    value ranges, and every derived field recomputed from the counts and the background."""
-    name, size, fixes = tag
-    if row.get("perturbation") != name:
-        return f"row for {row.get('perturbation')!r} where {name!r} was expected"
-    for c in _INT_COLUMNS:
-        if not isinstance(row.get(c), int) or isinstance(row.get(c), bool):
-            return f"{c} is {row.get(c)!r}, not a whole number"
-    for c in _BOOL_COLUMNS:
-        if not isinstance(row.get(c), bool):
-            return f"{c} is {row.get(c)!r}, not True or False"
-    counts = tuple(int(row[p]) for p in PHENOTYPES)
-    attractors = int(row["attractors"])
-    if attractors < 0 or min(counts) < 0 or sum(counts) != attractors:
-        return f"the phenotype counts {counts} do not add up to {attractors} attractors"
-    outcome = Outcome(attractors, counts, bool(row["endocrine_resistant"]))
-    expected = make_row(name, size, fixes, outcome, background)
-    for c in COLUMNS:
-        value = row.get(c)
-        if value != expected[c] or type(value) is not type(expected[c]):
-            return f"{c} is {value!r}, expected {expected[c]!r}"
-    return ""
-
-
-def _lines(handle: Any) -> Iterator[tuple[int, int, bytes | None]]:
-    """``(line number, offset, bytes)`` of each line of a binary file; None for a line over
-    :data:`MAX_LINE` bytes (skipped without reading it into memory)."""
-    number = offset = 0
-    while line := handle.readline(MAX_LINE):
-        number += 1
-        start = offset
-        offset += len(line)
-        if len(line) == MAX_LINE and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):
-                line = handle.readline(MAX_LINE)
-                offset += len(line)
-            yield number, start, None
-        else:
-            yield number, start, line
-
-
-def _values(raw: bytes | None) -> list[str]:
-    if raw is None:
-        raise ValueError(f"a line of more than {MAX_LINE} bytes")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8 text") from None
-    try:
-        return next(csv.reader([text.rstrip("\r\n")]), [])
-    except csv.Error as exc:
-        raise ValueError(f"not a CSV row ({exc})") from None
-
-
-def _check_header(journal: Path, raw: bytes | None) -> None:
-    try:
-        header = _values(raw)
-    except ValueError:
-        header = []
-    if tuple(header) != COLUMNS:
-        raise ScreenError(
-            f"{journal}, line 1: unexpected columns; not a screen journal (use another output, "
-            "or delete it and its .meta.json to start over)"
-        )
-
-
-Job = tuple[tuple[str, int, str], Key]
-
-
-@dataclass
-class _Resume:
-    """What a journal already holds: rows kept, the jobs still to run, what was repaired."""
-
-    kept: int
-    pending: Iterator[Job]
-    problems: list[str] = field(default_factory=list)
-    dropped: int = 0
-    repaired: bool = False  # rows may be out of enumeration order: sort once complete
-
-
-def _read_journal(
-    journal: Path, jobs: Callable[[], Iterator[Job]], index: _ComboIndex, background: Outcome
-) -> _Resume:
-    """Validate the journal against this screen: fast path when its rows are exactly the first
-    jobs (a clean prefix: resume by appending); else repair it (:func:`_repair_journal`)."""
-    if not journal.exists() or journal.stat().st_size == 0:
-        return _Resume(0, jobs())
-    _drop_partial_line(journal)
-    pending = jobs()
-    count = 0
-    clean = True
-    with journal.open("rb") as handle:
-        lines = _lines(handle)
-        first = next(lines, None)
-        if first is None:
-            return _Resume(0, pending)
-        _check_header(journal, first[2])
-        for _, _, raw in lines:
-            job = next(pending, None)
-            try:
-                row = _parse_strict(_values(raw))
-            except ValueError:
-                clean = False
-                break
-            if job is None or _row_problem(row, job[0], background):
-                clean = False
-                break
-            count += 1
-    if clean:
-        return _Resume(count, pending)
-    return _repair_journal(journal, jobs, index, background)
-
-
-def _repair_journal(
-    journal: Path, jobs: Callable[[], Iterator[Job]], index: _ComboIndex, background: Outcome
-) -> _Resume:
-    """Keep each valid row of a combination of this screen once; drop the rest, naming the
-    file and line; the jobs left are every combination without a kept row."""
-    seen = _Seen(index.size)
-    problems: list[str] = []
-    dropped = kept = 0
-    tmp = journal.with_name(f".{journal.name}.repair.tmp")
-    with journal.open("rb") as source, tmp.open("w", newline="", encoding="utf-8") as target:
-        writer = csv.writer(target, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        lines = _lines(source)
-        next(lines, None)  # the header, checked
-        for number, _, raw in lines:
-            try:
-                values = _values(raw)
-                row = _parse_strict(values)
-                where = index.locate(row["perturbation"])
-                if where is None:
-                    raise ValueError(f"{row['perturbation']!r} is not a combination of this screen")
-                rank, indices = where
-                if rank in seen:
-                    raise ValueError(f"a second row for {row['perturbation']!r}")
-                problem = _row_problem(row, index.tag(indices), background)
-                if problem:
-                    raise ValueError(problem)
-            except ValueError as exc:
-                dropped += 1
-                if len(problems) < MAX_REPORTED:
-                    problems.append(f"{journal}, line {number}: {exc}; row dropped")
-                continue
-            seen.add(rank)
-            kept += 1
-            writer.writerow(values)
-    if dropped:
-        os.replace(tmp, journal)
-        if dropped > len(problems):
-            problems.append(f"{journal}: {dropped - len(problems)} more rows dropped")
-        problems.append(
-            f"{journal}: {dropped} rows dropped, {kept} kept; the missing combinations are "
-            "recomputed"
-        )
-        for message in problems:
-            log.info("%s", message)
-    else:
-        tmp.unlink()
-
-    def missing() -> Iterator[Job]:
-        for job in jobs():
-            where = index.locate(job[0][0])
-            if where is None or where[0] not in seen:
-                yield job
-
-    return _Resume(kept, missing(), problems, dropped, repaired=True)
-
-
-def _sort_journal(journal: Path, index: _ComboIndex) -> None:
-    """Rewrite the journal's rows in enumeration order (after a repair appended the missing
-    ones at the end); memory: two machine integers per row."""
-    from array import array
-
-    keys: array[int] = array("q")
-    offsets: array[int] = array("q")
-    with journal.open("rb") as handle:
-        lines = _lines(handle)
-        next(lines, None)
-        for number, offset, raw in lines:
-            where = index.locate(_values(raw)[0])
-            if where is None:  # pragma: no cover - the journal was just validated
-                raise ScreenError(f"{journal}, line {number}: not a row of this screen")
-            keys.append(index.order_key(where[1]))
-            offsets.append(offset)
-    if all(keys[i] < keys[i + 1] for i in range(len(keys) - 1)):
-        return
-    tmp = journal.with_name(f".{journal.name}.sort.tmp")
-    with journal.open("rb") as source, tmp.open("wb") as target:
-        target.write(_csv_text((), header=True).encode("utf-8"))
-        for i in sorted(range(len(keys)), key=keys.__getitem__):
-            source.seek(offsets[i])
-            target.write(source.readline(MAX_LINE))
-    os.replace(tmp, journal)
-
-
-def _salvage_table(
-    output: Path, journal: Path, jobs: Callable[[], Iterator[Job]], index: _ComboIndex,
-    background: Outcome,
-) -> tuple[bool, list[str]]:  # fmt: skip
-    """Check a finished .parquet/.xlsx against this screen: ``(complete, problems)``. If it is
-    not complete, its valid rows are written to a fresh ``journal`` to resume from."""
-    expected = jobs()
-    problems: list[str] = []
-    try:
-        complete = True
-        for number, row in enumerate(iter_rows(output), start=2):
-            job = next(expected, None)
-            if job is None or _row_problem(row, job[0], background):
-                complete = False
-                problems.append(f"{output}, row {number}: not the row this screen expects")
-                break
-        if complete and next(expected, None) is not None:
-            complete = False
-            problems.append(f"{output}: fewer rows than the screen has combinations")
-        if complete:
-            return True, []
-        seen = _Seen(index.size)
-        writer = _Journal(journal)
-        try:
-            block: list[dict[str, Any]] = []
-            for row in iter_rows(output):
-                where = index.locate(str(row.get("perturbation")))
-                if where is None or where[0] in seen:
-                    continue
-                if _row_problem(row, index.tag(where[1]), background):
-                    continue
-                seen.add(where[0])
-                block.append(row)
-                if len(block) >= 4096:
-                    writer.append(block)
-                    block = []
-            writer.append(block)
-        finally:
-            writer.close()
-    except Exception as exc:  # any unreadable table (pyarrow, zip, openpyxl errors)
-        problems.append(f"{output}: cannot be read back ({type(exc).__name__}: {exc})")
-    problems.append(f"{output}: incomplete or damaged; its missing rows are recomputed")
-    for message in problems:
-        log.info("%s", message)
-    return False, problems
-
-
-class _OutputLock:
-    """An exclusive, non-blocking ``flock`` on ``FILE.lock`` for the time a screen writes
-    ``FILE``; the file holds the writer's pid (for the message a second screen gets)."""
-
-    def __init__(self, output: Path) -> None:
-        self.output = output
-        self.path = Path(f"{output}.lock")
-        self.fd: int | None = None
-
-    def __enter__(self) -> _OutputLock:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: no lock
-            return self
-        while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-                os.close(fd)
-                who = f"pid {holder}" if holder.isdigit() else "another process"
-                raise ScreenError(
-                    f"{self.output} is being written by another screen ({who}); wait for it to "
-                    "finish, stop it, or use another output file"
-                ) from None
-            try:  # a finishing writer may have removed the file between open and flock
-                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
-            except FileNotFoundError:
-                same = False
-            if same:
-                break
-            os.close(fd)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        self.fd = fd
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-            os.close(self.fd)
-            self.fd = None
-
-
-def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Stream the rows of a screen table (.csv, .parquet or .xlsx) as typed dicts."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        with p.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                return
-            if tuple(header) != COLUMNS:
-                raise ScreenError(f"{p}: not a screen table (columns {header[:4]}...)")
-            for values in reader:
-                try:
-                    yield _parse_strict(values)
-                except ValueError as exc:
-                    raise ScreenError(f"{p}, line {reader.line_num}: {exc}") from None
-    elif suffix == ".parquet":
-        pq = require("pyarrow.parquet", extra="parquet", what="reading .parquet")
-        for batch in pq.ParquetFile(p).iter_batches(batch_size=4096):
-            yield from batch.to_pylist()
-    elif suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(p, read_only=True)
-        try:
-            sheet = book.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None or tuple(header) != COLUMNS:
-                raise ScreenError(f"{p}: not a screen table")
-            for values in rows:
-                if len(values) != len(COLUMNS):
-                    raise ScreenError(f"{p}: a row of {len(values)} cells, not {len(COLUMNS)}")
-                row = dict(zip(COLUMNS, values, strict=True))
-                for c in ("phenotypes_gained", "phenotypes_lost"):
-                    row[c] = row[c] or ""
-                yield {k: _unescape(v) if isinstance(v, str) else v for k, v in row.items()}
-        finally:
-            book.close()
-    else:
-        raise ScreenError(f"{p}: unknown table suffix; use one of {', '.join(OUTPUT_SUFFIXES)}")
-
-
-def read_screen(path: str | Path) -> pd.DataFrame:
-    """A screen table as a pandas DataFrame (for the web app and notebooks)."""
-    import pandas as pd
-
-    return pd.DataFrame.from_records(list(iter_rows(path)), columns=list(COLUMNS))
-
-
-def _arrow_schema() -> Any:
-    pa = require("pyarrow", extra="parquet", what="writing .parquet")
-
-    types = {c: pa.int64() for c in _INT_COLUMNS}
-    types.update({c: pa.bool_() for c in _BOOL_COLUMNS})
-    types["proliferative_fraction"] = pa.float64()
-    return pa.schema([(c, types.get(c, pa.string())) for c in COLUMNS])
-
-
-def _convert(journal: Path, output: Path, chunk: int = 50_000) -> None:
-    """Write the finished journal as ``output`` (.parquet or .xlsx), streaming, atomically."""
-    tmp = output.with_name(f".{output.name}.tmp")
-    rows = iter_rows(journal)
-    if output.suffix.lower() == ".parquet":
-        pa = require("pyarrow", extra="parquet", what="writing .parquet")
-        pq = require("pyarrow.parquet", extra="parquet", what="writing .parquet")
-        schema = _arrow_schema()
-        with pq.ParquetWriter(tmp, schema) as writer:
-            while block := list(itertools.islice(rows, chunk)):
-                writer.write_table(pa.Table.from_pylist(block, schema=schema))
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("screen")
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append([safe_cell(row[c]) for c in COLUMNS])
-        book.save(tmp)
-    os.replace(tmp, output)
-
-
-def _write_meta(path: Path, data: Mapping[str, Any]) -> None:
-    from .._files import write_text_atomic
-
-    write_text_atomic(path, json.dumps(data, indent=2) + "\n")
-
-
-def _read_meta(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ScreenError(f"{path}: cannot read the screen settings ({exc})") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ScreenError(f"{path}: not a screen settings file (schema {SCHEMA})")
-    return data
-
-
-def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
-    return [
-        f"{k}: file has {old.get(k)!r}, asked {new.get(k)!r}"
-        for k in new
-        if old.get(k) != new.get(k)
-    ]
-
-
-def _drop_partial_line(path: Path) -> None:
-    """Truncate a trailing line without newline (a write cut by a kill)."""
-    size = path.stat().st_size
-    if size == 0:
-        return
-    with path.open("rb+") as handle:
-        handle.seek(-1, os.SEEK_END)
-        if handle.read(1) == b"\n":
-            return
-        block = min(size, 1 << 20)
-        handle.seek(size - block)
-        tail = handle.read(block)
-        cut = tail.rfind(b"\n")
-        keep = size - block + cut + 1 if cut >= 0 else 0
-        handle.truncate(keep)
-    log.info("dropped an incomplete last line of %s", path)
-
-
-class _Journal:
-    """Append-only CSV: one ``os.write`` per chunk (a kill cuts at most the last line)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        fresh = not path.exists() or path.stat().st_size == 0
-        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        if fresh:
-            self.write_text(_csv_text((), header=True))
-
-    def write_text(self, text: str) -> None:
-        data = text.encode("utf-8")
-        while data:
-            written = os.write(self.fd, data)
-            data = data[written:]
-
-    def append(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            self.write_text(_csv_text(rows))
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
-# ---- progress ------------------------------------------------------------------------------
+# ---- progress -------------------------------------------------------------------------------
 class _Progress:
     """A tqdm bar on stderr (``progress=True``) or calls of ``progress(done, total)``.
 
@@ -1043,7 +527,7 @@ def screen(
     semantics: Semantics = "asynchronous",
     workers: int | None = None,
     scheduler: str | None = None,
-    output: str | Path | None = None,
+    sink: ScreenSink | None = None,
     progress: Progress = True,
     batch_size: int | None = None,
     budget: Budget | None = None,
@@ -1055,11 +539,10 @@ def screen(
     labels, or a comma-separated string; ``perturb`` says whether targets are knocked out, forced
     on, or both. Targets the background fixes are excluded (``excluded_targets``); combinations
     that knock out and force on the same node are skipped (``skipped``). One row per combination
-    (see :data:`COLUMNS`), written to ``output`` (.csv, .parquet, .xlsx) as it is computed;
-    rerunning with the same output resumes (settings must match; the rows already there are
-    checked, and bad ones dropped and recomputed, see ``repairs``). Without ``output`` the rows
-    are kept in ``result.rows``. While a screen writes ``output``, another screen on the same
-    file fails at once (``FILE.lock``).
+    (see :data:`COLUMNS`), kept in ``result.rows``; with a ``sink``
+    (:class:`ScreenSink`) the rows go where it puts them instead.
+    :func:`mtor_network.export.screens.screen` takes ``output=FILE`` (.csv, .parquet, .xlsx):
+    rows written as they are computed, a rerun resumes, the file is locked while it is written.
 
     ``workers``: processes on this machine (None: all cores; 1: inline); ``scheduler``: address of
     a Dask scheduler to run on instead. ``progress``: True for a bar on stderr, or a callable
@@ -1076,8 +559,7 @@ def screen(
     ValueError
         An unknown ``perturb`` or ``semantics``, ``workers`` below 1, ...
     ScreenError
-        A request that cannot run: over ``max_combinations``, settings differing from those of
-        ``output``, ``output`` being written by another screen, ...
+        A request that cannot run: over ``max_combinations``, a sink refusing its output, ...
     """
     _check_network(network)
     _check_order(order)
@@ -1087,8 +569,6 @@ def screen(
     _check_int(batch_size, "batch_size", minimum=1)
     _check_budget(budget)
     _check_int(max_combinations, "max_combinations", minimum=0)
-    if output is not None and not isinstance(output, str | os.PathLike):
-        raise TypeError(f"output must be a path (str or Path) or None, not {type(output).__name__}")
     bg = _as_scenario(background)
     fixed = bg.effects()
     bg.apply(network)  # unknown nodes in the background fail here, before any work
@@ -1111,7 +591,7 @@ def screen(
         excluded,
         workers=workers,
         scheduler=scheduler,
-        output=output,
+        sink=sink,
         progress=progress,
         batch_size=batch_size,
         budget=budget,
@@ -1137,6 +617,79 @@ def settings_digest(settings: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: A combination to compute: its (name, size, fixes) tag and the key of its network.
+Job = tuple[tuple[str, int, str], Key]
+
+
+class ScreenSink(Protocol):
+    """Where a screen with an output file puts its rows (resume, lock, journal, conversion):
+    :class:`mtor_network.export.screens.JournalSink`, which ``export.screens.screen(...,
+    output=...)`` passes. Without a sink the rows stay in memory (``ScreenResult.rows``)."""
+
+    path: Path
+
+    def check(self) -> None:
+        """Refuse the output before any search (an unknown suffix, ...)."""
+
+    def run(self, run: ScreenRun) -> ScreenResult:
+        """Compute the rows ``run`` still needs into the file and return the result."""
+
+
+@dataclass(frozen=True, eq=False)
+class ScreenRun:
+    """A screen ready to compute, handed to a :class:`ScreenSink`: the settings, the
+    combinations (:meth:`jobs`, in enumeration order), the batch runner and the progress bar."""
+
+    network: BooleanNetwork
+    settings: ScreenSettings
+    background: Scenario
+    items: tuple[Perturbation, ...]
+    excluded: tuple[str, ...]
+    skipped: tuple[str, ...]
+    total: int
+    runner: BatchRunner
+    bar: _Progress
+    budget: Budget | None = None
+
+    def jobs(self) -> Iterator[Job]:
+        """Every combination's tag and network key, in enumeration order."""
+        network = self.network
+        for combo, sc in _combinations(self.background, self.items, self.settings.order):
+            if sc is not None:
+                yield (combination_name(combo), len(combo), _fixes(combo)), key_of(sc, network)
+
+    def background_outcome(self) -> Outcome:
+        """The attractors of the background alone (what every row is compared with)."""
+        key = key_of(self.background, self.network)
+        return _batch.evaluate(self.network, self.settings.semantics, key, self.budget)
+
+    def result(
+        self,
+        resumed: int,
+        rows: tuple[dict[str, Any], ...] | None,
+        background: Outcome,
+        *,
+        output: Path | None = None,
+        repairs: Sequence[str] = (),
+        dropped: int = 0,
+    ) -> ScreenResult:
+        """The :class:`ScreenResult` of this run (complete)."""
+        return ScreenResult(
+            settings=self.settings,
+            background=background,
+            output=output,
+            rows_total=self.total,
+            rows_resumed=resumed,
+            networks_evaluated=self.runner.evaluated,
+            skipped=self.skipped,
+            excluded_targets=self.excluded,
+            complete=True,
+            rows=rows,
+            repairs=tuple(repairs),
+            rows_dropped=dropped,
+        )
+
+
 def _run_screen(
     network: BooleanNetwork,
     settings: ScreenSettings,
@@ -1146,7 +699,7 @@ def _run_screen(
     *,
     workers: int | None,
     scheduler: str | None,
-    output: str | Path | None,
+    sink: ScreenSink | None,
     progress: Progress,
     batch_size: int | None,
     budget: Budget | None = None,
@@ -1160,22 +713,12 @@ def _run_screen(
         f"combinations ({len(items)} target perturbations, order {order})",
         max_combinations,
     )
-    out_path = Path(output) if output is not None else None
-    if out_path is not None and out_path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise ScreenError(
-            f"{out_path}: unknown output suffix {out_path.suffix!r}; use one of "
-            f"{', '.join(OUTPUT_SUFFIXES)}"
-        )
+    if sink is not None:
+        sink.check()
     bar = _Progress(progress, total, "comb")
     try:
         bar.begin()  # may raise (a time budget): before any enumeration or search
         skipped = (*clashing, *(_skipped_names(items, order) if n_skipped else ()))
-
-        def jobs() -> Iterator[Job]:
-            for combo, sc in _combinations(bg, items, order):
-                if sc is not None:
-                    yield (combination_name(combo), len(combo), _fixes(combo)), key_of(sc, network)
-
         with BatchRunner(
             network,
             settings.semantics,
@@ -1185,126 +728,29 @@ def _run_screen(
             expected=total,
             budget=budget,
         ) as runner:
-
-            def result(
-                resumed: int,
-                rows: tuple[dict[str, Any], ...] | None,
-                background: Outcome,
-                resume: _Resume | None = None,
-            ) -> ScreenResult:
-                return ScreenResult(
-                    settings=settings,
-                    background=background,
-                    output=out_path,
-                    rows_total=total,
-                    rows_resumed=resumed,
-                    networks_evaluated=runner.evaluated,
-                    skipped=tuple(skipped),
-                    excluded_targets=tuple(excluded),
-                    complete=True,
-                    rows=rows,
-                    repairs=tuple(resume.problems) if resume else (),
-                    rows_dropped=resume.dropped if resume else 0,
-                )
-
-            if out_path is None:
-                background_outcome = _batch.evaluate(
-                    network, settings.semantics, key_of(bg, network), budget
-                )
-                bar.resume(0)
-                kept: list[dict[str, Any]] = []
-                for chunk in runner.map(jobs()):
-                    kept.extend(make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk)
-                    bar.update(len(chunk))
-                return result(0, tuple(kept), background_outcome)
-
-            with _OutputLock(out_path):
-                background_outcome = _batch.evaluate(
-                    network, settings.semantics, key_of(bg, network), budget
-                )
-                settings_dict = settings.to_dict()
-                meta: dict[str, Any] = {
-                    "schema": SCHEMA,
-                    "settings": settings_dict,
-                    "settings_digest": settings_digest(settings_dict),
-                    "columns": list(COLUMNS),
-                    "background_outcome": background_outcome.to_dict(),
-                    "rows": total,
-                    "skipped": len(skipped),
-                    "excluded_targets": list(excluded),
-                    "complete": False,
-                }
-                meta_file = meta_path(out_path)
-                journal = journal_path(out_path)
-                index = _ComboIndex(items, order)
-                state = _prepare_resume(out_path, meta_file, journal, meta)
-                problems: list[str] = []
-                if state == "complete" and journal != out_path and not journal.exists():
-                    complete, problems = _salvage_table(
-                        out_path, journal, jobs, index, background_outcome
-                    )
-                    if complete:
-                        return result(total, None, background_outcome)
-                resume = _read_journal(journal, jobs, index, background_outcome)
-                resume.problems[:0] = problems
-                if resume.kept == total and state == "complete" and not resume.repaired:
-                    return result(total, None, background_outcome)
-                _write_meta(meta_file, meta)
-                bar.resume(resume.kept)
-                writer = _Journal(journal)
-                written = resume.kept
-                try:
-                    for chunk in runner.map(resume.pending):
-                        writer.append(
-                            [make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk]
-                        )
-                        written += len(chunk)
-                        bar.update(len(chunk))
-                finally:
-                    writer.close()
-                if written != total:  # pragma: no cover - a bug, never user input
-                    raise ScreenError(f"{journal}: {written} rows written, {total} expected")
-                if resume.repaired:
-                    _sort_journal(journal, index)
-                if journal != out_path:
-                    _convert(journal, out_path)
-                    journal.unlink()
-                meta["complete"] = True
-                _write_meta(meta_file, meta)
-                return result(resume.kept, None, background_outcome, resume)
+            run = ScreenRun(
+                network,
+                settings,
+                bg,
+                tuple(items),
+                tuple(excluded),
+                tuple(skipped),
+                total,
+                runner,
+                bar,
+                budget,
+            )
+            if sink is not None:
+                return sink.run(run)
+            background_outcome = run.background_outcome()
+            bar.resume(0)
+            kept: list[dict[str, Any]] = []
+            for chunk in runner.map(run.jobs()):
+                kept.extend(make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk)
+                bar.update(len(chunk))
+            return run.result(0, tuple(kept), background_outcome)
     finally:
         bar.close()
-
-
-def _prepare_resume(output: Path, meta_file: Path, journal: Path, meta: dict[str, Any]) -> str:
-    """Check an existing output against ``meta``: "complete" (the meta file says so: still to
-    be checked against the rows), "resume" or "fresh"."""
-    if meta_file.exists():
-        old = _read_meta(meta_file)
-        old_settings = old.get("settings", {})
-        if not isinstance(old_settings, dict):
-            raise ScreenError(f"{meta_file}: 'settings' is not a table; not a screen meta file")
-        diff = _differences(old_settings, meta["settings"])
-        if diff:
-            raise ScreenError(
-                f"{output} was written by a screen with other settings ({'; '.join(diff)}); "
-                "use another output file, or delete it and its .meta.json to start over"
-            )
-        digest = old.get("settings_digest")
-        if digest is not None and digest != settings_digest(old_settings):
-            raise ScreenError(
-                f"{meta_file}: its settings do not match their digest (the file was edited); "
-                "use another output file, or delete it and its .meta.json to start over"
-            )
-        if old.get("complete") is True and output.exists():
-            return "complete"
-        return "resume"
-    if output.exists() or journal.exists():
-        raise ScreenError(
-            f"{output} exists but has no {meta_file.name}: not a screen this command can resume; "
-            "use another output file or delete it"
-        )
-    return "fresh"
 
 
 # ---- drug x genotype matrix -------------------------------------------------------------------
@@ -1334,27 +780,6 @@ class MatrixResult:
         import pandas as pd
 
         return pd.DataFrame.from_records(list(self.rows), columns=list(MATRIX_COLUMNS))
-
-    def write(self, path: str | Path) -> None:
-        """Write the table (.csv, .parquet or .xlsx), atomically; in CSV and XLSX a name that
-        a spreadsheet would run as a formula is written as text (``'`` in front)."""
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix not in OUTPUT_SUFFIXES:
-            known = ", ".join(OUTPUT_SUFFIXES)
-            raise ScreenError(f"{p}: unknown table suffix; use one of {known}")
-        frame = self.to_frame()
-        if suffix != ".parquet":
-            for column in ("genotype", "treatment", "perturbation", "fixes"):
-                frame[column] = frame[column].map(safe_cell)
-        tmp = p.with_name(f".{p.name}.tmp")
-        if suffix == ".csv":
-            frame.to_csv(tmp, index=False, lineterminator="\n")
-        elif suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_excel(tmp, index=False, sheet_name="matrix", engine="openpyxl")
-        os.replace(tmp, p)
 
 
 def _registered(
@@ -1504,7 +929,9 @@ __all__ = [
     "ProgressBar",
     "ScreenError",
     "ScreenResult",
+    "ScreenRun",
     "ScreenSettings",
+    "ScreenSink",
     "as_scenario",
     "change_text",
     "check_int",
@@ -1515,15 +942,11 @@ __all__ = [
     "combination_name",
     "count_combinations",
     "drug_genotype_matrix",
-    "iter_rows",
-    "journal_path",
     "key_of",
     "make_row",
-    "meta_path",
     "model_hash",
     "node_items",
     "over_budget",
-    "read_screen",
     "registered",
     "screen",
     "settings_digest",

@@ -128,8 +128,9 @@ def _background(args: argparse.Namespace, network: Any) -> Any:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from ..analysis.screens import ScreenError, drug_genotype_matrix, screen
+    from ..analysis.screens import ScreenError, drug_genotype_matrix
     from ..attractors import Budget
+    from ..export.screens import screen, write_matrix
     from ..models import load_network
 
     """Run ``mtor-network screen``."""
@@ -150,7 +151,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=progress,
         )
-        result.write(args.output)
+        write_matrix(result, args.output)
         print(
             f"wrote {args.output}: {len(result.rows)} rows ({len(result.genotypes)} genotypes x "
             f"{len(result.treatments)} treatments, {result.networks_evaluated} distinct networks)",
