@@ -103,6 +103,46 @@ def read_bytes(path: str | Path, *, limit: int = MAX_MODEL_BYTES) -> bytes:
     return data
 
 
+def decode_text(data: bytes, file: str | None) -> str:
+    """The UTF-8 text of ``data``, the content of the model file ``file``.
+
+    Parameters
+    ----------
+    data
+        The bytes of the file.
+    file
+        The file's name, for error messages.
+
+    Returns
+    -------
+    str
+        The text, without a UTF-8 byte order mark.
+
+    Raises
+    ------
+    ModelFileError
+        Binary data (NUL bytes), UTF-16 or UTF-32 text, or bytes that are not UTF-8.
+    """
+    if b"\x00" in data:
+        # UTF-16 of mostly-ASCII text: a BOM, or NULs in (nearly) every other byte
+        half = len(data) // 2
+        zeros = sorted((data[0::2].count(0), data[1::2].count(0)))
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            half > 0 and zeros[1] >= 0.9 * half and zeros[0] <= 0.1 * half
+        ):
+            raise ModelFileError("UTF-16 (or UTF-32) text; save the file as UTF-8", file=file)
+        raise ModelFileError("binary data (NUL bytes): not a text model file", file=file)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ModelFileError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            file=file,
+            line=line,
+        ) from None
+
+
 def read_text(path: str | Path) -> str:
     """Read a UTF-8 text model file with clear errors.
 
@@ -122,25 +162,7 @@ def read_text(path: str | Path) -> str:
         The file is missing, not a regular file, too large, binary or not UTF-8.
     """
     p = Path(path) if isinstance(path, str | os.PathLike) else path
-    data = read_bytes(p)
-    if b"\x00" in data:
-        # UTF-16 of mostly-ASCII text: a BOM, or NULs in (nearly) every other byte
-        half = len(data) // 2
-        zeros = sorted((data[0::2].count(0), data[1::2].count(0)))
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
-            half > 0 and zeros[1] >= 0.9 * half and zeros[0] <= 0.1 * half
-        ):
-            raise ModelFileError("UTF-16 (or UTF-32) text; save the file as UTF-8", file=str(p))
-        raise ModelFileError("binary data (NUL bytes): not a text model file", file=str(p))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ModelFileError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
-            file=str(p),
-            line=line,
-        ) from None
+    return decode_text(read_bytes(p), str(p))
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

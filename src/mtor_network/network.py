@@ -472,6 +472,12 @@ class BooleanNetwork:
         """The network before any perturbation."""
         return self.unperturbed or self
 
+    def _repr_html_(self) -> str:
+        """The network as an HTML table (Jupyter displays it)."""
+        from ._html import network_html
+
+        return network_html(self)
+
     @cached_property
     def digest(self) -> str:
         """A short content hash (SHA-256, 16 hex digits) of the update rules before any

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .network import PhenotypeMarkers
+from .types import NodeValue
 
-NodeValue = Literal[0, 1, "*"]
 Phenotype = Literal["proliferative", "apoptotic", "quiescent", "unknown"]
 PHENOTYPES: tuple[Phenotype, ...] = ("proliferative", "apoptotic", "quiescent", "unknown")
 

@@ -2,36 +2,18 @@
 
 Round trips through other formats and other tools rewrite rules (different operator order,
 expanded or factored forms, renamed constants); what must not change is each node's Boolean
-function. Each pair of rules is compared as functions of the union of their variables: by a
-truth table for small supports and by reduced ordered BDDs (biodivine-aeon) for larger ones.
+function. Each pair of rules is compared as functions of the union of their variables
+(:func:`mtor_network.expressions.equivalent`: a truth table for small supports, reduced ordered
+BDDs for larger ones); ``same_function`` is that comparison.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import product
 
-from ..expressions import Expr, evaluate, to_string, variables
+from ..expressions import equivalent as same_function
+from ..expressions import to_string
 from ..network import BooleanNetwork
-
-TRUTH_TABLE_LIMIT = 12
-
-
-def same_function(a: Expr, b: Expr) -> bool:
-    """True when ``a`` and ``b`` compute the same Boolean function."""
-    support = sorted(variables(a) | variables(b))
-    if len(support) <= TRUTH_TABLE_LIMIT:
-        for values in product((False, True), repeat=len(support)):
-            state = dict(zip(support, values, strict=True))
-            if evaluate(a, state) != evaluate(b, state):
-                return False
-        return True
-    from biodivine_aeon import BddVariableSet
-
-    bdd_vars = BddVariableSet(support)
-    left = bdd_vars.eval_expression(to_string(a))
-    right = bdd_vars.eval_expression(to_string(b))
-    return bool(left.semantic_eq(right))
 
 
 def rule_differences(
@@ -61,4 +43,4 @@ def rule_differences(
     return differences
 
 
-__all__ = ["TRUTH_TABLE_LIMIT", "rule_differences", "same_function"]
+__all__ = ["rule_differences", "same_function"]

@@ -24,9 +24,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..attractors import find_attractors as _engine_find_attractors
-from ..attractors._types import Annotation, NodeValue, ResultLabels
+from ..attractors._types import Annotation, ResultLabels
 from ..network import BooleanNetwork, PhenotypeMarkers
 from ..phenotypes import PhenotypeSpec, ResistanceRule, roles_of
+from ..types import NodeValue
 
 DEFAULT_CLASSES: tuple[tuple[str, str], ...] = (
     ("proliferative", "proliferation"),

@@ -18,6 +18,7 @@ from .._cache import ByteBoundedCache
 from ..exceptions import EngineError, MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario
+from ..types import Semantics
 from . import _budget, _jobs
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
 from ._types import (
@@ -27,7 +28,6 @@ from ._types import (
     Attractor,
     AttractorResult,
     ResultLabels,
-    Semantics,
     make_attractor,
     no_annotation,
 )

@@ -21,7 +21,7 @@ from ..expressions import rename
 from ..network import BooleanNetwork, network_from_dict, network_to_dict
 from ..types import NodeValue
 
-RawAttractor = tuple[dict, int | None]
+RawAttractor = tuple[dict[str, NodeValue], int | None]
 Memo = ByteBoundedCache[tuple[str, str, str], list[RawAttractor]]
 _CODE_VALUES: dict[str, NodeValue] = {"0": 0, "1": 1, "*": "*"}
 

@@ -14,14 +14,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..perturbations import Perturbation
+from ..types import NodeValue, Semantics
 
 if TYPE_CHECKING:
     from ..network import BooleanNetwork
 
-Semantics = Literal["asynchronous", "synchronous", "most_permissive"]
 SEMANTICS: tuple[Semantics, ...] = ("asynchronous", "synchronous", "most_permissive")
 AttractorKind = Literal["fixed_point", "cyclic"]
-NodeValue = Literal[0, 1, "*"]
 Flags = tuple[tuple[str, bool], ...]
 
 
@@ -226,6 +225,12 @@ class AttractorResult(Sequence[Attractor]):
             "complete": self.complete,
             "package_version": __version__,
         }
+
+    def _repr_html_(self) -> str:
+        """The result as an HTML table (Jupyter displays it)."""
+        from .._html import attractors_html
+
+        return attractors_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``settings``, ``nodes``, ``summary`` and ``attractors``.

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .._files import MAX_MODEL_BYTES
+from .._files import MAX_MODEL_BYTES, decode_text
 from ..exceptions import ModelFileError
 from ..network import BooleanNetwork
-from ._source import decode_text
 
 
 @dataclass(frozen=True)
