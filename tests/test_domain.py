@@ -296,6 +296,7 @@ def test_missing_pyarrow_and_biobalm_hints(monkeypatch: pytest.MonkeyPatch, tmp_
 
     monkeypatch.setattr(_optional, "_import", missing)
     from mtor_network.analysis.control import succession_controls
+    from mtor_network.export.simulation import simulation_parquet
     from mtor_network.simulation import simulate
 
     flagship = load_network("hr_breast_cancer")
@@ -303,7 +304,7 @@ def test_missing_pyarrow_and_biobalm_hints(monkeypatch: pytest.MonkeyPatch, tmp_
         succession_controls(flagship)
     result = simulate(flagship, runs=8, max_time=1, seed=1)
     with pytest.raises(MissingDependencyError, match=r"mtor-network\[parquet\]"):
-        result.to_parquet(tmp_path / "x.parquet")
+        simulation_parquet(result, tmp_path / "x.parquet")
 
 
 # ---- lazy imports -------------------------------------------------------------------------------
