@@ -15,7 +15,6 @@ from ..simulation import (
     Readout,
     SimulationError,
     SimulationResult,
-    simulate,
 )
 from ._common import add_model_option, add_perturbation_options, emit, scenario_from
 
@@ -205,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
     """Run ``mtor-network simulate``; returns the exit status."""
     from ..export.simulation import simulation_csv, write_simulation
     from ..models import load_network
+    from ..simulation import simulate
 
     fmt = output_format(args.output, args.format)
     network = load_network(args.model)
