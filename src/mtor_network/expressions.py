@@ -29,6 +29,7 @@ Printing (:func:`to_string`) writes one of the :data:`STYLES`: ``bnet``, ``booln
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
@@ -41,6 +42,7 @@ __all__ = [
     "DIALECTS",
     "FALSE",
     "MAX_NESTING",
+    "MAX_PARENTHESES",
     "MAX_XOR",
     "NAME_PATTERN",
     "STYLES",
@@ -82,8 +84,17 @@ NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAME_RE = re.compile(NAME_PATTERN + r"\Z")
 
 MAX_NESTING = 100
-"""The deepest nesting of parentheses and negations a rule may have (published models stay below
-50); deeper input is refused with a syntax error instead of exhausting the interpreter's stack."""
+"""The deepest expression tree a rule may have once chains of one operator are joined
+(``a | (b | c)`` is one ``|`` of three operands): each negation, and each change between ``&``
+and ``|``, is one level. Published models stay far below it (the 284 models of the Biodivine
+corpus reach 7, although their parentheses nest up to 10,192 deep); deeper rules are refused
+with a syntax error instead of exhausting the interpreter's stack in the recursive walks over
+the tree."""
+
+MAX_PARENTHESES = 50_000
+"""The deepest nesting of parentheses a rule may have: about five times the deepest of the
+Biodivine corpus (10,192, model 248). The parser keeps its own stack, so this bounds the memory
+of a hostile rule, not a recursion."""
 
 MAX_XOR = 12
 """The most exclusive-or (and equivalence) operators one rule may hold: they are expanded into
@@ -227,7 +238,10 @@ def syntax_error(
 
 Fail: TypeAlias = Callable[[str], Exception]
 
-NESTED_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep (parentheses and negations)"
+NESTED_TOO_DEEP = (
+    f"nested more than {MAX_NESTING} levels deep (negations and alternations of AND and OR)"
+)
+NESTED_PARENTHESES = f"parentheses nested more than {MAX_PARENTHESES} levels deep"
 TOO_MANY_XOR = (
     f"more than {MAX_XOR} XOR operators in one rule (each doubles the size of the rule once XOR "
     "is expanded into AND, OR and NOT)"
@@ -391,7 +405,6 @@ class _Parser:
         self.variable = variable
         self.guard = Guard()
         self.toks = self._tokens()
-        self.i = 0
 
     def _tokens(self) -> list[_Token]:
         d = self.dialect
@@ -441,88 +454,187 @@ class _Parser:
     def at(self, pos: int, token: str) -> Fail:
         return lambda problem: self.error(problem, pos, token)
 
-    def peek(self) -> _Token | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
     def parse(self) -> Expr:
+        """Operator precedence without recursion: an explicit stack of operators and one of
+        operands, so parentheses nested :data:`MAX_PARENTHESES` deep cost memory, not the
+        interpreter's stack. Chains of one associative operator become one n-ary node, also
+        across parentheses (``a | (b | (c | d))`` is ``a | b | c | d``)."""
         if not self.toks:
             raise self.error(f"empty {self.dialect.noun}", 0)
-        expr = self.binary(0)
-        tok = self.peek()
-        if tok is not None:
-            _, value, pos = tok
-            if value == ")":
-                raise self.error("unbalanced ')' without a matching '('", pos, value)
-            raise self.error(f"unexpected {value!r}; expected an operator", pos, value)
-        return self.guard.check(expr, self.at(0, ""))
-
-    def binary(self, level: int) -> Expr:
-        levels = self.dialect.levels
-        if level == len(levels):
-            return self.unary()
-        op = levels[level]
-        items = [self.binary(level + 1)]
-        while (tok := self.peek()) is not None and tok[0] == "op" and tok[1] == op:
-            self.i += 1
-            if op in ("^", "<=>"):
-                self.guard.expand(self.at(tok[2], tok[1]))
-            items.append(self.binary(level + 1))
-        if len(items) == 1:
-            return items[0]
-        if op == "&":
-            return And(tuple(items))
-        if op == "|":
-            return Or(tuple(items))
-        build = _BUILDERS[op]
-        if op == "=>":  # right-associative
-            result = items[-1]
-            for item in reversed(items[:-1]):
-                result = build(item, result)
-            return result
-        result = items[0]
-        for item in items[1:]:
-            result = build(result, item)
-        return result
-
-    def unary(self) -> Expr:
-        tok = self.peek()
-        if tok is not None and tok[0] == "op" and tok[1] == "!":
-            self.i += 1
-            self.guard.enter(self.at(tok[2], tok[1]))
-            inner = self.unary()
-            self.guard.leave()
-            return Not(inner)
-        return self.atom()
-
-    def atom(self) -> Expr:
-        tok = self.peek()
-        if tok is None:
+        levels = {op: i for i, op in enumerate(self.dialect.levels)}
+        operands: list[_Operand] = []
+        operators: list[tuple[str, int]] = []  # ("(" | "!" | binary operator, position)
+        open_parens = 0
+        expect_operand = True
+        for kind, value, pos in self.toks:
+            if expect_operand:
+                if kind == "name" and self.variable is None and not _NAME_RE.match(value):
+                    raise self.error(f"invalid node name {value!r}", pos, value)
+                if kind == "op" and value == "(":
+                    open_parens += 1
+                    if open_parens > MAX_PARENTHESES:
+                        raise self.error(NESTED_PARENTHESES, pos, value)
+                    operators.append((value, pos))
+                elif kind == "op" and value == "!":
+                    operators.append((value, pos))
+                elif kind == "op":
+                    raise self.error(self.dialect.no_operand.format(token=value), pos, value)
+                else:
+                    operands.append(self.operand(kind, value))
+                    expect_operand = False
+                continue
+            if kind == "op" and value in levels:
+                level = levels[value]
+                while operators:
+                    top = operators[-1][0]
+                    if top == "(":
+                        break
+                    if top != "!":
+                        top_level = levels[top]
+                        if top_level < level or (top_level == level and value == "=>"):
+                            break
+                    self.reduce(operands, operators.pop())
+                if value in ("^", "<=>"):
+                    self.guard.expand(self.at(pos, value))
+                operators.append((value, pos))
+                expect_operand = True
+            elif kind == "op" and value == ")":
+                while operators and operators[-1][0] != "(":
+                    self.reduce(operands, operators.pop())
+                if not operators:
+                    raise self.error("unbalanced ')' without a matching '('", pos, value)
+                operators.pop()
+                open_parens -= 1
+            elif open_parens:
+                raise self.error("unbalanced '(': missing ')'", pos, value)
+            else:
+                raise self.error(f"unexpected {value!r}; expected an operator", pos, value)
+        if expect_operand:
             noun = self.dialect.noun
             raise self.error(f"{noun} ends where an operand was expected", len(self.text))
-        kind, value, pos = tok
-        if kind == "op":
-            if value == "(":
-                self.i += 1
-                self.guard.enter(self.at(pos, value))
-                inner = self.binary(0)
-                self.guard.leave()
-                close = self.peek()
-                if close is None or close[1] != ")":
-                    where = close[2] if close else len(self.text)
-                    raise self.error(
-                        "unbalanced '(': missing ')'", where, close[1] if close else None
-                    )
-                self.i += 1
-                return inner
-            raise self.error(self.dialect.no_operand.format(token=value), pos, value)
-        self.i += 1
+        while operators:
+            op = operators.pop()
+            if op[0] == "(":
+                raise self.error("unbalanced '(': missing ')'", len(self.text))
+            self.reduce(operands, op)
+        expr = _finish(operands[0])
+        return self.guard.check(expr, self.at(0, ""))
+
+    def operand(self, kind: str, value: str) -> _Operand:
         if kind == "const":
             return const(value == "1")
         if self.variable is not None:
             return self.variable(value)
-        if not _NAME_RE.match(value):
-            raise self.error(f"invalid node name {value!r}", pos, value)
         return Var(value)
+
+    def reduce(self, operands: list[_Operand], operator: tuple[str, int]) -> None:
+        """Apply ``operator`` to the operands on top of the stack."""
+        op, pos = operator
+        if op == "!":
+            inner = _finish(operands.pop())
+            depth = _depth(inner) + 1
+            if depth > MAX_NESTING:
+                raise self.error(NESTED_TOO_DEEP, pos, op)
+            operands.append(_Deep(Not(inner), depth))
+            return
+        right = operands.pop()
+        left = operands.pop()
+        if op in ("&", "|"):
+            joined = _join(op, left, right)
+            if joined.depth > MAX_NESTING:
+                raise self.error(NESTED_TOO_DEEP, pos, op)
+            operands.append(joined)
+            return
+        a, b = _finish(left), _finish(right)
+        depth = max(_depth(a), _depth(b)) + 2
+        if depth > MAX_NESTING:
+            raise self.error(NESTED_TOO_DEEP, pos, op)
+        operands.append(_Deep(_BUILDERS[op](a, b), depth))
+
+
+class _Chain:
+    """An n-ary ``&`` or ``|`` being built (a deque, so that right-nested chains grow at the
+    left in constant time)."""
+
+    __slots__ = ("depth", "items", "op")
+
+    def __init__(self, op: str, items: deque[Expr], depth: int) -> None:
+        self.op = op
+        self.items = items
+        self.depth = depth
+
+
+class _Deep:
+    """A finished operand and its depth (computed once)."""
+
+    __slots__ = ("depth", "expr")
+
+    def __init__(self, expr: Expr, depth: int) -> None:
+        self.expr = expr
+        self.depth = depth
+
+
+_Operand: TypeAlias = "Expr | _Chain | _Deep"
+
+
+def _finish(operand: _Operand) -> Expr:
+    if isinstance(operand, _Chain):
+        items = tuple(operand.items)
+        return And(items) if operand.op == "&" else Or(items)
+    if isinstance(operand, _Deep):
+        return operand.expr
+    return operand
+
+
+def _depth(operand: _Operand) -> int:
+    if isinstance(operand, _Chain | _Deep):
+        return operand.depth
+    if operand[0] == "var" or operand[0] == "const":
+        return 0
+    return nesting_depth(operand)
+
+
+def _join(op: str, left: _Operand, right: _Operand) -> _Chain:
+    """``left op right`` with the operands of chains (and nodes) of ``op`` spliced in."""
+    tag = "and" if op == "&" else "or"
+
+    def spliced(item: Expr) -> tuple[Expr, ...] | None:
+        return item[1] if isinstance(item, And | Or) and item[0] == tag else None
+
+    if isinstance(left, _Chain) and left.op == op:
+        chain = left
+        if isinstance(right, _Chain) and right.op == op:
+            chain.items.extend(right.items)
+            chain.depth = max(chain.depth, right.depth)
+            return chain
+        item = _finish(right)
+        if (inner := spliced(item)) is not None:
+            chain.items.extend(inner)
+            chain.depth = max(chain.depth, _depth(right))
+        else:
+            chain.items.append(item)
+            chain.depth = max(chain.depth, _depth(right) + 1)
+        return chain
+    if isinstance(right, _Chain) and right.op == op:
+        item = _finish(left)
+        if (inner := spliced(item)) is not None:
+            right.items.extendleft(reversed(inner))
+            right.depth = max(right.depth, _depth(left))
+        else:
+            right.items.appendleft(item)
+            right.depth = max(right.depth, _depth(left) + 1)
+        return right
+    items: deque[Expr] = deque()
+    depth = 1
+    for side in (left, right):
+        item = _finish(side)
+        if (inner := spliced(item)) is not None:
+            items.extend(inner)
+            depth = max(depth, _depth(side))
+        else:
+            items.append(item)
+            depth = max(depth, _depth(side) + 1)
+    return _Chain(op, items, depth)
 
 
 def parse_expression(
