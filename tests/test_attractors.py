@@ -191,8 +191,8 @@ def test_flagship_minimal_trap_spaces_agree_across_engines(setting) -> None:
         engine: multiset(find_attractors(net, "most_permissive", engine=engine, percolate=False))
         for engine in engines_for("most_permissive")
     }
-    assert found["mpbn"] == found["pyboolnet"] == found["aeon"]
-    assert sum(found["mpbn"].values()) >= 1
+    assert found["biobalm"] == found["mpbn"] == found["pyboolnet"] == found["aeon"]
+    assert sum(found["biobalm"].values()) >= 1
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=setting_id)
@@ -269,6 +269,7 @@ PERCOLATION_SETTINGS = [
     [
         ("asynchronous", "aeon"),
         ("synchronous", "aeon"),
+        ("most_permissive", "biobalm"),
         ("most_permissive", "mpbn"),
         ("most_permissive", "aeon"),
         ("most_permissive", "pyboolnet"),
@@ -479,7 +480,7 @@ def test_most_permissive_engines_agree_on_repository_models(model) -> None:
         engine: multiset(find_attractors(net, "most_permissive", engine=engine))
         for engine in engines_for("most_permissive")
     }
-    assert found["mpbn"] == found["aeon"] == found["pyboolnet"]
+    assert found["biobalm"] == found["mpbn"] == found["aeon"] == found["pyboolnet"]
     assert found["mpbn"] == multiset(find_attractors(net, "most_permissive", percolate=False))
     primes = repository_primes(model)
     direct = _pyboolnet().trap_spaces.compute_trap_spaces(primes, "min", max_output=10**6)

@@ -307,6 +307,64 @@ def test_missing_pyarrow_and_biobalm_hints(monkeypatch: pytest.MonkeyPatch, tmp_
         simulation_parquet(result, tmp_path / "x.parquet")
 
 
+def test_missing_mpbn_and_pandas_hints(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _optional._import
+
+    def missing(module: str):  # type: ignore[no-untyped-def]
+        if module.split(".")[0] in {"mpbn", "pandas"}:
+            raise ModuleNotFoundError(module)
+        return real(module)
+
+    monkeypatch.setattr(_optional, "_import", missing)
+    from mtor_network.analysis.screens import drug_genotype_matrix
+    from mtor_network.attractors import clear_cache, find_attractors
+    from mtor_network.simulation import simulate
+
+    flagship = load_network("hr_breast_cancer")
+    clear_cache()
+    with pytest.raises(MissingDependencyError, match=r"mtor-network\[mpbn\]"):
+        find_attractors(flagship, "most_permissive", engine="mpbn", percolate=False)
+    with pytest.raises(MissingDependencyError, match=r"mtor-network\[pandas\]"):
+        simulate(flagship, runs=4, max_time=1, seed=1).to_frame()
+    matrix = drug_genotype_matrix(flagship, drugs=["letrozole"], genotypes=["pik3ca_mutant"])
+    with pytest.raises(MissingDependencyError, match=r"mtor-network\[pandas\]"):
+        matrix.to_frame()
+
+
+# Python started with these packages made unimportable: the base install's features work
+_WITHOUT = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {blocked!r}:
+            raise ModuleNotFoundError(name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def test_base_features_need_neither_mpbn_nor_pandas(tmp_path: Path) -> None:
+    code = _WITHOUT.format(blocked={"mpbn", "pandas", "scipy", "colomoto"}) + (
+        "from mtor_network import load_network, find_attractors\n"
+        "from mtor_network.analysis.screens import drug_genotype_matrix\n"
+        "from mtor_network.export.screens import write_matrix\n"
+        "net = load_network('hr_breast_cancer')\n"
+        "print(len(find_attractors(net, 'most_permissive')))\n"
+        "m = drug_genotype_matrix(net, drugs=['letrozole'], genotypes=['pik3ca_mutant'])\n"
+        f"for suffix in ('csv', 'xlsx'):\n"
+        f"    write_matrix(m, {str(tmp_path)!r} + '/m.' + suffix)\n"
+        "print(len(m.rows))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    found, rows = (int(x) for x in out.stdout.split())
+    assert found >= 1 and rows >= 4
+    lines = (tmp_path / "m.csv").read_text().splitlines()
+    assert lines[0].startswith("genotype,treatment,perturbation") and len(lines) == rows + 1
+    assert (tmp_path / "m.xlsx").stat().st_size > 0
+
+
 # ---- lazy imports -------------------------------------------------------------------------------
 HEAVY = ("numpy", "pandas", "networkx", "mpbn", "dask", "pyarrow", "biobalm")
 

@@ -159,11 +159,18 @@ def test_synchronous_aeon_matches_explicit_stg(network: BooleanNetwork) -> None:
 
 @FAST
 @given(networks(aeon_safe=True))
-def test_mpbn_attractors_are_aeon_and_pyboolnet_minimal_trap_spaces(network) -> None:
-    by_mpbn = multiset(find_attractors(network, "most_permissive", engine="mpbn", percolate=False))
-    by_aeon = multiset(find_attractors(network, "most_permissive", engine="aeon", percolate=False))
-    by_pbn = multiset(find_attractors(network, "most_permissive", engine="pyboolnet"))
-    assert by_mpbn == by_aeon == by_pbn
+def test_mp_attractors_agree_across_biobalm_mpbn_aeon_and_pyboolnet(network) -> None:
+    def mp(engine: str, percolate: bool = False):
+        return multiset(
+            find_attractors(network, "most_permissive", engine=engine, percolate=percolate)
+        )
+
+    by_mpbn = mp("mpbn")
+    by_biobalm = mp("biobalm")
+    by_aeon = mp("aeon")
+    by_pbn = mp("pyboolnet", True)
+    assert by_biobalm == by_mpbn == by_aeon == by_pbn
+    assert mp("biobalm", True) == by_biobalm
     assert all(count == 1 for count in by_mpbn.values())
     assert all(size == 2 ** sum(v == "*" for _, v in values) for values, size in by_mpbn)
 
@@ -190,7 +197,12 @@ def test_asynchronous_attractors_lie_in_minimal_trap_spaces(network: BooleanNetw
 @FAST
 @given(st.booleans().flatmap(lambda safe: networks(aeon_safe=safe)))
 def test_percolation_does_not_change_attractors(network: BooleanNetwork) -> None:
-    runs = [("synchronous", "aeon"), ("most_permissive", "mpbn"), ("most_permissive", "pyboolnet")]
+    runs = [
+        ("synchronous", "aeon"),
+        ("most_permissive", "biobalm"),
+        ("most_permissive", "mpbn"),
+        ("most_permissive", "pyboolnet"),
+    ]
     if aeon_can_take(network, percolate=False) and aeon_can_take(network, percolate=True):
         runs += [("asynchronous", "aeon"), ("most_permissive", "aeon")]
     else:

@@ -123,7 +123,7 @@ Semantics = Literal["asynchronous", "synchronous", "most_permissive"]
 
 SEMANTICS: tuple[Semantics, ...] = ("asynchronous", "synchronous", "most_permissive")
 
-EngineName = Literal["auto", "aeon", "mpbn", "pyboolnet"]
+EngineName = Literal["auto", "aeon", "biobalm", "mpbn", "pyboolnet"]
 """An attractor engine, or ``"auto"`` (the engine the semantics calls for)."""
 
 __all__ = [

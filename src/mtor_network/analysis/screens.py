@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
+from .._optional import require
 from ..attractors import SEMANTICS, Budget, Semantics
 from ..exceptions import (
     ConflictingPerturbationError,
@@ -777,8 +778,8 @@ class MatrixResult:
         raise KeyError((genotype, treatment))
 
     def to_frame(self) -> pd.DataFrame:
-        import pandas as pd
-
+        """The table as a pandas DataFrame; needs pandas (extra ``pandas``)."""
+        pd = require("pandas", extra="pandas", what="MatrixResult.to_frame()")
         return pd.DataFrame.from_records(list(self.rows), columns=list(MATRIX_COLUMNS))
 
 

@@ -5,7 +5,8 @@ semantics          default engine                                  second opinio
 =================  ==============================================  ==========================
 asynchronous       ``aeon``: biodivine-aeon symbolic SCC search    ``pyboolnet`` (NuSMV)
 synchronous        ``aeon``: symbolic image iteration on AEON BDDs ``pyboolnet`` (NuSMV)
-most_permissive    ``mpbn``: minimal trap spaces by clingo ASP     ``aeon``, ``pyboolnet``
+most_permissive    ``biobalm``: Trappist minimal trap spaces       ``mpbn`` (extra), ``aeon``,
+                   (clingo ASP)                                    ``pyboolnet``
 =================  ==============================================  ==========================
 """
 
@@ -35,14 +36,14 @@ from ._types import (
 ENGINES: dict[str, tuple[str, ...]] = {
     "asynchronous": ("aeon", "pyboolnet"),
     "synchronous": ("aeon", "pyboolnet"),
-    "most_permissive": ("mpbn", "aeon", "pyboolnet"),
+    "most_permissive": ("biobalm", "mpbn", "aeon", "pyboolnet"),
 }
 
 
 DEFAULT_ENGINE: dict[str, str] = {
     "asynchronous": "aeon",
     "synchronous": "aeon",
-    "most_permissive": "mpbn",
+    "most_permissive": "biobalm",
 }
 
 

@@ -241,7 +241,7 @@ def _context() -> Any:
             "mtor_network.attractors._budget",
             "mtor_network.attractors._jobs",
             "mtor_network.attractors._aeon",
-            "mtor_network.attractors._mpbn",
+            "mtor_network.attractors._trappist",
         ]
     )
     return ctx

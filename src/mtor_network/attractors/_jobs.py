@@ -37,9 +37,11 @@ def engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], lis
     different network; mpbn reads ``and``, ``or``, ``not`` in any case as operators. Networks
     with such a node name are searched under neutral names (``v0``, ``v1``, ...) and the
     answer is given back under the real ones; so are all networks given to pyboolnet, whose
-    NuSMV refuses one-letter names, its keywords and names with ``_image`` or ``_steady``.
+    NuSMV refuses one-letter names, its keywords and names with ``_image`` or ``_steady``, and
+    to biobalm, whose Petri-net encoding has name rules of its own.
     """
-    return _under_safe_names(_engine_function(semantics, name), always=name == "pyboolnet")
+    always = name in ("pyboolnet", "biobalm")
+    return _under_safe_names(_engine_function(semantics, name), always=always)
 
 
 def _engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
@@ -51,7 +53,11 @@ def _engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], li
             "synchronous": _aeon.synchronous,
             "most_permissive": _aeon.minimal_trap_spaces,
         }[semantics]
-    if name == "mpbn":
+    if name == "biobalm" and semantics == "most_permissive":
+        from . import _trappist
+
+        return _trappist.minimal_trap_spaces
+    if name == "mpbn" and semantics == "most_permissive":
         from . import _mpbn
 
         return _mpbn.most_permissive

@@ -35,6 +35,7 @@ from ..analysis.screens import (
     _BOOL_COLUMNS,
     _INT_COLUMNS,
     COLUMNS,
+    MATRIX_COLUMNS,
     SCHEMA,
     Job,
     MatrixResult,
@@ -454,42 +455,61 @@ def iter_rows(path: str | Path) -> Iterator[dict[str, Any]]:
 
 
 def read_screen(path: str | Path) -> pd.DataFrame:
-    """A screen table as a pandas DataFrame (for the web app and notebooks)."""
-    import pandas as pd
+    """A screen table as a pandas DataFrame (for notebooks); needs pandas (extra ``pandas``)."""
+    pd = require("pandas", extra="pandas", what="read_screen")
 
     return pd.DataFrame.from_records(list(iter_rows(path)), columns=list(COLUMNS))
 
 
-def _arrow_schema() -> Any:
+def _arrow_schema(columns: Sequence[str] = COLUMNS) -> Any:
     pa = require("pyarrow", extra="parquet", what="writing .parquet")
 
     types = {c: pa.int64() for c in _INT_COLUMNS}
     types.update({c: pa.bool_() for c in _BOOL_COLUMNS})
     types["proliferative_fraction"] = pa.float64()
-    return pa.schema([(c, types.get(c, pa.string())) for c in COLUMNS])
+    return pa.schema([(c, types.get(c, pa.string())) for c in columns])
 
 
-def _convert(journal: Path, output: Path, chunk: int = 50_000) -> None:
-    """Write the finished journal as ``output`` (.parquet or .xlsx), streaming, atomically."""
+def _write_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    output: Path,
+    sheet_name: str,
+    chunk: int = 50_000,
+) -> None:
+    """Write ``rows`` as ``output`` (.csv, .parquet or .xlsx by suffix), streaming, atomically;
+    in CSV and XLSX a text a spreadsheet would run as a formula is stored as text."""
     tmp = output.with_name(f".{output.name}.tmp")
-    rows = iter_rows(journal)
-    if output.suffix.lower() == ".parquet":
+    suffix = output.suffix.lower()
+    rows = iter(rows)
+    if suffix == ".parquet":
         pa = require("pyarrow", extra="parquet", what="writing .parquet")
         pq = require("pyarrow.parquet", extra="parquet", what="writing .parquet")
-        schema = _arrow_schema()
+        schema = _arrow_schema(columns)
         with pq.ParquetWriter(tmp, schema) as writer:
             while block := list(itertools.islice(rows, chunk)):
                 writer.write_table(pa.Table.from_pylist(block, schema=schema))
+    elif suffix == ".csv":
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([safe_cell(row[c]) for c in columns])
     else:
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("screen")
-        sheet.append(list(COLUMNS))
+        sheet = book.create_sheet(sheet_name)
+        sheet.append(list(columns))
         for row in rows:
-            sheet.append([safe_cell(row[c]) for c in COLUMNS])
+            sheet.append([safe_cell(row[c]) for c in columns])
         book.save(tmp)
     os.replace(tmp, output)
+
+
+def _convert(journal: Path, output: Path) -> None:
+    """Write the finished journal as ``output`` (.parquet or .xlsx), streaming, atomically."""
+    _write_table(iter_rows(journal), COLUMNS, output, "screen")
 
 
 def _write_meta(path: Path, data: Mapping[str, Any]) -> None:
@@ -773,18 +793,7 @@ def write_matrix(result: MatrixResult, path: str | Path) -> None:
     if suffix not in OUTPUT_SUFFIXES:
         known = ", ".join(OUTPUT_SUFFIXES)
         raise ScreenError(f"{p}: unknown table suffix; use one of {known}")
-    frame = result.to_frame()
-    if suffix != ".parquet":
-        for column in ("genotype", "treatment", "perturbation", "fixes"):
-            frame[column] = frame[column].map(safe_cell)
-    tmp = p.with_name(f".{p.name}.tmp")
-    if suffix == ".csv":
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-    elif suffix == ".parquet":
-        frame.to_parquet(tmp, index=False)
-    else:
-        frame.to_excel(tmp, index=False, sheet_name="matrix", engine="openpyxl")
-    os.replace(tmp, p)
+    _write_table(result.rows, MATRIX_COLUMNS, p, "matrix")
 
 
 __all__ = [

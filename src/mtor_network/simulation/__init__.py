@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from .._optional import require
 from ..exceptions import MtorNetworkError, UnknownNameError
 from ..phenotypes import PHENOTYPES, Phenotype
 
@@ -189,14 +190,9 @@ class SimulationResult:
         return cols
 
     def to_frame(self) -> Any:
-        """A pandas DataFrame, one row per time point (see :meth:`columns`); needs pandas."""
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - pandas is installed where tests run
-            raise MtorNetworkError(
-                "to_frame() needs pandas (pip install pandas); use "
-                "mtor_network.export.simulation.simulation_csv() instead"
-            ) from None
+        """A pandas DataFrame, one row per time point (see :meth:`columns`); needs pandas
+        (extra ``pandas``; :func:`mtor_network.export.simulation.simulation_csv` does not)."""
+        pd = require("pandas", extra="pandas", what="SimulationResult.to_frame()")
         return pd.DataFrame(self.columns())
 
     def metadata(self, generated: str | None = None) -> dict[str, str]:

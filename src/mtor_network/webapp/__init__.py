@@ -33,7 +33,6 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 # modules the callbacks import lazily: imported before serving, so that concurrent first
 # requests never meet a partially initialised module
 _WARM_MODULES = (
-    "pandas",
     "numpy",
     "openpyxl",
     "plotly.graph_objects",
@@ -45,7 +44,7 @@ _WARM_MODULES = (
     "mtor_network.viz",
     "mtor_network.viz.screens",
     "mtor_network.attractors._aeon",
-    "mtor_network.attractors._mpbn",
+    "mtor_network.attractors._trappist",
 )
 
 _CSS = """
