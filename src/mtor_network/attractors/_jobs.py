@@ -198,8 +198,12 @@ def encode_primes_job(network: BooleanNetwork) -> bytes:
 
 
 def run_job(job: Mapping[str, Any], memo: Memo) -> dict[str, Any]:
-    """Worker side: one decoded job (JSON of :func:`encode_job` or
-    :func:`encode_primes_job`) done; the JSON-ready reply."""
+    """Worker side: one decoded job (JSON of :func:`encode_job`,
+    :func:`encode_primes_job` or :func:`._basins.encode_basin_job`) done; the JSON-ready reply."""
+    if job.get("kind") == "basins":
+        from ._basins import run_basin_job
+
+        return run_basin_job(job)
     network = decode_network(job["network"])
     if job.get("kind") == "primes":
         from ..io.primes import primes_of

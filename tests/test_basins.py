@@ -1,0 +1,309 @@
+"""Graded outcomes (analysis.basins): exact basin fractions checked against an explicit
+enumeration of the state transition graph on small random networks (Hypothesis), with
+perturbations and several attractors; the reference (untreated) reachability checked against an
+explicit search; budgets, semantics and the single-attractor shortcut."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Mapping
+
+import networkx as nx
+import pytest
+from hypothesis import assume, event, given
+from hypothesis import strategies as st
+
+from mtor_network import BooleanNetwork, load_network
+from mtor_network.analysis.basins import Outcomes, outcomes, untreated
+from mtor_network.attractors import Budget
+from mtor_network.attractors._basins import Reference, basin_counts
+from mtor_network.expressions import evaluate
+from mtor_network.perturbations import Perturbation
+from test_properties import FAST, aeon_can_take, networks
+
+State = tuple[bool, ...]
+
+
+# ---- explicit oracle -----------------------------------------------------------------------
+def explicit_graph(network: BooleanNetwork, fixed: Mapping[str, bool], update: str) -> nx.DiGraph:
+    """The explicit STG over the states with ``fixed`` held (every other node free)."""
+    nodes = network.node_names
+    exprs = [network.rules[n].expression for n in nodes]
+    graph = nx.DiGraph()
+    for bits in itertools.product([False, True], repeat=len(nodes)):
+        state = dict(zip(nodes, bits, strict=True))
+        if any(state[n] != v for n, v in fixed.items()):
+            continue
+        graph.add_node(bits)
+        nxt = [evaluate(e, state) for e in exprs]
+        if update == "synchronous":
+            graph.add_edge(bits, tuple(nxt))
+            continue
+        for i, value in enumerate(nxt):
+            if value != bits[i]:
+                graph.add_edge(bits, (*bits[:i], value, *bits[i + 1 :]))
+    return graph
+
+
+def values_of(nodes: tuple[str, ...], states: set[State]) -> tuple:
+    out = []
+    for i, n in enumerate(nodes):
+        seen = {s[i] for s in states}
+        out.append((n, "*" if len(seen) == 2 else int(seen.pop())))
+    return tuple(out)
+
+
+def explicit_basins(network: BooleanNetwork, fixed: Mapping[str, bool], update: str) -> dict:
+    """Per attractor (values, weak basin states, strong basin states, its states), and the
+    number of states."""
+    graph = explicit_graph(network, fixed, update)
+    attractors = [set(c) for c in nx.attracting_components(graph)]
+    reach = {s: nx.descendants(graph, s) | {s} for s in graph}
+    out = []
+    for a in attractors:
+        key = values_of(network.node_names, a)
+        weak = {s for s in graph if reach[s] & a}
+        strong = {s for s in weak if all(not (reach[s] & b) for b in attractors if b is not a)}
+        out.append((key, weak, strong, a))
+    return {"attractors": out, "states": graph.number_of_nodes()}
+
+
+def perturbed(network: BooleanNetwork, fixed: Mapping[str, bool]) -> BooleanNetwork:
+    return network.perturb(Perturbation.of("treat", "drug", fixed)) if fixed else network
+
+
+@st.composite
+def settings(draw: st.DrawFn) -> tuple[BooleanNetwork, dict[str, bool]]:
+    network = draw(networks(aeon_safe=True))
+    names = network.node_names
+    chosen = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
+    fixed = {n: draw(st.booleans()) for n in chosen}
+    return network, fixed
+
+
+def check(graded: Outcomes, expected: dict) -> None:
+    """The basins found equal the explicit ones (a multiset: synchronous cycles can share
+    their values)."""
+    assert graded.status == "exact"
+    assert graded.states == expected["states"]
+    found = Counter((a.attractor.values, a.weak_states, a.strong_states) for a in graded.attractors)
+    wanted = Counter((key, len(w), len(s)) for key, w, s, _ in expected["attractors"])
+    assert found == wanted
+    for a in graded.attractors:
+        assert a.weak_basin == (a.weak_states or 0) / expected["states"]
+        assert a.strong_basin == (a.strong_states or 0) / expected["states"]
+
+
+def shares(graded: Outcomes) -> Counter:
+    return Counter(
+        (a.attractor.values, a.reference_share, a.reference_strong_share) for a in graded.attractors
+    )
+
+
+def expected_shares(expected: dict, initial: set) -> Counter:
+    return Counter(
+        (key, len(initial & w) / len(initial), len(initial & s) / len(initial))
+        for key, w, s, _ in expected["attractors"]
+    )
+
+
+def initial_states(network: BooleanNetwork, fixed: Mapping[str, bool], update: str) -> set:
+    """The unperturbed network's attractor states with the fixed nodes set."""
+    ref = explicit_basins(network, {}, update)
+    return {
+        tuple(fixed.get(n, s[i]) for i, n in enumerate(network.node_names))
+        for *_, states in ref["attractors"]
+        for s in states
+    }
+
+
+# ---- properties ----------------------------------------------------------------------------
+@FAST
+@given(settings())
+def test_asynchronous_basins_match_explicit_stg(setting) -> None:
+    network, fixed = setting
+    assume(aeon_can_take(perturbed(network, fixed), percolate=True))
+    net = perturbed(network, fixed)
+    expected = explicit_basins(net, fixed, "asynchronous")
+    event(f"{len(expected['attractors'])} attractor(s)")
+    graded = outcomes(network, net.perturbations, reference=None)
+    check(graded, expected)
+    # strong basins plus the undecided share partition the space
+    assert (
+        sum(a.strong_states or 0 for a in graded.attractors)
+        + round(graded.undecided * graded.states)
+        == graded.states
+    )
+    assert abs(sum(a.strong_basin or 0 for a in graded.attractors) + graded.undecided - 1) < 1e-12
+    # every state reaches some attractor
+    assert all((a.weak_basin or 0) >= (a.strong_basin or 0) for a in graded.attractors)
+    assert graded.phenotype_undecided is not None
+    total = sum(p.basin or 0 for p in graded.phenotypes) + graded.phenotype_undecided
+    assert abs(total - 1) < 1e-12
+
+
+@FAST
+@given(settings())
+def test_synchronous_basins_partition_and_match_explicit_map(setting) -> None:
+    network, fixed = setting
+    net = perturbed(network, fixed)
+    expected = explicit_basins(net, fixed, "synchronous")
+    graded = outcomes(network, net.perturbations, semantics="synchronous", reference=None)
+    check(graded, expected)
+    assert graded.undecided == 0
+    assert sum(a.weak_states or 0 for a in graded.attractors) == graded.states
+
+
+@FAST
+@given(settings())
+def test_reachable_from_reference_matches_explicit_search(setting) -> None:
+    network, fixed = setting
+    net = perturbed(network, fixed)
+    assume(fixed)
+    assume(aeon_can_take(net, percolate=True) and aeon_can_take(network, percolate=True))
+    # the reference: the unperturbed network (the treatment is a drug, dropped by "untreated")
+    initial = initial_states(network, fixed, "asynchronous")
+    expected = explicit_basins(net, fixed, "asynchronous")
+    graded = outcomes(network, net.perturbations)
+    assert graded.reference == ()
+    check(graded, expected)
+    event(f"{len(expected['attractors'])} attractor(s)")
+    if len(expected["attractors"]) > 1:
+        assert graded.reference_states == len(initial)
+    assert shares(graded) == expected_shares(expected, initial)
+    reached = {a.phenotype for a in graded.attractors if a.reachable_from_reference}
+    assert set(graded.reached_from_reference or ()) == reached
+    for a in graded.attractors:
+        assert a.reachable_from_reference == bool(a.reference_share)
+
+
+@FAST
+@given(settings())
+def test_synchronous_reference_matches_explicit_search(setting) -> None:
+    network, fixed = setting
+    net = perturbed(network, fixed)
+    initial = initial_states(network, fixed, "synchronous")
+    expected = explicit_basins(net, fixed, "synchronous")
+    graded = outcomes(network, net.perturbations, semantics="synchronous", reference=())
+    check(graded, expected)
+    assert shares(graded) == expected_shares(expected, initial)
+
+
+# ---- examples ------------------------------------------------------------------------------
+def bistable() -> BooleanNetwork:
+    """A toggle switch with an input: two fixed points when S is off."""
+    return BooleanNetwork.create(
+        "toggle",
+        {"S": "S", "A": "!B | S", "B": "!A & !S", "PROLIFERATION": "A"},
+    )
+
+
+def test_bistable_switch_by_hand() -> None:
+    net = bistable()
+    off = Perturbation.of("no_signal", "environment", {"S": 0})
+    graded = outcomes(net, [off], reference=None)
+    assert graded.states == 8  # A, B, PROLIFERATION free
+    weak = sorted(a.weak_states for a in graded.attractors)
+    strong = sorted(a.strong_states for a in graded.attractors)
+    # A=B=0 and A=B=1 can go either way: 2 x 2 undecided states; the rest are decided
+    assert weak == [6, 6] and strong == [2, 2]
+    assert graded.undecided == 0.5
+
+
+def test_single_attractor_needs_no_computation_and_is_one(flagship_v1) -> None:
+    drug = flagship_v1.drugs["everolimus"]
+    graded = outcomes(flagship_v1, [drug])
+    assert len(graded.attractors) == 1
+    a = graded.attractors[0]
+    assert a.weak_basin == a.strong_basin == 1.0
+    assert a.reachable_from_reference is True
+    assert graded.basin(a.phenotype) == 1.0
+    assert graded.undecided == 0.0
+    assert graded.reference == ()  # a drug only: the untreated reference is the bare model
+
+
+def test_untreated_keeps_environment_and_genotype(flagship_v1) -> None:
+    env = flagship_v1.environments["estrogen_deprived"]
+    gen = flagship_v1.genotypes["pik3ca_mutant"]
+    drug = flagship_v1.drugs["everolimus"]
+    assert untreated([env, gen, drug]) == (env, gen)
+    graded = outcomes(flagship_v1, [env, gen, drug])
+    assert graded.reference == (env, gen)
+    assert graded.reference_result is not None
+    assert "from the untreated state" in graded.describe_reference()
+
+
+def test_most_permissive_is_not_defined() -> None:
+    graded = outcomes(bistable(), semantics="most_permissive", reference=None)
+    assert graded.status == "not_defined"
+    assert "most-permissive" in graded.reason
+    assert all(a.weak_basin is None for a in graded.attractors)
+
+
+def test_budget_over_size_reports_not_computed() -> None:
+    from mtor_network.analysis.phenotypes import find_attractors
+
+    off = Perturbation.of("no_signal", "environment", {"S": 0})
+    result = find_attractors(bistable(), perturbations=off)
+    graded = outcomes(bistable(), [off], result=result, budget=Budget(max_nodes=2), reference=None)
+    assert graded.status == "not_computed"
+    assert "size budget" in graded.reason
+
+
+def test_budgeted_worker_gives_the_same_counts() -> None:
+    net = bistable()
+    off = Perturbation.of("no_signal", "environment", {"S": 0})
+    inline = outcomes(net, [off], reference=None)
+    budgeted = outcomes(net, [off], reference=None, budget=Budget(seconds=60))
+    assert [a.to_dict() for a in inline.attractors] == [a.to_dict() for a in budgeted.attractors]
+
+
+def test_time_budget_spent_reports_not_computed(monkeypatch) -> None:
+    from mtor_network.analysis import basins as module
+    from mtor_network.attractors import BudgetExceeded
+
+    def over(*args, **kwargs):
+        raise BudgetExceeded("the basin computation did not finish within 1 s", limit="time")
+
+    monkeypatch.setattr(module, "run_budgeted", over)
+    off = Perturbation.of("no_signal", "environment", {"S": 0})
+    graded = outcomes(bistable(), [off], reference=None, budget=Budget(seconds=1))
+    assert graded.status == "not_computed"
+    assert "within 1 s" in graded.reason
+    assert graded.to_dict()["status"] == "not_computed"
+
+
+def test_incomplete_result_is_not_computed() -> None:
+    off = Perturbation.of("no_signal", "environment", {"S": 0})
+    graded = outcomes(bistable(), [off], reference=None, budget=Budget(max_attractors=1))
+    assert graded.status == "not_computed"
+    assert "1 of 2" in graded.reason
+
+
+def test_engine_counts_reject_wrong_attractors() -> None:
+    from mtor_network.exceptions import EngineError
+
+    net = bistable().perturb(Perturbation.of("no_signal", "environment", {"S": 0}))
+    with pytest.raises(EngineError):
+        basin_counts(net, "asynchronous", {"S": False}, [{n: 0 for n in net.node_names}])
+    with pytest.raises(ValueError, match="asynchronous and synchronous"):
+        basin_counts(net, "most_permissive", {}, [])
+    other = BooleanNetwork.create("other", {"X": "X"})
+    with pytest.raises(ValueError, match="same nodes"):
+        basin_counts(net, "asynchronous", {}, [], reference=Reference(other, {}, []))
+
+
+def test_to_dict_is_json_ready() -> None:
+    import json
+
+    off = Perturbation.of("no_signal", "environment", {"S": 0})
+    data = outcomes(bistable(), [off], reference=()).to_dict()
+    json.dumps(data)
+    assert data["status"] == "exact"
+    assert data["reference"]["perturbations"] == []
+
+
+@pytest.fixture(scope="module")
+def flagship_v1() -> BooleanNetwork:
+    return load_network("hr_breast_cancer_v1")
