@@ -801,7 +801,8 @@ class MappedCaseResult:
     ``status``: ``pass``, ``fail``, ``not applicable`` (``reason`` says which setting the model
     cannot represent and why), ``timeout`` (a search went over the budget) or ``error``.
     ``evaluated`` / ``total``: settings judged / settings of the case (a case of per-setting
-    checks is judged on its applicable settings).
+    checks is judged on its applicable settings); ``left_out``: (setting label, reason) of each
+    setting the model cannot represent.
     """
 
     case_id: str
@@ -811,6 +812,7 @@ class MappedCaseResult:
     evaluated: int = 0
     total: int = 0
     details: tuple[tuple[str, str], ...] = ()
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -838,6 +840,7 @@ class MappedCaseResult:
             "settings_evaluated": self.evaluated,
             "settings_total": self.total,
             "details": [{"setting": s, "attractors": a} for s, a in self.details],
+            "not_applicable": [{"setting": s, "reason": r} for s, r in self.left_out],
         }
 
 
@@ -882,7 +885,7 @@ def evaluate_mapped_case(
             total=total,
         )
     replaced: dict[str, tuple[Setting, ...]] = {}
-    reasons: list[str] = []
+    left_out: list[tuple[str, str]] = []
     groups = 2 if case.check in PAIRED_CHECKS else 1
     for name in fields:
         kept: list[Setting] = []
@@ -892,11 +895,12 @@ def evaluate_mapped_case(
             resolutions = [model.resolve(s) for s in group]
             bad = [(s, r) for s, r in zip(group, resolutions, strict=True) if not r.applicable]
             if bad:
-                reasons.extend(f"{s.label}: {r.reason}" for s, r in bad)
+                left_out.extend((s.label, r.reason) for s, r in bad)
             else:
                 kept.extend(_as_mapped(s, model) for s in group)
         replaced[name] = tuple(kept)
     evaluated = sum(len(v) for v in replaced.values())
+    reasons = [f"{label}: {why}" for label, why in left_out]
     if reasons:
         judged_in_parts = (
             case.check in PER_SETTING_CHECKS and fields == ["settings"]
@@ -904,7 +908,11 @@ def evaluate_mapped_case(
         emptied = [name for name in fields if not replaced[name]]
         if not judged_in_parts or emptied:
             return MappedCaseResult(
-                case.id, "not applicable", reason=reasons[0], evaluated=0, total=total
+                case.id,
+                "not applicable",
+                reason=reasons[0],
+                total=total,
+                left_out=tuple(left_out),
             )
     mapped_case = dataclasses.replace(case, **replaced)  # type: ignore[arg-type]
     try:
@@ -922,6 +930,7 @@ def evaluate_mapped_case(
         "pass" if result.passed else "fail",
         observed=result.observed,
         reason="; ".join(reasons),
+        left_out=tuple(left_out),
         evaluated=evaluated,
         total=total,
         details=result.details,
