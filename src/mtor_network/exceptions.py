@@ -146,5 +146,15 @@ class ScreenStopped(MtorNetworkError):
     """The web app's time budget for a Screen-tab job ran out."""
 
 
+class MappingError(ModelFileError):
+    """A mapping file (our vocabulary on another model's nodes) is malformed, or names a node
+    the model lacks: names the file, the line and the problem."""
+
+
+class NotApplicable(MtorNetworkError):
+    """A setting of an evidence case cannot be represented on a mapped model (the reason is
+    the message)."""
+
+
 class ModelWarning(UserWarning):
     """A model file was read, but something in it was interpreted (e.g. an implicit input)."""

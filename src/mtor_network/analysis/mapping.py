@@ -68,7 +68,13 @@ from typing import Any, Literal
 from ..attractors import AttractorResult, Budget, BudgetExceeded
 from ..attractors import find_attractors as _engine_find_attractors
 from ..attractors._types import Annotation, make_attractor
-from ..exceptions import ModelFileError, MtorNetworkError, RuleSyntaxError, UnknownNameError
+from ..exceptions import (
+    MappingError,
+    MtorNetworkError,
+    NotApplicable,
+    RuleSyntaxError,
+    UnknownNameError,
+)
 from ..expressions import parse_expression, to_string, variables
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, PerturbationKind
@@ -98,10 +104,6 @@ PAIRED_CHECKS = frozenset({"benefit_only_secondary"})
 """Check kinds whose settings come in (monotherapy, combination) pairs: a pair the model cannot
 represent is left out, and the case is judged on the other pairs while each group (secondary,
 primary) keeps at least one."""
-
-
-class MappingError(ModelFileError):
-    """A mapping file is malformed, or names a node the model lacks (file, line, problem)."""
 
 
 # ---- the mapping file ------------------------------------------------------------------------
@@ -761,10 +763,6 @@ class MappedModel:
             for a in found
         )
         return dataclasses.replace(found, nodes=names, attractors=attractors)
-
-
-class NotApplicable(MtorNetworkError):
-    """A setting of an evidence case cannot be represented on a mapped model."""
 
 
 @dataclass(frozen=True)
