@@ -631,7 +631,7 @@ def _perturbation_from_data(data: Any, where: str) -> Perturbation:
             continue  # a field of a newer version: ignored
         if key == "effects":
             value = tuple((str(node), bool(v)) for node, v in value.items())
-        elif key == "tags":
+        elif key in ("tags", "yields_to"):
             value = frozenset(value)
         elif isinstance(value, list):
             value = tuple(value)
@@ -794,6 +794,7 @@ def _phenotypes_to_data(markers: PhenotypeMarkers) -> dict[str, Any]:
         data["roles"] = [list(pair) for pair in roles]
         data["classes"] = None if classes is None else [list(pair) for pair in classes]
         data["resistance"] = None if resistance is None else [r.to_dict() for r in resistance]
+        data["sustained"] = list(getattr(markers, "sustained", ()))
     return data
 
 
@@ -811,4 +812,5 @@ def _phenotypes_from_data(data: Any) -> PhenotypeMarkers:
         roles=tuple((str(r), str(n)) for r, n in data["roles"]),
         classes=None if classes is None else tuple((str(p), str(r)) for p, r in classes),
         resistance=None if resistance is None else tuple(ResistanceRule(**r) for r in resistance),
+        sustained=tuple(str(r) for r in data.get("sustained", ())),
     )

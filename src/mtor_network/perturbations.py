@@ -36,6 +36,11 @@ class Perturbation:
     "aromatase inhibitor (steroidal)"}``); the engine ignores them, and rules declared by the
     model (see :mod:`mtor_network.analysis.phenotypes`) read them. ``drug_class`` is the
     display name of the class (also one of the tags).
+
+    ``yields_to`` (genotypes) names the drugs whose value wins where the drug and the genotype
+    fix the same node differently (an inhibitor that also blocks the mutant protein, e.g.
+    alpelisib in a PIK3CA mutant); against any other drug the genotype's value stands (the
+    mutant escapes that drug, e.g. amplified HER2 signalling under pertuzumab).
     """
 
     name: str
@@ -46,6 +51,7 @@ class Perturbation:
     drug_class: str = ""
     tags: frozenset[str] = frozenset()
     references: tuple[str, ...] = ()
+    yields_to: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -88,6 +94,16 @@ class Perturbation:
         if self.drug_class:
             tag_set |= {self.drug_class}
         object.__setattr__(self, "tags", tag_set)
+        yields = self.yields_to
+        if isinstance(yields, str | bytes) or not isinstance(yields, Iterable):
+            raise TypeError(
+                f"Perturbation {self.name!r}: yields_to must be a set of drug names, not "
+                f"{type(yields).__name__}"
+            )
+        yield_set = frozenset(yields)
+        if not all(isinstance(t, str) for t in yield_set):
+            raise TypeError(f"Perturbation {self.name!r}: yields_to must hold str")
+        object.__setattr__(self, "yields_to", yield_set)
 
     def has_tag(self, tag: str) -> bool:
         """True if the perturbation carries ``tag``.
@@ -162,6 +178,7 @@ class Perturbation:
             "class": self.drug_class,
             "endocrine": "endocrine" in self.tags,  # the JSON field of format 1
             "references": list(self.references),
+            **({"yields_to": sorted(self.yields_to)} if self.yields_to else {}),
         }
 
 
@@ -235,11 +252,18 @@ class Scenario:
         return tuple(p.name for p in self.perturbations)
 
     def effects(self) -> dict[str, bool]:
-        """The node values the scenario fixes, after layering; raises on a conflict."""
+        """The node values the scenario fixes, after layering; raises on a conflict.
+
+        Environments, then genotypes, then drugs and node fixes: a later layer wins, except
+        that a genotype's value stands against a drug it does not yield to
+        (:attr:`Perturbation.yields_to`).
+        """
         chosen: dict[str, tuple[int, bool, Perturbation]] = {}
         for p in self.perturbations:
             layer = _LAYER[p.kind]
             for node, value in p.effects:
+                if node in chosen and _resists(chosen[node][2], p, value, chosen[node][1]):
+                    continue
                 if node not in chosen or layer > chosen[node][0]:
                     chosen[node] = (layer, value, p)
                 elif layer == chosen[node][0] and value != chosen[node][1]:
@@ -284,6 +308,16 @@ class Scenario:
             "perturbations": [p.to_dict() for p in self.perturbations],
             "fixed_nodes": {k: int(v) for k, v in self.effects().items()},
         }
+
+
+def _resists(held: Perturbation, new: Perturbation, value: bool, current: bool) -> bool:
+    """Whether the genotype ``held`` keeps its value against the drug ``new``."""
+    return (
+        held.kind == "genotype"
+        and new.kind == "drug"
+        and value != current
+        and new.name not in held.yields_to
+    )
 
 
 def scenario(

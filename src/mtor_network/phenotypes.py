@@ -65,12 +65,16 @@ class PhenotypeSpec(PhenotypeMarkers):
     ``apoptosis`` are also the inherited fields of :class:`PhenotypeMarkers`; other roles, such
     as ``senescence``, are kept here). ``classes``: (phenotype, role) pairs in priority order
     (the first whose marker is ON or oscillates names the attractor), or None for the default
-    classes. ``resistance``: the declared rules, or None for the default rule.
+    classes. ``resistance``: the declared rules, or None for the default rule. ``sustained``:
+    roles whose marker counts only when ON in every state of the attractor (an irreversible
+    fate such as apoptosis is not reached by a marker that merely oscillates); the other
+    roles count when their marker is ON or oscillates.
     """
 
     roles: tuple[tuple[str, str], ...] = ()
     classes: tuple[tuple[str, str], ...] | None = None
     resistance: tuple[ResistanceRule, ...] | None = None
+    sustained: tuple[str, ...] = ()
 
     @classmethod
     def declare(
@@ -79,6 +83,7 @@ class PhenotypeSpec(PhenotypeMarkers):
         *,
         classes: Mapping[str, str] | None = None,
         resistance: tuple[ResistanceRule, ...] | None = None,
+        sustained: tuple[str, ...] = (),
     ) -> PhenotypeSpec:
         """Build a spec from a role -> marker node mapping (and optional classes and rules).
 
@@ -90,6 +95,8 @@ class PhenotypeSpec(PhenotypeMarkers):
             Phenotype -> role, in priority order.
         resistance : tuple of ResistanceRule, optional
             The resistance rules.
+        sustained : tuple of str, optional
+            Roles whose marker must be ON in the whole attractor to count.
 
         Returns
         -------
@@ -102,6 +109,7 @@ class PhenotypeSpec(PhenotypeMarkers):
             roles=tuple(roles.items()),
             classes=None if classes is None else tuple(classes.items()),
             resistance=resistance,
+            sustained=tuple(sustained),
         )
 
     @property

@@ -84,15 +84,18 @@ def classify(values: Mapping[str, NodeValue], markers: PhenotypeMarkers) -> str:
     -------
     str
         The first class whose role's marker is ON or oscillates (by default *proliferative*,
-        then *apoptotic*); otherwise *quiescent*; *unknown* for a model with no marker node
-        for any class.
+        then *apoptotic*; a role the model declares ``phenotype_sustained`` counts only when
+        ON throughout); otherwise *quiescent*; *unknown* for a model with no marker node for
+        any class.
     """
     roles = roles_of(markers)
-    classes = [(name, roles.get(role)) for name, role in classes_of(markers)]
-    if all(node is None for _, node in classes):
+    sustained = markers.sustained if isinstance(markers, PhenotypeSpec) else ()
+    classes = [(name, roles.get(role), role in sustained) for name, role in classes_of(markers)]
+    if all(node is None for _, node, _ in classes):
         return UNKNOWN
-    for name, node in classes:
-        if node is not None and values.get(node, 0) != 0:
+    for name, node, always in classes:
+        value = None if node is None else values.get(node, 0)
+        if value == 1 or (value == "*" and not always):
             return name
     return QUIESCENT
 

@@ -191,6 +191,16 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
             tag_set = set(tags)
             if entry.get("endocrine", False):  # the older spelling of tags = ["endocrine"]
                 tag_set.add("endocrine")
+            yields = entry.get("yields_to", [])
+            if kind != "genotype" and "yields_to" in entry:
+                raise fail(f"{kind} {name!r}: only a genotype has 'yields_to'", kind, i)
+            if not isinstance(yields, list) or not all(isinstance(t, str) for t in yields):
+                raise fail(
+                    f"{kind} {name!r}: 'yields_to' must be a list of drug names",
+                    kind,
+                    i,
+                    "yields_to",
+                )
             out[name] = Perturbation.of(
                 name,
                 kind,  # type: ignore[arg-type]
@@ -200,10 +210,22 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
                 drug_class=entry.get("class", ""),
                 tags=frozenset(tag_set),
                 references=check_refs(entry.get("references", []), kind, i),
+                yields_to=frozenset(yields),
             )
         return out
 
     phenotypes = _phenotype_spec(meta, node_names, file)
+    drugs = perturbations("drug")
+    genotypes = perturbations("genotype")
+    for i, genotype in enumerate(genotypes.values()):
+        unknown = sorted(genotype.yields_to - set(drugs))
+        if unknown:
+            raise fail(
+                f"genotype {genotype.name!r}: 'yields_to' names unknown drug {unknown[0]!r}",
+                "genotype",
+                i,
+                "yields_to",
+            )
     return BooleanNetwork.create(
         meta["name"],
         rules,
@@ -214,8 +236,8 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
         title=meta.get("title", ""),
         description=meta.get("description", ""),
         phenotypes=phenotypes,
-        drugs=perturbations("drug"),
-        genotypes=perturbations("genotype"),
+        drugs=drugs,
+        genotypes=genotypes,
         environments=perturbations("environment"),
     )
 
@@ -249,6 +271,15 @@ def _phenotype_spec(
                     f"{role!r} in 'phenotypes'",
                     file=file,
                 )
+    sustained = meta.get("phenotype_sustained", [])
+    if not isinstance(sustained, list) or not all(isinstance(r, str) for r in sustained):
+        raise ModelFileError("[model]: 'phenotype_sustained' must be a list of roles", file=file)
+    for role in sustained:
+        if role not in markers:
+            raise ModelFileError(
+                f"phenotype_sustained: no marker declared for role {role!r} in 'phenotypes'",
+                file=file,
+            )
     raw = meta.get("resistance")
     rules: tuple[ResistanceRule, ...] | None = None
     if raw is not None:
@@ -273,7 +304,9 @@ def _phenotype_spec(
         rules = tuple(built)
     if not markers and classes is None and rules is None:
         return PhenotypeMarkers()  # the network guesses PROLIFERATION / APOPTOSIS nodes
-    return PhenotypeSpec.declare(markers, classes=classes, resistance=rules)
+    return PhenotypeSpec.declare(
+        markers, classes=classes, resistance=rules, sustained=tuple(sustained)
+    )
 
 
 def read_model_toml(path: str | Path) -> BooleanNetwork:
