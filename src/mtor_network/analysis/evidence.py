@@ -58,10 +58,16 @@ CheckKind = Literal[
     "proliferative",  # every setting has a proliferative attractor
     "not_proliferative",  # no setting has a proliferative attractor
     "node_always",  # node has value in every attractor of every setting
-    "combination_better",  # last setting's proliferative fraction < each earlier setting's
+    "phenotype_never",  # no attractor of any setting has the case's phenotype
+    "combination_better",  # graded: last setting's proliferative share < each earlier one's
     "no_added_benefit",  # all settings non-proliferative (combination adds nothing)
-    "benefit_only_secondary",  # pairs (mono, combo): primary pairs no benefit, secondary benefit
+    "benefit_only_secondary",  # graded, (mono, combo) pairs: benefit in secondary, not primary
 ]
+
+BENEFIT_THRESHOLD = 0.5
+"""A combination 'benefits' a pair (mono, combo) when it lowers the proliferative share (the
+basin fraction of proliferative attractors, :func:`proliferative_share`) by at least this much;
+E11/E12 use it, and the table prints it."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +82,24 @@ class EvidenceCase:
     settings: tuple[Setting, ...]
     nodes: tuple[tuple[str, int], ...] = ()  # for node_always
     primary: tuple[Setting, ...] = ()  # for benefit_only_secondary: (mono, combo) pairs
+    phenotype: str = ""  # for phenotype_never
+    mechanism: str = ""  # Model 2.0 point (BIOLOGY.md) the case tests, for E14 on
 
 
-ENDOCRINE = ("letrozole", "anastrozole", "exemestane", "tamoxifen", "fulvestrant")
+ENDOCRINE = (
+    "letrozole",
+    "anastrozole",
+    "exemestane",
+    "tamoxifen",
+    "toremifene",
+    "fulvestrant",
+    "elacestrant",
+    "camizestrant",
+    "imlunestrant",
+)
+"""Every endocrine therapy of the registry (E3, E4: "endocrine therapy")."""
+AROMATASE_INHIBITORS = ("letrozole", "anastrozole", "exemestane")
+ADAPTED = ("lted_adapted",)
 
 EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
     EvidenceCase(
@@ -91,45 +112,36 @@ EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
     ),
     EvidenceCase(
         "E2",
-        "wild type, an aromatase inhibitor (letrozole, anastrozole, exemestane), tamoxifen "
-        "or fulvestrant",
+        "wild type, an aromatase inhibitor (letrozole, anastrozole, exemestane) or tamoxifen",
         "no proliferative attractor (endocrine sensitive)",
         ("R2", "R3"),
         "not_proliferative",
-        tuple(S(d) for d in ENDOCRINE),
+        tuple(S(d) for d in (*AROMATASE_INHIBITORS, "tamoxifen")),
     ),
     EvidenceCase(
         "E3",
-        "HER2 amplified or EGFR over-active, with letrozole, tamoxifen or fulvestrant",
+        "HER2 amplified or EGFR over-active, with every endocrine therapy",
         "still proliferative (endocrine-resistant)",
         ("R3", "R4", "R7", "shou2004"),
         "proliferative",
-        tuple(S(d, g=["her2_amplified"]) for d in ("letrozole", "tamoxifen", "fulvestrant"))
-        + tuple(S(d, oe=["EGFR"]) for d in ("letrozole", "tamoxifen")),
+        tuple(S(d, g=["her2_amplified"]) for d in ENDOCRINE)
+        + tuple(S(d, oe=["EGFR"]) for d in ENDOCRINE),
     ),
     EvidenceCase(
         "E4",
-        "PIK3CA mutant or PTEN loss, with an aromatase inhibitor or tamoxifen",
+        "PIK3CA mutant or PTEN loss, with every endocrine therapy",
         "still proliferative (endocrine-resistant)",
         ("R7", "R10", "R11"),
         "proliferative",
-        tuple(
-            S(d, g=[g])
-            for g in ("pik3ca_mutant", "pten_loss")
-            for d in ("letrozole", "exemestane", "tamoxifen")
-        ),
+        tuple(S(d, g=[g]) for g in ("pik3ca_mutant", "pten_loss") for d in ENDOCRINE),
     ),
     EvidenceCase(
         "E5",
-        "E4's resistant settings + everolimus",
+        "E4's settings + everolimus",
         "sensitivity restored: no proliferative attractor",
         ("R11", "R19", "R22"),
         "not_proliferative",
-        tuple(
-            S(d, "everolimus", g=[g])
-            for g in ("pik3ca_mutant", "pten_loss")
-            for d in ("letrozole", "exemestane", "tamoxifen")
-        ),
+        tuple(S(d, "everolimus", g=[g]) for g in ("pik3ca_mutant", "pten_loss") for d in ENDOCRINE),
     ),
     EvidenceCase(
         "E6",
@@ -149,12 +161,12 @@ EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
     ),
     EvidenceCase(
         "E7",
-        "wild type with IGF-1 present + everolimus",
-        "AKT ON despite mTORC1 OFF (S6K1 -| IRS1 feedback relieved)",
+        "wild type with IGF-1 present + everolimus or temsirolimus",
+        "AKT ON despite the rapamycin-sensitive mTORC1 output OFF (S6K1 -| IRS1 relieved)",
         ("R8", "R24", "R25"),
         "node_always",
         (S("everolimus"), S("temsirolimus")),
-        nodes=(("MTORC1", 0), ("IRS1", 1), ("AKT", 1)),
+        nodes=(("MTORC1_FRB", 0), ("S6K1", 0), ("IRS1", 1), ("AKT", 1)),
     ),
     EvidenceCase(
         "E8",
@@ -167,11 +179,17 @@ EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
     ),
     EvidenceCase(
         "E9",
-        "E7's setting + IGF-1R antibody (ganitumab), or a dual PI3K/mTOR inhibitor (dactolisib)",
+        "E7's setting + IGF-1R antibody (ganitumab), or a dual PI3K/mTOR inhibitor "
+        "(dactolisib, gedatolisib)",
         "AKT reactivation gone: AKT OFF in every attractor",
         ("R8", "R26"),
         "node_always",
-        (S("everolimus", "ganitumab"), S("dactolisib"), S("everolimus", "dactolisib")),
+        (
+            S("everolimus", "ganitumab"),
+            S("dactolisib"),
+            S("gedatolisib"),
+            S("everolimus", "dactolisib"),
+        ),
         nodes=(("AKT", 0),),
     ),
     EvidenceCase(
@@ -184,41 +202,42 @@ EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
     ),
     EvidenceCase(
         "E11",
-        "acquired mTOR-dependent resistance after AI (PIK3CA mutant or PTEN loss): "
-        "exemestane + everolimus vs exemestane",
-        "combination removes proliferation, monotherapy does not (BOLERO-2)",
-        ("R5", "R21", "R22", "R23"),
+        "acquired, mTOR-dependent resistance after an AI (the estrogen-deprivation-adapted "
+        "cell state, with or without a PIK3CA mutation): exemestane + everolimus vs exemestane",
+        f"combination lowers the proliferative share by >= {BENEFIT_THRESHOLD:.0%}, "
+        "monotherapy leaves it (BOLERO-2; benefit independent of PIK3CA)",
+        ("R5", "R21", "R22", "R23", "hortobagyi2016jco", "miller2010"),
         "benefit_only_secondary",
         (
-            S("exemestane", g=["pik3ca_mutant"]),
-            S("exemestane", "everolimus", g=["pik3ca_mutant"]),
-            S("exemestane", g=["pten_loss"]),
-            S("exemestane", "everolimus", g=["pten_loss"]),
+            S("exemestane", env=ADAPTED),
+            S("exemestane", "everolimus", env=ADAPTED),
+            S("exemestane", env=ADAPTED, g=["pik3ca_mutant"]),
+            S("exemestane", "everolimus", env=ADAPTED, g=["pik3ca_mutant"]),
         ),
     ),
     EvidenceCase(
         "E12",
-        "tamoxifen + everolimus vs tamoxifen: primary resistance driven outside mTOR (HER2 "
-        "amplified) vs secondary mTOR-driven resistance (PIK3CA mutant, PTEN loss)",
-        "benefit only in the secondary setting (TAMRAD)",
+        "tamoxifen + everolimus vs tamoxifen, HER2-negative: primary resistance driven outside "
+        "mTOR (RAS/MAPK activation) vs secondary, mTOR-dependent resistance (the adapted "
+        "cell state)",
+        f"benefit (share lowered by >= {BENEFIT_THRESHOLD:.0%}) in the secondary setting only "
+        "(TAMRAD)",
         ("R19", "R20"),
         "benefit_only_secondary",
         (
-            S("tamoxifen", g=["pik3ca_mutant"]),
-            S("tamoxifen", "everolimus", g=["pik3ca_mutant"]),
-            S("tamoxifen", g=["pten_loss"]),
-            S("tamoxifen", "everolimus", g=["pten_loss"]),
+            S("tamoxifen", env=ADAPTED),
+            S("tamoxifen", "everolimus", env=ADAPTED),
         ),
         primary=(
-            S("tamoxifen", g=["her2_amplified"]),
-            S("tamoxifen", "everolimus", g=["her2_amplified"]),
+            S("tamoxifen", g=["ras_mapk_activated"]),
+            S("tamoxifen", "everolimus", g=["ras_mapk_activated"]),
         ),
     ),
     EvidenceCase(
         "E13",
         "ER antagonist + temsirolimus in MCF-7 (ER+, PIK3CA E545K: pik3ca_mutant), estrogen "
         "present",
-        "combination stronger than either alone",
+        "combination stronger than either alone: lower proliferative share than each",
         ("R12",),
         "combination_better",
         (
@@ -226,6 +245,119 @@ EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
             S("temsirolimus", g=["pik3ca_mutant"]),
             S("tamoxifen", "temsirolimus", g=["pik3ca_mutant"]),
         ),
+    ),
+    # ---- Model 2.0 mechanisms (BIOLOGY.md, "Model 2.0"), one case each -------------------
+    EvidenceCase(
+        "E14",
+        "everolimus, wild type with estrogen (mTORC1 driven by AKT and ERK)",
+        "4E-BP1 stays phosphorylated (EIF4EBP1 OFF in every attractor) while S6K1 is blocked",
+        ("choo2008", "thoreen2009", "feldman2009"),
+        "node_always",
+        (S("everolimus"),),
+        nodes=(("EIF4EBP1", 0), ("S6K1", 0)),
+        mechanism="1: mTORC1 outputs differ in rapalog sensitivity",
+    ),
+    EvidenceCase(
+        "E15",
+        "ATP-competitive mTOR or dual PI3K/mTOR inhibitor, wild type with estrogen",
+        "no proliferative attractor (cap-dependent translation of cyclin D1 blocked)",
+        ("thoreen2009", "feldman2009", "maira2008"),
+        "not_proliferative",
+        (S("sapanisertib"), S("dactolisib"), S("gedatolisib")),
+        mechanism="1: mTORC1 outputs differ in rapalog sensitivity",
+    ),
+    EvidenceCase(
+        "E16",
+        "PIK3CA mutant with an aromatase inhibitor (no estradiol, no ERK input)",
+        "kinase-driven ER OFF: one kinase arm does not replace estradiol",
+        ("ellis2010", "kato1995", "yamnik2009"),
+        "node_always",
+        tuple(S(d, g=["pik3ca_mutant"]) for d in AROMATASE_INHIBITORS),
+        nodes=(("ER", 0), ("ER_AF1", 0)),
+        mechanism="2: ligand-independent ER is weaker than estradiol-bound ER",
+    ),
+    EvidenceCase(
+        "E17",
+        "a SERD (fulvestrant, elacestrant, camizestrant, imlunestrant) in HER2-amplified cells",
+        "still proliferative: PI3K/AKT/mTOR and MAPK drive G1/S without ER",
+        ("liang2002", "diehl1998", "musgrove2009", "lavoie1996"),
+        "proliferative",
+        tuple(
+            S(d, g=["her2_amplified"])
+            for d in ("fulvestrant", "elacestrant", "camizestrant", "imlunestrant")
+        ),
+        mechanism="3: PI3K/AKT/mTOR drives G1/S also without ER",
+    ),
+    EvidenceCase(
+        "E18",
+        "CDK4/6 inhibitor (palbociclib, ribociclib, abemaciclib) + letrozole in RB1-lost or "
+        "CCNE1-amplified cells",
+        "still proliferative (CDK4/6 inhibition bypassed)",
+        ("herrera2016", "turner2019", "condorelli2018"),
+        "proliferative",
+        tuple(
+            S(d, "letrozole", g=[g])
+            for g in ("rb1_loss", "ccne1_amplified")
+            for d in ("palbociclib", "ribociclib", "abemaciclib")
+        ),
+        mechanism="4: G1/S needs cyclin E-CDK2 and CDK inhibitors",
+    ),
+    EvidenceCase(
+        "E19",
+        "CDK4/6 inhibitor, wild type, with estrogen or with letrozole",
+        "no proliferative attractor (RB-proficient cells arrest in G1)",
+        ("finn2016", "hortobagyi2016", "goetz2017"),
+        "not_proliferative",
+        tuple(
+            S(*drugs)
+            for d in ("palbociclib", "ribociclib", "abemaciclib")
+            for drugs in ((d,), (d, "letrozole"))
+        ),
+        mechanism="4: G1/S needs cyclin E-CDK2 and CDK inhibitors",
+    ),
+    EvidenceCase(
+        "E20",
+        "every endocrine therapy, wild type",
+        "no apoptotic attractor (endocrine therapy of sensitive cells is cytostatic)",
+        ("R7", "perillo2000", "mills2008"),
+        "phenotype_never",
+        tuple(S(d) for d in ENDOCRINE),
+        phenotype="apoptotic",
+        mechanism="5: apoptosis needs its real survival factors",
+    ),
+    EvidenceCase(
+        "E21",
+        "everolimus + ganitumab with insulin present (the default environment)",
+        "AKT stays ON: insulin signals through the insulin receptor, which IGF-1R antibodies spare",
+        ("robertson2013", "fox2011"),
+        "node_always",
+        (S("everolimus", "ganitumab"),),
+        nodes=(("INSR", 1), ("AKT", 1)),
+        mechanism="6: adaptive feedbacks the review's drugs trigger",
+    ),
+    EvidenceCase(
+        "E22",
+        "trametinib in HER2-amplified cells or with EGF-family ligands",
+        "PI3K re-activated through RAS-GTP released from ERK feedback: AKT ON",
+        ("mirzoeva2009", "rodriguez1994", "castellano2013"),
+        "node_always",
+        (S("trametinib", g=["her2_amplified"]), S("trametinib", env=["egf_stimulated"])),
+        nodes=(("RAS_HIGH", 1), ("AKT", 1)),
+        mechanism="6: adaptive feedbacks the review's drugs trigger",
+    ),
+    EvidenceCase(
+        "E23",
+        "the estrogen-deprivation-adapted cell state with exemestane, with and without a "
+        "PIK3CA mutation",
+        "proliferative under exemestane either way (acquired resistance is a state, not a "
+        "genotype)",
+        ("miller2010", "fox2011", "hortobagyi2016jco"),
+        "proliferative",
+        (
+            S("exemestane", env=ADAPTED),
+            S("exemestane", env=ADAPTED, g=["pik3ca_mutant"]),
+        ),
+        mechanism="7: acquired resistance is a state, not a genotype",
     ),
 )
 
@@ -261,14 +393,31 @@ def _summary(result: AttractorResult) -> str:
     return f"{len(result)} attractor(s): {text}"
 
 
-def _fraction(result: AttractorResult) -> float:
+def proliferative_share(network: BooleanNetwork, result: AttractorResult) -> float:
+    """The graded outcome of a setting: the fraction of its state space whose states reach
+    only proliferative attractors (strong basins, :func:`mtor_network.analysis.basins.outcomes`;
+    states that can reach both kinds count half). Where basins are not defined (most-permissive
+    semantics) or not computed, the share of proliferative attractors instead."""
     if not len(result):
         return 0.0
-    return sum(a.phenotype == "proliferative" for a in result) / len(result)
+    kinds = {a.phenotype == "proliferative" for a in result}
+    if len(kinds) == 1:
+        return 1.0 if True in kinds else 0.0
+    from .basins import outcomes
+
+    graded = outcomes(network, result.perturbations, semantics=result.semantics, result=result)
+    basin = graded.basin("proliferative") if graded.computed else None
+    if basin is None:
+        return sum(a.phenotype == "proliferative" for a in result) / len(result)
+    undecided = graded.phenotype_undecided or 0.0
+    return basin + undecided / 2
 
 
 def _check(
-    case: EvidenceCase, results: list[AttractorResult], primary: list[AttractorResult]
+    case: EvidenceCase,
+    results: list[AttractorResult],
+    primary: list[AttractorResult],
+    network: BooleanNetwork,
 ) -> tuple[bool, str]:
     labels = [s.label for s in case.settings]
     if case.check == "proliferative":
@@ -283,6 +432,15 @@ def _check(
         if case.check == "no_added_benefit":
             message = "both non-proliferative: the combination adds nothing"
         return not bad, message if not bad else f"proliferative: {'; '.join(bad)}"
+    if case.check == "phenotype_never":
+        bad = [
+            lbl
+            for lbl, r in zip(labels, results, strict=True)
+            if any(a.phenotype == case.phenotype for a in r)
+        ]
+        if bad:
+            return False, f"{case.phenotype} attractor in: {'; '.join(bad)}"
+        return True, f"no {case.phenotype} attractor in any setting"
     if case.check == "node_always":
         problems: list[str] = []
         for lbl, r in zip(labels, results, strict=True):
@@ -295,28 +453,30 @@ def _check(
             return False, "; ".join(problems)
         return True, f"{want} in every attractor of every setting"
     if case.check == "combination_better":
-        fractions = [_fraction(r) for r in results]
-        combo, singles = fractions[-1], fractions[:-1]
+        shares = [proliferative_share(network, r) for r in results]
+        combo, singles = shares[-1], shares[:-1]
         ok = all(combo < f for f in singles)
         text = ", ".join(
-            f"{lbl}: {f:.0%} proliferative" for lbl, f in zip(labels, fractions, strict=True)
+            f"{lbl}: {f:.0%} proliferative" for lbl, f in zip(labels, shares, strict=True)
         )
         return ok, text
     if case.check == "benefit_only_secondary":
 
-        def benefit(pairs: list[AttractorResult]) -> list[bool]:
+        def benefit(pairs: list[AttractorResult]) -> list[float]:
             return [
-                mono.has_proliferative and not combo.has_proliferative
+                proliferative_share(network, mono) - proliferative_share(network, combo)
                 for mono, combo in zip(pairs[::2], pairs[1::2], strict=True)
             ]
 
         secondary = benefit(results)
         primary_benefit = benefit(primary) if primary else []
-        ok = all(secondary) and not any(primary_benefit)
-        parts = [f"secondary: benefit in {sum(secondary)}/{len(secondary)}"]
+        ok = all(b >= BENEFIT_THRESHOLD for b in secondary) and not any(
+            b >= BENEFIT_THRESHOLD for b in primary_benefit
+        )
+        parts = ["secondary: share lowered by " + ", ".join(f"{b:.0%}" for b in secondary)]
         if primary:
-            parts.append(f"primary: benefit in {sum(primary_benefit)}/{len(primary_benefit)}")
-        return ok, "; ".join(parts)
+            parts.append("primary: lowered by " + ", ".join(f"{b:.0%}" for b in primary_benefit))
+        return ok, f"{'; '.join(parts)} (benefit: >= {BENEFIT_THRESHOLD:.0%})"
     raise ValueError(f"unknown check {case.check!r}")
 
 
@@ -326,7 +486,7 @@ def evaluate_case(
     """Run one evidence case on ``network``."""
     results = [s.run(network, semantics) for s in case.settings]
     primary = [s.run(network, semantics) for s in case.primary]
-    passed, observed = _check(case, results, primary)
+    passed, observed = _check(case, results, primary, network)
     details = tuple(
         (s.label, _summary(r))
         for s, r in zip(case.settings + case.primary, results + primary, strict=True)
