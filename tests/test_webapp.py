@@ -203,10 +203,12 @@ def test_upload_a_model_then_analyse_and_export_it() -> None:
     analysis = analyze(state.cycle("ERK"), upload)
     assert analysis.error is None and analysis.result is not None
     assert analysis.result.always("Proliferation", 0)
-    title, drugs, genotypes, environments, toggles, node_opts, validation, targets = model_panel(
-        key, upload
-    )
-    assert targets == node_opts
+    panel = model_panel(key, upload)
+    title, drugs, genotypes, environments, toggles, node_opts, validation, targets = panel[:8]
+    switches, open_inputs, readouts, simulated = panel[8:]
+    assert targets == node_opts == simulated
+    assert open_inputs and "EGF" in str(switches)  # EGF, EGF is a free input
+    assert "Proliferation" in str(readouts)
     assert "tiny_model" in title and drugs == genotypes == environments == []
     assert len(node_opts) == 4 and "ERK" in str(toggles)
     assert "not checked" in str(validation)

@@ -8,6 +8,7 @@ Edge classes: ``activation`` (arrow), ``inhibition`` (bar), ``dual``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,8 +28,11 @@ MODULE_ORDER = (
     "Apoptosis",
     "Outputs",
 )
-COLUMN_WIDTH = 190
-ROW_HEIGHT = 78
+COLUMN_WIDTH = 150
+ROW_HEIGHT = 58
+NODE_WIDTH = 118
+NODE_HEIGHT = 40
+FONT_SIZE = 15  # model units: >= 11 px on screen at the zoom that fits the flagship at 1400 px
 
 
 def _depths(network: BooleanNetwork) -> dict[str, int]:
@@ -130,19 +134,84 @@ def elements(
     return out
 
 
-def stylesheet() -> list[dict[str, Any]]:
-    """The cytoscape stylesheet for :func:`elements`."""
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")
+
+
+def search_nodes(network: BooleanNetwork, text: str, limit: int = 200) -> tuple[str, ...]:
+    """Nodes whose name or label contains ``text`` (case-insensitive), in the network's
+    order; an exact name or label first. Empty text finds nothing."""
+    needle = text.strip().lower()[:64] if isinstance(text, str) else ""
+    if not needle:
+        return ()
+    exact = [n.name for n in network.nodes if needle in (n.name.lower(), n.label.lower())]
+    partial = [
+        n.name
+        for n in network.nodes
+        if n.name not in exact and (needle in n.name.lower() or needle in n.label.lower())
+    ]
+    return tuple([*exact, *partial][:limit])
+
+
+def _id_selector(names: Sequence[str]) -> str:
+    return ", ".join(f'node[id = "{n}"]' for n in names if _SAFE_ID.match(n))
+
+
+def stylesheet(
+    *, inspected: str | None = None, highlighted: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The cytoscape stylesheet for :func:`elements`; ``inspected`` (the node shown in the
+    details panel) gets a thick dark border, ``highlighted`` (search matches) a yellow halo
+    while the other nodes fade."""
+    rules = _base_stylesheet()
+    if highlighted:
+        selector = _id_selector(highlighted)
+        if selector:
+            rules.append({"selector": "node", "style": {"opacity": 0.35}})
+            rules.append({"selector": "edge", "style": {"opacity": 0.2}})
+            rules.append(
+                {
+                    "selector": selector,
+                    "style": {
+                        "opacity": 1,
+                        "underlay-color": "#ffd400",
+                        "underlay-padding": 8,
+                        "underlay-opacity": 0.8,
+                    },
+                }
+            )
+    if inspected:
+        selector = _id_selector([inspected])
+        if selector:
+            rules.append(
+                {
+                    "selector": selector,
+                    "style": {
+                        "opacity": 1,
+                        "outline-width": 3,
+                        "outline-color": "#111111",
+                        "outline-offset": 3,
+                        "underlay-color": "#f5c26b",
+                        "underlay-padding": 6,
+                        "underlay-opacity": 0.9,
+                    },
+                }
+            )
+    return rules
+
+
+def _base_stylesheet() -> list[dict[str, Any]]:
     return [
         {
             "selector": "node",
             "style": {
                 "label": "data(label)",
                 "shape": "round-rectangle",
-                "width": 120,
-                "height": 44,
-                "font-size": 10,
+                "width": NODE_WIDTH,
+                "height": NODE_HEIGHT,
+                "font-size": FONT_SIZE,
                 "text-wrap": "wrap",
-                "text-max-width": 112,
+                "text-max-width": NODE_WIDTH - 6,
+                "line-height": 1.05,
                 "text-valign": "center",
                 "text-halign": "center",
                 "background-color": "#e8e8e8",
@@ -152,9 +221,9 @@ def stylesheet() -> list[dict[str, Any]]:
             },
         },
         {"selector": "node.input", "style": {"shape": "ellipse"}},
-        {"selector": "node.output", "style": {"shape": "hexagon", "width": 130}},
+        {"selector": "node.output", "style": {"shape": "hexagon", "width": NODE_WIDTH + 10}},
         {"selector": "node.on", "style": {"background-color": "#7bc67b"}},
-        {"selector": "node.off", "style": {"background-color": "#d9d9d9", "color": "#555"}},
+        {"selector": "node.off", "style": {"background-color": "#e3e3e3", "color": "#333"}},
         {"selector": "node.osc", "style": {"background-color": "#f5c26b"}},
         {
             "selector": "node.drug",
@@ -167,7 +236,6 @@ def stylesheet() -> list[dict[str, Any]]:
             "style": {"border-color": "#d7191c", "border-width": 6, "border-style": "dashed"},
         },
         {"selector": "node.oe", "style": {"border-color": "#2c7bb6", "border-width": 6}},
-        {"selector": "node:selected", "style": {"overlay-opacity": 0.15}},
         {
             "selector": "edge",
             "style": {

@@ -17,6 +17,7 @@ from dash import Dash, DiskcacheManager, set_props
 from ..attractors import Budget, start_workers
 from ..models import FLAGSHIP, load_bundled
 from . import callbacks, ids, screen_tab
+from ._page import index_string
 from .jobs import JobSlots
 from .layout import build_layout
 from .state import MAX_UPLOAD_BYTES
@@ -43,46 +44,12 @@ _WARM_MODULES = (
     "mtor_network.analysis.control",
     "mtor_network.viz",
     "mtor_network.viz.screens",
+    "mtor_network.viz.simulation",
+    "mtor_network.simulation",
+    "mtor_network.analysis.readouts",
     "mtor_network.attractors._aeon",
     "mtor_network.attractors._trappist",
 )
-
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 0; }
-header { padding: 8px 12px; background: #243b55; color: white; }
-header h1 { font-size: 20px; margin: 0 12px 0 0; display: inline; }
-h3 { font-size: 14px; margin: 14px 0 6px; }
-label { display: block; font-size: 12px; margin-top: 8px; font-weight: 600; }
-.toggles { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0 8px; }
-.toggle { font-size: 11px; padding: 2px 6px; border: 1px solid #999; border-radius: 4px;
-          background: #f5f5f5; cursor: pointer; }
-.toggle.knockout { border: 2px dashed #d7191c; background: #fde0dd; }
-.toggle.overexpress { border: 2px solid #2c7bb6; background: #deebf7; }
-.toggle:focus { outline: 3px solid #f5c26b; }
-.hint { color: #555; font-size: 12px; }
-.error { color: #b00020; font-weight: 600; }
-.summary p { margin: 4px 0; }
-.resistant { color: #b00020; font-weight: 600; }
-.exports button { margin: 6px 6px 6px 0; }
-.report { border-collapse: collapse; font-size: 13px; }
-.report td, .report th { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; }
-.report .pass { color: #1b7e1b; font-weight: 700; }
-.report .fail { color: #b00020; font-weight: 700; }
-.reset { margin-top: 10px; }
-.upload { border: 1px dashed #999; border-radius: 4px; padding: 6px; margin-top: 6px;
-          font-size: 12px; text-align: center; cursor: pointer; }
-.report tr.stops td { background: #e3f1e0; }
-progress { vertical-align: middle; margin: 0 8px; }
-.table-wrap { overflow-x: auto; }
-table.attractors { border-collapse: collapse; font-size: 11px; }
-table.attractors th, table.attractors td { border: 1px solid #ddd; padding: 2px 5px;
-                                           text-align: center; white-space: nowrap; }
-table.attractors thead th { writing-mode: vertical-rl; transform: rotate(180deg); }
-table.attractors td.v1 { background: #cdebc8; }
-table.attractors td.vosc { background: #f9dfae; font-weight: 700; }
-table.attractors tr.resistant-row td:nth-child(4) { color: #b00020; font-weight: 700; }
-"""
-
 
 _LOG = logging.getLogger("mtor_network.webapp")
 
@@ -147,6 +114,9 @@ def create_app(
     jobs keep their results in ``jobs_dir`` (a private temporary folder by default, removed at
     exit)."""
     load_bundled(model)  # an unknown name fails now, not on the first page
+    import dash_cytoscape
+
+    dash_cytoscape.load_extra_layouts()  # SVG pictures of the graph and layered layouts
     for name in _WARM_MODULES:
         importlib.import_module(name)
     start_workers()  # the first searches do not pay for starting processes and engines
@@ -165,7 +135,7 @@ def create_app(
         on_error=report_error,
     )
     app.layout = lambda: build_layout(model)
-    app.index_string = app.index_string.replace("</head>", f"<style>{_CSS}</style></head>")
+    app.index_string = index_string(app.index_string)
     # an upload arrives base64-encoded inside a JSON request: allow for both, refuse more
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 2 + 1024 * 1024
     slots = JobSlots(jobs_dir, max_jobs)

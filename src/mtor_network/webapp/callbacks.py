@@ -1,34 +1,59 @@
 """Callbacks: each one reads the per-user state from ``dcc.Store`` and calls the library.
 
-The pure functions here (``next_state``, ``summary``, ``table``, ``node_details``) are tested
-without Dash; the ``register`` function only wires them to components."""
+The pure functions here (``next_state``, ``summary``, ``table``, ``node_details``, ...) are
+tested without Dash; the ``register`` function only wires them to components."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update, set_props
 
+from .._filenames import safe_stem
+from ..analysis.readouts import declared_readouts, free_inputs, with_readouts
 from ..attractors import Budget
 from ..exceptions import MtorNetworkError
 from ..export import attractors as tables
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
-from ..viz import elements, heatmap
+from ..viz import elements, heatmap, stylesheet
+from ..viz.cytoscape import search_nodes
 from . import ids
+from ._page import FIT_JS, REDO_JS, UNDO_JS, ZOOM_IN_JS, ZOOM_OUT_JS
 from .exports import export
 from .jobs import JobSlots, ServerBusy
 from .layout import (
+    MAX_SIMULATION_RUNS,
+    _attrs,
     drug_options,
+    input_switches,
     model_title,
     named_options,
     node_options,
+    readout_panel,
     toggle_buttons,
     validation_panel,
+    validation_report,
 )
-from .state import Analysis, ExplorerState, UploadedModel, analyze, load_model
+from .state import (
+    READOUT_ROLES,
+    Analysis,
+    ExplorerState,
+    NodeStatus,
+    UploadedModel,
+    analyze,
+    attractor_count,
+    cycle_states,
+    load_model,
+    lookup_attractors,
+    state_network,
+)
 
 STATUS_TEXT = {"normal": "", "knockout": " (knocked out)", "overexpress": " (forced on)"}
 
@@ -44,8 +69,15 @@ def next_state(
     environments: list[str] | None = None,
     semantics: str | None = None,
     model: str | None = None,
+    mode: str | None = "perturb",
+    value: Any = None,
+    inspected: str | None = None,
+    free: tuple[str, ...] = (),
 ) -> ExplorerState:
-    """The state after one user event (``trigger`` is the id of the component that fired)."""
+    """The state after one user event (``trigger`` is the id of the component that fired;
+    ``value`` the value of a pattern-matched input that fired, ``inspected`` the node the
+    details panel shows, ``free`` the model's free inputs). A tap on the graph cycles the node
+    in ``mode`` "perturb" and changes nothing in "inspect"."""
     state = ExplorerState.from_dict(current)
     if trigger is None or trigger == ids.URL or current is None:
         return ExplorerState.from_query(search)
@@ -53,10 +85,25 @@ def next_state(
         if not model or model == state.model:
             return state
         return ExplorerState(model=model, semantics=state.semantics)
-    if trigger == ids.GRAPH and tapped:
-        return state.cycle(tapped)
-    if isinstance(trigger, dict) and trigger.get("type") == ids.NODE_TOGGLE:
-        return state.cycle(trigger["node"])
+    if trigger == ids.GRAPH:
+        return state.cycle(tapped) if tapped and mode != "inspect" else state
+    if isinstance(trigger, dict):
+        kind = trigger.get("type")
+        if kind == ids.NODE_TOGGLE and isinstance(trigger.get("node"), str):
+            return state.cycle(trigger["node"])
+        if kind == ids.DETAIL_SET and inspected and trigger.get("status") in STATUS_TEXT:
+            return state.with_status(inspected, trigger["status"])
+        if kind == ids.INPUT_SWITCH and isinstance(trigger.get("node"), str):
+            status = SWITCH_STATUS.get(str(value), "normal")
+            node = trigger["node"]
+            return state if state.status(node) == status else state.with_status(node, status)
+        if kind == ids.INPUTS_ALL and trigger.get("value") in SWITCH_STATUS and value:
+            for node in free:
+                state = state.with_status(node, SWITCH_STATUS[trigger["value"]])
+            return state
+        if kind == ids.READOUT_PICK and trigger.get("role") in READOUT_ROLES:
+            return state.with_readout(trigger["role"], value if isinstance(value, str) else None)
+        return state
     if trigger == ids.RESET:
         return ExplorerState(model=state.model)
     return state.with_choices(
@@ -64,8 +111,39 @@ def next_state(
     )
 
 
+SWITCH_STATUS: Mapping[str, NodeStatus] = MappingProxyType(
+    {"free": "normal", "0": "knockout", "1": "overexpress"}
+)
+
+
+def case_state(case: Any, setting: Any, semantics: str | None = None) -> ExplorerState | None:
+    """The Explorer state of setting number ``setting`` of evidence case number ``case`` (of
+    the flagship's validation report), or None for numbers that name no setting."""
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in (case, setting)):
+        return None
+    report = validation_report(FLAGSHIP)
+    if not (0 <= case < len(report.results)):
+        return None
+    settings = report.results[case].case.settings
+    if not (0 <= setting < len(settings)):
+        return None
+    chosen = settings[setting]
+    return ExplorerState.from_dict(
+        {
+            "model": FLAGSHIP,
+            "drugs": list(chosen.drugs),
+            "genotypes": list(chosen.genotypes),
+            "environments": list(chosen.environments),
+            "knockouts": list(chosen.knockouts),
+            "overexpressed": list(chosen.overexpressed),
+            "semantics": semantics,
+        }
+    )
+
+
 def summary(analysis: Analysis) -> list[Any]:
-    """Phenotype counts and the differences to the reference settings."""
+    """Phenotype counts, the semantics, and the differences to the reference settings (with
+    attractor counts, e.g. ``1 -> 7 attractors``)."""
     result = analysis.result
     if result is None:
         return []
@@ -86,6 +164,23 @@ def summary(analysis: Analysis) -> list[Any]:
             )
         ]
     items.append(html.P([html.B("Perturbations: "), applied]))
+    items.append(
+        html.P(
+            [
+                html.B("Semantics: "),
+                SEMANTICS_TEXT.get(analysis.state.semantics, analysis.state.semantics),
+            ],
+            className="semantics",
+        )
+    )
+    markers = declared_readouts(analysis.network)
+    if markers:
+        items.append(
+            html.P(
+                [html.B("Read-outs: "), ", ".join(f"{r} {n}" for r, n in markers.items())],
+                className="readouts",
+            )
+        )
     if result.has_endocrine_resistant:
         items.append(
             html.P(
@@ -93,14 +188,109 @@ def summary(analysis: Analysis) -> list[Any]:
                 className="resistant",
             )
         )
-    for comparison in analysis.comparisons:
+    current = attractor_count(result)
+    counts_before = analysis.reference_counts or (None,) * len(analysis.comparisons)
+    for comparison, before in zip(analysis.comparisons, counts_before, strict=True):
+        messages = list(comparison.messages)
+        if before is not None and before != current:
+            messages.insert(0, f"attractors {before} -> {current}")
         items.append(
             html.P(
-                [html.B(f"vs {comparison.reference_label}: "), "; ".join(comparison.messages)],
+                [html.B(f"vs {comparison.reference_label}: "), "; ".join(messages)],
                 className="comparison",
             )
         )
     return items
+
+
+SEMANTICS_TEXT: Mapping[str, str] = MappingProxyType(
+    {
+        "asynchronous": "asynchronous (one node updates at a time; exact attractors)",
+        "synchronous": "synchronous (every node updates at once)",
+        "most_permissive": "most permissive (minimal trap spaces)",
+    }
+)
+
+
+def input_note(network: BooleanNetwork, state: ExplorerState, *, over_budget: bool) -> str:
+    """A sentence naming the free inputs left free when they make a search large (or it went
+    over the time limit), and what to do about it; empty otherwise."""
+    free = [n for n in free_inputs(network) if state.status(n) == "normal"]
+    if not free or (len(free) < LARGE_FREE_INPUTS and not over_budget):
+        return ""
+    shown = ", ".join(free[:12]) + (f" and {len(free) - 12} more" if len(free) > 12 else "")
+    return (
+        f"{len(free)} free input(s) are left free ({shown}): the search covers every "
+        f"combination of their values (2^{len(free)}). Fix them under 'Inputs' on the left "
+        "to make the search small."
+    )
+
+
+LARGE_FREE_INPUTS = 8
+
+
+def cycle_view(analysis: Analysis, limit: int = 12) -> list[Any]:
+    """One collapsible entry per cyclic attractor (the first ``limit``): its states as a table
+    (one row per state, one column per oscillating node) and the transitions between them,
+    for cycles of up to 2^6 states; the oscillating nodes of larger ones."""
+    result = analysis.result
+    if result is None:
+        return []
+    perturbed: BooleanNetwork | None = None
+    entries: list[Any] = []
+    labels = {n.name: n.label for n in analysis.network}
+    for index, attractor in enumerate(result):
+        if attractor.is_fixed_point:
+            continue
+        if len(entries) >= limit:
+            break
+        if perturbed is None:
+            perturbed = analysis.network.perturb(*result.perturbations)
+        oscillating = attractor.oscillating
+        found = cycle_states(perturbed, attractor.value_map, result.semantics, attractor.size)
+        size = f"{attractor.size} states" if attractor.size else "states not counted"
+        body: list[Any]
+        if found is None:
+            body = [
+                html.P(
+                    f"{len(oscillating)} nodes oscillate (too many to list the states): "
+                    + ", ".join(labels.get(n, n) for n in oscillating),
+                    className="hint",
+                )
+            ]
+        else:
+            head = html.Tr(
+                [html.Th("state")] + [html.Th(labels.get(n, n), title=n) for n in found.nodes]
+            )
+            rows = [
+                html.Tr([html.Td(f"S{i + 1}")] + [html.Td(str(v)) for v in state])
+                for i, state in enumerate(found.states)
+            ]
+            moves = [f"S{a + 1} -> S{b + 1}" for a, b in found.transitions]
+            body = [
+                html.Table([html.Thead(head), html.Tbody(rows)], className="cycle-states"),
+                html.P(
+                    ("Transitions: " + ", ".join(moves))
+                    if moves
+                    else "A trap space: every state of it belongs to the attractor.",
+                    className="hint transitions",
+                ),
+                html.P("Every other node keeps its value in the table below.", className="hint"),
+            ]
+        entries.append(
+            html.Details(
+                [
+                    html.Summary(
+                        f"A{index + 1} ({attractor.kind.replace('_', ' ')}, {size}): "
+                        f"{len(oscillating)} node(s) oscillate; open to see its states"
+                    ),
+                    *body,
+                ],
+                className="cycle",
+                id={"type": ids.CYCLE_STATES, "attractor": index},
+            )
+        )
+    return entries
 
 
 def table(analysis: Analysis) -> html.Table | html.P:
@@ -130,8 +320,12 @@ def table(analysis: Analysis) -> html.Table | html.P:
     return html.Table([html.Thead(head), html.Tbody(body)], className="attractors")
 
 
+DETAIL_ACTIONS = (("normal", "Normal"), ("knockout", "Knock out"), ("overexpress", "Force on"))
+
+
 def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState) -> list[Any]:
-    """Label, description, rule, regulators and references (links) of one node."""
+    """Label, description, rule, regulators and references (links) of one node, with buttons
+    that set it normal, knocked out or forced on (the perturbation as a separate choice)."""
     if not node or node not in network.rules:
         return [html.P("Pick a node to see its rule and references.", className="hint")]
     info, rule = network.node(node), network.rules[node]
@@ -147,8 +341,27 @@ def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState
             continue
         text = ref.citation
         references.append(html.Li(html.A(text, href=ref.url, target="_blank") if ref.url else text))
+    status = state.status(node)
+    actions = html.Div(
+        [
+            html.Span("Set: "),
+            *[
+                html.Button(
+                    text,
+                    id={"type": ids.DETAIL_SET, "status": key},
+                    n_clicks=0,
+                    className="detail-set",
+                    title=f"{text.lower()}: {info.label}",
+                    **_attrs({"aria-pressed": "true" if status == key else "false"}),
+                )
+                for key, text in DETAIL_ACTIONS
+            ],
+        ],
+        className="detail-actions",
+    )
     return [
-        html.H4(f"{info.label} ({info.name}){STATUS_TEXT[state.status(node)]}"),
+        html.H4(f"{info.label} ({info.name}){STATUS_TEXT[status]}"),
+        actions,
         html.P(info.description),
         html.P([html.B("Rule: "), html.Code(f"{node} = {rule.text}")]),
         html.P(rule.justification, className="hint"),
@@ -174,19 +387,38 @@ def upload_model(
     except MtorNetworkError as exc:
         return None, f"Not loaded: {exc}", options, None
     options.append({"label": f"uploaded: {filename}", "value": upload.key})
+    free = free_inputs(network)
+    markers = declared_readouts(network)
     status = (
         f"Loaded {filename}: {len(network)} nodes, {len(network.registry())} named "
-        "perturbations. It stays in this browser tab only."
+        "perturbations"
+        + (f", {len(free)} free inputs (switches under 'Inputs')" if free else "")
+        + (
+            ", read-outs " + ", ".join(f"{r} {n}" for r, n in markers.items())
+            if markers
+            else ", no phenotype read-out recognised (choose one under 'Phenotype read-outs')"
+        )
+        + ". It stays in this browser tab only."
     )
     return upload.to_dict(), status, options, upload.key
 
 
-def model_panel(model: str, upload: UploadedModel | None) -> tuple[Any, ...]:
-    """Everything on the page that depends on the model: title, choices, toggles, validation."""
+def model_panel(
+    model: str, upload: UploadedModel | None, state: ExplorerState | None = None
+) -> tuple[Any, ...]:
+    """Everything on the page that depends on the model: title, choices, toggles, validation,
+    screen targets, input switches (and whether their group is open), read-out choices and
+    the time course's nodes."""
     try:
         network = load_model(model, upload)
     except MtorNetworkError:
         model, network = FLAGSHIP, load_bundled(FLAGSHIP)
+    if state is not None and state.model != model:
+        state = None
+    shown = network
+    if state is not None and state.readouts:
+        with contextlib.suppress(MtorNetworkError):
+            shown = with_readouts(network, dict(state.readouts))
     return (
         model_title(network),
         drug_options(network),
@@ -196,33 +428,37 @@ def model_panel(model: str, upload: UploadedModel | None) -> tuple[Any, ...]:
         node_options(network),
         validation_panel(model, network),
         node_options(network),
+        input_switches(network, state),
+        bool(free_inputs(network)),
+        readout_panel(shown),
+        node_options(network),
     )
 
 
 def results(analysis: Analysis) -> tuple[Any, ...]:
     """What the results area shows for an analysis: summary, error, table, heatmap, the
-    attractor picker (options, value), and whether the run-in-background panel is shown."""
+    attractor picker (options, value), and whether the run-in-background panel is shown.
+    Free inputs that make the search large are named (in the error when it went over)."""
     result = analysis.result
     figure = heatmap(result, analysis.network) if result is not None else {}
     options = [{"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])]
     heavy = {"display": "block" if analysis.over_budget else "none"}
-    return (
-        summary(analysis),
-        analysis.error or "",
-        table(analysis),
-        figure,
-        options,
-        0,
-        heavy,
-    )
+    error = analysis.error or ""
+    note = input_note(analysis.network, analysis.state, over_budget=analysis.over_budget)
+    items = summary(analysis)
+    if note and result is None:
+        error = f"{error} {note}".strip()
+    elif note:
+        items.append(html.P(note, className="hint inputs-note"))
+    return (items, error, table(analysis), figure, options, 0, heavy)
 
 
-def graph_elements(analysis: Analysis, state: ExplorerState, index: int | None) -> list[Any]:
+def graph_elements(analysis: Analysis, state: ExplorerState, index: Any) -> list[Any]:
     """The graph's elements, coloured by the attractor picked (``index``)."""
     result = analysis.result
     attractor = None
     if result is not None and len(result):
-        attractor = result[min(int(index or 0), len(result) - 1)]
+        attractor = result[min(_index(index), len(result) - 1)]
     return elements(
         analysis.network,
         attractor,
@@ -232,9 +468,90 @@ def graph_elements(analysis: Analysis, state: ExplorerState, index: int | None) 
     )
 
 
+def _index(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return max(0, value)
+
+
+def search_status(network: BooleanNetwork, text: Any) -> tuple[tuple[str, ...], str]:
+    """(matching nodes, message) of the node search box."""
+    if not isinstance(text, str) or not text.strip():
+        return (), ""
+    found = search_nodes(network, text)
+    if not found:
+        return (), f"no node matches {text.strip()[:64]!r}"
+    shown = ", ".join(found[:5]) + (" ..." if len(found) > 5 else "")
+    return found, f"{len(found)} found: {shown}"
+
+
+SIMULATION_WORK = 200_000  # runs x nodes of one time-course request
+
+
+def simulate_view(
+    state: ExplorerState,
+    upload: UploadedModel | None,
+    *,
+    nodes: Any = None,
+    runs: Any = 500,
+    seed: Any = 0,
+) -> tuple[dict[str, Any], str]:
+    """(plotly figure, status) of the stochastic time course of a state's perturbations,
+    seeded (the same settings give the same curves). Runs and seed are bounded (runs x nodes
+    at most :data:`SIMULATION_WORK`); nodes not in the model are left out."""
+    from ..simulation import simulate
+    from ..viz.simulation import simulation_figure
+
+    if state.errors:
+        raise ValueError("; ".join(state.errors))
+    network = state_network(state, upload if state.model.startswith("upload:") else None)
+    runs = runs if isinstance(runs, int) and not isinstance(runs, bool) else 500
+    runs = max(10, min(runs, MAX_SIMULATION_RUNS, SIMULATION_WORK // max(1, len(network))))
+    seed = seed if isinstance(seed, int) and not isinstance(seed, bool) else 0
+    seed = min(max(seed, 0), 2**31 - 1)
+    chosen = [n for n in (nodes or [])[:12] if isinstance(n, str) and n in network.rules]
+    perturbed = network.perturb(*state.scenario(network))
+    result = simulate(perturbed, runs=runs, max_time=20.0, seed=seed)
+    figure = simulation_figure(result, nodes=chosen)
+    final = ", ".join(
+        f"{p} {v:.2f}" for p, v in result.final_phenotype_probabilities.items() if v > 0
+    )
+    return (
+        figure.to_plotly_json(),
+        f"{runs} runs, seed {seed}: at t=20, {final or 'no phenotype'}.",
+    )
+
+
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+T = TypeVar("T")
+
+
+def _run_with_clock(
+    work: Callable[[], T], report: Callable[[float], None], every: float = 1.0
+) -> T:
+    """``work()`` in a thread while ``report(elapsed seconds)`` is called every ``every``
+    seconds (the progress of a background search that has no progress of its own)."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    started = time.monotonic()
+    thread = threading.Thread(target=target, name="heavy-search", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        report(time.monotonic() - started)
+        thread.join(every)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
 
 
 def register(
@@ -246,13 +563,16 @@ def register(
 ) -> None:
     """Wire the callbacks to the layout's components. Searches answer within ``quick`` on the
     request; one over it can be run in the background within ``heavy`` (with a cancel button),
-    holding one of ``slots`` while it runs."""
+    holding one of ``slots`` while it runs. Each change runs one search (``render_results``
+    draws the summary, the tables and the graph from it)."""
 
     @app.callback(
         Output(ids.UPLOAD_STORE, "data"),
         Output(ids.UPLOAD_STATUS, "children"),
         Output(ids.MODEL_SELECT, "options"),
         Output(ids.MODEL_SELECT, "value", allow_duplicate=True),
+        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Output(ids.SUMMARY, "children", allow_duplicate=True),
         Input(ids.UPLOAD, "contents"),
         State(ids.UPLOAD, "filename"),
         State(ids.MODEL_SELECT, "options"),
@@ -261,8 +581,10 @@ def register(
     def on_upload(contents, filename, options):  # type: ignore[no-untyped-def]
         store, status, new_options, key = upload_model(contents, filename, options)
         if key is None:
-            return no_update, status, no_update, no_update
-        return store, status, new_options, key
+            return no_update, status, no_update, no_update, no_update, no_update
+        network = load_model(key, UploadedModel.from_dict(store))
+        searching = [html.P(f"Searching the attractors of {network.name} ...", className="hint")]
+        return store, status, new_options, key, elements(network), searching
 
     @app.callback(
         Output(ids.CURRENT_MODEL, "data"),
@@ -282,12 +604,21 @@ def register(
         Output(ids.NODE_PICK, "options"),
         Output(ids.VALIDATION, "children"),
         Output(ids.SCREEN_TARGETS, "options"),
+        Output(ids.INPUTS, "children"),
+        Output(ids.INPUTS_NOTE, "open"),
+        Output(ids.READOUTS, "children"),
+        Output(ids.TIMECOURSE_NODES, "options"),
         Input(ids.CURRENT_MODEL, "data"),
         State(ids.UPLOAD_STORE, "data"),
+        State(ids.STATE, "data"),
         prevent_initial_call=True,
     )
-    def render_model(model, upload):  # type: ignore[no-untyped-def]
-        return model_panel(model or FLAGSHIP, UploadedModel.from_dict(upload))
+    def render_model(model, upload, data):  # type: ignore[no-untyped-def]
+        return model_panel(
+            model if isinstance(model, str) else FLAGSHIP,
+            UploadedModel.from_dict(upload),
+            ExplorerState.from_dict(data),
+        )
 
     @app.callback(
         Output(ids.STATE, "data"),
@@ -297,6 +628,10 @@ def register(
         Output(ids.SEMANTICS, "value"),
         Output(ids.URL, "search"),
         Output(ids.MODEL_SELECT, "value"),
+        Output(ids.NODE_PICK, "value"),
+        Output(ids.TABS, "value"),
+        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Output({"type": ids.INPUT_SWITCH, "node": ALL}, "value"),
         Input(ids.URL, "search"),
         Input(ids.GRAPH, "tapNode"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
@@ -306,28 +641,98 @@ def register(
         Input(ids.SEMANTICS, "value"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.MODEL_SELECT, "value"),
+        Input({"type": ids.DETAIL_SET, "status": ALL}, "n_clicks"),
+        Input({"type": ids.INPUT_SWITCH, "node": ALL}, "value"),
+        Input({"type": ids.READOUT_PICK, "role": ALL}, "value"),
+        Input({"type": ids.CASE_OPEN, "case": ALL, "setting": ALL}, "n_clicks"),
+        Input({"type": ids.INPUTS_ALL, "value": ALL}, "n_clicks"),
         State(ids.STATE, "data"),
+        State(ids.CLICK_MODE, "value"),
+        State(ids.NODE_PICK, "value"),
+        State(ids.UPLOAD_STORE, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def update_state(
-        search, tap, _toggles, drugs, genotypes, environments, semantics, _reset, model, current
+        search,
+        tap,
+        _toggles,
+        drugs,
+        genotypes,
+        environments,
+        semantics,
+        _reset,
+        model,
+        _details,
+        switches,
+        _readouts,
+        _cases,
+        _all_inputs,
+        current,
+        mode,
+        inspected,
+        upload,
     ):  # type: ignore[no-untyped-def]
         trigger = ctx.triggered_id
-        if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
-            trigger = ids.URL if current is None else None  # a toggle list re-render, no click
-            if trigger is None:
-                return (no_update,) * 7
-        tapped = (tap or {}).get("data", {}).get("id")
-        state = next_state(
-            trigger,
-            current,
-            search=search,
-            tapped=tapped,
-            drugs=drugs,
-            genotypes=genotypes,
-            environments=environments,
-            semantics=semantics,
-            model=model,
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        switch_ids = [o["id"] for o in ctx.outputs_list[-1]]
+        unchanged = (no_update,) * 10 + ([no_update] * len(switch_ids),)
+        clicked = isinstance(trigger, dict) and trigger.get("type") in (
+            ids.NODE_TOGGLE,
+            ids.DETAIL_SET,
+            ids.CASE_OPEN,
+            ids.INPUTS_ALL,
         )
+        if clicked and not value:
+            if current is not None:
+                return unchanged  # a re-rendered button list, no click
+            trigger = ids.URL
+        uploaded = UploadedModel.from_dict(upload)
+        before = ExplorerState.from_dict(current)
+        tapped = (tap or {}).get("data", {}).get("id") if isinstance(tap, dict) else None
+        pick: Any = no_update
+        tab: Any = no_update
+        if trigger == ids.GRAPH:
+            try:
+                network = state_network(before, uploaded)
+            except MtorNetworkError:
+                return unchanged
+            if not isinstance(tapped, str) or tapped not in network.rules:
+                return unchanged  # a node of a graph that is being replaced
+            if mode == "inspect":  # inspecting changes nothing but the details shown
+                return (*unchanged[:7], tapped, *unchanged[8:])
+            pick = tapped
+        if isinstance(trigger, dict) and trigger.get("type") == ids.CASE_OPEN:
+            state = case_state(trigger.get("case"), trigger.get("setting"), before.semantics)
+            if state is None:
+                return unchanged
+            tab = "explorer"
+        else:
+            state = next_state(
+                trigger,
+                current,
+                search=search,
+                tapped=tapped,
+                drugs=drugs,
+                genotypes=genotypes,
+                environments=environments,
+                semantics=semantics,
+                model=model,
+                mode=mode,
+                value=value,
+                inspected=inspected if isinstance(inspected, str) else None,
+                free=tuple(i["node"] for i in switch_ids),
+            )
+        if trigger == ids.RESET:
+            pick = None
+        graph: Any = no_update
+        if current is not None and state.model != before.model:
+            pick = None
+            with contextlib.suppress(MtorNetworkError):
+                graph = elements(load_model(state.model, uploaded))
+        switch_values = [
+            {"knockout": "0", "overexpress": "1"}.get(state.status(i["node"]), "free")
+            for i in switch_ids
+        ]
         return (
             state.to_dict(),
             list(state.drugs),
@@ -336,6 +741,10 @@ def register(
             state.semantics,
             state.to_query(),
             state.model,
+            pick,
+            tab,
+            graph,
+            switch_values,
         )
 
     @app.callback(
@@ -348,19 +757,50 @@ def register(
         Output(ids.HEAVY, "style"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
+        Output(ids.GRAPH, "elements"),
+        Output(ids.CYCLE_VIEW, "children"),
+        Output(ids.HEAVY_STATUS, "children"),
         Input(ids.STATE, "data"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
         State(ids.UPLOAD_STORE, "data"),
+        State(ids.ATTRACTOR_PICK, "value"),
     )
-    def render_results(data, toggle_ids, upload):  # type: ignore[no-untyped-def]
+    def render_results(data, toggle_ids, upload, picked):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
         analysis = analyze(state, UploadedModel.from_dict(upload), quick)
         statuses = [state.status(t["node"]) for t in toggle_ids]
+        shown = list(results(analysis))
+        if picked == 0:
+            shown[5] = no_update  # the picker stays; its callback would only redraw the graph
         return (
-            *results(analysis),
+            *shown,
             [f"toggle {s}" for s in statuses],
             ["false" if s == "normal" else "true" for s in statuses],
+            graph_elements(analysis, state, 0),
+            cycle_view(analysis),
+            "",
         )
+
+    @app.callback(
+        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Input(ids.ATTRACTOR_PICK, "value"),
+        State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def recolour(index, data, upload):  # type: ignore[no-untyped-def]
+        state = ExplorerState.from_dict(data)
+        uploaded = UploadedModel.from_dict(upload)
+        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
+            state, uploaded, heavy
+        )
+        if result is None:
+            return no_update  # never a search of its own: results come from render_results
+        try:
+            network = state_network(state, uploaded)
+        except MtorNetworkError:
+            return no_update
+        return graph_elements(Analysis(state, network, result, ()), state, index)
 
     @app.callback(
         Output(ids.SUMMARY, "children", allow_duplicate=True),
@@ -371,6 +811,8 @@ def register(
         Output(ids.ATTRACTOR_PICK, "value", allow_duplicate=True),
         Output(ids.HEAVY, "style", allow_duplicate=True),
         Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Output(ids.CYCLE_VIEW, "children", allow_duplicate=True),
+        Output(ids.HEAVY_STATUS, "children", allow_duplicate=True),
         Input(ids.HEAVY_RUN, "n_clicks"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
@@ -380,36 +822,51 @@ def register(
             (Output(ids.HEAVY_RUN, "disabled"), True, False),
             (Output(ids.HEAVY_CANCEL, "disabled"), False, True),
         ],
+        progress=[Output(ids.HEAVY_STATUS, "children")],
         cancel=[Input(ids.HEAVY_CANCEL, "n_clicks"), Input(ids.STATE, "data")],
         prevent_initial_call=True,
     )
-    def run_heavy(clicks, data, upload, tab):  # type: ignore[no-untyped-def]
+    def run_heavy(set_progress, clicks, data, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
-            return (no_update,) * 8
+            return (no_update,) * 10
         state = ExplorerState.from_dict(data)
+        limit = heavy.seconds if heavy is not None and heavy.seconds else None
+        bound = f" (stops after {limit:g} s)" if limit else ""
+
+        def tick(elapsed: float) -> None:
+            set_progress((f"Running in the background: {elapsed:.0f} s{bound} ...",))
+
         try:
             with slots.hold(tab) if slots is not None else _nothing():
-                analysis = analyze(state, UploadedModel.from_dict(upload), heavy)
+                analysis = _run_with_clock(
+                    lambda: analyze(state, UploadedModel.from_dict(upload), heavy), tick
+                )
         except ServerBusy as exc:
-            return (no_update, f"Not run: {exc}", *(no_update,) * 6)
-        return (*results(analysis), graph_elements(analysis, state, 0))
+            return (no_update, f"Not run: {exc}", *(no_update,) * 7, "")
+        return (
+            *results(analysis),
+            graph_elements(analysis, state, 0),
+            cycle_view(analysis),
+            "Done." if analysis.result is not None else "",
+        )
 
     @app.callback(
-        Output(ids.GRAPH, "elements"),
-        Input(ids.STATE, "data"),
-        Input(ids.ATTRACTOR_PICK, "value"),
+        Output(ids.GRAPH, "stylesheet"),
+        Output(ids.SEARCH_STATUS, "children"),
+        Input(ids.NODE_PICK, "value"),
+        Input(ids.NODE_SEARCH, "value"),
+        State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
     )
-    def render_graph(data, index, upload):  # type: ignore[no-untyped-def]
+    def style_graph(inspected, text, data, upload):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
-        analysis = analyze(state, UploadedModel.from_dict(upload), quick)
-        return graph_elements(analysis, state, index)
-
-    @app.callback(
-        Output(ids.NODE_PICK, "value"), Input(ids.GRAPH, "tapNode"), prevent_initial_call=True
-    )
-    def pick_tapped(tap):  # type: ignore[no-untyped-def]
-        return (tap or {}).get("data", {}).get("id", no_update)
+        try:
+            network = state_network(state, UploadedModel.from_dict(upload))
+        except MtorNetworkError:
+            return stylesheet(), ""
+        node = inspected if isinstance(inspected, str) and inspected in network.rules else None
+        found, message = search_status(network, text)
+        return stylesheet(inspected=node, highlighted=found), message
 
     @app.callback(
         Output(ids.NODE_DETAILS, "children"),
@@ -424,6 +881,67 @@ def register(
         except MtorNetworkError as exc:
             return [html.P(str(exc), className="error")]
         return node_details(network, node, state)
+
+    @app.callback(
+        Output(ids.GRAPH, "generateImage"),
+        Input(ids.PNG, "n_clicks"),
+        Input(ids.SVG, "n_clicks"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def picture(_png, _svg, data):  # type: ignore[no-untyped-def]
+        kind = "svg" if ctx.triggered_id == ids.SVG else "png"
+        state = ExplorerState.from_dict(data)
+        name = safe_stem(state.model.replace("upload:", "uploaded_"), max_length=48)
+        return {
+            "type": kind,
+            "action": "download",
+            "filename": f"{name}_network",
+            "options": {"full": True, "bg": "white", "scale": 2}
+            if kind == "png"
+            else {"full": True, "bg": "white"},
+        }
+
+    @app.callback(
+        Output(ids.TIMECOURSE_FIGURE, "figure"),
+        Output(ids.TIMECOURSE_FIGURE, "style"),
+        Output(ids.TIMECOURSE_STATUS, "children"),
+        Input(ids.TIMECOURSE_RUN, "n_clicks"),
+        State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        State(ids.TIMECOURSE_NODES, "value"),
+        State(ids.TIMECOURSE_RUNS, "value"),
+        State(ids.TIMECOURSE_SEED, "value"),
+        prevent_initial_call=True,
+    )
+    def time_course(clicks, data, upload, nodes, runs, seed):  # type: ignore[no-untyped-def]
+        if not clicks:
+            return no_update, no_update, no_update
+        try:
+            figure, status = simulate_view(
+                ExplorerState.from_dict(data),
+                UploadedModel.from_dict(upload),
+                nodes=nodes if isinstance(nodes, list) else None,
+                runs=runs,
+                seed=seed,
+            )
+        except (MtorNetworkError, ValueError) as exc:
+            return no_update, no_update, f"Not simulated: {exc}"
+        return figure, {"display": "block"}, status
+
+    for button, script in (
+        (ids.ZOOM_IN, ZOOM_IN_JS),
+        (ids.ZOOM_OUT, ZOOM_OUT_JS),
+        (ids.FIT, FIT_JS),
+        (ids.UNDO, UNDO_JS),
+        (ids.REDO, REDO_JS),
+    ):
+        app.clientside_callback(
+            script,
+            Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
+            Input(button, "n_clicks"),
+            prevent_initial_call=True,
+        )
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),

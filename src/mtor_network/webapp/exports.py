@@ -14,7 +14,7 @@ from ..export import attractors as tables
 from ..io import WRITERS, write_network
 from ..io.primes import to_primes
 from ..network import BooleanNetwork
-from .state import UPLOAD_PREFIX, ExplorerState, UploadedModel, analyze, load_model
+from .state import UPLOAD_PREFIX, ExplorerState, UploadedModel, analyze, state_network
 
 TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
 
@@ -75,7 +75,7 @@ def export(
     if fmt not in TABLE_FORMATS:  # the model as it is perturbed: no search needed
         if state.errors:
             raise ValueError("; ".join(state.errors))
-        network = load_model(state.model, upload if state.model.startswith(UPLOAD_PREFIX) else None)
+        network = state_network(state, upload if state.model.startswith(UPLOAD_PREFIX) else None)
         perturbed = network.perturb(*state.scenario(network))
         base = f"{safe_stem(network.name, max_length=48)}_{stamp}"
         return export_model(perturbed, f".{fmt}", base, budget)

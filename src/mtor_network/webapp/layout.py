@@ -10,6 +10,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from ..analysis.evidence import ValidationReport, validate
+from ..analysis.readouts import declared_readouts, free_inputs, readout_candidates
 from ..attractors import SEMANTICS
 from ..io import READERS
 from ..models import FLAGSHIP, bundled_models, load_bundled
@@ -17,10 +18,18 @@ from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
 from . import ids, screen_tab
 from .exports import TABLE_FORMATS, formats
-from .state import MAX_UPLOAD_BYTES
+from .state import MAX_UPLOAD_BYTES, READOUT_ROLES, ExplorerState
 
 _ARIA_LIVE: dict[str, Any] = {"aria-live": "polite"}
-PANEL = {"padding": "8px 12px", "borderRight": "1px solid #ddd", "overflowY": "auto"}
+
+
+def _attrs(values: dict[str, Any]) -> Any:
+    """Attributes with dashes (``aria-*``) for a component's keyword arguments."""
+    return values
+
+
+_HIDDEN = _attrs({"aria-hidden": "true"})
+WHEEL_SENSITIVITY = 0.25  # cytoscape's default (1) zooms far too much per wheel step
 
 
 @lru_cache(maxsize=8)
@@ -30,12 +39,18 @@ def validation_report(model: str) -> ValidationReport:
 
 
 def validation_table(report: ValidationReport) -> html.Table:
-    """E1-E13 with pass/fail and references as links."""
+    """E1-E13 with pass/fail, references as links, and one button per setting of a case that
+    opens that setting (its genotype, drugs, environment, node perturbations) in the Explorer."""
     head = html.Thead(
-        html.Tr([html.Th(h) for h in ("id", "result", "setting", "expected", "observed", "refs")])
+        html.Tr(
+            [
+                html.Th(h)
+                for h in ("id", "result", "setting", "expected", "observed", "refs", "explore")
+            ]
+        )
     )
     rows = []
-    for r in report.results:
+    for index, r in enumerate(report.results):
         links: list[Any] = []
         for key in r.case.references:
             ref = report.network.references.get(key)
@@ -48,6 +63,16 @@ def validation_table(report: ValidationReport) -> html.Table:
                 else html.Span(text, title=title)
             )
             links.append(" ")
+        opens = [
+            html.Button(
+                setting.label,
+                id={"type": ids.CASE_OPEN, "case": index, "setting": number},
+                n_clicks=0,
+                className="case-open",
+                title=f"open {r.case.id}: {setting.label} in the Explorer",
+            )
+            for number, setting in enumerate(r.case.settings)
+        ]
         rows.append(
             html.Tr(
                 [
@@ -59,6 +84,7 @@ def validation_table(report: ValidationReport) -> html.Table:
                     html.Td(r.case.expected),
                     html.Td(r.observed),
                     html.Td(links),
+                    html.Td(opens),
                 ]
             )
         )
@@ -79,7 +105,8 @@ def validation_panel(model: str, network: BooleanNetwork) -> list[Any]:
     return [
         html.P(
             f"{sum(r.passed for r in report.results)} of {len(report.results)} evidence "
-            f"cases pass ({report.semantics} semantics)."
+            f"cases pass ({report.semantics} semantics). A button under 'explore' opens "
+            "that setting in the Explorer tab."
         ),
         validation_table(report),
     ]
@@ -141,6 +168,204 @@ def toggle_buttons(network: BooleanNetwork) -> list[Any]:
     ]
 
 
+LEGEND_ITEMS = (
+    ("fill on", "ON in the attractor shown"),
+    ("fill off", "OFF"),
+    ("fill osc", "oscillates (cyclic attractor)"),
+    ("border ko", "knocked out by you"),
+    ("border oe", "forced on by you"),
+    ("border drug", "target of a drug"),
+    ("border genotype", "changed by the genotype"),
+    ("border environment", "set by the environment"),
+    ("border inspected", "shown in Node details"),
+    ("edge activation", "activates"),
+    ("edge inhibition", "inhibits"),
+)
+
+
+def legend() -> html.Div:
+    """What the graph's fills, borders and edges mean."""
+    return html.Div(
+        [html.Span("Legend: ", className="legend-title")]
+        + [
+            html.Span([html.Span(className=f"swatch {kind}"), text], className="legend-item")
+            for kind, text in LEGEND_ITEMS
+        ],
+        id=ids.LEGEND,
+        className="legend",
+    )
+
+
+def toolbar() -> html.Div:
+    """Above the graph, one line of fixed height: what a click does, view and history
+    buttons, node search and picture downloads."""
+
+    def button(label: str, id_: str, title: str) -> html.Button:
+        return html.Button(label, id=id_, n_clicks=0, title=title, className="tool")
+
+    return html.Div(
+        [
+            html.Span("Click on a node: ", className="tool-label"),
+            dcc.RadioItems(
+                id=ids.CLICK_MODE,
+                options=[
+                    {"label": "perturb (normal, knocked out, forced on)", "value": "perturb"},
+                    {"label": "inspect only", "value": "inspect"},
+                ],
+                value="perturb",
+                inline=True,
+                className="click-mode",
+            ),
+            button("+", ids.ZOOM_IN, "zoom in"),
+            button("-", ids.ZOOM_OUT, "zoom out"),
+            button("Fit", ids.FIT, "fit the whole network in view"),
+            button("Undo", ids.UNDO, "undo the last change (the browser's back button)"),
+            button("Redo", ids.REDO, "redo (the browser's forward button)"),
+            html.Label("Find:", htmlFor=ids.NODE_SEARCH, className="inline-label"),
+            dcc.Input(
+                id=ids.NODE_SEARCH,
+                type="search",
+                placeholder="find a node",
+                debounce=False,
+                maxLength=64,
+                className="node-search",
+            ),
+            html.Span(id=ids.SEARCH_STATUS, className="hint", **_ARIA_LIVE),
+            button("PNG", ids.PNG, "download the network picture as PNG"),
+            button("SVG", ids.SVG, "download the network picture as SVG"),
+        ],
+        className="toolbar",
+    )
+
+
+def input_switches(network: BooleanNetwork, state: ExplorerState | None = None) -> list[Any]:
+    """One switch per free input (rule ``x, x``): free (both values searched, the default),
+    off or on. A model without free inputs gets a short note."""
+    free = free_inputs(network)
+    if not free:
+        return [html.P("This model has no free inputs.", className="hint")]
+
+    def value(node: str) -> str:
+        status = state.status(node) if state is not None else "normal"
+        return {"knockout": "0", "overexpress": "1"}.get(status, "free")
+
+    rows = [
+        html.Div(
+            [
+                html.Span(network.node(node).label, className="switch-name", title=node),
+                dcc.RadioItems(
+                    id={"type": ids.INPUT_SWITCH, "node": node},
+                    options=[
+                        {"label": "free", "value": "free"},
+                        {"label": "off", "value": "0"},
+                        {"label": "on", "value": "1"},
+                    ],
+                    value=value(node),
+                    inline=True,
+                ),
+            ],
+            className="switch",
+        )
+        for node in free
+    ]
+    bulk = html.Div(
+        [html.Span("All: ")]
+        + [
+            html.Button(
+                text,
+                id={"type": ids.INPUTS_ALL, "value": key},
+                n_clicks=0,
+                className="tool",
+                title=f"set every free input {text}",
+            )
+            for key, text in (("free", "free"), ("0", "off"), ("1", "on"))
+        ],
+        className="switch-all",
+    )
+    return [
+        html.P(
+            f"{len(free)} free input(s): 'free' (the default) searches both values of each; "
+            "every free input doubles the search. Fix them here.",
+            className="hint",
+        ),
+        bulk,
+        *rows,
+    ]
+
+
+def readout_panel(network: BooleanNetwork) -> list[Any]:
+    """Which node reads out each phenotype (proliferation, apoptosis): the model's own, else
+    recognised by name; any node can be chosen."""
+    declared = declared_readouts(network)
+    panel: list[Any] = []
+    for role in READOUT_ROLES:
+        ranked = readout_candidates(network.node_names, role)
+        others = [n for n in network.node_names if n not in ranked]
+        panel += [
+            html.Label(f"{role.capitalize()} read-out", htmlFor=f"readout-{role}"),
+            dcc.Dropdown(
+                id={"type": ids.READOUT_PICK, "role": role},
+                options=[{"label": n, "value": n} for n in (*ranked, *others)],
+                value=declared.get(role),
+                placeholder="none",
+                clearable=True,
+            ),
+        ]
+    return panel
+
+
+def timecourse_panel(network: BooleanNetwork) -> html.Details:
+    """The stochastic time course of the current perturbations (seeded, reproducible)."""
+    return html.Details(
+        [
+            html.Summary("Time course (stochastic simulation)"),
+            html.P(
+                "Phenotype probabilities over time for the current perturbations: "
+                "asynchronous stochastic runs from a random start (MaBoSS-like), seeded.",
+                className="hint",
+            ),
+            html.Div(
+                [
+                    html.Label("Nodes to plot", htmlFor=ids.TIMECOURSE_NODES),
+                    dcc.Dropdown(
+                        id=ids.TIMECOURSE_NODES,
+                        options=node_options(network),
+                        multi=True,
+                        placeholder="phenotypes only",
+                    ),
+                    html.Label("Runs", htmlFor=ids.TIMECOURSE_RUNS),
+                    dcc.Input(
+                        id=ids.TIMECOURSE_RUNS,
+                        type="number",
+                        min=10,
+                        max=MAX_SIMULATION_RUNS,
+                        step=10,
+                        value=500,
+                    ),
+                    html.Label("Seed", htmlFor=ids.TIMECOURSE_SEED),
+                    dcc.Input(id=ids.TIMECOURSE_SEED, type="number", min=0, max=2**31 - 1, value=0),
+                    html.Button("Simulate", id=ids.TIMECOURSE_RUN, n_clicks=0),
+                ],
+                className="timecourse-controls",
+            ),
+            html.Div(id=ids.TIMECOURSE_STATUS, role="status", className="hint"),
+            dcc.Graph(
+                id=ids.TIMECOURSE_FIGURE,
+                figure={},
+                config=GRAPH_CONFIG,
+                style={"display": "none"},
+            ),
+        ],
+        className="timecourse",
+    )
+
+
+GRAPH_CONFIG: Any = screen_tab.GRAPH_CONFIG
+"""Plotly figure options everywhere in the app: no logo, no cloud ("share") buttons."""
+
+MAX_SIMULATION_RUNS = 2000
+
+
 def build_layout(model: str = FLAGSHIP) -> html.Div:
     """The whole page."""
     network = load_bundled(model)
@@ -186,10 +411,25 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 value="asynchronous",
             ),
             html.Button("Reset", id=ids.RESET, n_clicks=0, className="reset"),
+            html.Details(
+                [
+                    html.Summary("Inputs"),
+                    html.Div(input_switches(network), id=ids.INPUTS),
+                ],
+                open=bool(free_inputs(network)),
+                id=ids.INPUTS_NOTE,
+            ),
+            html.Details(
+                [
+                    html.Summary("Phenotype read-outs"),
+                    html.Div(readout_panel(network), id=ids.READOUTS),
+                ],
+                open=False,
+            ),
             html.H3("Nodes"),
             html.P(
-                "Click a node on the graph, or a button here, to cycle it: normal -> knocked "
-                "out -> forced on -> normal.",
+                "Click a node on the graph (in 'perturb' mode), or a button here, to cycle it: "
+                "normal -> knocked out -> forced on -> normal.",
                 className="hint",
             ),
             html.Div(toggle_buttons(network), id=ids.TOGGLES),
@@ -201,37 +441,53 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             ),
             html.Div(id=ids.NODE_DETAILS, className="details"),
         ],
-        style={**PANEL, "width": "300px", "flex": "none"},
+        className="controls",
     )
     explorer = html.Div(
         [
+            toolbar(),
+            html.Div(
+                [
+                    html.Div(
+                        id=ids.REGIONS, className="regions", **_attrs({"aria-hidden": "true"})
+                    ),
+                    cyto.Cytoscape(
+                        id=ids.GRAPH,
+                        layout={"name": "preset", "fit": True, "padding": 16},
+                        elements=elements(network),
+                        stylesheet=stylesheet(),
+                        autoungrabify=True,
+                        autounselectify=True,
+                        boxSelectionEnabled=False,
+                        minZoom=0.2,
+                        maxZoom=3,
+                        wheelSensitivity=WHEEL_SENSITIVITY,
+                        style={"width": "100%", "height": "100%"},
+                    ),
+                ],
+                className="graph-wrap",
+            ),
+            legend(),
+            html.Div(
+                [
+                    html.Span("Show attractor on the graph: "),
+                    dcc.RadioItems(id=ids.ATTRACTOR_PICK, options=[], value=0, inline=True),
+                ],
+                className="attractor-pick",
+            ),
             html.Div(id=ids.ERROR, role="alert", className="error"),
             html.Div(
                 [
-                    html.Span("This search is over the quick time limit. "),
+                    html.Span("This search is over the quick time limit. ", id=ids.HEAVY + "-text"),
                     html.Button("Run it in the background", id=ids.HEAVY_RUN, n_clicks=0),
                     html.Button("Cancel", id=ids.HEAVY_CANCEL, n_clicks=0, disabled=True),
+                    html.Span(id=ids.HEAVY_STATUS, role="status", className="hint"),
                 ],
                 id=ids.HEAVY,
                 style={"display": "none"},
             ),
             html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
-            html.Div(
-                [
-                    html.Span("Show attractor on the graph: "),
-                    dcc.RadioItems(id=ids.ATTRACTOR_PICK, options=[], value=0, inline=True),
-                ]
-            ),
-            cyto.Cytoscape(
-                id=ids.GRAPH,
-                layout={"name": "preset", "fit": True, "padding": 20},
-                elements=elements(network),
-                stylesheet=stylesheet(),
-                autoungrabify=True,
-                minZoom=0.2,
-                maxZoom=2.5,
-                style={"width": "100%", "height": "640px", "border": "1px solid #ddd"},
-            ),
+            html.Div(id=ids.CYCLE_VIEW, className="cycles"),
             html.Div(
                 [html.Span("Export: ")]
                 + [
@@ -241,10 +497,11 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 className="exports",
             ),
             dcc.Download(id=ids.DOWNLOAD),
-            dcc.Graph(id=ids.HEATMAP, config={"displaylogo": False}),
+            dcc.Graph(id=ids.HEATMAP, config=GRAPH_CONFIG),
             html.Div(id=ids.TABLE, className="table-wrap"),
+            timecourse_panel(network),
         ],
-        style={"flex": "1", "padding": "8px 12px", "minWidth": 0},
+        className="explorer",
     )
     validation = html.Div(
         validation_panel(model, network), id=ids.VALIDATION, style={"padding": "8px 12px"}
@@ -256,6 +513,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             dcc.Store(id=ids.TAB, storage_type="memory", data=uuid.uuid4().hex),
             dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
             dcc.Store(id=ids.CURRENT_MODEL, storage_type="memory", data=model),
+            dcc.Store(id=ids.CLIENT_SINK, storage_type="memory"),
             html.Header(
                 [
                     html.H1("mtor_network explorer"),
@@ -269,7 +527,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                     dcc.Tab(
                         label="Explorer",
                         value="explorer",
-                        children=html.Div([controls, explorer], style={"display": "flex"}),
+                        children=html.Div([controls, explorer], className="explorer-tab"),
                     ),
                     dcc.Tab(label="Screen", value="screen", children=screen_tab.layout(network)),
                     dcc.Tab(label="Validation (E1-E13)", value="validation", children=validation),

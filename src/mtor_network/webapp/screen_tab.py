@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from .. import __version__
 from .._filenames import safe_stem
@@ -24,12 +25,19 @@ from ..network import BooleanNetwork
 from ..viz.screens import matrix_heatmap, screen_heatmap
 from . import ids
 from .jobs import JobSlots
-from .state import ExplorerState, UploadedModel, load_model
+from .state import ExplorerState, UploadedModel, state_network
 
 MODES = {
     "nodes": "Node combinations (knockouts / forced on)",
     "matrix": "Drug and drug pair x genotype matrix",
     "interventions": "Smallest interventions that stop proliferation",
+}
+# plotly options (no logo, no cloud "share" buttons); the layout module imports this one
+GRAPH_CONFIG: Any = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
 }
 MAX_TARGETS = 2000  # node names a request may list as targets
 MAX_COMBINATIONS = 5000  # per screen in the app; the CLI's default is far higher, and resumes
@@ -56,7 +64,7 @@ def run_job(
     the figure (or None), the settings and a message."""
     if mode not in MODES:
         raise ValueError(f"unknown screen mode {mode!r}")
-    network = load_model(state.model, upload)
+    network = state_network(state, upload)
     background = state.scenario(network)
     started = time.monotonic()
 
@@ -163,6 +171,21 @@ def to_csv(job: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
+_CLI_HINT = re.compile(r",? or raise it \(CLI: --max-combinations N; Python: max_combinations=N\)")
+
+
+def refusal(error: Exception) -> str:
+    """The message of a run the app refused or stopped, with advice the app can follow (the
+    library's pointers to command-line options the app has not are replaced)."""
+    text = str(error)
+    if _CLI_HINT.search(text):
+        text = _CLI_HINT.sub("", text) + (
+            f" (the app runs at most {MAX_COMBINATIONS:,} combinations; `mtor-network screen` "
+            "on the command line has no such limit and resumes)"
+        )
+    return f"Not run: {text}"
+
+
 def result_table(job: dict[str, Any] | None) -> Any:
     """The first rows of a job's table (the best first: no proliferation, smallest)."""
     if not job:
@@ -235,14 +258,20 @@ def layout(network: BooleanNetwork) -> html.Div:
                     html.Button("Run", id=ids.SCREEN_RUN, n_clicks=0),
                     html.Button("Cancel", id=ids.SCREEN_CANCEL, n_clicks=0, disabled=True),
                     html.Progress(id=ids.SCREEN_PROGRESS, value="0", max="1"),
-                    html.Button("Download table (CSV)", id=ids.SCREEN_EXPORT, n_clicks=0),
+                    html.Button(
+                        "Download table (CSV)",
+                        id=ids.SCREEN_EXPORT,
+                        n_clicks=0,
+                        disabled=True,
+                        title="run a screen first",
+                    ),
                 ],
                 className="exports",
             ),
             html.Div(id=ids.SCREEN_STATUS, role="status", className="hint"),
             dcc.Store(id=ids.SCREEN_RESULT, storage_type="memory"),
             dcc.Download(id=ids.SCREEN_DOWNLOAD),
-            dcc.Graph(id=ids.SCREEN_FIGURE, figure={}, config={"displaylogo": False}),
+            dcc.Graph(id=ids.SCREEN_FIGURE, figure={}, config=GRAPH_CONFIG),
             html.Div(id=ids.SCREEN_TABLE, className="table-wrap"),
         ],
         style={"padding": "8px 12px"},
@@ -254,8 +283,40 @@ def register(app: Dash, *, seconds: float | None, slots: JobSlots | None = None)
     ``slots`` while it runs), and the download."""
 
     @app.callback(
+        Output(ids.SCREEN_RESULT, "data", allow_duplicate=True),
+        Output(ids.SCREEN_STATUS, "children", allow_duplicate=True),
+        Output(ids.SCREEN_STATUS, "className", allow_duplicate=True),
+        Output(ids.SCREEN_FIGURE, "figure", allow_duplicate=True),
+        Output(ids.SCREEN_TABLE, "children", allow_duplicate=True),
+        Output(ids.SCREEN_PROGRESS, "value", allow_duplicate=True),
+        Input(ids.SCREEN_RUN, "n_clicks"),
+        Input(ids.SCREEN_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def clear(_run, _cancel):  # type: ignore[no-untyped-def]
+        """A new run or a cancel first clears the last run's status, bar, figure and table."""
+        if ctx.triggered_id == ids.SCREEN_CANCEL:
+            text = "Cancelled: the screen was stopped; nothing was kept."
+        else:
+            text = "Running ..."
+        return None, text, "hint", {}, result_table(None), "0"
+
+    @app.callback(
+        Output(ids.SCREEN_EXPORT, "disabled"),
+        Output(ids.SCREEN_EXPORT, "title"),
+        Input(ids.SCREEN_RESULT, "data"),
+    )
+    def export_enabled(job):  # type: ignore[no-untyped-def]
+        ready = isinstance(job, dict) and bool(job.get("rows") is not None)
+        return (
+            not ready,
+            "download the table with its settings" if ready else "run a screen first",
+        )
+
+    @app.callback(
         Output(ids.SCREEN_RESULT, "data"),
         Output(ids.SCREEN_STATUS, "children"),
+        Output(ids.SCREEN_STATUS, "className"),
         Output(ids.SCREEN_FIGURE, "figure"),
         Output(ids.SCREEN_TABLE, "children"),
         Input(ids.SCREEN_RUN, "n_clicks"),
@@ -278,13 +339,19 @@ def register(app: Dash, *, seconds: float | None, slots: JobSlots | None = None)
     )
     def run(set_progress, clicks, mode, targets, order, perturb, using, state, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update
         try:
             with slots.hold(tab) if slots is not None else nullcontext():
                 job = _job(set_progress, mode, targets, order, perturb, using, state, upload)
         except (MtorNetworkError, ValueError, TypeError) as exc:
-            return None, f"Not run: {exc}", {}, result_table(None)
-        return job, f"Done: {job['title']}.", job["figure"] or {}, result_table(job)
+            return None, refusal(exc), "status-error", {}, result_table(None)
+        return (
+            job,
+            f"Done: {job['title']}.",
+            "status-done",
+            job["figure"] or {},
+            result_table(job),
+        )
 
     def _job(set_progress, mode, targets, order, perturb, using, state, upload):  # type: ignore[no-untyped-def]
         if targets is not None and (

@@ -9,7 +9,7 @@ import binascii
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal, TypeVar
@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode
 from .._cache import ByteBoundedCache, approximate_size
 from ..analysis.compare import Comparison, compare
 from ..analysis.phenotypes import find_attractors
+from ..analysis.readouts import recognise_readouts, with_readouts
 from ..attractors import (
     SEMANTICS,
     AttractorResult,
@@ -30,6 +31,7 @@ from ..io import read_network_bytes
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
 from ..perturbations import Scenario, scenario
+from ..types import NodeValue
 
 NodeStatus = Literal["normal", "knockout", "overexpress"]
 _CYCLE: dict[str, NodeStatus] = {
@@ -89,6 +91,28 @@ def _semantics(value: Any) -> Semantics:
     return value if isinstance(value, str) and value in SEMANTICS else "asynchronous"  # type: ignore[return-value]
 
 
+READOUT_ROLES = ("proliferation", "apoptosis")
+
+
+def _readouts(value: Any, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """The chosen read-outs of a request: a small mapping of known role -> node name."""
+    if not value:
+        return ()
+    if not isinstance(value, dict) or len(value) > len(READOUT_ROLES):
+        problems.append(f"readouts: expected a mapping of {', '.join(READOUT_ROLES)} to nodes")
+        return ()
+    chosen = []
+    for role, node in value.items():
+        if role not in READOUT_ROLES or not isinstance(node, str):
+            problems.append(f"readouts: {str(role)[:40]!r} is not a read-out role")
+            return ()
+        if not node or len(node) > MAX_NAME_LENGTH:
+            problems.append(f"readouts: the {role} read-out is not a node name")
+            return ()
+        chosen.append((role, node))
+    return tuple(sorted(chosen))
+
+
 def _index(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return 0
@@ -112,6 +136,8 @@ class ExplorerState:
     overexpressed: tuple[str, ...] = ()
     semantics: Semantics = "asynchronous"
     selected: int = 0
+    # phenotype read-outs the user chose, (role, node) pairs (empty: the model's own or guessed)
+    readouts: tuple[tuple[str, str], ...] = ()
     # what a request carried that was refused (too many names, wrong types): shown as an error
     errors: tuple[str, ...] = field(default=(), compare=False)
 
@@ -158,6 +184,15 @@ class ExplorerState:
     def select(self, index: int) -> ExplorerState:
         return replace(self, selected=max(0, int(index)))
 
+    def with_readout(self, role: str, node: str | None) -> ExplorerState:
+        """The read-out of ``role`` set to ``node`` (None: the model's own or the guessed one)."""
+        chosen = dict(self.readouts)
+        if node:
+            chosen[role] = node
+        else:
+            chosen.pop(role, None)
+        return replace(self, readouts=tuple(sorted(chosen.items())), selected=0, errors=())
+
     # ---- serialisation ----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,7 +204,7 @@ class ExplorerState:
             "overexpressed": list(self.overexpressed),
             "semantics": self.semantics,
             "selected": self.selected,
-        }
+        } | ({"readouts": dict(self.readouts)} if self.readouts else {})
 
     @classmethod
     def from_dict(cls, data: Any) -> ExplorerState:
@@ -184,6 +219,7 @@ class ExplorerState:
             model=_model_key(data.get("model"), problems),
             semantics=_semantics(data.get("semantics")),
             selected=_index(data.get("selected")),
+            readouts=_readouts(data.get("readouts"), problems),
             errors=tuple(problems),
             **lists,
         )
@@ -200,6 +236,7 @@ class ExplorerState:
         pairs += [("oe", n) for n in self.overexpressed]
         if self.semantics != "asynchronous":
             pairs.append(("semantics", self.semantics))
+        pairs += [("readout", f"{role}:{node}") for role, node in self.readouts]
         return "?" + urlencode(pairs) if pairs else ""
 
     @classmethod
@@ -216,6 +253,7 @@ class ExplorerState:
             return cls(errors=(f"the URL query has more than {6 * MAX_NAMES + 2} fields",))
         model = params.get("model")
         semantics = params.get("semantics")
+        readouts = dict(r.partition(":")[::2] for r in params.get("readout", [])[:8])
         return cls.from_dict(
             {
                 "model": model[0] if model else None,
@@ -225,6 +263,7 @@ class ExplorerState:
                 "knockouts": params.get("ko", []),
                 "overexpressed": params.get("oe", []),
                 "semantics": semantics[0] if semantics else None,
+                "readouts": readouts,
             }
         )
 
@@ -350,7 +389,7 @@ def _read_upload(upload: UploadedModel) -> BooleanNetwork:
     key = (upload.digest, upload.filename)
     network = _NETWORKS.get(key)
     if network is None:
-        network = read_network_bytes(upload.data, upload.filename)
+        network = recognise_readouts(read_network_bytes(upload.data, upload.filename))
         _NETWORKS.put(key, network)
     return network
 
@@ -371,6 +410,13 @@ def load_model(model: str, upload: UploadedModel | None = None) -> BooleanNetwor
     return load_bundled(model)
 
 
+def state_network(state: ExplorerState, upload: UploadedModel | None = None) -> BooleanNetwork:
+    """The network a state is analysed on: its model (:func:`load_model`; an upload's
+    read-outs recognised by name) with the read-outs the user chose."""
+    network = load_model(state.model, upload)
+    return with_readouts(network, dict(state.readouts)) if state.readouts else network
+
+
 def clear_caches() -> None:
     """Forget cached uploads and results (tests, benchmarks)."""
     _NETWORKS.clear()
@@ -385,6 +431,7 @@ def cached_attractors(
     budget: Budget | None = None,
     *,
     deadline: float | None = None,
+    readouts: tuple[tuple[str, str], ...] = (),
 ) -> AttractorResult:
     """Attractors per (model, perturbations, semantics); results are immutable, so shared.
 
@@ -394,10 +441,19 @@ def cached_attractors(
     results of one click do not both wait for it), so only a larger budget retries.
     ``deadline`` (``time.monotonic()`` value) shortens the budget's time to what is left of a
     request's; a search stopped by it early is not remembered as over budget."""
-    cache_key = (model, upload.digest if upload is not None else None, key, semantics, budget)
+    cache_key = (
+        model,
+        upload.digest if upload is not None else None,
+        key,
+        semantics,
+        budget,
+        readouts,
+    )
 
     def compute() -> _Answer:
         network = load_model(model, upload)
+        if readouts:
+            network = with_readouts(network, dict(readouts))
         drugs, genotypes, environments, knockouts, overexpressed = key
         s = scenario(
             network,
@@ -429,6 +485,32 @@ def cached_attractors(
     return answer
 
 
+def attractor_count(result: AttractorResult) -> int:
+    """The exact number of attractors of a result (also of a summarised one)."""
+    return result.total if result.total is not None else len(result)
+
+
+def lookup_attractors(
+    state: ExplorerState, upload: UploadedModel | None = None, budget: Budget | None = None
+) -> AttractorResult | None:
+    """The cached result of a state's own search (None if it was not searched, or went over
+    its budget): for views that must never start a search themselves."""
+    if state.errors:
+        return None
+    key = (state.drugs, state.genotypes, state.environments, state.knockouts, state.overexpressed)
+    upload = upload if state.model.startswith(UPLOAD_PREFIX) else None
+    cache_key = (
+        state.model,
+        upload.digest if upload is not None else None,
+        key,
+        state.semantics,
+        budget,
+        state.readouts,
+    )
+    answer = _RESULTS.get(cache_key)
+    return answer if isinstance(answer, AttractorResult) else None
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What the explorer shows for a state."""
@@ -439,6 +521,8 @@ class Analysis:
     comparisons: tuple[Comparison, ...]
     error: str | None = None
     over_budget: bool = False
+    # the attractor count of each comparison's reference result (same order as comparisons)
+    reference_counts: tuple[int, ...] = ()
 
 
 def analyze(
@@ -459,7 +543,7 @@ def analyze(
     if state.errors:
         return Analysis(state, load_bundled(FLAGSHIP), None, (), "; ".join(state.errors))
     try:
-        network = load_model(state.model, upload)
+        network = state_network(state, upload)
     except MtorNetworkError as exc:
         return Analysis(state, load_bundled(FLAGSHIP), None, (), str(exc))
     try:
@@ -476,6 +560,7 @@ def analyze(
             state.semantics,
             upload,
             budget,
+            readouts=state.readouts,
         )
     except BudgetExceeded as exc:
         return Analysis(
@@ -484,10 +569,16 @@ def analyze(
     except MtorNetworkError as exc:
         return Analysis(state, network, None, (), str(exc))
     try:
-        comparisons = _comparisons(state, network, current, upload, budget, deadline)
+        pairs = _comparisons(state, network, current, upload, budget, deadline)
     except BudgetExceeded as exc:  # the reference settings are over budget: show the result
         return Analysis(state, network, current, (), f"No comparison: {exc}")
-    return Analysis(state, network, current, tuple(comparisons))
+    return Analysis(
+        state,
+        network,
+        current,
+        tuple(c for c, _ in pairs),
+        reference_counts=tuple(n for _, n in pairs),
+    )
 
 
 def _comparisons(
@@ -497,22 +588,115 @@ def _comparisons(
     upload: UploadedModel | None,
     budget: Budget | None,
     deadline: float | None,
-) -> list[Comparison]:
+) -> list[tuple[Comparison, int]]:
     def search(key: tuple[tuple[str, ...], ...]) -> AttractorResult:
         return cached_attractors(
-            state.model, key, state.semantics, upload, budget, deadline=deadline
+            state.model,
+            key,
+            state.semantics,
+            upload,
+            budget,
+            deadline=deadline,
+            readouts=state.readouts,
         )
 
-    comparisons = [compare(search(((), (), (), (), ())), current, "unperturbed model")]
+    def versus(key: tuple[tuple[str, ...], ...], label: str) -> tuple[Comparison, int]:
+        reference = search(key)
+        return compare(reference, current, label), attractor_count(reference)
+
+    comparisons = [versus(((), (), (), (), ()), "unperturbed model")]
     background = ((), state.genotypes, state.environments, state.knockouts, state.overexpressed)
     if state.drugs and (
         state.genotypes or state.environments or state.knockouts or state.overexpressed
     ):
-        comparisons.append(compare(search(background), current, "same background without drugs"))
+        comparisons.append(versus(background, "same background without drugs"))
     endocrine = tuple(
         d for d in state.drugs if network.drugs.get(d) and network.drugs[d].has_tag("endocrine")
     )
     if endocrine and len(endocrine) < len(state.drugs):
-        alone = search((endocrine, *background[1:]))
-        comparisons.append(compare(alone, current, f"{' + '.join(endocrine)} alone"))
+        comparisons.append(versus((endocrine, *background[1:]), f"{' + '.join(endocrine)} alone"))
     return comparisons
+
+
+MAX_CYCLE_NODES = 6  # oscillating nodes of a cycle whose states are listed (2^6 = 64 states)
+
+
+@dataclass(frozen=True)
+class CycleStates:
+    """The states of a cyclic attractor and the transitions between them.
+
+    ``nodes``: the oscillating nodes; ``states``: their values in each state (the other nodes
+    keep the attractor's values); ``transitions``: (from, to) state indices.
+    """
+
+    nodes: tuple[str, ...]
+    states: tuple[tuple[int, ...], ...]
+    transitions: tuple[tuple[int, int], ...]
+
+
+def cycle_states(
+    network: BooleanNetwork,
+    values: Mapping[str, NodeValue],
+    semantics: Semantics,
+    size: int | None = None,
+) -> CycleStates | None:
+    """The states of the attractor whose node values are ``values`` (``"*"``: oscillating) of
+    ``network`` (perturbations applied), under ``semantics``; None when more than
+    :data:`MAX_CYCLE_NODES` nodes oscillate.
+
+    Asynchronous and synchronous: the states of the attracting component of the state graph
+    inside the attractor's subspace (the subspace is small: at most 64 states), with its
+    transitions (of the component with ``size`` states, where the engine counted them: two
+    attractors can share a subspace). Most permissive: every state of the minimal trap space,
+    no transitions."""
+    import itertools
+
+    import networkx as nx
+
+    from ..expressions import evaluate
+
+    nodes = tuple(n for n in network.node_names if values.get(n) == "*")
+    if not nodes or len(nodes) > MAX_CYCLE_NODES:
+        return None
+    fixed = {n: int(v) for n, v in values.items() if v != "*"}
+    states = [
+        dict(zip(nodes, bits, strict=True)) for bits in itertools.product((0, 1), repeat=len(nodes))
+    ]
+    if semantics == "most_permissive":
+        return CycleStates(nodes, tuple(tuple(s[n] for n in nodes) for s in states), ())
+    index = {tuple(s[n] for n in nodes): i for i, s in enumerate(states)}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(states)))
+    outside = -1
+    rules = network.rules
+    for i, s in enumerate(states):
+        full = {**fixed, **s}
+        nxt = {n: int(evaluate(rules[n].expression, full)) for n in network.node_names}
+        if any(nxt[n] != full[n] for n in fixed) and semantics == "synchronous":
+            graph.add_edge(i, outside)
+            continue
+        if semantics == "synchronous":
+            graph.add_edge(i, index[tuple(nxt[n] for n in nodes)])
+            continue
+        for n in network.node_names:
+            if nxt[n] == full[n]:
+                continue
+            if n in fixed:
+                graph.add_edge(i, outside)
+            else:
+                j = index[tuple(1 - s[m] if m == n else s[m] for m in nodes)]
+                graph.add_edge(i, j)
+    for component in nx.attracting_components(graph):
+        if outside in component:
+            continue
+        members = sorted(component)
+        seen = {n: {states[i][n] for i in members} for n in nodes}
+        if all(len(v) == 2 for v in seen.values()) and size in (None, len(members)):
+            position = {m: k for k, m in enumerate(members)}
+            edges = sorted(
+                (position[a], position[b]) for a, b in graph.subgraph(members).edges() if a != b
+            )
+            return CycleStates(
+                nodes, tuple(tuple(states[i][n] for n in nodes) for i in members), tuple(edges)
+            )
+    return None

@@ -1,0 +1,228 @@
+"""The page's style sheet and script (inlined into the HTML page: nothing is fetched from
+elsewhere, and the wheel ships no asset folder).
+
+The script does three things the Dash components cannot:
+
+* it makes cytoscape measure its container again before every press, wheel step and hover
+  entry, and whenever the page above or around the graph changes size, so the first click
+  after the page loads (or after the summary, an error or a wrapped tool bar moved the graph)
+  lands on the node under the pointer (issue 13, bug 1);
+* it draws the pathway-module regions behind the graph's canvas (one labelled box around the
+  nodes of each module, following pan and zoom);
+* it gives the tool bar's zoom, fit, undo and redo buttons something to call
+  (``window.mtorGraph``), used by the app's client-side callbacks.
+"""
+
+from __future__ import annotations
+
+from . import ids
+
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 0; }
+header { padding: 8px 12px; background: #243b55; color: white; }
+header h1 { font-size: 20px; margin: 0 12px 0 0; display: inline; }
+h3 { font-size: 14px; margin: 14px 0 6px; }
+label { display: block; font-size: 12px; margin-top: 8px; font-weight: 600; }
+.explorer-tab { display: flex; align-items: flex-start; }
+.controls { width: 300px; flex: none; padding: 8px 12px; border-right: 1px solid #ddd;
+            box-sizing: border-box; }
+.explorer { flex: 1; padding: 8px 12px; min-width: 0; box-sizing: border-box; }
+.toggles { display: flex; flex-wrap: wrap; gap: 4px; margin: 4px 0 8px; }
+.toggle { font-size: 11px; padding: 2px 6px; border: 1px solid #999; border-radius: 4px;
+          background: #f5f5f5; cursor: pointer; }
+.toggle.knockout { border: 2px dashed #d7191c; background: #fde0dd; }
+.toggle.overexpress { border: 2px solid #2c7bb6; background: #deebf7; }
+button:focus-visible, .toggle:focus { outline: 3px solid #f5c26b; }
+.hint { color: #555; font-size: 12px; }
+.error { color: #b00020; font-weight: 600; }
+.error:empty { display: none; }
+.status-error { color: #b00020; font-weight: 600; font-size: 13px; background: #fde0dd;
+                border: 1px solid #b00020; border-radius: 4px; padding: 4px 8px; }
+.status-done { color: #1b5e20; font-size: 13px; }
+.summary p { margin: 4px 0; }
+.resistant { color: #b00020; font-weight: 600; }
+.exports button { margin: 6px 6px 6px 0; }
+.report { border-collapse: collapse; font-size: 13px; }
+.report td, .report th { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; }
+.report .pass { color: #1b7e1b; font-weight: 700; }
+.report .fail { color: #b00020; font-weight: 700; }
+.case-open { font-size: 11px; margin: 1px 2px; cursor: pointer; }
+.reset { margin-top: 10px; }
+.upload { border: 1px dashed #999; border-radius: 4px; padding: 6px; margin-top: 6px;
+          font-size: 12px; text-align: center; cursor: pointer; }
+.report tr.stops td { background: #e3f1e0; }
+progress { vertical-align: middle; margin: 0 8px; }
+.table-wrap { overflow-x: auto; }
+table.attractors { border-collapse: collapse; font-size: 11px; }
+table.attractors th, table.attractors td { border: 1px solid #ddd; padding: 2px 5px;
+                                           text-align: center; white-space: nowrap; }
+table.attractors thead th { writing-mode: vertical-rl; transform: rotate(180deg); }
+table.attractors td.v1 { background: #cdebc8; }
+table.attractors td.vosc { background: #f9dfae; font-weight: 700; }
+table.attractors tr.resistant-row td:nth-child(4) { color: #b00020; font-weight: 700; }
+.toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px;
+           min-height: 34px; font-size: 12px; }
+.toolbar .tool { font-size: 12px; padding: 3px 8px; cursor: pointer; }
+.tool-label { font-weight: 600; }
+label.inline-label { display: inline; margin: 0; }
+.click-mode label { display: inline-block; font-weight: 400; margin: 0 8px 0 0; }
+.node-search { width: 130px; font-size: 12px; padding: 3px; }
+.graph-wrap { position: relative; height: 600px; border: 1px solid #ddd; margin-top: 4px;
+              background: white; }
+.regions { position: absolute; inset: 0; overflow: hidden; pointer-events: none; z-index: 0; }
+.region { position: absolute; border-radius: 8px; border: 1px solid #d6dde8;
+          background: rgba(36, 59, 85, 0.045); box-sizing: border-box; }
+.region span { position: absolute; top: 1px; left: 6px; font-size: 12px; font-weight: 600;
+               color: #44546a; white-space: nowrap; }
+#network-graph { position: relative; z-index: 1; }
+.legend { display: flex; flex-wrap: wrap; gap: 2px 12px; font-size: 12px; margin: 4px 0; }
+.legend-title { font-weight: 600; }
+.legend-item { display: inline-flex; align-items: center; gap: 4px; }
+.swatch { display: inline-block; width: 18px; height: 12px; border-radius: 3px;
+          border: 1px solid #888; background: #fff; }
+.swatch.fill.on { background: #7bc67b; }
+.swatch.fill.off { background: #d9d9d9; }
+.swatch.fill.osc { background: #f5c26b; }
+.swatch.border.ko { border: 3px dashed #d7191c; }
+.swatch.border.oe { border: 3px solid #2c7bb6; }
+.swatch.border.drug { border: 3px double #7b3294; }
+.swatch.border.genotype { border: 3px solid #e66101; }
+.swatch.border.environment { border: 3px solid #5e3c99; }
+.swatch.border.inspected { border: 3px solid #111; box-shadow: 0 0 0 2px #f5c26b; }
+.swatch.edge { border: none; height: 2px; width: 24px; position: relative; }
+.swatch.edge.activation { background: #3a8a3a; }
+.swatch.edge.activation::after { content: ""; position: absolute; right: -2px; top: -4px;
+    border-left: 7px solid #3a8a3a; border-top: 5px solid transparent;
+    border-bottom: 5px solid transparent; }
+.swatch.edge.inhibition { background: #c0392b; }
+.swatch.edge.inhibition::after { content: ""; position: absolute; right: -1px; top: -5px;
+    width: 3px; height: 12px; background: #c0392b; }
+.attractor-pick label { display: inline-block; font-weight: 400; margin: 0 8px 0 0; }
+.attractor-pick { font-size: 12px; }
+.switch { display: flex; align-items: center; gap: 6px; font-size: 12px; }
+.switch label { display: inline-block; font-weight: 400; margin: 0 4px 0 0; }
+.switch-name { min-width: 90px; overflow: hidden; text-overflow: ellipsis; }
+.detail-actions button { margin: 2px 4px 2px 0; }
+.detail-actions button[aria-pressed="true"] { font-weight: 700; outline: 2px solid #243b55; }
+.cycles details { margin: 4px 0; font-size: 12px; }
+.cycles table { border-collapse: collapse; font-size: 11px; }
+.cycles td, .cycles th { border: 1px solid #ddd; padding: 1px 4px; text-align: center; }
+.timecourse { margin-top: 10px; }
+.timecourse-controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; }
+.timecourse-controls > * { flex: none; }
+.timecourse-controls .dash-dropdown { min-width: 220px; }
+@media (max-width: 760px) {
+  .explorer-tab { flex-direction: column; align-items: stretch; }
+  .controls { width: auto; border-right: none; border-bottom: 1px solid #ddd; }
+  .graph-wrap { height: 420px; }
+  header h1 { display: block; font-size: 18px; }
+}
+"""
+
+SCRIPT = """
+(function () {
+  const GRAPH = %(graph)s, REGIONS = %(regions)s;
+  let attached = null;
+  function cyOf() {
+    const el = document.getElementById(GRAPH);
+    return el && el._cyreg && el._cyreg.cy ? el._cyreg.cy : null;
+  }
+  function remeasure(cy) {
+    cy = cy || cyOf();
+    if (!cy) return;
+    const r = cy.renderer && cy.renderer();
+    if (r && r.invalidateContainerClientCoordsCache) r.invalidateContainerClientCoordsCache();
+    else cy.resize();
+  }
+  let regionsQueued = false;
+  function drawRegions() {
+    regionsQueued = false;
+    const cy = cyOf(), layer = document.getElementById(REGIONS);
+    if (!cy || !layer) return;
+    const groups = new Map();
+    cy.nodes().forEach(n => {
+      const m = n.data('module');
+      if (!m) return;
+      if (!groups.has(m)) groups.set(m, cy.collection());
+      groups.set(m, groups.get(m).union(n));
+    });
+    const html = [];
+    for (const [module, nodes] of groups) {
+      const b = nodes.renderedBoundingBox({includeLabels: false, includeOverlays: false});
+      const pad = 8 * cy.zoom();
+      const top = b.y1 - pad - 16;
+      html.push('<div class="region" style="left:' + (b.x1 - pad) + 'px;top:' + top +
+        'px;width:' + (b.w + 2 * pad) + 'px;height:' + (b.h + 2 * pad + 16) +
+        'px"><span></span></div>');
+    }
+    layer.innerHTML = html.join('');
+    let i = 0;
+    for (const [module] of groups) {
+      layer.children[i].firstChild.textContent = module;
+      layer.children[i].setAttribute('data-module', module);
+      i += 1;
+    }
+  }
+  function queueRegions() {
+    if (!regionsQueued) { regionsQueued = true; requestAnimationFrame(drawRegions); }
+  }
+  function attach() {
+    const cy = cyOf();
+    if (!cy || cy === attached) return;
+    attached = cy;
+    const el = document.getElementById(GRAPH);
+    // measure the container again before cytoscape maps a pointer to the graph
+    for (const type of ['mousedown', 'touchstart', 'wheel', 'mouseover', 'pointerdown']) {
+      el.addEventListener(type, () => remeasure(cy), {capture: true, passive: true});
+    }
+    cy.on('render viewport resize add remove data position', queueRegions);
+    queueRegions();
+    const page = document.getElementById('_dash-app-content') || document.body;
+    if (window.ResizeObserver) {
+      const observer = new ResizeObserver(() => remeasure(cy));
+      observer.observe(page);
+      for (let node = el.parentElement; node; node = node.parentElement) observer.observe(node);
+    }
+    if (window.MutationObserver) {
+      let queued = false;
+      new MutationObserver(() => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => { queued = false; remeasure(cy); });
+      }).observe(page, {childList: true, subtree: true, characterData: true});
+    }
+  }
+  window.addEventListener('scroll', () => remeasure(), {capture: true, passive: true});
+  window.addEventListener('resize', () => remeasure(), {passive: true});
+  setInterval(attach, 250);
+  window.mtorGraph = {
+    cy: cyOf,
+    remeasure: remeasure,
+    zoomBy: function (factor) {
+      const cy = cyOf();
+      if (!cy) return;
+      const level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * factor));
+      cy.zoom({level: level, renderedPosition: {x: cy.width() / 2, y: cy.height() / 2}});
+    },
+    fit: function () { const cy = cyOf(); if (cy) cy.fit(undefined, 16); },
+    back: function () { window.history.back(); },
+    forward: function () { window.history.forward(); },
+  };
+})();
+""".replace("%(graph)s", repr(ids.GRAPH)).replace("%(regions)s", repr(ids.REGIONS))
+
+_CLICK_JS = (
+    "function (n) {{ if (n) window.mtorGraph.{call}; return window.dash_clientside.no_update; }}"
+)
+ZOOM_IN_JS = _CLICK_JS.format(call="zoomBy(1.25)")
+ZOOM_OUT_JS = _CLICK_JS.format(call="zoomBy(0.8)")
+FIT_JS = _CLICK_JS.format(call="fit()")
+UNDO_JS = _CLICK_JS.format(call="back()")
+REDO_JS = _CLICK_JS.format(call="forward()")
+
+
+def index_string(template: str) -> str:
+    """Dash's page template with the style sheet and the script inlined."""
+    return template.replace("</head>", f"<style>{CSS}</style></head>").replace(
+        "</body>", f"<script>{SCRIPT}</script></body>"
+    )
