@@ -215,3 +215,73 @@ def test_model_warnings_are_one_line(capsys: pytest.CaptureFixture[str], tmp_pat
     code, out, err = run(capsys, "attractors", "--model", str(model), "--format", "csv")
     assert code == 0 and "proliferative" in out
     assert err.startswith("mtor-network: warning: ") and "'B'" in err and "create(" not in err
+
+
+# ---- graded outcomes (basins) in the attractors command -----------------------------------------
+TOGGLE = "S, S\nA, !B | S\nB, !A & !S\nPROLIFERATION, A\n"
+
+
+@pytest.fixture
+def toggle(tmp_path: Path) -> str:
+    path = tmp_path / "toggle.bnet"
+    path.write_text(TOGGLE)
+    return str(path)
+
+
+def test_attractors_table_has_basins_and_the_untreated_line(
+    capsys: pytest.CaptureFixture[str], toggle: str
+) -> None:
+    code, out, _ = run(capsys, "attractors", "--model", toggle, "--knockout", "S")
+    assert code == 0
+    rows = {ln.split()[0] + " " + ln.split()[1]: ln.split()[2:] for ln in out.splitlines()
+            if ln.startswith(("weak basin", "strong basin", "from untreated"))}  # fmt: skip
+    # S off: a toggle with two fixed points; 8 states, 2 decided for each, 4 undecided
+    assert sorted(rows["weak basin"]) == ["75.0%", "75.0%"]
+    assert rows["strong basin"] == ["25.0%", "25.0%"]
+    # untreated (no knockout): the two fixed points of S=0 and the one of S=1 (A on), which with
+    # S set to 0 is the A fixed point again: two initial states, one in each attractor
+    assert rows["from untreated"] == ["50.0%", "50.0%"]
+    assert "undecided: 50.0%" in out
+    assert "from the untreated state (no perturbation" in out
+
+
+def test_attractors_json_and_csv_carry_basins(
+    capsys: pytest.CaptureFixture[str], toggle: str, tmp_path: Path
+) -> None:
+    code, out, _ = run(
+        capsys, "attractors", "--model", toggle, "--knockout", "S", "--format", "json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema"] == "mtor_network.attractors/2"
+    assert data["basins"]["status"] == "exact" and data["basins"]["states"] == 8
+    assert sorted(a["strong_basin"] for a in data["attractors"]) == [0.25, 0.25]
+    assert sorted(a["reference_share"] for a in data["attractors"]) == [0.5, 0.5]
+    target = tmp_path / "out.csv"
+    assert (
+        run(capsys, "attractors", "--model", toggle, "--knockout", "S", "-o", str(target))[0] == 0
+    )
+    text = target.read_text()
+    assert "# basins: exact" in text and "# reached_from_reference:" in text
+    body = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(body))))
+    assert [r["weak_basin"] for r in rows] == ["0.75", "0.75"]
+    assert {r["reachable_from_reference"] for r in rows} == {"True"}
+
+
+def test_attractors_without_basins_keep_the_old_schema(
+    capsys: pytest.CaptureFixture[str], toggle: str
+) -> None:
+    code, out, _ = run(capsys, "attractors", "--model", toggle, "--no-basins", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema"] == "mtor_network.attractors/1" and "basins" not in data
+
+
+def test_attractors_most_permissive_says_basins_are_not_defined(
+    capsys: pytest.CaptureFixture[str], toggle: str
+) -> None:
+    code, out, _ = run(capsys, "attractors", "--model", toggle, "--semantics", "most_permissive")
+    assert code == 0
+    assert "basins: not defined (basins are not defined under most-permissive" in out
+    assert "weak basin" not in out

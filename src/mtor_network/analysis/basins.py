@@ -207,16 +207,16 @@ class Outcomes:
         names = ", ".join(p.describe() for p in self.reference) or "no perturbation"
         untreated = "/".join(self.reference_phenotypes or ()) or "none"
         if not self.computed:
-            return f"from the untreated state ({names}; {untreated}): {self.reason}"
+            return f"from the untreated state ({names}: {untreated}): {self.reason}"
         parts = []
         for p in self.phenotypes:
             if p.reference_share:
-                share = f"{p.reference_share:.0%}"
+                share = f"from {p.reference_share:.0%} of them"
                 if p.reference_strong_share is not None and p.reference_strong_share < 1:
-                    share += f", only it {p.reference_strong_share:.0%}"
-                parts.append(f"{p.phenotype} ({share} of its states)")
+                    share += f", only it from {p.reference_strong_share:.0%}"
+                parts.append(f"{p.phenotype} ({share})")
         reached = "; ".join(parts) or "none"
-        return f"from the untreated state ({names}; {untreated}) reachable: {reached}"
+        return f"from the untreated state ({names}: {untreated}) reachable: {reached}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: status, state space, per attractor, per phenotype, reference."""

@@ -134,6 +134,19 @@ def _check_nodes(network: BooleanNetwork, reference: Reference | None) -> None:
         )
 
 
+def _others(sets: Sequence[Any], union: Any, empty: Any) -> list[Any]:
+    """For each set, the union of all the other sets (prefix and suffix unions: linear)."""
+    prefix = [empty]
+    for s in sets[:-1]:
+        prefix.append(union(prefix[-1], s))
+    out: list[Any] = [None] * len(sets)
+    suffix = empty
+    for i in range(len(sets) - 1, -1, -1):
+        out[i] = union(prefix[i], suffix)
+        suffix = union(suffix, sets[i])
+    return out
+
+
 def _groups_counts(
     sets: Sequence[Any],
     groups: Sequence[Sequence[int]],
@@ -141,33 +154,26 @@ def _groups_counts(
     minus: Any,
     empty: Any,
 ) -> tuple[list[Any], list[Any]]:
-    """(weak, strong) sets per group, from the weak sets of the attractors."""
+    """(weak, strong) sets per group, from the weak sets of the attractors (the groups are
+    disjoint)."""
     weak_groups = []
     for group in groups:
         acc = empty
         for i in group:
             acc = union(acc, sets[i])
         weak_groups.append(acc)
-    strong_groups = []
-    for g, group in enumerate(groups):
-        members = set(group)
-        others = empty
-        for i, s in enumerate(sets):
-            if i not in members:
-                others = union(others, s)
-        strong_groups.append(minus(weak_groups[g], others))
+    grouped = {i for group in groups for i in group}
+    rest = empty
+    for i, s in enumerate(sets):
+        if i not in grouped:
+            rest = union(rest, s)
+    others = _others([*weak_groups, rest], union, empty)
+    strong_groups = [minus(w, others[g]) for g, w in enumerate(weak_groups)]
     return weak_groups, strong_groups
 
 
 def _strong(sets: Sequence[Any], union: Any, minus: Any, empty: Any) -> list[Any]:
-    out = []
-    for i, s in enumerate(sets):
-        others = empty
-        for j, t in enumerate(sets):
-            if j != i:
-                others = union(others, t)
-        out.append(minus(s, others))
-    return out
+    return [minus(s, o) for s, o in zip(sets, _others(sets, union, empty), strict=True)]
 
 
 def _match(

@@ -1,5 +1,6 @@
-"""``mtor-network attractors``: every attractor and its phenotype, as a table, CSV, TSV, JSON or
-XLSX."""
+"""``mtor-network attractors``: every attractor and its phenotype, with its basin (the exact share
+of the state space that reaches it, :mod:`mtor_network.analysis.basins`) and what the untreated
+cell state reaches, as a table, CSV, TSV, JSON or XLSX."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    from ..analysis.basins import Outcomes
     from ..attractors import AttractorResult
     from ..network import BooleanNetwork
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
 SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
+REFERENCES = ("untreated", "model", "none")
 
 
 def register(sub: Any) -> None:
@@ -54,9 +57,60 @@ def register(sub: Any) -> None:
         f"there are (default: {TABLE_MAX_ATTRACTORS} for the text table on the terminal, all "
         "for --output FILE and the csv, tsv, json and xlsx formats; 0: all)",
     )
+    p.add_argument(
+        "--basins",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="report each attractor's exact basin (share of the state space with the "
+        "perturbed nodes fixed and every other node free that can reach it / reaches only "
+        "it; asynchronous and synchronous semantics) and what the untreated state reaches "
+        "(default: on)",
+    )
+    p.add_argument(
+        "--reference",
+        choices=REFERENCES,
+        default="untreated",
+        help="initial states for 'reachable from the untreated state': the attractors of "
+        "'untreated' (the same --environment and --genotype without drugs, knockouts or "
+        "over-expressions; default), 'model' (no perturbation) or 'none'",
+    )
     add_budget_options(p)
 
     p.set_defaults(handler=_cmd_attractors)
+
+
+def _share(value: float | None) -> str:
+    """A fraction as a percentage for the table (``n/a`` when not computed)."""
+    if value is None:
+        return "n/a"
+    if value in (0.0, 1.0):
+        return f"{value:.0%}"
+    if value < 0.001:
+        return "<0.1%"
+    if value > 0.999:
+        return ">99.9%"
+    return f"{value:.1%}"
+
+
+def _states(count: int) -> str:
+    """A state count, as a power of two when large (``2^40``)."""
+    return str(count) if count < 10**6 else f"2^{count.bit_length() - 1}"
+
+
+def _basin_lines(graded: Outcomes) -> list[str]:
+    """The lines under the table: the basin measure and what the untreated state reaches."""
+    if not graded.computed:
+        return [f"basins: {graded.status.replace('_', ' ')} ({graded.reason})"]
+    lines = [
+        f"basins: exact fractions of the {_states(graded.states)} states with the perturbed nodes "
+        "fixed and every other node free; weak = can reach the attractor, strong = reaches "
+        f"only it (undecided: {_share(graded.undecided)})",
+        "phenotype basins (reach only that phenotype): "
+        + ", ".join(f"{p.phenotype} {_share(p.basin)}" for p in graded.phenotypes if p.attractors),
+    ]
+    if graded.reference is not None:
+        lines.append(graded.describe_reference())
+    return lines
 
 
 def _rerun_command(args: argparse.Namespace) -> str:
@@ -83,7 +137,10 @@ def _rerun_command(args: argparse.Namespace) -> str:
 
 
 def _attractor_table(
-    result: AttractorResult, network: BooleanNetwork, rerun: str | None = None
+    result: AttractorResult,
+    network: BooleanNetwork,
+    rerun: str | None = None,
+    graded: Outcomes | None = None,
 ) -> str:
     from .._format import table
 
@@ -106,6 +163,11 @@ def _attractor_table(
             ("endocrine-resistant", ["yes" if a.endocrine_resistant else "no" for a in result])
         )
     head.append(("states", [str(a.size) if a.size is not None else "?" for a in result]))
+    if graded is not None and graded.computed:
+        head.append(("weak basin", [_share(g.weak_basin) for g in graded.attractors]))
+        head.append(("strong basin", [_share(g.strong_basin) for g in graded.attractors]))
+        if graded.reference is not None:
+            head.append(("from untreated", [_share(g.reference_share) for g in graded.attractors]))
     rows: list[list[str]] = [[label, "", *vals] for label, vals in head]
     for node in network.nodes:
         rows.append(
@@ -118,6 +180,8 @@ def _attractor_table(
     lines.append(table(["node", "label", *names], rows))
     lines.append("")
     lines.append("values: 1 on, 0 off, * oscillates within the attractor")
+    if graded is not None:
+        lines += _basin_lines(graded)
     if not result.complete:
         lines.append(
             f"showing {len(result)} of {result.total_attractors} attractors; write them all "
@@ -150,6 +214,20 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
         engine=args.engine,
         budget=budget_from(args, max_attractors=limit or None),
     )
+    graded = None
+    if args.basins:
+        from ..analysis.basins import UNTREATED, outcomes
+
+        reference: Any = {"untreated": UNTREATED, "model": (), "none": None}[args.reference]
+        graded = outcomes(
+            network,
+            perturbation,
+            semantics=args.semantics,
+            reference=reference,
+            result=result,
+            engine=args.engine,
+            budget=budget_from(args),
+        )
     if args.output and not result.complete:
         print(
             f"mtor-network: note: {args.output} holds {len(result)} of "
@@ -157,15 +235,15 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if fmt == "xlsx":
-        write_bytes_atomic(Path(args.output), attractor_tables.to_xlsx(result))
+        write_bytes_atomic(Path(args.output), attractor_tables.to_xlsx(result, basins=graded))
         return 0
     if fmt == "json":
-        text = attractor_tables.to_json(result)
+        text = attractor_tables.to_json(result, basins=graded)
     elif fmt == "csv":
-        text = attractor_tables.to_csv(result)
+        text = attractor_tables.to_csv(result, basins=graded)
     elif fmt == "tsv":
-        text = attractor_tables.to_tsv(result)
+        text = attractor_tables.to_tsv(result, basins=graded)
     else:
-        text = _attractor_table(result, network, _rerun_command(args))
+        text = _attractor_table(result, network, _rerun_command(args), graded)
     emit(text, args.output)
     return 0

@@ -21,6 +21,14 @@ JSON (schema ``mtor_network.attractors/1``)::
                  "endocrine_resistant": bool},
      "attractors": [{"type": "fixed_point"|"cyclic", "phenotype", "endocrine_resistant",
                      "size": states or null, "values": {node: 0|1|"*"}}]}
+
+With graded outcomes (``basins=`` an :class:`~mtor_network.analysis.basins.Outcomes`), the JSON
+schema is ``mtor_network.attractors/2``: the same plus ``"basins"`` (its
+:meth:`~mtor_network.analysis.basins.Outcomes.to_dict`: status, reason, the state space, the
+undecided share, per phenotype and the reference) and, in each attractor, ``"weak_basin"``,
+``"strong_basin"``, ``"reference_share"`` and ``"reachable_from_reference"`` (null when not
+computed). CSV, TSV and XLSX get the columns of :data:`BASIN_COLUMNS` after :data:`COLUMNS`
+and metadata lines ``basins``, ``state_space``, ``reference`` and ``reached_from_reference``.
 """
 
 from __future__ import annotations
@@ -30,20 +38,53 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..attractors import AttractorResult
 from ._cells import metadata_lines, safe_cell
 
+if TYPE_CHECKING:
+    from ..analysis.basins import Outcomes
+
 COLUMNS = ("attractor", "type", "phenotype", "endocrine_resistant", "size")
+BASIN_COLUMNS = ("weak_basin", "strong_basin", "reference_share", "reachable_from_reference")
+"""Columns added with graded outcomes: fractions of the state space (empty: not computed)."""
+SCHEMA_WITH_BASINS = "mtor_network.attractors/2"
 
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def metadata(result: AttractorResult, generated: str | None = None) -> dict[str, str]:
-    """Flat metadata for table headers."""
+def _columns(basins: Outcomes | None) -> tuple[str, ...]:
+    return (*COLUMNS, *BASIN_COLUMNS) if basins is not None else COLUMNS
+
+
+def _basin_metadata(basins: Outcomes) -> dict[str, str]:
+    from ..analysis.basins import STATE_SPACE
+
+    if basins.computed:
+        status = (
+            f"exact, {basins.semantics} (weak: can reach; strong: reaches only it; undecided "
+            f"share {basins.undecided:.6g})"
+        )
+    else:
+        status = f"{basins.status.replace('_', ' ')}: {basins.reason}"
+    reached = basins.reached_from_reference
+    return {
+        "basins": status,
+        "state_space": f"{STATE_SPACE} ({basins.states} states)",
+        "reference": "none"
+        if basins.reference is None
+        else ", ".join(p.name for p in basins.reference) or "the unperturbed model",
+        "reached_from_reference": "not computed" if reached is None else ", ".join(reached),
+    }
+
+
+def metadata(
+    result: AttractorResult, generated: str | None = None, basins: Outcomes | None = None
+) -> dict[str, str]:
+    """Flat metadata for table headers (with the basin lines when ``basins`` is given)."""
     settings = result.settings()
     perturbations = "; ".join(
         f"{p['name']} ({p['kind']}: " + ", ".join(f"{k}={v}" for k, v in p["effects"].items()) + ")"
@@ -59,13 +100,20 @@ def metadata(result: AttractorResult, generated: str | None = None) -> dict[str,
         + ("" if result.complete else f" (the first {len(result)} are in this table)"),
         "complete": "yes" if result.complete else "no",
         "package_version": settings["package_version"],
+        **(_basin_metadata(basins) if basins is not None else {}),
         "generated": generated or _now(),
     }
 
 
-def rows(result: AttractorResult) -> list[dict[str, Any]]:
-    """One dict per attractor: the columns of :data:`COLUMNS` then every node."""
+def _cell(value: float | bool | None) -> Any:
+    return "" if value is None else value
+
+
+def rows(result: AttractorResult, basins: Outcomes | None = None) -> list[dict[str, Any]]:
+    """One dict per attractor: the columns of :data:`COLUMNS` (then of :data:`BASIN_COLUMNS`
+    when ``basins`` is given, empty where not computed) then every node."""
     out = []
+    graded = basins.attractors if basins is not None else ()
     for i, a in enumerate(result, start=1):
         row: dict[str, Any] = {
             "attractor": i,
@@ -74,33 +122,69 @@ def rows(result: AttractorResult) -> list[dict[str, Any]]:
             "endocrine_resistant": a.endocrine_resistant,
             "size": a.size if a.size is not None else "",
         }
+        if basins is not None:
+            g = graded[i - 1]
+            row["weak_basin"] = _cell(g.weak_basin)
+            row["strong_basin"] = _cell(g.strong_basin)
+            row["reference_share"] = _cell(g.reference_share)
+            row["reachable_from_reference"] = _cell(g.reachable_from_reference)
         row.update({n: v for n, v in a.values})
         out.append(row)
     return out
 
 
-def to_csv(result: AttractorResult, *, generated: str | None = None, sep: str = ",") -> str:
-    """CSV text with metadata comment lines."""
+def _check(result: AttractorResult, basins: Outcomes | None) -> None:
+    if basins is not None and basins.result is not result and basins.result != result:
+        raise ValueError("basins=... must be the graded outcomes of this result")
+
+
+def to_csv(
+    result: AttractorResult,
+    *,
+    generated: str | None = None,
+    sep: str = ",",
+    basins: Outcomes | None = None,
+) -> str:
+    """CSV text with metadata comment lines (and basin columns with ``basins``)."""
+    _check(result, basins)
     buffer = io.StringIO()
-    buffer.write(metadata_lines(metadata(result, generated), sep=sep))
+    buffer.write(metadata_lines(metadata(result, generated, basins), sep=sep))
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
-    header = [*COLUMNS, *result.nodes]
+    header = [*_columns(basins), *result.nodes]
     writer.writerow([safe_cell(c) for c in header])
-    for row in rows(result):
+    for row in rows(result, basins):
         writer.writerow([safe_cell(row[c]) for c in header])
     return buffer.getvalue()
 
 
-def to_json(result: AttractorResult, *, generated: str | None = None, indent: int = 2) -> str:
-    """JSON text (schema in the module docstring)."""
+def to_json(
+    result: AttractorResult,
+    *,
+    generated: str | None = None,
+    indent: int = 2,
+    basins: Outcomes | None = None,
+) -> str:
+    """JSON text (schema in the module docstring; ``/2`` with ``basins``)."""
+    _check(result, basins)
     data = result.to_dict()
-    data = {"schema": data.pop("schema"), "generated": generated or _now(), **data}
+    schema = data.pop("schema")
+    if basins is not None:
+        schema = SCHEMA_WITH_BASINS
+        graded = basins.to_dict()
+        for entry, g in zip(data["attractors"], graded["attractors"], strict=True):
+            for key in ("weak_basin", "strong_basin", "reference_share"):
+                entry[key] = g[key]
+            entry["reachable_from_reference"] = g["reachable_from_reference"]
+        data["basins"] = graded
+    data = {"schema": schema, "generated": generated or _now(), **data}
     return json.dumps(data, indent=indent) + "\n"
 
 
-def to_tsv(result: AttractorResult, *, generated: str | None = None) -> str:
+def to_tsv(
+    result: AttractorResult, *, generated: str | None = None, basins: Outcomes | None = None
+) -> str:
     """Tab-separated variant of :func:`to_csv`."""
-    return to_csv(result, generated=generated, sep="\t")
+    return to_csv(result, generated=generated, sep="\t", basins=basins)
 
 
 def append_safe(sheet: Any, values: Sequence[Any]) -> None:
@@ -122,24 +206,28 @@ def append_safe(sheet: Any, values: Sequence[Any]) -> None:
             cell.data_type = "s"
 
 
-def to_xlsx(result: AttractorResult, *, generated: str | None = None) -> bytes:
-    """An Excel workbook: sheet ``attractors`` (one row per attractor) and sheet ``settings``
-    (model and version, semantics, engine, perturbations, package version, date)."""
+def to_xlsx(
+    result: AttractorResult, *, generated: str | None = None, basins: Outcomes | None = None
+) -> bytes:
+    """An Excel workbook: sheet ``attractors`` (one row per attractor, with basin columns when
+    ``basins`` is given) and sheet ``settings`` (model and version, semantics, engine,
+    perturbations, basins, package version, date)."""
+    _check(result, basins)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = "attractors"
-    header = [*COLUMNS, *result.nodes]
+    header = [*_columns(basins), *result.nodes]
     append_safe(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows(result):
+    for row in rows(result, basins):
         append_safe(sheet, [row[c] for c in header])
-    sheet.freeze_panes = "F2"
+    sheet.freeze_panes = "J2" if basins is not None else "F2"
     settings = book.create_sheet("settings")
-    for key, value in metadata(result, generated).items():
+    for key, value in metadata(result, generated, basins).items():
         append_safe(settings, [key, value])
     fixed = ", ".join(f"{k}={int(v)}" for k, v in result.fixed_nodes)
     append_safe(settings, ["fixed_nodes", fixed])
