@@ -182,7 +182,7 @@ def test_convert_to_every_writable_format_reads_back(
     for suffix in WRITERS:
         target = tmp_path / f"flagship{suffix}"
         code, _, err = run(capsys, "convert", "hr_breast_cancer", str(target))
-        assert code == 0 and "41 nodes" in err, suffix
+        assert code == 0 and f"{len(flagship.node_names)} nodes" in err, suffix
         if suffix in READERS:
             assert rule_differences(flagship, load_network(target)) == {}, suffix
             code, out, _ = run(capsys, "attractors", "--model", str(target), "--format", "csv")

@@ -36,7 +36,9 @@ class _Format:
 
 FORMATS: dict[str, _Format] = {
     ".bnet": _Format("bnet", "read_bnet", "parse_bnet", "write_bnet"),
-    ".toml": _Format("model_toml", "read_model_toml", "parse_model_toml", named=False),
+    ".toml": _Format(
+        "model_toml", "read_model_toml", "parse_model_toml", "write_model_toml", named=False
+    ),
     ".booleannet": _Format("booleannet", "read_booleannet", "parse_booleannet", "write_booleannet"),
     ".boolnet": _Format("boolnet", "read_boolnet", "parse_boolnet", "write_boolnet"),
     ".sbml": _Format("sbml", "read_sbml", "parse_sbml", "write_sbml"),

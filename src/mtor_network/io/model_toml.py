@@ -3,14 +3,16 @@ the registry of drugs, genotypes and environments (see ``networks/hr_breast_canc
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
-from .._files import check_bracket_depth, read_text
+from .._files import check_bracket_depth, read_text, write_text_atomic
 from ..exceptions import ModelFileError
-from ..expressions import parse_expression
+from ..expressions import parse_expression, to_string
 from ..network import BooleanNetwork, Node, NodeKind, PhenotypeMarkers, Reference, Rule
 from ..perturbations import Perturbation
 from ..phenotypes import PhenotypeSpec, ResistanceRule
@@ -313,3 +315,136 @@ def read_model_toml(path: str | Path) -> BooleanNetwork:
     """Read a TOML model file."""
     p = Path(path)
     return parse_model_toml(read_text(p), file=str(p))
+
+
+# ---- writer ---------------------------------------------------------------------------------
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _str(value: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else _str(key)
+
+
+def _list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(_str(v) for v in values) + "]"
+
+
+def _inline(pairs: Iterable[tuple[str, str]]) -> str:
+    return "{ " + ", ".join(f"{_key(k)} = {v}" for k, v in pairs) + " }"
+
+
+def _phenotype_lines(markers: PhenotypeMarkers) -> list[str]:
+    from ..phenotypes import roles_of
+
+    roles = roles_of(markers)
+    if not roles:
+        return []
+    out = [f"phenotypes = {_inline((r, _str(n)) for r, n in roles.items())}"]
+    if isinstance(markers, PhenotypeSpec):
+        if markers.classes is not None:
+            out.append(f"phenotype_classes = {_inline((p, _str(r)) for p, r in markers.classes)}")
+        if markers.sustained:
+            out.append(f"phenotype_sustained = {_list(markers.sustained)}")
+        if markers.resistance is not None:
+            rules = [
+                _inline((k, _str(v)) for k, v in rule.to_dict().items())
+                for rule in markers.resistance
+            ]
+            out.append(f"resistance = [{', '.join(rules)}]")
+    return out
+
+
+def _perturbation_lines(kind: str, p: Perturbation) -> list[str]:
+    out = ["", f"[[{kind}]]", f"name = {_str(p.name)}"]
+    if p.label and p.label != p.name:
+        out.append(f"label = {_str(p.label)}")
+    if p.drug_class:
+        out.append(f"class = {_str(p.drug_class)}")
+    tags = sorted(p.tags - {p.drug_class})
+    if tags:
+        out.append(f"tags = {_list(tags)}")
+    out.append(f"targets = {_inline((n, str(int(v))) for n, v in p.effects)}")
+    if p.yields_to:
+        out.append(f"yields_to = {_list(sorted(p.yields_to))}")
+    if p.mechanism:
+        out.append(f"mechanism = {_str(p.mechanism)}")
+    if p.references:
+        out.append(f"references = {_list(p.references)}")
+    return out
+
+
+def to_model_toml(network: BooleanNetwork) -> str:
+    """The network in the TOML model format: metadata, phenotype declarations, references,
+    nodes with labels, descriptions, modules, rules, justifications and references, and the
+    environment, genotype and drug registries; :func:`parse_model_toml` reads it back to the
+    same network (a perturbed network is written as its unperturbed model).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The model, e.g. one imported from GINsim or SBML.
+
+    Returns
+    -------
+    str
+        The TOML text.
+    """
+    network = network.base
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", network.name) or "model"
+    out = [
+        "# Written by mtor_network (the TOML model format; see networks/hr_breast_cancer.toml).",
+        "",
+    ]
+    out += ["[model]", f"name = {_str(name)}"]
+    if network.version:
+        out.append(f"version = {_str(network.version)}")
+    if network.title:
+        out.append(f"title = {_str(network.title)}")
+    if network.description:
+        out.append(f"description = {_str(network.description)}")
+    out += _phenotype_lines(network.phenotypes)
+    for key, ref in network.references.items():
+        out += ["", f"[references.{_key(key)}]", f"citation = {_str(ref.citation)}"]
+        if ref.doi:
+            out.append(f"doi = {_str(ref.doi)}")
+        if ref.pmid:
+            out.append(f"pmid = {_str(ref.pmid)}")
+        if ref.review is not None:
+            out.append(f"review = {int(ref.review)}")
+    for node in network.nodes:
+        rule = network.rules[node.name]
+        out += ["", "[[node]]", f"name = {_str(node.name)}"]
+        if node.label and node.label != node.name:
+            out.append(f"label = {_str(node.label)}")
+        if node.module:
+            out.append(f"module = {_str(node.module)}")
+        if node.kind != "internal":
+            out.append(f"kind = {_str(node.kind)}")
+        if node.description:
+            out.append(f"description = {_str(node.description)}")
+        out.append(f"rule = {_str(to_string(rule.expression))}")
+        if rule.justification:
+            out.append(f"justification = {_str(rule.justification)}")
+        if rule.references:
+            out.append(f"references = {_list(rule.references)}")
+    for kind, registry in (
+        ("environment", network.environments),
+        ("genotype", network.genotypes),
+        ("drug", network.drugs),
+    ):
+        for p in registry.values():
+            out += _perturbation_lines(kind, p)
+    return "\n".join(out) + "\n"
+
+
+def write_model_toml(network: BooleanNetwork, path: str | Path) -> None:
+    """Write ``network`` in the TOML model format (atomically); see :func:`to_model_toml`."""
+    write_text_atomic(path, to_model_toml(network))
+
+
+__all__ = ["parse_model_toml", "read_model_toml", "to_model_toml", "write_model_toml"]
