@@ -15,18 +15,31 @@ REQUIRED_NODES = {
     "E2", "IGF1", "EGF", "ER", "EGFR", "HER2", "IGF1R", "IRS1", "RAS", "RAF", "MEK", "ERK",
     "PI3K", "PTEN", "PDK1", "PIP3", "AKT", "TSC2", "RHEB", "MTORC1", "MTORC2", "S6K1",
     "EIF4EBP1", "EIF4E", "CCND1", "CDK46", "RB1", "E2F", "MYC", "PROLIFERATION", "APOPTOSIS",
+    # Model 2.0: cyclin E-CDK2 and CDK inhibitors, the real survival factors, insulin receptor
+    "CDK2", "CCNE1", "P27", "MCL1", "BCL2", "BAD", "BIM", "INSR", "FOXO", "ER_AF1",
 }  # fmt: skip
 
+# issue 12: every drug approved or in phase III for HR+ breast cancer by 2026 (and the review's)
 DRUGS = {
-    "tamoxifen", "fulvestrant", "letrozole", "anastrozole", "exemestane", "everolimus",
-    "temsirolimus", "alpelisib", "capivasertib", "dactolisib", "palbociclib", "ribociclib",
-    "abemaciclib", "trastuzumab", "lapatinib", "trametinib", "ganitumab",
+    "tamoxifen", "toremifene", "fulvestrant", "elacestrant", "camizestrant", "imlunestrant",
+    "letrozole", "anastrozole", "exemestane", "everolimus", "temsirolimus", "sapanisertib",
+    "alpelisib", "inavolisib", "capivasertib", "ipatasertib", "gedatolisib", "dactolisib",
+    "palbociclib", "ribociclib", "abemaciclib", "trastuzumab", "pertuzumab", "lapatinib",
+    "tucatinib", "neratinib", "trametinib", "erdafitinib", "ganitumab",
 }  # fmt: skip
-GENOTYPES = {"pik3ca_mutant", "pten_loss", "her2_amplified", "esr1_mutant"}
+GENOTYPES = {
+    "pik3ca_mutant", "pten_loss", "akt1_e17k", "esr1_mutant", "her2_amplified", "her2_mutant",
+    "ras_mapk_activated", "rb1_loss", "ccne1_amplified", "fgfr1_amplified", "myc_amplified",
+}  # fmt: skip
+ENDOCRINE = {
+    "tamoxifen", "toremifene", "fulvestrant", "elacestrant", "camizestrant", "imlunestrant",
+    "letrozole", "anastrozole", "exemestane",
+}  # fmt: skip
 
 
 def test_size_and_required_nodes(flagship: BooleanNetwork) -> None:
-    assert 30 <= len(flagship) <= 60
+    assert 50 <= len(flagship) <= 80
+    assert flagship.version == "2.0.0"
     assert set(flagship.node_names) >= REQUIRED_NODES
     assert flagship.phenotypes.proliferation == "PROLIFERATION"
     assert flagship.phenotypes.apoptosis == "APOPTOSIS"
@@ -64,12 +77,22 @@ def test_references_have_identifiers_or_review_text(flagship: BooleanNetwork) ->
         ("S6K1", "IRS1", "-"),  # the S6K1 -| IRS1 feedback
         ("MTORC2", "AKT", "+"),  # the mTORC2 -> AKT loop ...
         ("AKT", "MTORC2", "+"),  # ... closed through AKT
-        ("ERK", "ER", "+"),  # ligand-independent ER activation by the kinase arms
-        ("AKT", "ER", "+"),
-        ("S6K1", "ER", "+"),
+        ("ERK", "ER_AF1", "+"),  # ligand-independent ER: Ser118 (ERK) ...
+        ("S6K1", "ER_AF1", "+"),  # ... and Ser167 (S6K1)
         ("PTEN", "PIP3", "-"),
         ("MTORC1", "EIF4EBP1", "-"),
+        ("MTORC1_FRB", "S6K1", "+"),  # the rapalog-sensitive branch
         ("E2", "ER_E2", "+"),
+        ("ESR1", "ER", "+"),
+        ("P27", "CDK2", "-"),  # CDK inhibitors restrain cyclin E-CDK2
+        ("CDK2", "RB1", "-"),
+        ("CDK1", "CDK2", "-"),  # the reset at mitosis
+        ("ER", "HER2", "-"),  # ER-PAX2 represses ERBB2
+        ("FOXO", "IGF1R", "+"),  # FOXO re-induces RTKs
+        ("INSR", "IRS1", "+"),
+        ("ERK", "RAS_HIGH", "-"),  # ERK's feedback onto SOS
+        ("RAS_HIGH", "PI3K", "+"),  # RAS-GTP activates p110alpha
+        ("MCL1", "APOPTOSIS", "-"),
     ],
 )
 def test_required_regulations(
@@ -81,7 +104,7 @@ def test_required_regulations(
 
 
 def test_registry_names_every_drug_and_genotype(flagship: BooleanNetwork) -> None:
-    assert set(flagship.drugs) >= DRUGS
+    assert set(flagship.drugs) == DRUGS
     assert set(flagship.genotypes) == GENOTYPES
     for p in [*flagship.drugs.values(), *flagship.genotypes.values()]:
         assert p.effects and p.mechanism and p.references, p.name
@@ -89,10 +112,32 @@ def test_registry_names_every_drug_and_genotype(flagship: BooleanNetwork) -> Non
         for node, _ in p.effects:
             assert node in flagship.rules
     endocrine = {d for d, p in flagship.drugs.items() if p.endocrine}
-    assert endocrine == {"tamoxifen", "fulvestrant", "letrozole", "anastrozole", "exemestane"}
-    # drugs act on what they bind: rapalogs spare mTORC2, dual inhibitors do not
-    assert flagship.drugs["everolimus"].effect_map == {"MTORC1": False}
-    assert flagship.drugs["dactolisib"].effect_map["MTORC2"] is False
+    assert endocrine == ENDOCRINE
+    # drugs act on what they bind: rapalogs block the rapamycin-sensitive output of mTORC1
+    # only, mTOR kinase and dual inhibitors the kinase in both complexes
+    for rapalog in ("everolimus", "temsirolimus"):
+        assert flagship.drugs[rapalog].effect_map == {"MTORC1_FRB": False}
+    for name in ("sapanisertib", "dactolisib", "gedatolisib"):
+        assert flagship.drugs[name].effect_map["MTORC1"] is False
+        assert flagship.drugs[name].effect_map["MTORC2"] is False
+
+
+def test_a_genotype_yields_only_to_drugs_that_fix_its_nodes_the_other_way(
+    flagship: BooleanNetwork,
+) -> None:
+    for genotype in flagship.genotypes.values():
+        for name in genotype.yields_to:
+            drug = flagship.drugs[name].effect_map
+            assert any(node in drug and drug[node] != v for node, v in genotype.effects), (
+                genotype.name,
+                name,
+            )
+
+
+def test_v1_stays_loadable_by_name() -> None:
+    v1 = load_network("hr_breast_cancer_v1")
+    assert v1.version == "1.0.0" and len(v1) == 41
+    assert "hr_breast_cancer_v1" in bundled_models()
 
 
 def test_generated_bnet_is_in_sync_with_the_toml_source(flagship: BooleanNetwork) -> None:

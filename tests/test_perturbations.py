@@ -19,13 +19,13 @@ from mtor_network import (
 def test_apply_returns_a_new_network_and_records_what_was_applied(flagship: BooleanNetwork) -> None:
     treated = flagship.perturb(flagship.drugs["everolimus"])
     assert treated is not flagship
-    assert flagship.rules["MTORC1"].text == "RHEB"
-    assert treated.rules["MTORC1"].text == "0"
+    assert flagship.rules["MTORC1_FRB"].text == "MTORC1"
+    assert treated.rules["MTORC1_FRB"].text == "0"
     assert [p.name for p in treated.perturbations] == ["everolimus"]
     assert treated.base is flagship
     again = treated.perturb(knockout("IGF1R"))
     assert [p.name for p in again.perturbations] == ["everolimus", "IGF1R_ko"]
-    assert again.rules["MTORC1"].text == "0" and again.rules["IGF1R"].text == "0"
+    assert again.rules["MTORC1_FRB"].text == "0" and again.rules["IGF1R"].text == "0"
 
 
 def test_knockout_and_overexpression_of_the_same_node_conflict(flagship: BooleanNetwork) -> None:
@@ -35,7 +35,7 @@ def test_knockout_and_overexpression_of_the_same_node_conflict(flagship: Boolean
 
 def test_a_drug_and_a_forced_node_conflict(flagship: BooleanNetwork) -> None:
     with pytest.raises(ConflictingPerturbationError, match="everolimus"):
-        scenario(flagship, drugs=["everolimus"], overexpressed=["MTORC1"])
+        scenario(flagship, drugs=["everolimus"], overexpressed=["MTORC1_FRB"])
 
 
 def test_a_drug_overrides_the_genotype_on_its_target(flagship: BooleanNetwork) -> None:
@@ -43,6 +43,23 @@ def test_a_drug_overrides_the_genotype_on_its_target(flagship: BooleanNetwork) -
     assert s.effects() == {"PI3K": False}
     s = scenario(flagship, genotypes=["her2_amplified"], drugs=["trastuzumab"])
     assert s.effects() == {"HER2": False}
+
+
+def test_a_genotype_stands_against_a_drug_it_does_not_yield_to(flagship: BooleanNetwork) -> None:
+    # pertuzumab blocks ligand-induced HER2 dimers, not amplified HER2 signalling
+    s = scenario(flagship, genotypes=["her2_amplified"], drugs=["pertuzumab"])
+    assert s.effects() == {"HER2": True}
+    # the order of the lists does not matter, and a knockout the user asks for still wins
+    s = scenario(flagship, drugs=["pertuzumab"], genotypes=["her2_amplified"])
+    assert s.effects() == {"HER2": True}
+    s = scenario(flagship, genotypes=["her2_amplified"], knockouts=["HER2"])
+    assert s.effects() == {"HER2": False}
+    pertuzumab, amplified = flagship.drugs["pertuzumab"], flagship.genotypes["her2_amplified"]
+    assert (
+        (pertuzumab | amplified).effects() == (amplified | pertuzumab).effects() == {"HER2": True}
+    )
+    trastuzumab = flagship.drugs["trastuzumab"]
+    assert (trastuzumab | amplified).effects() == {"HER2": False}
 
 
 def test_redundant_perturbations_are_fine(flagship: BooleanNetwork) -> None:
@@ -55,7 +72,7 @@ def test_redundant_perturbations_are_fine(flagship: BooleanNetwork) -> None:
 def test_combination_operator(flagship: BooleanNetwork) -> None:
     combined = flagship.drugs["tamoxifen"] | flagship.drugs["everolimus"] | knockout("ERK")
     assert isinstance(combined, Scenario)
-    assert combined.effects() == {"ER_E2": False, "ERK": False, "MTORC1": False}
+    assert combined.effects() == {"ER_E2": False, "ERK": False, "MTORC1_FRB": False}
 
 
 @pytest.mark.parametrize(

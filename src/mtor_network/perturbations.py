@@ -264,6 +264,9 @@ class Scenario:
             for node, value in p.effects:
                 if node in chosen and _resists(chosen[node][2], p, value, chosen[node][1]):
                     continue
+                if node in chosen and _resists(p, chosen[node][2], chosen[node][1], value):
+                    chosen[node] = (layer, value, p)  # a genotype given after the drug
+                    continue
                 if node not in chosen or layer > chosen[node][0]:
                     chosen[node] = (layer, value, p)
                 elif layer == chosen[node][0] and value != chosen[node][1]:
