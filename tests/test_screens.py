@@ -359,3 +359,71 @@ def test_screen_budgets_size_and_per_search_time(tmp_path: Path) -> None:
             output=tmp_path / "ring.csv",
             budget=Budget(seconds=0.01),
         )
+
+
+# ---- graded columns (basins) ------------------------------------------------------------------
+def toggle_network() -> BooleanNetwork:
+    """A toggle switch with an input: two fixed points (one proliferative) when S is off."""
+    return BooleanNetwork.create(
+        "toggle", {"S": "S", "A": "!B | S", "B": "!A & !S", "PROLIFERATION": "A"}
+    )
+
+
+def test_screen_rows_carry_the_exact_proliferative_basin(tmp_path: Path) -> None:
+    from mtor_network.analysis.basins import outcomes
+
+    net = toggle_network()
+    result = screen(net, targets=["S", "A", "B"], order=1, workers=1, progress=False)
+    rows = {r["perturbation"]: r for r in result.rows or ()}
+    s_ko = rows["S_ko"]
+    assert s_ko["attractors"] == 2 and s_ko["proliferative_fraction"] == 0.5
+    # 8 states (A, B, PROLIFERATION free): 2 reach only the proliferative fixed point
+    assert s_ko["proliferative_basin"] == 0.25
+    # untreated (the empty background): the fixed points of S=0 and of S=1; with S set to 0
+    # they are the two fixed points, one of them proliferative
+    assert s_ko["proliferative_from_untreated"] == 0.5
+    # a second path: the library's graded outcomes of the same setting
+    graded = outcomes(net, [knockout("S")], reference=())
+    assert graded.basin("proliferative") == s_ko["proliferative_basin"]
+    # decided by the counts: one attractor
+    assert rows["A_ko"]["proliferative_basin"] == 0.0
+    assert rows["B_ko"]["proliferative_basin"] == 1.0
+    # the journal round-trips the graded columns
+    out = tmp_path / "toggle.csv"
+    screen(net, targets=["S", "A", "B"], order=1, workers=1, progress=False, output=out)
+    written = {r["perturbation"]: r for r in rows_of(out)}
+    assert written["S_ko"]["proliferative_basin"] == 0.25
+    assert written == rows
+    again = screen(net, targets=["S", "A", "B"], order=1, workers=1, progress=False, output=out)
+    assert again.rows_resumed == 3 and not again.repairs
+
+
+def test_journal_with_a_wrong_basin_is_repaired(tmp_path: Path) -> None:
+    net = toggle_network()
+    out = tmp_path / "toggle.csv"
+    screen(net, targets=["S", "A", "B"], order=1, workers=1, progress=False, output=out)
+    text = out.read_text()
+    # B_ko has one proliferative attractor: its basin can only be 1
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    column = header.index("proliferative_basin")
+    for i, line in enumerate(lines):
+        if line.startswith("B_ko,"):
+            cells = line.split(",")
+            cells[column] = "0.5"
+            lines[i] = ",".join(cells)
+    out.write_text("\n".join(lines) + "\n")
+    again = screen(net, targets=["S", "A", "B"], order=1, workers=1, progress=False, output=out)
+    assert any("contradict the attractor counts" in r for r in again.repairs)
+    assert {r["perturbation"]: r for r in rows_of(out)}["B_ko"]["proliferative_basin"] == 1.0
+
+
+def test_old_journal_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    net = toggle_network()
+    out = tmp_path / "toggle.csv"
+    screen(net, targets=["S", "A"], order=1, workers=1, progress=False, output=out)
+    meta = json.loads(meta_path(out).read_text())
+    meta["schema"] = "mtor_network.screen/1"
+    meta_path(out).write_text(json.dumps(meta))
+    with pytest.raises(ScreenError, match=r"older version.*proliferative_basin.*delete it"):
+        screen(net, targets=["S", "A"], order=1, workers=1, progress=False, output=out)

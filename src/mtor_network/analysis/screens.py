@@ -57,7 +57,10 @@ log = logging.getLogger(__name__)
 
 PerturbMode = Literal["knockout", "overexpress", "both"]
 PERTURB_MODES: tuple[PerturbMode, ...] = ("knockout", "overexpress", "both")
-SCHEMA = "mtor_network.screen/1"
+SCHEMA = "mtor_network.screen/2"
+"""Version 2 added the graded columns :data:`BASIN_COLUMNS`; journals of version 1 are refused
+with a message saying to rerun."""
+OLD_SCHEMAS = ("mtor_network.screen/1",)
 
 #: Columns of a screen table, in order.
 COLUMNS: tuple[str, ...] = (
@@ -67,6 +70,8 @@ COLUMNS: tuple[str, ...] = (
     "attractors",
     *PHENOTYPES,
     "proliferative_fraction",
+    "proliferative_basin",
+    "proliferative_from_untreated",
     "has_proliferative",
     "endocrine_resistant",
     "phenotypes_gained",
@@ -75,6 +80,15 @@ COLUMNS: tuple[str, ...] = (
 )
 _INT_COLUMNS = ("size", "attractors", *PHENOTYPES)
 _BOOL_COLUMNS = ("has_proliferative", "endocrine_resistant")
+BASIN_COLUMNS = ("proliferative_basin", "proliferative_from_untreated")
+"""Graded columns (empty where not computed): ``proliferative_basin``, the exact share of the
+state space (perturbed nodes fixed, every other node free) from which every reachable attractor
+is proliferative (its strong basin, :mod:`mtor_network.analysis.basins`);
+``proliferative_from_untreated``, the share of the untreated cell's attractor states (the
+background's; in the matrix the genotype's without drug) from which a proliferative attractor
+can be reached once the perturbation is applied. With one attractor, or all or none
+proliferative, both are 1 or 0 without any computation; most-permissive rows with
+proliferative and other attractors are empty (basins not defined)."""
 
 Progress = bool | Callable[[int, int], None] | None
 T = TypeVar("T")
@@ -307,10 +321,105 @@ def change_text(outcome: Outcome, background: Outcome) -> str:
     return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class Graded:
+    """The graded values of a row (:data:`BASIN_COLUMNS`; None: not computed or not
+    defined)."""
+
+    proliferative_basin: float | None
+    proliferative_from_untreated: float | None
+
+
+def determined(outcome: Outcome) -> Graded | None:
+    """The graded values the counts alone decide: every attractor proliferative (1) or none
+    (0; also with no attractor held); None when they must be computed."""
+    proliferative = outcome.counts[0]
+    if proliferative == 0:
+        return Graded(0.0, 0.0)
+    if proliferative == outcome.attractors:
+        return Graded(1.0, 1.0)
+    return None
+
+
+def graded_problem(outcome: Outcome, graded: Graded) -> str:
+    """What is wrong with graded values for ``outcome`` ('' if nothing)."""
+    fixed = determined(outcome)
+    if fixed is not None and graded != fixed:
+        return f"the graded values {graded} contradict the attractor counts (expected {fixed})"
+    for name in BASIN_COLUMNS:
+        value = getattr(graded, name)
+        if value is not None and not (isinstance(value, float) and 0.0 <= value <= 1.0):
+            return f"{name} is {value!r}, not a fraction between 0 and 1"
+    return ""
+
+
+def graded_of(
+    network: BooleanNetwork,
+    semantics: Semantics,
+    key: Key,
+    reference: Key | None,
+    outcome: Outcome,
+    budget: Budget | None = None,
+) -> Graded:
+    """The graded values of the setting ``key`` (the reference key: the untreated setting).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The screened network (its base is perturbed).
+    semantics : str
+        The update semantics.
+    key, reference : Key
+        The fixed node values (and tags) of the row and of its untreated setting.
+    outcome : Outcome
+        The row's attractor counts (which may decide the values without computation).
+    budget : Budget, optional
+        Bounds the basin computation (over it: the values are None).
+
+    Returns
+    -------
+    Graded
+    """
+    fixed = determined(outcome)
+    if fixed is not None:
+        return fixed
+    from ..attractors import BudgetExceeded
+    from .basins import outcomes
+
+    effects, tags = key
+    perturbations = (
+        [Perturbation("screen", "drug", effects, tags=frozenset(tags))] if effects else []
+    )
+    ref: tuple[Perturbation, ...] = ()
+    if reference is not None and reference[0]:
+        ref = (Perturbation("untreated", "environment", reference[0]),)
+    try:
+        graded = outcomes(
+            network.base, perturbations, semantics=semantics, reference=ref, budget=budget
+        )
+    except BudgetExceeded as exc:
+        where = ", ".join(f"{k}={int(v)}" for k, v in effects) or "no perturbation"
+        raise ScreenError(
+            f"the screen stopped at {where}: {exc} (screen: --network-timeout SECONDS; the "
+            "rows so far are kept and a rerun resumes)"
+        ) from None
+    if not graded.computed:
+        return Graded(None, None)
+    phenotype = graded.phenotype(PHENOTYPES[0])
+    return Graded(phenotype.basin, phenotype.reference_share)
+
+
 def make_row(
-    name: str, size: int, fixes: str, outcome: Outcome, background: Outcome
+    name: str,
+    size: int,
+    fixes: str,
+    outcome: Outcome,
+    background: Outcome,
+    graded: Graded | None = None,
 ) -> dict[str, Any]:
-    """One table row (see :data:`COLUMNS`)."""
+    """One table row (see :data:`COLUMNS`); ``graded`` gives :data:`BASIN_COLUMNS` (default:
+    what the counts decide, else empty)."""
+    values = graded or determined(outcome) or Graded(None, None)
     return {
         "perturbation": name,
         "size": size,
@@ -318,6 +427,8 @@ def make_row(
         "attractors": outcome.attractors,
         **outcome.phenotype_counts,
         "proliferative_fraction": round(outcome.proliferative_fraction, 6),
+        "proliferative_basin": values.proliferative_basin,
+        "proliferative_from_untreated": values.proliferative_from_untreated,
         "has_proliferative": outcome.has_proliferative,
         "endocrine_resistant": outcome.endocrine_resistant,
         "phenotypes_gained": ";".join(
@@ -664,6 +775,29 @@ class ScreenRun:
         key = key_of(self.background, self.network)
         return _batch.evaluate(self.network, self.settings.semantics, key, self.budget)
 
+    def graded(self, key: Key, outcome: Outcome) -> Graded:
+        """The graded values of the combination ``key`` (the background is the untreated
+        setting), computed in this process where the counts do not decide them."""
+        cache: dict[Key, Graded] = self.__dict__.setdefault("_graded", {})
+        if key not in cache:
+            reference = key_of(self.background, self.network)
+            cache[key] = graded_of(
+                self.network, self.settings.semantics, key, reference, outcome, self.budget
+            )
+        return cache[key]
+
+    def rows(
+        self, chunk: Iterable[tuple[Job, Outcome]], background: Outcome
+    ) -> list[dict[str, Any]]:
+        """The rows of a chunk of :meth:`jobs` with their outcomes."""
+        return [
+            make_row(n, s, f, o, background, self.graded(key, o)) for ((n, s, f), key), o in chunk
+        ]
+
+    def mapped(self, jobs: Iterable[Job]) -> Iterator[list[tuple[Job, Outcome]]]:
+        """``runner.map`` of ``jobs``, each outcome paired with its whole job."""
+        return self.runner.map((job, job[1]) for job in jobs)
+
     def result(
         self,
         resumed: int,
@@ -746,8 +880,8 @@ def _run_screen(
             background_outcome = run.background_outcome()
             bar.resume(0)
             kept: list[dict[str, Any]] = []
-            for chunk in runner.map(run.jobs()):
-                kept.extend(make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk)
+            for chunk in run.mapped(run.jobs()):
+                kept.extend(run.rows(chunk, background_outcome))
                 bar.update(len(chunk))
             return run.result(0, tuple(kept), background_outcome)
     finally:
@@ -880,6 +1014,7 @@ def drug_genotype_matrix(
     ]
     rows: list[dict[str, Any]] = []
     baselines: dict[str, Outcome] = {}
+    baseline_keys: dict[str, Key] = {}  # each genotype's untreated setting (no drug)
     bar = _Progress(progress, total, "comb")
     try:
         bar.begin()
@@ -887,10 +1022,12 @@ def drug_genotype_matrix(
         with BatchRunner(
             network, semantics, workers=workers, scheduler=scheduler, expected=total
         ) as runner:
-            for chunk in runner.map(jobs()):
-                for (gname, treatment, size, fixes), outcome in chunk:
+            for chunk in runner.map(((tag, key), key) for tag, key in jobs()):
+                for ((gname, treatment, size, fixes), key), outcome in chunk:
                     base = baselines.setdefault(gname, outcome)
-                    row = make_row(treatment, size, fixes, outcome, base)
+                    reference = baseline_keys.setdefault(gname, key)
+                    graded = graded_of(network, semantics, key, reference, outcome)
+                    row = make_row(treatment, size, fixes, outcome, base, graded)
                     rows.append({"genotype": gname, "treatment": treatment, **row})
                 bar.update(len(chunk))
             evaluated = runner.evaluated
@@ -920,10 +1057,12 @@ ProgressBar = _Progress
 registered = _registered
 
 __all__ = [
+    "BASIN_COLUMNS",
     "COLUMNS",
     "MATRIX_COLUMNS",
     "PERTURB_MODES",
     "BatchRunner",
+    "Graded",
     "Key",
     "MatrixResult",
     "Outcome",
@@ -942,7 +1081,10 @@ __all__ = [
     "check_workers",
     "combination_name",
     "count_combinations",
+    "determined",
     "drug_genotype_matrix",
+    "graded_of",
+    "graded_problem",
     "key_of",
     "make_row",
     "model_hash",

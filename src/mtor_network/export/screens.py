@@ -34,9 +34,12 @@ from ..analysis._batch import Outcome
 from ..analysis.screens import (
     _BOOL_COLUMNS,
     _INT_COLUMNS,
+    BASIN_COLUMNS,
     COLUMNS,
     MATRIX_COLUMNS,
+    OLD_SCHEMAS,
     SCHEMA,
+    Graded,
     Job,
     MatrixResult,
     Progress,
@@ -45,6 +48,7 @@ from ..analysis.screens import (
     ScreenRun,
     _ComboIndex,
     _Seen,
+    graded_problem,
     make_row,
     settings_digest,
 )
@@ -119,7 +123,28 @@ def _parse_strict(values: Sequence[str]) -> dict[str, Any]:
     if not 0.0 <= fraction <= 1.0:  # also refuses nan
         raise ValueError(f"proliferative_fraction is {text!r}, not between 0 and 1")
     row["proliferative_fraction"] = fraction
+    for c in BASIN_COLUMNS:
+        text = row[c]
+        if text == "":
+            row[c] = None
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            raise ValueError(f"{c} is {text!r}, not a number or empty") from None
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{c} is {text!r}, not between 0 and 1")
+        row[c] = value
     return row
+
+
+def _graded(row: Mapping[str, Any]) -> Graded:
+    """The graded values of a typed row (as parsed: float or None)."""
+    values = [row.get(c) for c in BASIN_COLUMNS]
+    cleaned = [
+        float(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for v in values
+    ]
+    return Graded(*cleaned)
 
 
 def _row_problem(row: Mapping[str, Any], tag: tuple[str, int, str], background: Outcome) -> str:
@@ -139,7 +164,11 @@ def _row_problem(row: Mapping[str, Any], tag: tuple[str, int, str], background: 
     if attractors < 0 or min(counts) < 0 or sum(counts) != attractors:
         return f"the phenotype counts {counts} do not add up to {attractors} attractors"
     outcome = Outcome(attractors, counts, bool(row["endocrine_resistant"]))
-    expected = make_row(name, size, fixes, outcome, background)
+    graded = _graded(row)
+    problem = graded_problem(outcome, graded)
+    if problem:
+        return problem
+    expected = make_row(name, size, fixes, outcome, background, graded)
     for c in COLUMNS:
         value = row.get(c)
         if value != expected[c] or type(value) is not type(expected[c]):
@@ -467,6 +496,7 @@ def _arrow_schema(columns: Sequence[str] = COLUMNS) -> Any:
     types = {c: pa.int64() for c in _INT_COLUMNS}
     types.update({c: pa.bool_() for c in _BOOL_COLUMNS})
     types["proliferative_fraction"] = pa.float64()
+    types.update({c: pa.float64() for c in BASIN_COLUMNS})  # null: not computed
     return pa.schema([(c, types.get(c, pa.string())) for c in columns])
 
 
@@ -523,6 +553,12 @@ def _read_meta(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ScreenError(f"{path}: cannot read the screen settings ({exc})") from None
+    if isinstance(data, dict) and data.get("schema") in OLD_SCHEMAS:
+        raise ScreenError(
+            f"{path}: written by an older version of mtor-network (schema {data['schema']}, "
+            f"without the graded columns {', '.join(BASIN_COLUMNS)} of {SCHEMA}); it cannot be "
+            "resumed: use another output file, or delete it and its .meta.json to rerun"
+        )
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ScreenError(f"{path}: not a screen settings file (schema {SCHEMA})")
     return data
@@ -651,7 +687,7 @@ class JournalSink:
             With ``output`` set and ``rows`` None.
         """
         out_path = self.path
-        settings, total, runner, bar, jobs = run.settings, run.total, run.runner, run.bar, run.jobs
+        settings, total, bar, jobs = run.settings, run.total, run.bar, run.jobs
         skipped, excluded = run.skipped, run.excluded
 
         def result(
@@ -700,10 +736,8 @@ class JournalSink:
             writer = _Journal(journal)
             written = resume.kept
             try:
-                for chunk in runner.map(resume.pending):
-                    writer.append(
-                        [make_row(n, s, f, o, background_outcome) for (n, s, f), o in chunk]
-                    )
+                for chunk in run.mapped(resume.pending):
+                    writer.append(run.rows(chunk, background_outcome))
                     written += len(chunk)
                     bar.update(len(chunk))
             finally:
