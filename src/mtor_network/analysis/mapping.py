@@ -62,12 +62,13 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from ..attractors import AttractorResult, Budget, BudgetExceeded
 from ..attractors import find_attractors as _engine_find_attractors
-from ..attractors._types import Annotation, make_attractor
+from ..attractors._types import Annotation, Attractor
 from ..exceptions import (
     MappingError,
     MtorNetworkError,
@@ -759,10 +760,40 @@ class MappedModel:
         )
         names = self.our_nodes()
         attractors = tuple(
-            make_attractor(names, self._translate(a.value_map), a.size, a.phenotype, a.flags)
+            MappedAttractor(
+                a.kind,
+                a.values,
+                a.size,
+                a.phenotype,
+                a.flags,
+                ours=tuple((n, v) for n, v in self._translate(a.value_map).items() if n in names),
+            )
             for a in found
         )
-        return dataclasses.replace(found, nodes=names, attractors=attractors)
+        return dataclasses.replace(found, attractors=attractors)
+
+
+@dataclass(frozen=True)
+class MappedAttractor(Attractor):
+    """An attractor of a mapped model: ``values`` are the model's own node values (what basin
+    counts and exports read), ``attractor[NAME]`` reads our vocabulary (:attr:`ours`: our mapped
+    node names and phenotype markers), so that the evidence checks ask in our names."""
+
+    ours: tuple[tuple[str, NodeValue], ...] = ()
+
+    @cached_property
+    def our_values(self) -> dict[str, NodeValue]:
+        """Our names -> values (read through the mapping)."""
+        return dict(self.ours)
+
+    def __getitem__(self, node: str) -> NodeValue:
+        try:
+            return self.our_values[node]
+        except KeyError:
+            raise KeyError(
+                f"{node!r} is not mapped: a mapped attractor is read in our node names "
+                f"({', '.join(self.our_values)})"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -1054,6 +1085,7 @@ def describe_mapping(mapping: ModelMapping) -> Iterable[str]:
 
 __all__ = [
     "PER_SETTING_CHECKS",
+    "MappedAttractor",
     "MappedCaseResult",
     "MappedExpression",
     "MappedModel",
