@@ -427,3 +427,19 @@ def test_old_journal_schema_is_refused_with_a_clear_message(tmp_path: Path) -> N
     meta_path(out).write_text(json.dumps(meta))
     with pytest.raises(ScreenError, match=r"older version.*proliferative_basin.*delete it"):
         screen(net, targets=["S", "A"], order=1, workers=1, progress=False, output=out)
+
+
+def test_screen_heatmap_is_coloured_by_the_graded_basin() -> None:
+    from mtor_network.viz.screens import screen_heatmap
+
+    rows = screen(toggle_network(), targets=["S", "A", "B"], order=1, workers=1,
+                  progress=False).rows or ()  # fmt: skip
+    figure = screen_heatmap(rows)
+    names = list(figure.data[0].x)
+    z = figure.data[0].z
+    diagonal = {n: z[i][i] for i, n in enumerate(names)}
+    assert diagonal == {"S_ko": 0.25, "A_ko": 0.0, "B_ko": 1.0}
+    by_fraction = screen_heatmap(rows, value="proliferative_fraction").data[0].z
+    assert by_fraction[names.index("S_ko")][names.index("S_ko")] == 0.5
+    with pytest.raises(ValueError, match="unknown value"):
+        screen_heatmap(rows, value="bogus")  # type: ignore[arg-type]

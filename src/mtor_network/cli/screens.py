@@ -79,9 +79,17 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--value",
-        choices=("proliferative_fraction", "has_proliferative", "endocrine_resistant"),
-        default="proliferative_fraction",
-        help="matrix: what the heatmap colours",
+        choices=(
+            "proliferative_basin",
+            "proliferative_from_untreated",
+            "proliferative_fraction",
+            "has_proliferative",
+            "endocrine_resistant",
+        ),
+        default="proliferative_basin",
+        help="matrix: what the heatmap colours (default proliferative_basin: the exact share "
+        "of states, perturbed nodes fixed and the others free, that reach only proliferative "
+        "attractors)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument(

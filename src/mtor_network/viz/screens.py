@@ -1,4 +1,7 @@
-"""Plotly heatmap of a drug x genotype matrix (pure: result -> figure; no Dash)."""
+"""Plotly heatmaps of a drug x genotype matrix and of a pairwise screen (pure: result -> figure;
+no Dash), coloured by default by the graded ``proliferative_basin``: the exact share of the
+state space from which only proliferative attractors can be reached
+(:mod:`mtor_network.analysis.basins`); cells where it is not computed are left blank."""
 
 from __future__ import annotations
 
@@ -11,26 +14,68 @@ import plotly.graph_objects as go
 from ..analysis.screens import MatrixResult
 from ..exceptions import MtorNetworkError
 
-MatrixValue = Literal["proliferative_fraction", "has_proliferative", "endocrine_resistant"]
+MatrixValue = Literal[
+    "proliferative_basin",
+    "proliferative_from_untreated",
+    "proliferative_fraction",
+    "has_proliferative",
+    "endocrine_resistant",
+]
 MATRIX_VALUES: tuple[MatrixValue, ...] = (
+    "proliferative_basin",
+    "proliferative_from_untreated",
     "proliferative_fraction",
     "has_proliferative",
     "endocrine_resistant",
 )
+DEFAULT_VALUE: MatrixValue = "proliferative_basin"
 _TITLES = {
+    "proliferative_basin": "share of states that reach only proliferative attractors",
+    "proliferative_from_untreated": "share of untreated cell states that can reach proliferation",
     "proliferative_fraction": "fraction of attractors that are proliferative",
     "has_proliferative": "a proliferative attractor remains",
     "endocrine_resistant": "an endocrine-resistant attractor remains",
 }
 
 
-def matrix_heatmap(
-    result: MatrixResult, value: MatrixValue = "proliferative_fraction"
-) -> go.Figure:
-    """Treatments (rows) x genotypes (columns), coloured by ``value``; cells where an
-    endocrine-resistant attractor remains are marked ``R``. Hover shows the attractor counts."""
+def _number(value: Any) -> float | None:
+    """A cell's value for the colour scale (None: not computed, drawn blank)."""
+    return None if value is None or value == "" else float(value)
+
+
+def _share(value: Any) -> str:
+    number = _number(value)
+    return "not computed" if number is None else f"{number:.1%}"
+
+
+def _check_value(value: object) -> None:
     if value not in MATRIX_VALUES:
         raise ValueError(f"unknown value {value!r}; choose one of {', '.join(MATRIX_VALUES)}")
+
+
+def matrix_heatmap(result: MatrixResult, value: MatrixValue = DEFAULT_VALUE) -> go.Figure:
+    """Treatments (rows) x genotypes (columns), coloured by ``value`` (default the graded
+    ``proliferative_basin``; see :data:`MATRIX_VALUES`); cells where an endocrine-resistant
+    attractor remains are marked ``R``. Hover shows the attractor counts and the graded
+    values.
+
+    Parameters
+    ----------
+    result : MatrixResult
+        The table of :func:`~mtor_network.analysis.screens.drug_genotype_matrix`.
+    value : str
+        The column that colours the cells.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Raises
+    ------
+    ValueError
+        An unknown ``value``.
+    """
+    _check_value(value)
     cells = {(r["treatment"], r["genotype"]): r for r in result.rows}
     genotypes = list(result.genotypes)
     treatments = list(result.treatments)
@@ -48,11 +93,13 @@ def matrix_heatmap(
                 tr.append("")
                 hr.append("skipped (contradictory)")
                 continue
-            zr.append(float(row[value]))
+            zr.append(_number(row[value]))
             tr.append("R" if row["endocrine_resistant"] else "")
             hr.append(
                 f"{row['attractors']} attractor(s): {row['proliferative']} proliferative, "
                 f"{row['apoptotic']} apoptotic, {row['quiescent']} quiescent"
+                f"<br>proliferative basin: {_share(row.get('proliferative_basin'))}; "
+                f"from the untreated state: {_share(row.get('proliferative_from_untreated'))}"
                 f"<br>endocrine-resistant: {'yes' if row['endocrine_resistant'] else 'no'}"
                 f"<br>{row['change']} (vs no drug)"
             )
@@ -114,10 +161,27 @@ def write_figure(figure: go.Figure, path: str | Path) -> None:
         raise MtorNetworkError(f"{p}: unknown figure suffix {p.suffix!r}; use .html or .png")
 
 
-def screen_heatmap(rows: Sequence[Mapping[str, Any]], title: str = "") -> go.Figure:
-    """Single and pairwise perturbations of a screen as a symmetric matrix: cell (A, B) is the
-    fraction of proliferative attractors with A and B applied, the diagonal A alone. Rows of
-    three or more perturbations are left out (they have no place on two axes)."""
+def screen_heatmap(
+    rows: Sequence[Mapping[str, Any]], title: str = "", value: MatrixValue = DEFAULT_VALUE
+) -> go.Figure:
+    """Single and pairwise perturbations of a screen as a symmetric matrix: cell (A, B) is
+    ``value`` with A and B applied (default the graded ``proliferative_basin``), the diagonal A
+    alone. Rows of three or more perturbations are left out (they have no place on two axes).
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        Screen rows (:data:`~mtor_network.analysis.screens.COLUMNS`).
+    title : str, optional
+        The figure title (default: the value in words).
+    value : str
+        The column that colours the cells (see :data:`MATRIX_VALUES`).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    _check_value(value)
     singles: list[str] = []
     values: dict[tuple[str, str], Mapping[str, Any]] = {}
     for row in rows:
@@ -135,11 +199,13 @@ def screen_heatmap(rows: Sequence[Mapping[str, Any]], title: str = "") -> go.Fig
         hr: list[str] = []
         for b in names:
             cell = values.get((a, b))
-            zr.append(None if cell is None else float(cell["proliferative_fraction"]))
+            zr.append(None if cell is None else _number(cell.get(value)))
             hr.append(
                 "not screened"
                 if cell is None
-                else f"{cell['perturbation']}: {cell['attractors']} attractor(s), {cell['change']}"
+                else f"{cell['perturbation']}: {cell['attractors']} attractor(s), "
+                f"{cell['change']}<br>proliferative basin: "
+                f"{_share(cell.get('proliferative_basin'))}"
             )
         z.append(zr)
         hover.append(hr)
@@ -159,7 +225,7 @@ def screen_heatmap(rows: Sequence[Mapping[str, Any]], title: str = "") -> go.Fig
         )
     )
     figure.update_layout(
-        title={"text": title or "fraction of proliferative attractors"},
+        title={"text": title or _TITLES[value]},
         height=200 + 14 * len(names),
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         xaxis={"tickangle": -60, "tickfont": {"size": 9}},
