@@ -33,7 +33,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from .exceptions import RuleSyntaxError
 from .types import NODE_TYPES, And, Const, Expr, Not, Or, Var
@@ -74,6 +74,7 @@ __all__ = [
     "simplify",
     "substitute",
     "syntax_error",
+    "to_bdd",
     "to_string",
     "var",
     "variables",
@@ -371,7 +372,7 @@ DIALECTS: dict[str, Dialect] = {
     "ginsim": Dialect(
         "ginsim",
         {"!": "!", "&": "&", "|": "|"},
-        name=NAME_PATTERN + r"(?::\d+)?",
+        name=r"[A-Za-z0-9_][A-Za-z0-9_\-]*(?::\d+)?",  # GINsim ids may hold '-' (c-Fos)
         noun="logical function",
         unknown="unexpected {token!r}",
     ),
@@ -828,9 +829,44 @@ def equivalent(a: Expr, b: Expr, *, order: Iterable[str] | None = None) -> bool:
     wanted = set(support)
     ordered = [n for n in dict.fromkeys([*(order or ()), *support]) if n in wanted]
     bdd_vars = BddVariableSet(ordered)
-    left = bdd_vars.eval_expression(to_string(a, "aeon"))
-    right = bdd_vars.eval_expression(to_string(b, "aeon"))
-    return bool(left.semantic_eq(right))
+    return bool(to_bdd(a, bdd_vars).semantic_eq(to_bdd(b, bdd_vars)))
+
+
+def to_bdd(expr: Expr, bdd_vars: Any) -> Any:
+    """The BDD of ``expr`` over ``bdd_vars`` (a biodivine-aeon ``BddVariableSet`` naming every
+    variable ``expr`` reads), built through the BDD operations without recursion, so that
+    neither a long nor a deep rule reaches a native parser's stack."""
+    results: list[Any] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        e, done = stack.pop()
+        if e[0] == "var":
+            results.append(bdd_vars.mk_literal(e[1], True))
+        elif e[0] == "const":
+            results.append(bdd_vars.mk_const(e[1]))
+        elif not done:
+            stack.append((e, True))
+            if e[0] == "not":
+                stack.append((e[1], False))
+            else:
+                stack.extend((x, False) for x in reversed(e[1]))
+        elif e[0] == "not":
+            results.append(results.pop().l_not())
+        else:
+            count = len(e[1])
+            operands = results[len(results) - count :]
+            del results[len(results) - count :]
+            conjunction = e[0] == "and"
+            while len(operands) > 1:  # pairwise: balanced, so no operand is rebuilt n times
+                paired = [
+                    x.l_and(y) if conjunction else x.l_or(y)
+                    for x, y in zip(operands[::2], operands[1::2], strict=False)
+                ]
+                if len(operands) % 2:
+                    paired.append(operands[-1])
+                operands = paired
+            results.append(operands[0] if operands else bdd_vars.mk_const(conjunction))
+    return results[0]
 
 
 # ---- the printer --------------------------------------------------------------------------

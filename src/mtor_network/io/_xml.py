@@ -14,10 +14,11 @@ import xml.parsers.expat
 
 from ..exceptions import ModelFileError
 
-MAX_XML_DEPTH = 256
-"""The deepest element nesting accepted in XML models (SBML and GINML stay below 150 even for
-rules nested :data:`~mtor_network.expressions.MAX_NESTING` deep); libsbml overflows its native
-stack on ~10^5 levels."""
+MAX_XML_DEPTH = 50_000
+"""The deepest element nesting accepted in XML models: SBML written by other tools nests a
+binary MathML ``<apply>`` per operand, two elements per level, so the deepest rule of the
+Biodivine corpus (parentheses 10,192 deep) gives about 20,400; libsbml then parses in a thread
+with a stack for that depth (:mod:`mtor_network.io._native`)."""
 
 _DOCTYPE_RE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"<!ENTITY\b", re.IGNORECASE)
@@ -63,18 +64,20 @@ class _Refused(Exception):
 
 def check_xml_structure(
     data: bytes | str, file: str | None = None, *, report_malformed: bool = True
-) -> None:
+) -> int:
     """One pass of expat over ``data`` that refuses, in any encoding, entity declarations,
     internal DTD subsets and elements nested deeper than :data:`MAX_XML_DEPTH`; malformed XML is
     a :class:`ModelFileError` naming line and column (with ``report_malformed=False`` the check
-    stops there silently, for a caller whose parser reports it in its own words)."""
+    stops there silently, for a caller whose parser reports it in its own words). Returns the
+    deepest nesting of elements."""
     parser = xml.parsers.expat.ParserCreate()
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    depth = 0
+    depth = deepest = 0
 
     def start(name: str, attributes: object) -> None:
-        nonlocal depth
+        nonlocal depth, deepest
         depth += 1
+        deepest = max(deepest, depth)
         if depth > MAX_XML_DEPTH:
             raise _Refused(
                 f"XML elements nested more than {MAX_XML_DEPTH} levels deep",
@@ -111,22 +114,69 @@ def check_xml_structure(
         raise ModelFileError(exc.problem, file=file, line=exc.line) from None
     except xml.parsers.expat.ExpatError as exc:
         if not report_malformed:
-            return
+            return deepest
         problem = xml.parsers.expat.ErrorString(exc.code)
         raise ModelFileError(
             f"malformed XML: {problem}", file=file, line=exc.lineno, column=exc.offset + 1
         ) from None
+    return deepest
 
 
-def parse_xml(data: bytes | str, *, file: str | None = None) -> ET.Element:
+KNOWN_PREFIXES = {
+    "xlink": "http://www.w3.org/1999/xlink",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "bqbiol": "http://biomodels.net/biology-qualifiers/",
+    "bqmodel": "http://biomodels.net/model-qualifiers/",
+    "vCard": "http://www.w3.org/2001/vcard-rdf/3.0#",
+}
+"""Namespaces declared for prefixes a file uses without declaring them (GINsim writes
+``xlink:href`` in stored perturbations without ``xmlns:xlink``); other prefixes get a
+placeholder namespace."""
+
+_PREFIX_RE = re.compile(
+    r"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*="
+)
+_ROOT_RE = re.compile(r"<(?![?!])[A-Za-z_][\w.:-]*")
+
+
+def _declare_prefixes(text: str) -> str | None:
+    """``text`` with the undeclared namespace prefixes it uses declared on its root element,
+    or None when there is nothing to declare."""
+    used = {a or b for a, b in _PREFIX_RE.findall(text)} - {"xml", "xmlns"}
+    missing = sorted(p for p in used if f"xmlns:{p}=" not in text)
+    root = _ROOT_RE.search(text)
+    if not missing or root is None:
+        return None
+    declared = "".join(
+        f' xmlns:{p}="{KNOWN_PREFIXES.get(p, "urn:mtor-network:undeclared:" + p)}"' for p in missing
+    )
+    return text[: root.end()] + declared + text[root.end() :]
+
+
+def parse_xml(
+    data: bytes | str, *, file: str | None = None, lenient_prefixes: bool = False
+) -> ET.Element:
     """Parse XML safely (see :func:`check_xml_prolog` and :func:`check_xml_structure`); errors
-    name file, line and column."""
+    name file, line and column. With ``lenient_prefixes``, namespace prefixes used without a
+    declaration (``xlink:href``, which GINsim's own files hold) are declared rather than
+    refused, as GINsim's parser reads them."""
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     check_xml_prolog(text, file)
     check_xml_structure(data, file)
     try:
         return ET.fromstring(data)
     except ET.ParseError as exc:
+        if (
+            lenient_prefixes
+            and exc.code
+            == xml.parsers.expat.errors.codes[xml.parsers.expat.errors.XML_ERROR_UNBOUND_PREFIX]
+        ):
+            fixed = _declare_prefixes(text)
+            if fixed is not None:
+                return parse_xml(fixed, file=file)
         line, column = exc.position
         problem = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
         raise ModelFileError(

@@ -29,6 +29,7 @@ from .._files import write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning
 from ..expressions import (
     MAX_NESTING,
+    MAX_PARENTHESES,
     MAX_XOR,
     Expr,
     and_,
@@ -40,12 +41,14 @@ from ..expressions import (
     not_,
     or_,
     signed_regulators,
+    to_bdd,
     to_string,
     var,
     xor,
 )
 from ..network import BooleanNetwork, Rule
 from ._comments import CommentMetadata, header_lines, label_line
+from ._native import paren_depth, with_stack
 from ._source import read_file
 
 _ID = r"[A-Za-z0-9_{}]+"
@@ -56,15 +59,18 @@ _FUNCTION_RE = re.compile(r"^\$\s*(?P<target>[^\s:]*)\s*:(?P<function>.*)$")
 _NAME_ANNOTATION_RE = re.compile(r"^#\s*name\s*:(?P<name>.*)$")
 _BACKTICKED_RE = re.compile(r"`([^`]+)`")
 _OPERATOR_RE = re.compile(r"<=>|=>|[!&|^]")
-MAX_OPERATORS = 2000
-"""The most operators one AEON update function may hold (published rules stay below 300):
-biodivine-aeon parses recursively in native code, and ~20,000 operators overflow its stack."""
+MAX_OPERATORS = 1_000_000
+"""The most operators one AEON update function may hold: about seven times the largest rule of
+the Biodivine corpus (145,665 operators, model 248). biodivine-aeon parses recursively in native
+code; long or deep functions are parsed in a thread with a stack for them
+(:mod:`mtor_network.io._native`)."""
 
 
-def _check_size(function: str, target: str, file: str | None, number: int) -> None:
-    """Refuse functions that would exhaust biodivine-aeon's (native) or our stack, or expand
-    exponentially: more than :data:`MAX_OPERATORS` operators, parentheses nested more than
-    :data:`MAX_NESTING` deep, more than :data:`MAX_XOR` ``^``/``<=>``."""
+def _check_size(function: str, target: str, file: str | None, number: int) -> int:
+    """Refuse functions that would exhaust biodivine-aeon's (native) stack beyond our bound, or
+    expand exponentially: more than :data:`MAX_OPERATORS` operators, parentheses nested more
+    than :data:`~mtor_network.expressions.MAX_PARENTHESES` deep, more than :data:`MAX_XOR`
+    ``^``/``<=>``. Returns the native recursion the function needs (levels)."""
 
     def fail(problem: str) -> ModelFileError:
         return ModelFileError(f"update function of {target!r}: {problem}", file=file, line=number)
@@ -78,15 +84,10 @@ def _check_size(function: str, target: str, file: str | None, number: int) -> No
             f"more than {MAX_XOR} '^'/'<=>' operators (each doubles the size of the rule once "
             "expanded into &, | and !)"
         )
-    depth = deepest = 0
-    for char in function:
-        if char == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char == ")":
-            depth -= 1
-    if deepest > MAX_NESTING:
-        raise fail(f"parentheses nested more than {MAX_NESTING} levels deep")
+    deepest = paren_depth(function)
+    if deepest > MAX_PARENTHESES:
+        raise fail(f"parentheses nested more than {MAX_PARENTHESES} levels deep")
+    return deepest + len(operators) // 4
 
 
 def parse_aeon(text: str, *, name: str | None = None, file: str | None = None) -> BooleanNetwork:
@@ -94,6 +95,12 @@ def parse_aeon(text: str, *, name: str | None = None, file: str | None = None) -
 
     The model is called ``name``, else by the ``#name:`` annotation, else ``"model"``.
     """
+    deepest = paren_depth(text) + len(_OPERATOR_RE.findall(text)) // 4
+    # biodivine-aeon builds, walks and frees its trees recursively: all of it in one thread
+    return with_stack(lambda: _parse_aeon(text, name=name, file=file), deepest)
+
+
+def _parse_aeon(text: str, *, name: str | None, file: str | None) -> BooleanNetwork:
     import biodivine_aeon as ba
 
     regulations: dict[tuple[str, str], tuple[int, str, bool]] = {}
@@ -216,7 +223,7 @@ def parse_aeon(text: str, *, name: str | None = None, file: str | None = None) -
         expr = _parse_function(ba, bn, target, function, set(regulators[target]), file, number)
         rules.append(Rule(target, expr, line=number))
 
-    _warn_constraints(ba, bn, variables, functions, regulations, file)
+    _warn_constraints(rules, regulations, file)
     model_name = name or annotated_name or "model"
     network = BooleanNetwork.create(model_name, rules, file=file)
     return meta.apply(network)
@@ -328,33 +335,106 @@ def _binary(op: str, left: Expr, right: Expr, target: str, file: str | None, num
     return build(left, right)
 
 
+MAX_CONSTRAINT_BDD = 100_000
+"""The constraint warnings are skipped for a function whose BDD has more nodes than this."""
+MAX_CONSTRAINT_LITERALS = 20_000
+"""... or that reads more literals than this (its BDD is not built)."""
+
+
+def _appearance(expr: Expr) -> list[str]:
+    """The variables of ``expr`` in the order they first appear (a good BDD order for the
+    DNFs of published models; name order can make it exponential)."""
+    seen: dict[str, None] = {}
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e[0] == "var":
+            seen.setdefault(e[1], None)
+        elif e[0] == "not":
+            stack.append(e[1])
+        elif e[0] == "and" or e[0] == "or":
+            stack.extend(reversed(e[1]))
+    return list(seen)
+
+
+def _literals(expr: Expr) -> int:
+    count = 0
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e[0] == "var":
+            count += 1
+        elif e[0] == "not":
+            stack.append(e[1])
+        elif e[0] == "and" or e[0] == "or":
+            stack.extend(e[1])
+    return count
+
+
 def _warn_constraints(
-    ba: Any,
-    bn: Any,
-    variables: list[str],
-    functions: dict[str, tuple[int, str]],
+    rules: list[Rule],
     regulations: dict[tuple[str, str], tuple[int, str, bool]],
     file: str | None,
 ) -> None:
-    """Warn where a function contradicts the sign or observability of a declared regulation."""
-    try:
-        problems = bn.check_regulation_constraints()
-    except (RuntimeError, ValueError):  # pragma: no cover - defensive: a check, not a parse
-        return
-    for problem in problems:
-        names = _BACKTICKED_RE.findall(problem)
-        line = regulations.get((names[0], names[1]), (None,))[0] if len(names) >= 2 else None
-        where = f"{file or '<text>'}" + (f", line {line}" if line else "")
-        warnings.warn(
-            ModelWarning(f"{where}: {problem}; the update function is read as written"),
-            stacklevel=3,
-        )
+    """Warn where a function contradicts the sign or observability of a declared regulation
+    (biodivine-aeon's ``check_regulation_constraints``, in its words, on our BDDs of the
+    functions: AEON's own check took minutes on BBM model 122; a function whose BDD exceeds
+    :data:`MAX_CONSTRAINT_BDD` nodes is not checked)."""
+    from biodivine_aeon import BddVariableSet
+
+    by_target: dict[str, list[tuple[str, int, str, bool]]] = {}
+    for (regulator, target), (line, sign, observable) in regulations.items():
+        by_target.setdefault(target, []).append((regulator, line, sign, observable))
+    where = file or "<text>"
+    for rule in rules:
+        declared = by_target.get(rule.target)
+        if not declared or rule.justification == "free input (AEON)":
+            continue
+        if _literals(rule.expression) > MAX_CONSTRAINT_LITERALS:
+            continue
+        names = list(dict.fromkeys([*_appearance(rule.expression), *(d[0] for d in declared)]))
+        bdd_vars = BddVariableSet(names)
+        function = to_bdd(rule.expression, bdd_vars)
+        if function.node_count() > MAX_CONSTRAINT_BDD:
+            continue
+        for regulator, line, sign, observable in declared:
+            low = function.r_restrict({regulator: False})
+            high = function.r_restrict({regulator: True})
+            problems = []
+            if sign == ">" and not low.l_and_not(high).is_false():
+                problems.append(
+                    f"Regulator `{regulator}` is not positively monotone (activator) in the "
+                    f"update function of `{rule.target}`"
+                )
+            if sign == "|" and not high.l_and_not(low).is_false():
+                problems.append(
+                    f"Regulator `{regulator}` is not negatively monotone (inhibitor) in the "
+                    f"update function of `{rule.target}`"
+                )
+            if observable and low.semantic_eq(high):
+                problems.append(
+                    f"Regulator `{regulator}` is not essential in the update function of "
+                    f"`{rule.target}`"
+                )
+            for problem in problems:
+                warnings.warn(
+                    ModelWarning(
+                        f"{where}, line {line}: {problem}; the update function is read as written"
+                    ),
+                    stacklevel=4,
+                )
 
 
 def to_aeon(network: BooleanNetwork) -> str:
     """AEON text of ``network``: regulations with the signs and observability that the functions
     have (inferred by biodivine-aeon), one ``$node:`` function per node, labels and provenance
     as comments and the model name as ``#name:``."""
+    # biodivine-aeon parses each function recursively (one level per operator of a chain)
+    size = max((_literals(r.expression) for r in network.rules.values()), default=0)
+    return with_stack(lambda: _to_aeon(network), size // 4)
+
+
+def _to_aeon(network: BooleanNetwork) -> str:
     import biodivine_aeon as ba
 
     names = list(network.node_names)

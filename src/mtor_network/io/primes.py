@@ -7,9 +7,10 @@ its update function, the 0-primes those of its negation. ``[[], [{}]]`` is the c
 both (never with ``eval``).
 
 Reading turns each node's 1-primes into a rule in disjunctive normal form and checks that the
-0-primes describe its negation. Writing computes the primes with pyboolnet's ``bnet2primes``
-(the field's tool for it). The format has no room for metadata: the model is named after the
-file, labels and references are not kept.
+0-primes describe its negation. Writing computes the primes from the BDD of each update
+function (:func:`primes_of`; pyboolnet's ``bnet2primes`` takes minutes on large published
+rules, and the tests compare the two). The format has no room for metadata: the model is named
+after the file, labels and references are not kept.
 """
 
 from __future__ import annotations
@@ -21,7 +22,19 @@ from typing import Any
 
 from .._files import check_bracket_depth, write_text_atomic
 from ..exceptions import ModelFileError
-from ..expressions import FALSE, TRUE, Expr, and_, equivalent, is_valid_name, not_, or_, var
+from ..expressions import (
+    FALSE,
+    TRUE,
+    Expr,
+    and_,
+    equivalent,
+    is_valid_name,
+    not_,
+    or_,
+    to_bdd,
+    var,
+    variables,
+)
 from ..network import BooleanNetwork, Rule
 from ..types import And, Not, Or, Var
 from ._source import read_file
@@ -168,12 +181,87 @@ def _same(a: Expr, b: Expr) -> bool:
     return equivalent(a, b, order=order)
 
 
-def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
-    """The prime implicants of ``network``, computed by pyboolnet, in the network's node order."""
-    from ._pyboolnet import prime_implicants
+MAX_PRIMES = 200_000
+"""The most prime implicants (0- and 1-primes together) one node may have in a ``.primes``
+export: the format lists every prime, and their number grows exponentially with some
+functions."""
 
-    computed = prime_implicants(network)
-    return {n: computed[n] for n in network.node_names}
+
+def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
+    """The prime implicants of ``network``, in the network's node order.
+
+    They are computed from each update function's BDD (biodivine-aeon's BDDs, the recursion of
+    Coudert and Madre: the primes of ``f`` are those of ``f|x=0 & f|x=1`` and, extended by the
+    literal of ``x``, those of ``f|x=1`` and of ``f|x=0`` that are not among them), so their
+    cost is that of the BDD, not of the rule's text; the tests compare them with pyboolnet's
+    ``bnet2primes``.
+
+    Raises
+    ------
+    ModelFileError
+        A node has more than :data:`MAX_PRIMES` prime implicants.
+    """
+    from biodivine_aeon import BddVariableSet
+
+    out: dict[str, list[list[dict[str, int]]]] = {}
+    for node in network.node_names:
+        expr = network.rules[node].expression
+        support = sorted(variables(expr))
+        bdd_vars = BddVariableSet(support or ["_"])
+        function = to_bdd(expr, bdd_vars)
+        counter = [0]
+        memo: dict[Any, frozenset[frozenset[tuple[int, bool]]]] = {}
+        pair = []
+        for f in (function.l_not(), function):
+            found = _primes(f, memo, counter, node)
+            pair.append(
+                sorted(
+                    (
+                        {
+                            bdd_vars.get_variable_name(v): int(value)
+                            for v, value in sorted(prime, key=lambda lit: lit[0])
+                        }
+                        for prime in found
+                    ),
+                    key=lambda d: (len(d), sorted(d.items())),
+                )
+            )
+        out[node] = pair
+    return out
+
+
+def _primes(
+    f: Any,
+    memo: dict[Any, frozenset[frozenset[tuple[Any, bool]]]],
+    counter: list[int],
+    node: str,
+) -> frozenset[frozenset[tuple[Any, bool]]]:
+    if f.is_false():
+        return frozenset()
+    if f.is_true():
+        return frozenset((frozenset(),))
+    key = f.data_string()
+    known = memo.get(key)
+    if known is not None:
+        return known
+    x = min(f.support_set())
+    f0 = f.r_restrict({x: False})
+    f1 = f.r_restrict({x: True})
+    both = _primes(f0.l_and(f1), memo, counter, node)
+    result = set(both)
+    for value, branch in ((True, f1), (False, f0)):
+        for prime in _primes(branch, memo, counter, node):
+            if prime not in both:
+                result.add(prime | {(x, value)})
+    counter[0] += len(result)
+    if len(result) > MAX_PRIMES:
+        raise ModelFileError(
+            f"{node!r} has more than {MAX_PRIMES} prime implicants; a .primes file lists every "
+            "one of them, so this model cannot be written as .primes (write .bnet instead)"
+        )
+    frozen = frozenset(result)
+    memo[key] = frozen
+    return frozen
 
 
 def to_primes(

@@ -56,6 +56,7 @@ from ..expressions import (
     and_,
     const,
     implies,
+    nesting_depth,
     not_,
     or_,
     simplify,
@@ -65,6 +66,7 @@ from ..expressions import (
 )
 from ..network import BooleanNetwork, Node, NodeKind, Reference, Rule
 from . import _multivalued as mv
+from ._native import with_stack
 from ._source import read_file
 from ._xml import check_xml_prolog, check_xml_structure
 
@@ -362,8 +364,10 @@ def _cv_resources(sbase: Any) -> list[str]:
     return uris
 
 
-MAX_OPERANDS = 2000
-"""The most operands one MathML ``<apply>`` may have (published rules stay below 300)."""
+MAX_OPERANDS = 100_000
+"""The most operands one MathML ``<apply>`` may have (libsbml's ``getChild`` walks a list, so
+reading them is quadratic; our export of the largest Biodivine model joins about 20,000 in one
+``<or/>``)."""
 
 
 class _MathCompiler:
@@ -404,21 +408,68 @@ class _MathCompiler:
         return None
 
     def compile(self, node: Any) -> Expr:
-        """The expression of a MathML node nested at most :data:`MAX_NESTING` deep."""
-        self.depth += 1
-        try:
-            if self.depth > MAX_NESTING + 2:  # + the comparisons at the leaves
-                raise self.fail(f"MathML nested more than {MAX_NESTING} levels deep")
-            return self._compile(node)
-        finally:
-            self.depth -= 1
+        """The expression of a MathML node, built without recursion (MathML written by other
+        tools nests a binary ``<apply>`` per operand); chains of ``and``/``or`` are joined, and
+        the result nests at most :data:`MAX_NESTING` deep."""
+        import libsbml
 
-    def _compile(self, node: Any) -> Expr:
+        junctions = {libsbml.AST_LOGICAL_AND: "and", libsbml.AST_LOGICAL_OR: "or"}
+        operators = {
+            *junctions,
+            libsbml.AST_LOGICAL_NOT,
+            libsbml.AST_LOGICAL_XOR,
+            libsbml.AST_LOGICAL_IMPLIES,
+        }
+        results: list[Expr] = []
+        stack: list[tuple[Any, bool]] = [(node, False)]
+        while stack:
+            current, done = stack.pop()
+            kind = current.getType()
+            if kind not in operators:
+                results.append(self._leaf(current))
+                continue
+            count = current.getNumChildren()
+            if not done:
+                if count > MAX_OPERANDS:
+                    raise self.fail(
+                        f"a MathML <apply> with {count} operands; more than {MAX_OPERANDS} are "
+                        "refused"
+                    )
+                if kind == libsbml.AST_LOGICAL_NOT and count != 1:
+                    raise self.fail("<not/> needs exactly one argument")
+                if kind == libsbml.AST_LOGICAL_IMPLIES and count != 2:
+                    raise self.fail("<implies/> needs exactly two arguments")
+                if kind == libsbml.AST_LOGICAL_XOR:
+                    self.guard.expand(self.fail, max(0, count - 1))
+                stack.append((current, True))
+                stack.extend((current.getChild(i), False) for i in reversed(range(count)))
+                continue
+            children = results[len(results) - count :]
+            del results[len(results) - count :]
+            if kind in junctions:
+                build = and_ if junctions[kind] == "and" else or_
+                results.append(build(children, flatten=True))
+            elif kind == libsbml.AST_LOGICAL_NOT:
+                results.append(not_(children[0]))
+            elif kind == libsbml.AST_LOGICAL_IMPLIES:
+                results.append(implies(children[0], children[1]))
+            else:
+                result: Expr = FALSE
+                for child in children:
+                    result = xor(result, child)
+                results.append(result)
+        expr = results[0]
+        if nesting_depth(expr) > MAX_NESTING:
+            raise self.fail(f"MathML nested more than {MAX_NESTING} levels deep")
+        return expr
+
+    def _leaf(self, node: Any) -> Expr:
+        """A MathML node that is not a logical operator: a constant, a comparison, a name."""
         import libsbml
 
         kind = node.getType()
         count = node.getNumChildren()
-        if count > MAX_OPERANDS:  # libsbml's getChild is linear: many operands are quadratic
+        if count > MAX_OPERANDS:
             raise self.fail(
                 f"a MathML <apply> with {count} operands; more than {MAX_OPERANDS} are refused"
             )
@@ -427,24 +478,6 @@ class _MathCompiler:
             return TRUE
         if kind == libsbml.AST_CONSTANT_FALSE:
             return FALSE
-        if kind == libsbml.AST_LOGICAL_AND:
-            return and_(self.compile(c) for c in children)
-        if kind == libsbml.AST_LOGICAL_OR:
-            return or_(self.compile(c) for c in children)
-        if kind == libsbml.AST_LOGICAL_NOT:
-            if len(children) != 1:
-                raise self.fail("<not/> needs exactly one argument")
-            return not_(self.compile(children[0]))
-        if kind == libsbml.AST_LOGICAL_XOR:
-            self.guard.expand(self.fail, max(0, len(children) - 1))
-            result: Expr = FALSE
-            for c in children:
-                result = xor(result, self.compile(c))
-            return result
-        if kind == libsbml.AST_LOGICAL_IMPLIES:
-            if len(children) != 2:
-                raise self.fail("<implies/> needs exactly two arguments")
-            return implies(self.compile(children[0]), self.compile(children[1]))
         relations: dict[int, Callable[[float, float], bool]] = {
             libsbml.AST_RELATIONAL_EQ: lambda a, b: a == b,
             libsbml.AST_RELATIONAL_NEQ: lambda a, b: a != b,
@@ -519,7 +552,7 @@ def _libsbml_document(text: str, file: str | None) -> Any:
     # before libsbml, which overflows its stack on deep XML; libsbml (built on expat as well)
     # stops at the first malformed spot and reports it as an SBML error
     check_xml_structure(text, file, report_malformed=False)
-    doc = libsbml.readSBMLFromString(text)
+    doc = libsbml.readSBMLFromString(text)  # in a thread with a deep stack: see parse_sbml
     errors = [doc.getError(i) for i in range(doc.getNumErrors())]
     model = doc.getModel()
     for error in errors:
@@ -539,6 +572,15 @@ def _libsbml_document(text: str, file: str | None) -> Any:
 
 def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
     """Parse SBML-qual text into a Boolean network (see the module docstring for the rules)."""
+    if not text.strip():
+        raise ModelFileError("empty file: no SBML document", file=file)
+    check_xml_prolog(text, file)
+    depth = check_xml_structure(text, file, report_malformed=False)
+    # libsbml builds, walks and frees deep MathML recursively: all of it in one thread
+    return with_stack(lambda: _parse_sbml(text, name=name, file=file), depth)
+
+
+def _parse_sbml(text: str, *, name: str, file: str | None) -> BooleanNetwork:
     doc = _libsbml_document(text, file)
     model = doc.getModel()
     qual = model.getPlugin("qual")
@@ -623,10 +665,11 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
             # No terms at all (not spec-valid): AEON and BBM write an unknown update function
             # this way, and read it back as a free input; so do we.
             for output in outputs:
-                for target in species[output].names:
+                names = species[output].names
+                for target, held in zip(names, mv.input_rules(names), strict=True):
                     rules[target] = Rule(
                         target,
-                        var(target),
+                        held,
                         justification="input (transition without function terms)",
                         line=line,
                     )
@@ -684,14 +727,16 @@ def parse_sbml(text: str, *, name: str = "model", file: str | None = None) -> Bo
                 )
     nodes: list[Node] = []
     for sp in species.values():
+        kept = mv.input_rules(sp.names)  # a multi-valued input keeps admissible levels only
         for k, target in enumerate(sp.names, start=1):
             if target not in rules:  # no transition: an input, as bioLQM/GINsim/AEON read it
                 justification = "input (no transition in the SBML file)"
-                rules[target] = Rule(target, var(target), justification=justification)
+                rules[target] = Rule(target, kept[k - 1], justification=justification)
             expr = rules[target].expression
             kind: NodeKind = sp.notes.get("kind", "")  # type: ignore[assignment]
             if kind not in ("input", "internal", "output"):
-                kind = "input" if expr[0] == "const" or expr == var(target) else "internal"
+                constant = expr[0] == "const" or expr == var(target) or expr == kept[k - 1]
+                kind = "input" if constant else "internal"
             label = sp.name or sp.id
             if k > 1:
                 label = f"{label} (level >= {k})"
