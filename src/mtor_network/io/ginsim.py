@@ -208,7 +208,10 @@ class _Graph:
         node = self.nodes[nid]
         incoming = self.incoming(nid)
         if not incoming:
-            return [(node.base, TRUE)]
+            # GINsim: the parameter of the empty set of interactions (``<parameter val="1"/>``)
+            # is the node's level; without one, its base value
+            empty = [val for val, ids in node.parameters if not ids]
+            return [(max(empty) if empty else node.base, TRUE)]
         pairs: list[tuple[int, Expr]] = []
         by_id = {i.id: i for i in incoming}
         if node.values:
@@ -271,14 +274,14 @@ class _Graph:
         for nid in order:
             node = self.nodes[nid]
             pairs = None if node.input else self.level_conditions(nid)
+            kept = mv.input_rules(node.names)
             for k, name in enumerate(node.names, start=1):
                 if pairs is None:
-                    expr: Expr = var(name)
+                    expr: Expr = kept[k - 1]
                 else:
                     expr = simplify(or_(cond for val, cond in pairs if val >= k))
-                kind: NodeKind = (
-                    "input" if expr[0] == "const" or expr == var(name) else ("internal")
-                )
+                constant = expr[0] == "const" or expr == var(name)
+                kind: NodeKind = "input" if pairs is None or constant else "internal"
                 label = node.label or nid
                 if k > 1:
                     label = f"{label} (level >= {k})"
@@ -358,13 +361,15 @@ def _network(
     member: str | None = None,
 ) -> BooleanNetwork:
     where = f"{file}!{member}" if file and member else file
-    graph = _Graph(parse_xml(graph_xml, file=where), where)
+    graph = _Graph(parse_xml(graph_xml, file=where, lenient_prefixes=True), where)
     multi = [(n.id, n.max, n.names) for n in graph.nodes.values() if n.max > 1]
     mv.warn_booleanised(where, "nodes", multi, stacklevel=3)
     genotypes: dict[str, Perturbation] = {}
     if mutants_xml is not None:
         mutant_file = f"{file}!{MUTANT_MEMBERS[0]}" if file else None
-        genotypes = _perturbations(parse_xml(mutants_xml, file=mutant_file), graph, mutant_file)
+        genotypes = _perturbations(
+            parse_xml(mutants_xml, file=mutant_file, lenient_prefixes=True), graph, mutant_file
+        )
     rules, nodes = graph.rules()
     return BooleanNetwork.create(
         name,
