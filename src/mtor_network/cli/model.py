@@ -69,6 +69,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("input", help="model file or bundled model name")
     p.add_argument("output", help=f"output file ({', '.join(sorted(WRITERS))})")
+    p.add_argument(
+        "--format",
+        dest="input_format",
+        choices=sorted(s[1:] for s in READERS),
+        help="read INPUT in this format, whatever its suffix (a .txt file is read by its "
+        "content: BoolNet 'targets, factors', BooleanNet '*=', else BNet)",
+    )
     p.set_defaults(handler=_cmd_convert)
 
     p = sub.add_parser("formats", help="list the model formats that can be read and written")
@@ -240,7 +247,12 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     from ..io import write_network
     from ..models import load_network
 
-    network = load_network(args.input)
+    if args.input_format:
+        from ..io import read_network
+
+        network = read_network(args.input, format=args.input_format)
+    else:
+        network = load_network(args.input)
     write_network(network, args.output)
     print(f"wrote {args.output} ({len(network)} nodes)", file=sys.stderr)
     return 0

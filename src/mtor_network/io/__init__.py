@@ -48,6 +48,7 @@ FORMATS: dict[str, _Format] = {
     ".ginml": _Format("ginsim", "read_ginml", "parse_ginml"),
     ".bnd": _Format("maboss", "read_maboss", "parse_maboss", "write_maboss"),
     ".smv": _Format("nusmv", write="write_nusmv"),
+    ".txt": _Format("txt", "read_txt", "parse_txt"),  # BoolNet, BooleanNet or BNet by content
 }
 """Every suffix and the module and functions of its format."""
 

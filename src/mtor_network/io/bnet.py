@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .._files import write_text_atomic
@@ -38,14 +39,33 @@ def parse_bnet(text: str, *, name: str = "model", file: str | None = None) -> Bo
     return BooleanNetwork.create(name, rules, file=file, implicit_inputs=True)
 
 
+_TARGETS_LINE = re.compile(r"(?i)targets,")
+
+
+def _header_proof(line: str) -> str:
+    """A rule line whose target is ``targets`` (any case) written ``Targets , f``: the readers
+    of biodivine-aeon drop every line starting with ``targets,`` as the header, while this form
+    is read by AEON, pyboolnet, mpbn and our reader alike."""
+    if _TARGETS_LINE.match(line):
+        return line.replace(",", " ,", 1)
+    return line
+
+
 def to_bnet(network: BooleanNetwork) -> str:
-    """BNet text of ``network``, one rule per line, with a provenance comment header."""
-    return network.to_bnet()
+    """BNet text of ``network``, one rule per line, with a provenance comment header; a node
+    named ``Targets`` (any case) is written so that no reader takes it for the header."""
+    lines = network.to_bnet().splitlines()
+    header = lines.index("targets, factors") if "targets, factors" in lines else -1
+    fixed = [line if i <= header else _header_proof(line) for i, line in enumerate(lines)]
+    return "\n".join(fixed) + "\n"
 
 
 def plain_bnet(network: BooleanNetwork) -> str:
-    """The rules as plain BNet (the header, no comments, no alignment), as engines read them."""
-    rows = [f"{n}, {to_string(network.rules[n].expression)}" for n in network.node_names]
+    """The rules as plain BNet (the header, no comments, no alignment), as engines read them;
+    a node named ``Targets`` (any case) is written so that no reader takes it for the header."""
+    rows = [
+        _header_proof(f"{n}, {to_string(network.rules[n].expression)}") for n in network.node_names
+    ]
     return "targets, factors\n" + "\n".join(rows) + "\n"
 
 
