@@ -138,8 +138,17 @@ def test_initial_values_probabilities_and_groups() -> None:
     assert np.allclose(result.node_probabilities, result.node_probabilities[0])  # inputs hold
 
 
-def test_uniform_default_and_perturbed_nodes_start_fixed(flagship: BooleanNetwork) -> None:
-    net = flagship.perturb(knockout("AKT"), overexpress("FOXO3"))
+@pytest.fixture(scope="module")
+def v1() -> BooleanNetwork:
+    """Model 1.0.0, frozen: tests of the simulator that name its nodes and settings do not
+    follow the flagship's rebuild."""
+    from mtor_network import load_network
+
+    return load_network("hr_breast_cancer_v1")
+
+
+def test_uniform_default_and_perturbed_nodes_start_fixed(v1: BooleanNetwork) -> None:
+    net = v1.perturb(knockout("AKT"), overexpress("FOXO3"))
     result = simulate(net, runs=2000, max_time=4, seed=5)
     assert np.all(result.node_probability("AKT") == 0.0)
     assert np.all(result.node_probability("FOXO3") == 1.0)
@@ -533,12 +542,13 @@ def test_maboss_agrees_on_a_small_oscillating_model() -> None:
     _compare_time_courses(ours, theirs, net.node_names, windows, runs, runs)
 
 
-def test_maboss_agrees_on_the_flagship_under_everolimus(flagship: BooleanNetwork) -> None:
-    """The flagship under everolimus, transcriptional nodes slow (rate 1) and the rest fast
-    (rate 3), some start values fixed: the node probabilities in every time window, the
-    phenotype probabilities (from MaBoSS's marker-state trajectories) and the probability of
-    ending in each fixed point (MaBoSS's fixed-point table) agree."""
-    net = flagship.perturb(flagship.drugs["everolimus"])
+def test_maboss_agrees_on_the_flagship_under_everolimus(v1: BooleanNetwork) -> None:
+    """The flagship (1.0.0, frozen) under everolimus with letrozole (a setting that ends in a fixed point),
+    transcriptional nodes slow (rate 1) and the rest fast (rate 3), some start values fixed:
+    the node probabilities in every time window, the phenotype probabilities (from MaBoSS's
+    marker-state trajectories) and the probability of ending in each fixed point (MaBoSS's
+    fixed-point table) agree."""
+    net = v1.perturb(v1.drugs["everolimus"], v1.drugs["letrozole"])
     slow = ["ER", "MYC", "CCND1", "BCL2", "AREG", "E2F", "PROLIFERATION", "APOPTOSIS"]
     initial = {"PROLIFERATION": 0, "APOPTOSIS": 0, "E2": 0.8}
     runs, windows, tick = 4000, 8, 1.0
@@ -578,7 +588,7 @@ def test_maboss_agrees_on_the_flagship_under_everolimus(flagship: BooleanNetwork
         net, dict(ours.rates), {**initial, **fixed}, {**settings, "outputs": "markers"}
     )
     probs, _, states, _ = _maboss_run(bnd, cfg).get_probtraj()
-    markers = flagship.phenotypes
+    markers = v1.phenotypes
     prolif = np.zeros(windows)
     apopt = np.zeros(windows)
     for j, state in enumerate(states):
@@ -814,3 +824,68 @@ def test_zanudo_schemes_agree(zanudo, shared_dir: Path) -> None:
             ZANUDO_RUNS,
             ZANUDO_RUNS,
         ), node
+
+
+# ---- the initial condition, stated; the untreated start ----------------------------------------
+def _toggle() -> BooleanNetwork:
+    return BooleanNetwork.create(
+        "toggle", {"S": "S", "A": "!B | S", "B": "!A & !S", "PROLIFERATION": "A"}
+    )
+
+
+def test_the_initial_condition_is_stated_in_the_result_and_its_files() -> None:
+    from mtor_network.perturbations import Perturbation
+    from mtor_network.simulation import simulate
+
+    net = _toggle().perturb(Perturbation.of("S_ko", "knockout", {"S": 0}))
+    uniform = simulate(net, runs=20, max_time=2)
+    assert uniform.initial_condition.startswith("uniform: every node ON with probability 0.5")
+    assert "fixed by perturbations start at their values" in uniform.initial_condition
+    given = simulate(net, initial={"A": 1, ("B", "PROLIFERATION"): 0.25}, runs=20, max_time=2)
+    assert given.initial_condition.startswith("given: A=1, B+PROLIFERATION=0.25")
+    assert given.metadata()["initial"] == given.initial_condition
+    assert given.to_dict()["initial_condition"] == given.initial_condition
+    with pytest.raises(MtorNetworkError, match="'untreated'"):
+        simulate(net, initial="bogus", runs=2)
+
+
+def test_untreated_start_matches_the_exact_reachability_from_the_untreated_state() -> None:
+    """Every trajectory ends in an attractor reachable from its start: at a late time the
+    probability of a phenotype lies between the share of untreated states that reach only it
+    and the share that can reach it (exact, analysis.basins)."""
+    from mtor_network.analysis.basins import outcomes
+    from mtor_network.perturbations import Perturbation
+    from mtor_network.simulation import simulate
+
+    base = BooleanNetwork.create(
+        "switch",
+        {"S": "S", "A": "!B | S", "B": "!A & !S", "C": "A & !S | C & !B",
+         "PROLIFERATION": "A & C"},
+    )  # fmt: skip
+    ko = Perturbation.of("S_ko", "knockout", {"S": 0})
+    graded = outcomes(base, [ko], reference=())
+    result = simulate(base.perturb(ko), initial="untreated", runs=4000, max_time=60, seed=3)
+    assert result.initial_condition.startswith("untreated: uniformly one of the")
+    # the initial states are the reference's attractor states: at t=0 nothing has moved yet
+    assert graded.reference_states is not None
+    for p in graded.phenotypes:
+        if p.reference_share is None:
+            continue
+        final = result.final_phenotype_probabilities[p.phenotype]
+        slack = 4 * math.sqrt(0.25 / result.runs)
+        assert (p.reference_strong_share or 0) - slack <= final <= p.reference_share + slack
+
+
+def test_cli_start_untreated(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from mtor_network.cli import main
+
+    model = tmp_path / "toggle.bnet"
+    model.write_text("S, S\nA, !B | S\nB, !A & !S\nPROLIFERATION, A\n")
+    code = main(["simulate", "--model", str(model), "--knockout", "S", "--start", "untreated",
+                 "--runs", "200", "--max-time", "5"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "initial condition: untreated: uniformly one of the 2 distinct states" in out
+    code = main(["simulate", "--model", str(model), "--start", "untreated", "--initial", "A=1"])
+    assert code != 0
+    assert "drop --initial" in capsys.readouterr().err

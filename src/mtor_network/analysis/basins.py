@@ -58,8 +58,8 @@ from .phenotypes import find_attractors
 BasinStatus = Literal["exact", "not_computed", "not_defined"]
 UNTREATED = "untreated"
 """The default reference: the setting's environment and genotype, without treatments."""
-REFERENCE_KINDS = ("environment", "genotype")
-"""Kinds of perturbation the untreated reference keeps."""
+REFERENCE_KINDS = _basins.REFERENCE_KINDS
+"""Kinds of perturbation the untreated reference keeps (environment, genotype)."""
 
 STATE_SPACE = (
     "every state of the perturbed network with the perturbed nodes at their values and every "

@@ -44,6 +44,8 @@ from ._aeon import _quiet, to_aeon
 
 Values = Mapping[str, NodeValue]
 BASIN_SEMANTICS = ("asynchronous", "synchronous")
+REFERENCE_KINDS = ("environment", "genotype")
+"""Kinds of perturbation the untreated cell keeps (drugs, knockouts, over-expressions go)."""
 
 
 @dataclass(frozen=True)
@@ -457,6 +459,34 @@ def _synchronous(
     )
 
 
+def attractor_states(
+    network: BooleanNetwork,
+    fixed: Mapping[str, bool],
+    attractors: Sequence[Values],
+    limit: int,
+) -> list[dict[str, bool]]:
+    """Every state of the asynchronous ``attractors`` of ``network`` (in its space with
+    ``fixed`` held), in attractor order.
+
+    Raises
+    ------
+    ValueError
+        If they hold more than ``limit`` states.
+    """
+    with _quiet():
+        g = _Async(network, fixed)
+        sets = g.attractor_sets(attractors)
+        total = sum(int(s.cardinality()) for s in sets)
+        if total > limit:
+            raise ValueError(
+                f"the attractors of {network.name} hold {total} states, over the limit of {limit}"
+            )
+        out: list[dict[str, bool]] = []
+        for s in sets:
+            out += [dict(m.to_named_dict()) for m in s.vertices().items()]
+    return out
+
+
 # ---- entry points ----------------------------------------------------------------------------
 def basin_counts(
     network: BooleanNetwork,
@@ -580,8 +610,10 @@ def run_basin_job(job: Mapping[str, Any]) -> dict[str, Any]:
 
 __all__ = [
     "BASIN_SEMANTICS",
+    "REFERENCE_KINDS",
     "BasinCounts",
     "Reference",
+    "attractor_states",
     "basin_counts",
     "encode_basin_job",
     "run_basin_job",

@@ -73,7 +73,8 @@ def register(subparsers: Any) -> None:
         description="Simulate many stochastic asynchronous trajectories (MaBoSS-style "
         "continuous time, or the random-order updating of Zañudo et al. 2017) and report the "
         "probability of each phenotype, of each node being ON and of weighted read-outs over "
-        "time. Nodes fixed by --drug/--genotype/--knockout/... start at their fixed value.",
+        "time, from a stated initial condition (--start, --initial). Nodes fixed by "
+        "--drug/--genotype/--knockout/... start at their fixed value.",
     )
     add_model_option(p)
     add_perturbation_options(p, drug_example="alpelisib")
@@ -90,7 +91,17 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="NODE=P",
         help="start NODE at 0, 1 or ON with probability P; NODE1+NODE2=P draws once for the "
-        "group; unlisted nodes start at 0 or 1 with equal probability",
+        "group; unlisted nodes start at 0 or 1 with equal probability (with --start uniform)",
+    )
+    p.add_argument(
+        "--start",
+        choices=("uniform", "untreated"),
+        default="uniform",
+        help="initial condition: 'uniform' (default: every node ON with probability 0.5, "
+        "independently, or as --initial says) or 'untreated' (a state drawn uniformly from the "
+        "attractor states of the same --environment/--genotype without drugs, knockouts or "
+        "over-expressions: the untreated cell the treatment acts on); nodes fixed by the "
+        "perturbations always start at their values; the output states the condition",
     )
     p.add_argument(
         "--rate",
@@ -214,9 +225,14 @@ def run(args: argparse.Namespace) -> int:
     readouts: dict[str, Readout] = {}
     readouts.update(parse_readouts(args.readout, "sum"))
     readouts.update(parse_readouts(args.readout_max, "max"))
+    initial: Any = parse_initial(args.initial) or None
+    if args.start == "untreated":
+        if initial:
+            raise SimulationError("--start untreated draws every node: drop --initial")
+        initial = "untreated"
     result = simulate(
         network,
-        initial=parse_initial(args.initial) or None,
+        initial=initial,
         rates=parse_rates(args.rate) or None,
         slow=_split_names(args.slow) or None,
         fast=_split_names(args.fast) or None,
@@ -261,6 +277,7 @@ def summary_table(result: SimulationResult, nodes: Sequence[str] = (), rows: int
         f"perturbations: {applied}",
         f"scheme: {result.scheme}, runs: {result.runs}, seed: {result.seed}, "
         f"max time: {result.max_time:g}",
+        f"initial condition: {result.initial_condition or 'not stated'}",
         "",
     ]
     phenotypes = [p for p in _PHENOTYPE_COLUMNS if p in result.phenotypes]

@@ -98,7 +98,8 @@ class SimulationResult:
     fraction in each of :data:`~mtor_network.phenotypes.PHENOTYPES` (classified from the model's
     marker nodes, as for attractors); ``readouts[name]`` ``(T,)`` the mean of each weighted
     read-out and ``readout_errors[name]`` its standard error. ``final_states`` ``(runs, nodes)``
-    holds every trajectory's state at ``max_time``.
+    holds every trajectory's state at ``max_time``. ``initial_condition`` states in words where
+    the trajectories started (the probabilities are conditional on it).
     """
 
     model: str
@@ -117,6 +118,7 @@ class SimulationResult:
     perturbations: tuple[str, ...] = ()
     readout_definitions: Mapping[str, Readout] = field(default_factory=dict)
     phenotypes: tuple[Phenotype, ...] = PHENOTYPES
+    initial_condition: str = ""
 
     # ---- access ------------------------------------------------------------------------
     def _node_index(self, node: str) -> int:
@@ -207,7 +209,7 @@ class SimulationResult:
         -------
         dict
             ``model``, ``scheme``, ``runs``, ``seed``, ``max_time``, ``perturbations``,
-            ``package_version``, ``generated``.
+            ``initial``, ``package_version``, ``generated``.
         """
         from datetime import UTC, datetime
 
@@ -221,6 +223,7 @@ class SimulationResult:
             "seed": str(self.seed),
             "max_time": f"{self.max_time:g}",
             "perturbations": "; ".join(self.perturbations) or "none",
+            "initial": self.initial_condition or "not stated",
             "package_version": __version__,
             "generated": stamp,
         }
@@ -234,6 +237,7 @@ class SimulationResult:
             "seed": self.seed,
             "max_time": self.max_time,
             "perturbations": list(self.perturbations),
+            "initial_condition": self.initial_condition,
             "rates": {n: list(r) for n, r in self.rates.items()},
             "readout_definitions": {k: r.to_dict() for k, r in self.readout_definitions.items()},
             "times": self.times.tolist(),

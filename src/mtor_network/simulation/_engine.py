@@ -12,6 +12,7 @@ import numpy as np
 from ..exceptions import AmbiguousNameError, MtorNetworkError, UnknownNameError
 from ..expressions import And, Const, Expr, Not, Or, Var, as_expr
 from ..network import BooleanNetwork
+from ..perturbations import Perturbation
 from ..phenotypes import PHENOTYPES
 from . import (
     SCHEMES,
@@ -110,18 +111,77 @@ def _rates(
     return up, down
 
 
+MAX_UNTREATED_STATES = 1_000_000
+"""The most attractor states ``initial="untreated"`` samples from."""
+
+
+def untreated_setting(network: BooleanNetwork) -> tuple[Perturbation, ...]:
+    """The perturbations of ``network`` an untreated cell keeps (environment, genotype)."""
+    from ..attractors._basins import REFERENCE_KINDS
+
+    return tuple(p for p in network.perturbations if p.kind in REFERENCE_KINDS)
+
+
+def untreated_states(network: BooleanNetwork) -> tuple[np.ndarray, str]:
+    """The states of the asynchronous attractors of ``network``'s untreated setting (its
+    environment and genotype perturbations, without drugs, knockouts or over-expressions), with
+    the nodes fixed by ``network``'s perturbations set to their values: a boolean
+    ``(states, nodes)`` matrix of the distinct states, and the condition in words."""
+    from ..attractors import find_attractors
+    from ..attractors._basins import attractor_states
+    from ..perturbations import Scenario
+
+    kept = untreated_setting(network)
+    base = network.base
+    reference = base.perturb(*kept) if kept else base
+    found = find_attractors(reference, "asynchronous")
+    try:
+        states = attractor_states(
+            reference,
+            Scenario(kept).effects(),
+            [dict(a.values) for a in found],
+            MAX_UNTREATED_STATES,
+        )
+    except ValueError as exc:
+        raise SimulationError(f"initial='untreated': {exc}") from None
+    names = network.node_names
+    fixed = Scenario(network.perturbations).effects() if network.perturbations else {}
+    rows = {tuple(fixed.get(n, s[n]) for n in names) for s in states}
+    matrix = np.array(sorted(rows), dtype=bool).reshape(len(rows), len(names))
+    setting = ", ".join(p.name for p in kept) or "no perturbation"
+    text = (
+        f"untreated: uniformly one of the {len(rows)} distinct states of the "
+        f"{len(found)} asynchronous attractor(s) of the untreated setting ({setting}), with "
+        "the perturbed nodes at their values"
+    )
+    return matrix, text
+
+
+def describe_initial(network: BooleanNetwork, initial: Initial) -> str:
+    """The initial condition of :func:`simulate` in words (stored in the result)."""
+    fixed = "; nodes fixed by perturbations start at their values" if network.perturbations else ""
+    if initial is None or initial == "uniform":
+        return f"uniform: every node ON with probability 0.5, independently{fixed}"
+    if isinstance(initial, str):
+        return str(initial)
+    given = ", ".join(
+        f"{'+'.join(k) if isinstance(k, tuple) else k}={float(v):g}" for k, v in initial.items()
+    )
+    return f"given: {given}; every other node ON with probability 0.5, independently{fixed}"
+
+
 def _initial_plan(network: BooleanNetwork, initial: Initial) -> list[tuple[tuple[int, ...], float]]:
     """Groups of node indices sharing one random draw, with P(ON)."""
     names = network.node_names
     probs: dict[int, float] = {}
     groups: list[tuple[tuple[int, ...], float]] = []
     seen: set[int] = set()
-    if initial is None or (isinstance(initial, str) and initial == "uniform"):
+    if initial is None or (isinstance(initial, str) and initial in ("uniform", "untreated")):
         spec: Mapping[str | tuple[str, ...], InitialValue] = {}
     elif isinstance(initial, str):
         raise SimulationError(
-            f"initial must be None, 'uniform' or a mapping of node -> 0/1/probability, "
-            f"not {initial!r}"
+            f"initial must be None, 'uniform', 'untreated' or a mapping of node -> "
+            f"0/1/probability, not {initial!r}"
         )
     else:
         spec = initial
@@ -321,10 +381,17 @@ def simulate(
 
     initial
         ``None`` or ``"uniform"``: every node ON with probability 0.5, independently (MaBoSS's
-        default). A mapping gives nodes (or tuples of nodes) a value 0/1 or a probability of
-        being ON; a tuple key draws once for the whole group, so its nodes start equal
-        (all ON with that probability). Unlisted nodes stay 0.5. Nodes fixed by the
-        network's perturbations (drugs, knock-outs, ...) always start at their fixed value.
+        default). ``"untreated"``: each trajectory starts in a state drawn uniformly from the
+        distinct states of the asynchronous attractors of the untreated setting (the
+        network's environment and genotype perturbations, without drugs, knockouts or
+        over-expressions; the untreated cell), with the perturbed nodes set to their values:
+        what a treatment acts on (the same initial states as
+        :func:`mtor_network.analysis.basins.outcomes`' reference). A mapping gives nodes (or
+        tuples of nodes) a value 0/1 or a probability of being ON; a tuple key draws once for
+        the whole group, so its nodes start equal (all ON with that probability). Unlisted
+        nodes stay 0.5. Nodes fixed by the network's perturbations (drugs, knock-outs, ...)
+        always start at their fixed value. The result states the condition
+        (:attr:`SimulationResult.initial_condition`).
     rates
         ``{node: rate}`` or ``{node: (up, down)}``; overrides ``slow``/``fast``. Default 1.
     slow, fast, fast_ratio
@@ -352,6 +419,10 @@ def simulate(
     fns = [_compile(network.rules[n].expression, index) for n in names]
     up, down = _rates(network, rates, slow, fast, fast_ratio)
     plan = _initial_plan(network, initial)
+    condition = describe_initial(network, initial)
+    start_states = None
+    if initial == "untreated":
+        start_states, condition = untreated_states(network)
     fixed: dict[int, bool] = {}
     if network.perturbations:
         from ..perturbations import Scenario
@@ -378,10 +449,13 @@ def simulate(
     for start in range(0, int(runs), BATCH):
         m = min(BATCH, int(runs) - start)
         x = np.empty((len(names), m), dtype=bool)
-        for idx, p in plan:
-            draw = rng.random(m) < p
-            for i in idx:
-                x[i] = draw
+        if start_states is not None:
+            x[:] = start_states[rng.integers(len(start_states), size=m)].T
+        else:
+            for idx, p in plan:
+                draw = rng.random(m) < p
+                for i in idx:
+                    x[i] = draw
         for i, v in fixed.items():
             x[i] = v
         recorded, final = _run_batch(fns, up, down, x, times, float(max_time), scheme, rng)
@@ -415,4 +489,5 @@ def simulate(
         rates={n: (float(up[i]), float(down[i])) for i, n in enumerate(names)},
         perturbations=tuple(p.name for p in network.perturbations),
         readout_definitions=readout_defs,
+        initial_condition=condition,
     )
