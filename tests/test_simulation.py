@@ -543,8 +543,9 @@ def test_maboss_agrees_on_a_small_oscillating_model() -> None:
 
 
 def test_maboss_agrees_on_the_flagship_under_everolimus(v1: BooleanNetwork) -> None:
-    """The flagship (1.0.0, frozen) under everolimus with letrozole (a setting that ends in a fixed point),
-    transcriptional nodes slow (rate 1) and the rest fast (rate 3), some start values fixed:
+    """The flagship (1.0.0, frozen) under everolimus with letrozole (a setting that ends in a
+    fixed point), transcriptional nodes slow (rate 1) and the rest fast (rate 3), some start
+    values fixed:
     the node probabilities in every time window, the phenotype probabilities (from MaBoSS's
     marker-state trajectories) and the probability of ending in each fixed point (MaBoSS's
     fixed-point table) agree."""
