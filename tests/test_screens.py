@@ -60,16 +60,19 @@ def test_single_knockouts_match_evidence_and_direct_queries(flagship: BooleanNet
 
 
 def test_resistance_reported_under_endocrine_background(flagship: BooleanNetwork) -> None:
-    bg = scenario(flagship, genotypes=["pik3ca_mutant"], drugs=["letrozole"])
-    result = screen(flagship, background=bg, targets=["MTORC1", "PI3K", "ERK"], workers=1,
+    bg = scenario(flagship, genotypes=["her2_amplified"], drugs=["letrozole"])
+    result = screen(flagship, background=bg, targets=["MTORC1", "HER2", "ERK"], workers=1,
                     progress=False)  # fmt: skip
-    assert result.background.endocrine_resistant  # E4
-    assert result.excluded_targets == ("PI3K",)  # fixed by the genotype: not screened
+    assert result.background.endocrine_resistant  # E3
+    assert result.excluded_targets == ("HER2",)  # fixed by the genotype: not screened
     rows = {r["perturbation"]: r for r in result.rows or ()}
     assert set(rows) == {"MTORC1_ko", "ERK_ko"}
-    assert rows["MTORC1_ko"]["endocrine_resistant"] is False  # E5: everolimus restores
-    assert "resistance removed" in rows["MTORC1_ko"]["change"]
-    assert rows["ERK_ko"]["endocrine_resistant"] is True
+    for name in rows:
+        direct = find_attractors(flagship, perturbations=bg | knockout(name[:-3]))
+        assert rows[name]["endocrine_resistant"] == direct.has_endocrine_resistant
+    # HER2-driven resistance runs through MAPK and need not depend on mTORC1 (BIOLOGY.md)
+    assert "resistance removed" in rows["ERK_ko"]["change"]
+    assert rows["MTORC1_ko"]["endocrine_resistant"] is True
 
 
 def test_row_counts_and_skipped_combinations(flagship: BooleanNetwork) -> None:
@@ -95,8 +98,8 @@ def test_bad_requests_raise_clear_errors(flagship: BooleanNetwork, tmp_path: Pat
         screen(flagship, targets=SMALL, order=4, progress=False)
     with pytest.raises(ScreenError, match="unknown output suffix"):
         screen(flagship, targets=SMALL, output=tmp_path / "x.txt", progress=False)
-    with pytest.raises(KeyError, match="FOXO3"):
-        screen(flagship, targets=["FOXO"], progress=False)
+    with pytest.raises(KeyError, match="FOXO9"):
+        screen(flagship, targets=["FOXO9"], progress=False)
 
 
 # ---- files, resume ---------------------------------------------------------------------------
@@ -183,8 +186,8 @@ def test_killed_run_keeps_whole_rows_and_resumes(flagship: BooleanNetwork, tmp_p
     assert [r["perturbation"] for r in rows[:3]] == ["AROMATASE_ko", "E2_ko", "IGF1_ko"]
     assert len(rows) == result.rows_total
     assert len({r["perturbation"] for r in rows}) == len(rows)
-    pair = next(r for r in rows if r["perturbation"] == "PI3K_ko + PTEN_ko")
-    direct = find_attractors(flagship, perturbations=knockout("PI3K") | knockout("PTEN"))
+    pair = next(r for r in rows if r["perturbation"] == "IGF1R_ko + INSR_ko")
+    direct = find_attractors(flagship, perturbations=knockout("IGF1R") | knockout("INSR"))
     assert pair["has_proliferative"] == direct.has_proliferative
     assert pair["attractors"] == len(direct)
 
@@ -256,8 +259,9 @@ def test_unreachable_scheduler_is_a_clear_error(
 
 # ---- drug x genotype matrix ----------------------------------------------------------------------
 def test_drug_genotype_matrix(flagship: BooleanNetwork, tmp_path: Path) -> None:
-    result = drug_genotype_matrix(flagship, pairs=True, workers=1)
-    n_drugs = len(flagship.drugs)
+    drugs = ["letrozole", "anastrozole", "exemestane", "tamoxifen", "everolimus", "trastuzumab"]
+    result = drug_genotype_matrix(flagship, drugs=drugs, pairs=True, workers=1)
+    n_drugs = len(drugs)
     assert result.genotypes == ("wild_type", *flagship.genotypes)
     assert len(result.treatments) == 1 + n_drugs + math.comb(n_drugs, 2)
     assert len(result.rows) == len(result.genotypes) * len(result.treatments)
@@ -266,11 +270,12 @@ def test_drug_genotype_matrix(flagship: BooleanNetwork, tmp_path: Path) -> None:
     v = result.value
     assert v("wild_type", "none", "has_proliferative") is True  # E1
     assert v("wild_type", "letrozole", "has_proliferative") is False  # E2
-    assert v("pik3ca_mutant", "letrozole", "endocrine_resistant") is True  # E4
-    assert v("pik3ca_mutant", "letrozole + everolimus", "has_proliferative") is False  # E5
+    assert v("pik3ca_mutant", "letrozole", "endocrine_resistant") is False  # point 2 (E16)
+    assert v("her2_amplified", "letrozole", "endocrine_resistant") is True  # E3
+    assert v("her2_amplified", "letrozole + trastuzumab", "has_proliferative") is False
     assert v("her2_amplified", "tamoxifen", "endocrine_resistant") is True  # E3
     # against the same genotype without drug: letrozole adds an endocrine-resistant attractor
-    assert v("pik3ca_mutant", "letrozole", "change") == "resistance gained"
+    assert v("her2_amplified", "letrozole", "change") == "resistance gained"
 
     from mtor_network.viz.screens import matrix_heatmap, write_figure
 
@@ -278,8 +283,9 @@ def test_drug_genotype_matrix(flagship: BooleanNetwork, tmp_path: Path) -> None:
     heat = figure.data[0]
     assert len(heat.y) == len(result.treatments) and len(heat.x) == len(result.genotypes)
     row = list(heat.y).index("letrozole")
-    assert heat.z[row][0] == 0.0 and heat.z[row][1] == 1.0
-    assert heat.text[row][1] == "R"
+    her2 = list(heat.x).index("her2 amplified")
+    assert heat.z[row][0] == 0.0 and heat.z[row][her2] == 1.0
+    assert heat.text[row][her2] == "R"
     html = tmp_path / "m.html"
     write_figure(figure, html)
     assert "plotly" in html.read_text()[:5000].lower()
