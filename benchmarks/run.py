@@ -6,9 +6,13 @@ Engines (each in its own worker process, killed at a per-query time limit):
   (biodivine-aeon called directly), ``biobalm``, ``pyboolnet`` (NuSMV model checking);
 * most-permissive attractors (minimal trap spaces): ``ours_mp``, ``mpbn``, ``pyboolnet_mp``.
 
-Groups of cases: the flagship (wild type, every single and double knockout), the pyboolnet
-repository, ``../shared/reference-models/`` (inputs free, and inputs fixed to 0), seeded random
-N-K networks of 50 to 1,000 nodes, and the screen section (our screen against a plain loop).
+Groups of cases: the flagship (wild type, every single and double knockout), the flagship
+single query with graded outcomes (``query``: wild type, every single and double knockout and
+every registered drug x genotype, our whole answer with exact basin fractions against
+biodivine-aeon computing the same attractors and basins, and biobalm's attractor search), the
+pyboolnet repository, ``../shared/reference-models/`` (inputs free, and inputs fixed to 0),
+seeded random N-K networks of 50 to 1,000 nodes, and the screen section (our screen against a
+plain loop).
 
 Every ratio is tool time / our time for the same question (asynchronous engines against
 ``ours``, most-permissive ones against ``ours_mp``), medians of repeats, measured in this run.
@@ -32,7 +36,7 @@ import platform
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -49,8 +53,12 @@ from _cases import (  # noqa: E402
 )
 from _engines import ASYNC, ENGINES, MP, REFERENCE, Worker  # noqa: E402
 
+__all__ = ["QUERY_ENGINES", "main", "query_settings", "run_queries"]
+
 TARGET_MS = 50.0  # "a single query on the flagship answers in under 50 ms"
-ALL_GROUPS = ("flagship", "repository", "reference", "random", "screens")
+QUERY_MEDIAN_MS = 5.0  # issue 12: median under 5 ms ...
+QUERY_P95_MS = 50.0  # ... and 95th percentile under 50 ms, basin fractions included
+ALL_GROUPS = ("flagship", "query", "repository", "reference", "random", "screens")
 
 
 # ---- formatting -------------------------------------------------------------------------------
@@ -185,6 +193,323 @@ class Runner:
     def close(self) -> None:
         for w in self.workers.values():
             w.close()
+
+
+# ---- the flagship single query with graded outcomes (group "query") -------------------------
+
+# engine -> what is timed for one query (the perturbation is applied inside the timed call)
+QUERY_ENGINES: dict[str, str] = {
+    "ours_graded": "mtor_network.analysis.basins.outcomes(net, perturbations): attractors, "
+    "exact weak/strong basin fractions per attractor and phenotype, and what the untreated "
+    "state (same genotype, no drug) reaches",
+    "ours": "mtor_network.find_attractors(net, perturbations=...): attractors only",
+    "aeon_basins": "biodivine-aeon on the perturbed network: AsynchronousGraph, "
+    "Attractors.attractors in the subspace of the fixed nodes, backward_superset per "
+    "attractor (weak basins) and set differences (strong basins)",
+    "aeon": "biodivine-aeon: AsynchronousGraph + Attractors.attractors",
+    "biobalm": "biobalm: SuccessionDiagram.expand_attractor_seeds (no basins in biobalm)",
+}
+
+
+def query_settings(
+    quick: bool, doubles_sample: int | None, pairs_sample: int | None, seed: int
+) -> list[dict[str, Any]]:
+    """The flagship's single queries: wild type, every single and double knockout (or a
+    seeded sample of the doubles), every registered drug in every registered genotype and the
+    wild type (or a seeded sample): ``{"label", "kind", "perturbations": [(kind, name)],
+    "bnet", "fixed"}``."""
+    import itertools
+    import random
+
+    from mtor_network import load_network
+    from mtor_network.attractors._aeon import engine_bnet
+    from mtor_network.perturbations import Scenario, scenario
+
+    net = load_network("hr_breast_cancer")
+    nodes = list(net.node_names)
+    raw: list[tuple[str, str, list[tuple[str, str]]]] = [("wild type", "wild type", [])]
+    raw += [(f"{n} KO", "single", [("knockout", n)]) for n in nodes]
+    pairs = list(itertools.combinations(nodes, 2))
+    if doubles_sample is not None and doubles_sample < len(pairs):
+        rng = random.Random(seed)
+        pairs = sorted(rng.sample(pairs, doubles_sample), key=pairs.index)
+    raw += [(f"{a} + {b} KO", "double", [("knockout", a), ("knockout", b)]) for a, b in pairs]
+    combos = [(g, d) for g in [None, *net.genotypes] for d in net.drugs]
+    if pairs_sample is not None and pairs_sample < len(combos):
+        rng = random.Random(seed + 7)
+        combos = sorted(rng.sample(combos, pairs_sample), key=combos.index)
+    for g, d in combos:
+        items = ([("genotype", g)] if g else []) + [("drug", d)]
+        raw.append((f"{d} in {g or 'wild type'}", "drug x genotype", items))
+    out = []
+    for label, kind, items in raw:
+        try:
+            sc = _scenario_of(net, items, scenario)
+        except Exception as exc:  # a contradictory registered pair: say so, do not time it
+            out.append({"label": label, "kind": kind, "perturbations": items, "skip": str(exc)})
+            continue
+        perturbed = net.perturb(*sc) if len(sc) else net
+        out.append(
+            {
+                "label": label,
+                "kind": kind,
+                "perturbations": items,
+                "bnet": engine_bnet(perturbed),
+                "fixed": {k: bool(v) for k, v in Scenario(tuple(sc)).effects().items()},
+            }
+        )
+    return out
+
+
+def _scenario_of(net: Any, items: list[tuple[str, str]], scenario: Any) -> Any:
+    return scenario(
+        net,
+        drugs=[n for k, n in items if k == "drug"],
+        genotypes=[n for k, n in items if k == "genotype"],
+        knockouts=[n for k, n in items if k == "knockout"],
+    )
+
+
+def _query_adapter(engine: str) -> tuple[Any, Any]:
+    """``(load, solve)`` for one engine of the query group (as ``_engines.adapter``)."""
+    if engine in ("ours", "ours_graded"):
+        from mtor_network import find_attractors, load_network
+        from mtor_network.analysis.basins import outcomes
+        from mtor_network.perturbations import scenario
+
+        loaded: dict[str, Any] = {}
+
+        def load_ours(spec: dict[str, Any]) -> Any:
+            if "net" not in loaded:
+                loaded["net"] = load_network("hr_breast_cancer")
+            return loaded["net"], spec.get("perturbations", [])
+
+        def solve_ours(model: Any) -> int:
+            net, items = model
+            sc = _scenario_of(net, items, scenario) if items else None
+            if engine == "ours":
+                return len(find_attractors(net, perturbations=sc))
+            graded = outcomes(net, sc)
+            if not graded.computed:
+                raise RuntimeError(f"basins not computed: {graded.reason}")
+            return len(graded.attractors)
+
+        return load_ours, solve_ours
+    import biodivine_aeon as ba
+
+    def load_bn(spec: dict[str, Any]) -> Any:
+        return ba.BooleanNetwork.from_bnet(spec["bnet"], repair_graph=True), spec.get("fixed", {})
+
+    if engine == "aeon":
+
+        def solve_aeon(model: Any) -> int:
+            return len(ba.Attractors.attractors(ba.AsynchronousGraph(model[0])))
+
+        return load_bn, solve_aeon
+    if engine == "aeon_basins":
+
+        def solve_basins(model: Any) -> int:
+            bn, fixed = model
+            graph = ba.AsynchronousGraph(bn)
+            space = graph.mk_subspace(fixed) if fixed else graph.mk_unit_colored_vertices()
+            active = [n for n in graph.network_variable_names() if n not in fixed]
+            config: Any = {"graph": graph, "active_variables": active}
+            found = ba.Attractors.attractors(graph, space)
+            weak = [ba.Reachability.backward_superset(config, a) for a in found]
+            for i, w in enumerate(weak):
+                others = graph.mk_empty_colored_vertices()
+                for j, v in enumerate(weak):
+                    if j != i:
+                        others = others.union(v)
+                w.minus(others).cardinality()
+                w.cardinality()
+            return len(found)
+
+        return load_bn, solve_basins
+    if engine == "biobalm":
+        import biobalm
+
+        def solve_biobalm(model: Any) -> int:
+            sd = biobalm.SuccessionDiagram(model[0])
+            sd.expand_attractor_seeds()
+            return sum(len(seeds) for seeds in sd.expanded_attractor_seeds().values())
+
+        return load_bn, solve_biobalm
+    raise ValueError(f"unknown query engine {engine!r}")
+
+
+def _query_worker_main(conn: Any, engine: str) -> None:
+    """Serve ``(spec, repeats, budget)`` requests for a query engine (as ``worker_main``)."""
+    import contextlib
+    import logging
+    import signal
+    import warnings
+
+    from _engines import _cold, measure
+
+    os.setsid()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    logging.disable(logging.INFO)
+    warnings.simplefilter("ignore")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        load, solve = _query_adapter(engine)
+        reset = _cold if engine.startswith("ours") else None
+        measure(load, solve, {"perturbations": [], "bnet": "a, b\nb, a\n", "fixed": {}}, 1, 0.0)
+    except Exception as exc:
+        conn.send(("broken", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            break
+        if message is None:
+            break
+        spec, repeats, budget = message
+        try:
+            conn.send(("ok", measure(load, solve, spec, repeats, budget, reset)))
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                conn.send(("error", f"{type(exc).__name__}: {str(exc)[:300]}"))
+
+
+class QueryWorker(Worker):
+    """:class:`Worker` serving a query engine (:data:`QUERY_ENGINES`)."""
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_query_worker_main, args=(child, self.engine), daemon=True)
+        t0 = time.perf_counter()
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(self.startup_timeout):
+            self.kill()
+            self.broken = "worker did not start in time"
+            return
+        try:
+            status, detail = self.conn.recv()
+        except EOFError:
+            status, detail = "broken", "worker died while starting"
+        if status != "ready":
+            self.kill()
+            self.broken = detail
+            return
+        if self.startup_s is None:
+            self.startup_s = time.perf_counter() - t0
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
+
+
+def run_queries(args: argparse.Namespace) -> dict[str, Any]:
+    """Time every query on every query engine; print medians and 95th percentiles per kind
+    and overall, side by side (measured, never asserted)."""
+    settings = query_settings(args.quick, args.doubles, args.query_pairs, args.seed)
+    engines = [e for e in QUERY_ENGINES if e in args.query_engines]
+    skipped = [q for q in settings if "skip" in q]
+    timed = [q for q in settings if "skip" not in q]
+    per_kind = Counter(q["kind"] for q in timed)
+    print(
+        f"\n== flagship single query with graded outcomes: {len(timed)} queries ("
+        + ", ".join(f"{k} {n}" for k, n in per_kind.items())
+        + f"); target median < {QUERY_MEDIAN_MS:g} ms, p95 < {QUERY_P95_MS:g} ms =="
+    )
+    for engine in engines:
+        print(f"  {engine:<12} {QUERY_ENGINES[engine]}")
+    for q in skipped:
+        print(f"  not timed: {q['label']}: {q['skip'][:120]}")
+    rows: list[dict[str, Any]] = []
+    workers = {e: QueryWorker(e) for e in engines}
+    tty = sys.stderr.isatty()
+    started = time.perf_counter()
+    try:
+        for i, q in enumerate(timed, 1):
+            spec = {k: q[k] for k in ("perturbations", "bnet", "fixed")}
+            for engine in engines:
+                out = workers[engine].run(spec, args.repeats, args.query_budget, args.timeout)
+                row = {"label": q["label"], "kind": q["kind"], "engine": engine, **out}
+                if out["status"] == "ok":
+                    row["median_ms"] = statistics.median(out["times_ms"])
+                rows.append(row)
+            if tty or i == len(timed) or i % 100 == 0:
+                line = f"  query: {i}/{len(timed)}, {time.perf_counter() - started:.0f} s"
+                print("\r" + line if tty else line, end="" if tty else "\n", file=sys.stderr)
+        if tty:
+            print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
+    finally:
+        for w in workers.values():
+            w.close()
+    kinds = ["all", *dict.fromkeys(q["kind"] for q in timed)]
+    table_rows = []
+    summary: dict[str, Any] = {}
+    for engine in engines:
+        for kind in kinds:
+            mine = [r for r in rows if r["engine"] == engine and kind in ("all", r["kind"])]
+            ok = sorted(r["median_ms"] for r in mine if r["status"] == "ok")
+            failed = len(mine) - len(ok)
+            if not ok:
+                table_rows.append([engine, kind, "-", "-", "-", f"0/{len(mine)}"])
+                continue
+            med, p95 = statistics.median(ok), _percentile(ok, 0.95)
+            summary.setdefault(engine, {})[kind] = {
+                "median_ms": med,
+                "p95_ms": p95,
+                "max_ms": ok[-1],
+                "finished": len(ok),
+                "queries": len(mine),
+            }
+            table_rows.append(
+                [engine, kind, _ms(med), _ms(p95), _ms(ok[-1]), f"{len(ok)}/{len(mine)}"]
+                + ([f"{failed} over {args.timeout:g} s or failed"] if failed else [""])
+            )
+    print(
+        table(
+            ["engine", "queries", "median ms", "p95 ms", "max ms", "finished", ""],
+            table_rows,
+            left={0, 1, 6},
+        )
+    )
+    ours = summary.get("ours_graded", {}).get("all")
+    if ours:
+        verdict = (
+            f"ours_graded: median {_ms(ours['median_ms'])} ms "
+            f"({'under' if ours['median_ms'] < QUERY_MEDIAN_MS else 'NOT under'} "
+            f"{QUERY_MEDIAN_MS:g} ms), p95 {_ms(ours['p95_ms'])} ms "
+            f"({'under' if ours['p95_ms'] < QUERY_P95_MS else 'NOT under'} {QUERY_P95_MS:g} ms)"
+        )
+        print(verdict)
+        summary["verdict"] = verdict
+    by_query: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        by_query[r["label"]][r["engine"]] = r
+    differ = [
+        label
+        for label, per in by_query.items()
+        if len({r["count"] for r in per.values() if r.get("status") == "ok"}) > 1
+    ]
+    if differ:
+        print(f"attractor counts differ between engines on {len(differ)} queries: {differ[:8]}")
+    multi = [
+        label
+        for label, per in by_query.items()
+        if per.get("ours", {}).get("count", 1) > 1 or per.get("aeon", {}).get("count", 1) > 1
+    ]
+    print(f"queries with several attractors (basins computed, not 1 by the count): {len(multi)}")
+    return {
+        "summary": summary,
+        "rows": rows,
+        "skipped": [q["label"] for q in skipped],
+        "counts_differ": differ,
+        "several_attractors": multi,
+    }
 
 
 # ---- reporting --------------------------------------------------------------------------------
@@ -441,6 +766,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seeded sample of flagship double knockouts (default 20 quick, all 820 full)",
     )
     p.add_argument(
+        "--query-pairs",
+        type=int,
+        help="query group: seeded sample of the drug x genotype queries (default 30 quick, all "
+        "full)",
+    )
+    p.add_argument(
+        "--query-budget",
+        type=float,
+        default=0.05,
+        help="query group: --budget per query (default 0.05 s: fast engines repeat, slow ones "
+        "run once)",
+    )
+    p.add_argument(
+        "--query-engines",
+        default=",".join(QUERY_ENGINES),
+        help=f"query group: comma-separated subset of {','.join(QUERY_ENGINES)}",
+    )
+    p.add_argument(
         "--pyboolnet-sample",
         type=int,
         help="flagship cases given to pyboolnet's NuSMV search, a seeded sample "
@@ -466,6 +809,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ("repeats", 3, 5),
         ("budget", 0.3, 0.5),
         ("doubles", 20, None),
+        ("query_pairs", 30, None),
         ("pyboolnet_sample", 4, 12),
     ):
         if getattr(args, name) is None:
@@ -474,6 +818,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.out = HERE / "results" / ("run-quick" if q else "run-full")
     args.groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     args.engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    args.query_engines = [e.strip() for e in args.query_engines.split(",") if e.strip()]
+    for e in args.query_engines:
+        if e not in QUERY_ENGINES:
+            p.error(f"unknown query engine {e!r}; choose among {', '.join(QUERY_ENGINES)}")
     for g in args.groups:
         if g not in ALL_GROUPS:
             p.error(f"unknown group {g!r}")
@@ -566,6 +914,8 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 engines,
             )
+        if "query" in args.groups:
+            report["query"] = run_queries(args)
         if "repository" in args.groups:
             cases, more = repository_cases(args.quick)
             notes += more
