@@ -19,7 +19,10 @@ reaches only attractors inside it.
 
 No constant is percolated beyond the fixed nodes: a free node whose rule is constant still
 takes either value in the state space, and its transient value can decide which attractor a
-state reaches. A result with a single attractor needs no computation (every state reaches it,
+state reaches. Two exact reductions are used: the fixed nodes are substituted and dropped
+(they hold their values in every state counted), and nodes that no other free node reads are
+peeled off (a state's fate depends only on the rest, the core; each count is the core's times
+two per peeled node). A result with a single attractor needs no computation (every state reaches it,
 and only it).
 
 :func:`basin_counts` computes in this process; :func:`encode_basin_job` and
@@ -30,6 +33,7 @@ and only it).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -239,8 +243,19 @@ class _Async:
                         f"is no fixed point in its space ({', '.join(moving[:5])} can change)"
                     )
             return [self.graph.mk_subspace({n: bool(x) for n, x in v.items()}) for v in wanted]
+        try:
+            return _match(wanted, self._local(wanted), self.network.name)
+        except EngineError:
+            pass  # a local search missed one: search the whole space
+        return _match(wanted, self._found(self.space, check=False), self.network.name)
+
+    def _found(self, within: Any, *, check: bool) -> list[tuple[dict[str, NodeValue], Any]]:
+        """Terminal SCCs of the graph restricted to ``within`` with their values; with
+        ``check``, only those closed under the whole graph's successors (true attractors)."""
         found = []
-        for attractor in ba.Attractors.attractors(self.graph, self.space):
+        for attractor in ba.Attractors.attractors(self.graph, within):
+            if check and not self.graph.post(attractor).is_subset(attractor):
+                continue  # terminal only because ``within`` cuts the edges that leave it
             space = attractor.vertices().enclosing_named_subspace()
             assert space is not None  # an attractor is never empty
             values: dict[str, NodeValue] = {
@@ -248,7 +263,23 @@ class _Async:
                 for n in self.network.node_names
             }
             found.append((values, attractor))
-        return _match(wanted, found, self.network.name)
+        return found
+
+    def _local(self, wanted: Sequence[Values]) -> list[tuple[dict[str, NodeValue], Any]]:
+        """The attractors searched each within its own enclosing subspace (much smaller than
+        the space): fixed points directly, cyclic ones among the terminal SCCs there that no
+        transition leaves."""
+        found: list[tuple[dict[str, NodeValue], Any]] = []
+        seen: set[tuple[tuple[str, NodeValue], ...]] = set()
+        for v in wanted:
+            key = tuple(sorted(v.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            within = self.graph.mk_subspace({n: bool(x) for n, x in v.items() if x != "*"})
+            found += [f for f in self._found(within.intersect(self.space), check=True)
+                      if f[0] == dict(v)]  # fmt: skip
+        return found
 
     def weak(self, attractor: Any) -> Any:
         return ba.Reachability.backward_superset(self.config, attractor).intersect(self.space)
@@ -263,7 +294,126 @@ class _Async:
         return ba.ColoredVertexSet(ctx, bdd).intersect(self.space)
 
 
+MAX_REFERENCE_STATES = 100_000
+"""The reduced computation enumerates the reference's attractor states up to this many."""
+
+
+class _Fallback(Exception):
+    """The reduced computation does not apply: compute on the whole network."""
+
+
+def _core(network: BooleanNetwork, fixed: Mapping[str, bool]) -> tuple[BooleanNetwork, int]:
+    """The network of the free nodes with the fixed values substituted, without the nodes
+    that no other free node reads (peeled repeatedly, :func:`._aeon.downstream_order`), and
+    the number of nodes peeled."""
+    from ..expressions import simplify, substitute
+    from ._aeon import downstream_order
+
+    consts = {k: bool(v) for k, v in fixed.items()}
+    free = [n for n in network.node_names if n not in consts]
+    rules = {n: simplify(substitute(network.rules[n].expression, consts)) for n in free}
+    substituted = BooleanNetwork.create(network.name, rules)
+    peeled = set(downstream_order(substituted))
+    kept = {n: rules[n] for n in free if n not in peeled}
+    if not kept:
+        raise _Fallback
+    return BooleanNetwork.create(network.name, kept), len(peeled)
+
+
+def _reference_states(reference: Reference, fixed: Mapping[str, bool]) -> set[tuple[bool, ...]]:
+    """The distinct initial states (reference attractor states, fixed nodes set), in the
+    network's node order; :class:`_Fallback` when there are too many to enumerate."""
+    r = _Async(reference.network, reference.fixed)
+    sets = r.attractor_sets(reference.attractors)
+    if sum(int(x.cardinality()) for x in sets) > MAX_REFERENCE_STATES:
+        raise _Fallback
+    names = reference.network.node_names
+    out: set[tuple[bool, ...]] = set()
+    for x in sets:
+        for m in x.vertices().items():
+            state = m.to_named_dict()
+            out.add(tuple(bool(fixed.get(n, state[n])) for n in names))
+    return out
+
+
 def _asynchronous(
+    network: BooleanNetwork,
+    fixed: Mapping[str, bool],
+    attractors: Sequence[Values],
+    groups: Sequence[Sequence[int]],
+    reference: Reference | None,
+) -> BasinCounts:
+    """Exact reductions first (fixed nodes substituted, read-by-nobody nodes peeled), the whole
+    network where they do not apply."""
+    try:
+        return _asynchronous_core(network, fixed, attractors, groups, reference)
+    except _Fallback:
+        pass
+    except Exception:  # e.g. AEON refusing a substituted rule: the whole network is exact too
+        logging.getLogger(__name__).debug("reduced basin computation failed", exc_info=True)
+    return _asynchronous_full(network, fixed, attractors, groups, reference)
+
+
+def _asynchronous_core(
+    network: BooleanNetwork,
+    fixed: Mapping[str, bool],
+    attractors: Sequence[Values],
+    groups: Sequence[Sequence[int]],
+    reference: Reference | None,
+) -> BasinCounts:
+    """Basins on the core. A state reaches an attractor exactly when its core part reaches the
+    attractor's core part in the core network: the core evolves on its own (no core node reads
+    a peeled one), and each core attractor has one attractor of the whole network above it,
+    reachable from every state over it. So each count is the core's times ``2 ** peeled``."""
+    core, peeled = _core(network, fixed)
+    scale = 2**peeled
+    g = _Async(core, {})
+    names = core.node_names
+    sets = g.attractor_sets([{n: a[n] for n in names} for a in attractors])
+    weak = [g.weak(x) for x in sets]
+    empty = g.graph.mk_empty_colored_vertices()
+
+    def union(a: Any, b: Any) -> Any:
+        return a.union(b)
+
+    def minus(a: Any, b: Any) -> Any:
+        return a.minus(b)
+
+    strong = _strong(weak, union, minus, empty)
+    weak_groups, strong_groups = _groups_counts(weak, groups, union, minus, empty)
+    counts = {
+        "states": 2 ** len(g.active) * scale,
+        "weak": tuple(int(x.cardinality()) * scale for x in weak),
+        "strong": tuple(int(x.cardinality()) * scale for x in strong),
+        "group_weak": tuple(int(x.cardinality()) * scale for x in weak_groups),
+        "group_strong": tuple(int(x.cardinality()) * scale for x in strong_groups),
+    }
+    if reference is None:
+        return BasinCounts(**counts)
+    initial = _reference_states(reference, fixed)
+    position = {n: i for i, n in enumerate(network.node_names)}
+    by_core: dict[tuple[bool, ...], int] = {}
+    for state in initial:
+        key = tuple(state[position[n]] for n in names)
+        by_core[key] = by_core.get(key, 0) + 1
+    cells = [
+        (g.graph.mk_subspace(dict(zip(names, key, strict=True))), k) for key, k in by_core.items()
+    ]
+
+    def within(sets_: Sequence[Any]) -> tuple[int, ...]:
+        return tuple(sum(k for cell, k in cells if not cell.intersect(x).is_empty()) for x in sets_)
+
+    return BasinCounts(
+        **counts,
+        initial=len(initial),
+        initial_weak=within(weak),
+        initial_strong=within(strong),
+        initial_group_weak=within(weak_groups),
+        initial_group_strong=within(strong_groups),
+    )
+
+
+def _asynchronous_full(
     network: BooleanNetwork,
     fixed: Mapping[str, bool],
     attractors: Sequence[Values],
