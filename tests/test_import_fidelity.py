@@ -321,3 +321,74 @@ def test_txt_format_can_be_forced() -> None:
     with pytest.raises(ModelFileError, match="expected 'target, function'"):
         read_network(b"A *= A\n", format="bnet")
     assert read_network(b"A *= not A\n", format="txt").rules["A"].text == "!A"
+
+
+# ---- 8. MaBoSS and BooleanNet forms the original tools accept --------------------------------
+_BND = (
+    "Node p53 {\n  logic = p53;\n  rate_up = @logic ? 1 : 0;\n  rate_up = @logic ? 2 : 0;\n"
+    "  rate_down = @logic ? 0 : 1;\n}\n"
+    "Node p53_h {\n  logic = p53_h;\n  rate_up = @logic ? 1 : 0;\n"
+    "  rate_down = @logic ? 0 : 1;\n}\n"
+    "Node X {\n  logic = $case_a ? p53_h : p53;\n  rate_up = @logic ? 1 : 0;\n"
+    "  rate_down = @logic ? 0 : 1;\n}\n"
+)
+
+
+@pytest.mark.parametrize(("case", "rule"), [("1", "p53_h"), ("0", "p53")])
+def test_maboss_parameter_ternary_in_a_logic_takes_the_cfg_branch(
+    tmp_path: Path, case: str, rule: str
+) -> None:
+    (tmp_path / "m.bnd").write_text(_BND)
+    (tmp_path / "m.cfg").write_text(f"$case_a = {case};\n")
+    network = _quiet(read_network, tmp_path / "m.bnd")
+    assert network.rules["X"].text == rule
+
+
+def test_maboss_parameter_ternary_without_its_parameter_names_it(tmp_path: Path) -> None:
+    (tmp_path / "m.bnd").write_text(_BND)
+    with pytest.raises(ModelFileError, match=r"line 13: .*parameter \$case_a"):
+        _quiet(read_network, tmp_path / "m.bnd")
+
+
+def test_maboss_repeated_rate_up_keeps_the_last_with_a_warning(tmp_path: Path) -> None:
+    from mtor_network.exceptions import ModelWarning
+
+    (tmp_path / "m.bnd").write_text(_BND)
+    (tmp_path / "m.cfg").write_text("$case_a = 1;\n")
+    with pytest.warns(ModelWarning, match=r"line 4: node 'p53' defines 'rate_up' again"):
+        network = read_network(tmp_path / "m.bnd")
+    assert network.rules["p53"].text == "p53"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text"),
+    [
+        (".bnd", b"// mod\xe8le de Fran\xe7ois\nNode A {\n  logic = A; // r\xe9gul\xe9\n}\n"),
+        (".booleannet", b"# mod\xe8le\nA *= A  # r\xe9gul\xe9\n"),
+    ],
+)
+def test_a_non_utf8_byte_in_a_comment_is_read(tmp_path: Path, suffix: str, text: bytes) -> None:
+    from mtor_network.exceptions import ModelWarning
+
+    path = tmp_path / f"m{suffix}"
+    path.write_bytes(text)
+    with pytest.warns(ModelWarning, match="not UTF-8 in comments"):
+        assert read_network(path).rules["A"].text == "A"
+    with pytest.warns(ModelWarning, match="not UTF-8 in comments"):
+        assert read_network_bytes(text, f"m{suffix}").rules["A"].text == "A"
+
+
+def test_a_non_utf8_byte_outside_a_comment_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.booleannet"
+    path.write_bytes(b"A\xe9 *= A\n")
+    with pytest.raises(ModelFileError, match=r"line 1: not valid UTF-8 .* outside a comment"):
+        read_network(path)
+
+
+def test_booleannet_hyphenated_names_get_valid_names_and_labels() -> None:
+    text = b"c-Fos *= not c-Fos and c_Fos\nc_Fos *= c-Fos or PGRP-SA\n"
+    network = _quiet(read_network_bytes, text, "m.booleannet")
+    assert set(network.node_names) == {"c_Fos_2", "c_Fos", "PGRP_SA"}
+    assert network.node("c_Fos_2").label == "c-Fos"
+    assert network.rules["c_Fos"].text == "c_Fos_2 | PGRP_SA"
+    assert network.rules["c_Fos_2"].text == "!c_Fos_2 & c_Fos"

@@ -20,6 +20,7 @@ from typing import IO, Any
 from .._files import MAX_MODEL_BYTES, decode_text
 from ..exceptions import ModelFileError
 from ..network import BooleanNetwork
+from ._source import decode_commented
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class _Format:
     write: str | None = None
     binary: bool = False  # parse takes bytes (an archive), not text
     named: bool = True  # parse takes ``name=``
+    comments: tuple[str, ...] = ()  # bytes that are not UTF-8 are accepted after these
 
 
 FORMATS: dict[str, _Format] = {
@@ -39,14 +41,16 @@ FORMATS: dict[str, _Format] = {
     ".toml": _Format(
         "model_toml", "read_model_toml", "parse_model_toml", "write_model_toml", named=False
     ),
-    ".booleannet": _Format("booleannet", "read_booleannet", "parse_booleannet", "write_booleannet"),
+    ".booleannet": _Format(
+        "booleannet", "read_booleannet", "parse_booleannet", "write_booleannet", comments=("#",)
+    ),
     ".boolnet": _Format("boolnet", "read_boolnet", "parse_boolnet", "write_boolnet"),
     ".sbml": _Format("sbml", "read_sbml", "parse_sbml", "write_sbml"),
     ".aeon": _Format("aeon", "read_aeon", "parse_aeon", "write_aeon"),
     ".primes": _Format("primes", "read_primes", "parse_primes", "write_primes"),
     ".zginml": _Format("ginsim", "read_zginml", "parse_zginml", binary=True),
     ".ginml": _Format("ginsim", "read_ginml", "parse_ginml"),
-    ".bnd": _Format("maboss", "read_maboss", "parse_maboss", "write_maboss"),
+    ".bnd": _Format("maboss", "read_maboss", "parse_maboss", "write_maboss", comments=("//", "/*")),
     ".smv": _Format("nusmv", write="write_nusmv"),
     ".txt": _Format("txt", "read_txt", "parse_txt"),  # BoolNet, BooleanNet or BNet by content
 }
@@ -164,7 +168,13 @@ def _read_data(data: bytes, filename: str, format: str | None) -> BooleanNetwork
         )
     stem = re.sub(r"[^A-Za-z0-9_]+", "_", Path(filename).name[: -len(suffix) or None]).strip("_")
     parse = _function(fmt.module, fmt.parse or "")
-    content: str | bytes = data if fmt.binary else decode_text(data, filename)
+    content: str | bytes
+    if fmt.binary:
+        content = data
+    elif fmt.comments:
+        content = decode_commented(data, filename, fmt.comments)
+    else:
+        content = decode_text(data, filename)
     if fmt.named:
         return parse(content, name=stem or "model", file=filename)  # type: ignore[no-any-return]
     return parse(content, file=filename)  # type: ignore[no-any-return]

@@ -12,17 +12,23 @@ A node that is read but has no rule keeps its value in BooleanNet, so it becomes
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
-from .._files import write_text_atomic
+from .._files import read_bytes, write_text_atomic
 from ..exceptions import ModelFileError, ModelWarning, MtorNetworkError
-from ..expressions import parse_expression, to_string
+from ..expressions import DIALECTS, is_valid_name, parse_expression, to_string
 from ..network import BooleanNetwork, Rule
+from ..types import Var
 from ._comments import CommentMetadata, commented_rules, header_lines
-from ._source import read_file
+from ._multivalued import safe_name
+from ._source import decode_commented
 
+_DIALECT = dataclasses.replace(DIALECTS["booleannet"], name=r"[A-Za-z_][A-Za-z0-9_.\-]*")
+"""BooleanNet names may hold '-' and '.' (``c-Fos``); they get valid names, kept as labels."""
 _RULE_RE = re.compile(r"^(?:(?P<rank>\d+)\s*:\s*)?(?P<target>[^\s*=]+)\s*\*\s*=(?P<function>.*)$")
 _INIT_RE = re.compile(
     r"^(?P<names>[A-Za-z_][A-Za-z0-9_]*(?:\s*=\s*[A-Za-z_][A-Za-z0-9_]*)*)\s*=\s*"
@@ -36,6 +42,18 @@ def parse_booleannet(text: str, *, name: str = "model", file: str | None = None)
     rules: list[Rule] = []
     meta = CommentMetadata()
     ranked: list[int] = []
+    renamed: dict[str, str] = {}  # BooleanNet name (c-Fos) -> a valid name (c_Fos)
+    taken = {  # valid names stay; a renamed one never takes theirs
+        word for word in re.findall(r"[A-Za-z_][A-Za-z0-9_.\-]*", text) if is_valid_name(word)
+    }
+
+    def named(token: str) -> Var:
+        if is_valid_name(token):
+            return Var(token)
+        if token not in renamed:
+            renamed[token] = safe_name(token, taken)
+        return Var(renamed[token])
+
     for number, raw in enumerate(text.splitlines(), start=1):
         code, _, comment = raw.partition("#")
         line = code.strip()
@@ -58,9 +76,9 @@ def parse_booleannet(text: str, *, name: str = "model", file: str | None = None)
         if m.group("rank") is not None:
             ranked.append(number)
         expr = parse_expression(
-            function, dialect="booleannet", file=file, line=number, target=target
+            function, dialect=_DIALECT, file=file, line=number, target=target, variable=named
         )
-        rules.append(Rule(target, expr, line=number))
+        rules.append(Rule(named(target)[1], expr, line=number))
         meta.rule(target)
     if not rules:
         raise ModelFileError(
@@ -76,7 +94,15 @@ def parse_booleannet(text: str, *, name: str = "model", file: str | None = None)
             stacklevel=2,
         )
     network = BooleanNetwork.create(name, rules, file=file, implicit_inputs=True)
-    return meta.apply(network)
+    network = meta.apply(network)
+    if renamed:
+        labels = {new: old for old, new in renamed.items()}
+        nodes = tuple(
+            replace(n, label=labels[n.name]) if n.name in labels and n.label == n.name else n
+            for n in network.nodes
+        )
+        network = replace(network, nodes=nodes)
+    return network
 
 
 def _unexpected(line: str) -> str:
@@ -108,7 +134,9 @@ def to_booleannet(network: BooleanNetwork) -> str:
 
 def read_booleannet(path: str | Path) -> BooleanNetwork:
     """Read a BooleanNet file; the model is named after the file."""
-    return read_file(parse_booleannet, path)
+    p = Path(path)
+    text = decode_commented(read_bytes(p), str(p), ("#",))
+    return parse_booleannet(text, name=p.stem, file=str(p))
 
 
 def write_booleannet(network: BooleanNetwork, path: str | Path) -> None:

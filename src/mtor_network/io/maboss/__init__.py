@@ -13,16 +13,18 @@ node blocks and read back.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..._files import read_text, write_files_atomic
+from ..._files import read_bytes, read_text, write_files_atomic
 from ...exceptions import ModelFileError, ModelWarning
 from ...expressions import Expr, Var
 from ...network import BooleanNetwork, Node, Rule
+from .._source import decode_commented
 from ._bnd import _MODEL_META, _NODE_META, _meta, _scan, bnd_text, maboss_logic, parse_maboss_logic
 from ._cfg import (
     _DOWN_FORMS,
@@ -63,6 +65,39 @@ class MaBoSSSettings:
     outputs: tuple[str, ...] = ()
 
 
+_TERNARY_RE = re.compile(r"^\s*\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\?(?P<rest>.*)$", re.DOTALL)
+
+
+def _choose_branch(
+    logic: str, variables: dict[str, float] | None, node: str, file: str | None, line: int
+) -> str:
+    """The branch of a logic ``$case ? A : B`` that the ``.cfg``'s value of ``$case`` selects
+    (MaBoSS evaluates it so: a parameter is a constant of the run); other logic unchanged."""
+    while (m := _TERNARY_RE.match(logic)) is not None:
+        rest = m.group("rest")
+        depth, split = 0, -1
+        for i, char in enumerate(rest):
+            depth += char == "("
+            depth -= char == ")"
+            if char == ":" and depth == 0:
+                split = i
+                break
+        if split < 0:
+            raise ModelFileError(
+                f"logic of {node!r}: '${m.group('name')} ? ...' without ':'", file=file, line=line
+            )
+        name = m.group("name")
+        if variables is None or name not in variables:
+            raise ModelFileError(
+                f"logic of {node!r} chooses by the parameter ${name}, which "
+                + ("no .cfg file sets" if variables is None else "the .cfg file does not set"),
+                file=file,
+                line=line,
+            )
+        logic = rest[:split] if variables[name] != 0 else rest[split + 1 :]
+    return logic
+
+
 def parse_maboss(
     bnd_text: str,
     cfg_text: str | None = None,
@@ -80,6 +115,9 @@ def parse_maboss(
     """
     header, blocks = _scan(bnd_text, file)
     where = file or "<text>"
+    variables: dict[str, float] | None = None
+    if cfg_text is not None:  # the parameters a logic may choose by ($case ? A : B)
+        variables = _parse_cfg(cfg_text, [b.name for b in blocks], cfg_file).variables
     rules: list[Rule] = []
     nodes: list[Node] = []
     for block in blocks:
@@ -96,7 +134,8 @@ def parse_maboss(
             expr: Expr = Var(block.name)
             line = block.line
         else:
-            expr = parse_maboss_logic(logic.value, target=block.name, file=file, line=logic.line)
+            text = _choose_branch(logic.value, variables, block.name, file, logic.line)
+            expr = parse_maboss_logic(text, target=block.name, file=file, line=logic.line)
             line = logic.line
             for rate in ("rate_up", "rate_down"):
                 attr = block.attrs.get(rate)
@@ -191,7 +230,8 @@ def read_maboss(path: str | Path) -> BooleanNetwork:
     reads the ``.bnd`` beside it. The model is named after the file."""
     bnd, cfg = _pair(path)
     cfg_text = read_text(cfg) if cfg.exists() else None
-    return parse_maboss(read_text(bnd), cfg_text, name=bnd.stem, file=str(bnd), cfg_file=str(cfg))
+    bnd_text = decode_commented(read_bytes(bnd), str(bnd), ("//", "/*"))
+    return parse_maboss(bnd_text, cfg_text, name=bnd.stem, file=str(bnd), cfg_file=str(cfg))
 
 
 def read_maboss_settings(path: str | Path) -> MaBoSSSettings:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import bisect
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ...exceptions import ModelFileError, MtorNetworkError
+from ...exceptions import ModelFileError, ModelWarning, MtorNetworkError
 from ...expressions import Expr, parse_expression, to_string
 from ...network import BooleanNetwork
 
@@ -147,10 +148,14 @@ class _BndScanner:
             self.pos += 1
             value = self.value(name, attr, self.line_of(attr_start))
             if attr in block.attrs:
-                raise self.fail(
-                    f"node {name!r} defines {attr!r} twice (first on line "
-                    f"{block.attrs[attr].line})",
-                    offset=attr_start,
+                # MaBoSS keeps the last definition (its own full_example.bnd repeats rate_up)
+                warnings.warn(
+                    ModelWarning(
+                        f"{self.file or '<text>'}, line {self.line_of(attr_start)}: node "
+                        f"{name!r} defines {attr!r} again (first on line "
+                        f"{block.attrs[attr].line}); the last definition is used, as MaBoSS does"
+                    ),
+                    stacklevel=2,
                 )
             block.attrs[attr] = _Attr(attr, value, self.line_of(attr_start))
 
