@@ -9,7 +9,7 @@ from typing import Any
 import dash_cytoscape as cyto
 from dash import dcc, html
 
-from ..analysis.evidence import ValidationReport, validate
+from ..analysis.evidence import EVIDENCE_CASES, ValidationReport, validate
 from ..analysis.readouts import declared_readouts, free_inputs, readout_candidates
 from ..attractors import SEMANTICS
 from ..io import READERS
@@ -91,12 +91,18 @@ def validation_table(report: ValidationReport) -> html.Table:
     return html.Table([head, html.Tbody(rows)], className="report")
 
 
+def validation_label() -> str:
+    """The Validation tab's label, with the ids of the evidence cases (E1-E13, ...)."""
+    names = [case.id for case in EVIDENCE_CASES]
+    return f"Validation ({names[0]}-{names[-1]})" if names else "Validation"
+
+
 def validation_panel(model: str, network: BooleanNetwork) -> list[Any]:
     """The Validation tab: E1-E13 for the bundled flagship model; a note for any other."""
     if model != FLAGSHIP:
         return [
             html.P(
-                f"The evidence cases E1-E13 are written for the {FLAGSHIP} model; "
+                f"The evidence cases of the Validation tab are written for the {FLAGSHIP} model; "
                 f"{network.name} is not checked against them.",
                 className="hint",
             )
@@ -530,7 +536,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                         children=html.Div([controls, explorer], className="explorer-tab"),
                     ),
                     dcc.Tab(label="Screen", value="screen", children=screen_tab.layout(network)),
-                    dcc.Tab(label="Validation (E1-E13)", value="validation", children=validation),
+                    dcc.Tab(label=validation_label(), value="validation", children=validation),
                 ],
             ),
         ]

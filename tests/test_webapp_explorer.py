@@ -1,0 +1,261 @@
+"""Issue 13 without a browser: read-outs of imported models (``analysis.readouts``), the
+explorer's new gestures as state transitions, cycle states against the engines, the summary's
+semantics and attractor counts, the Screen tab's messages, search, time course."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pytest
+
+from mtor_network import BooleanNetwork
+from mtor_network.analysis.evidence import EVIDENCE_CASES
+from mtor_network.analysis.phenotypes import find_attractors
+from mtor_network.analysis.readouts import (
+    free_inputs,
+    guess_readouts,
+    readout_candidates,
+    recognise_readouts,
+    with_readouts,
+)
+from mtor_network.attractors import Budget
+from mtor_network.exceptions import ScreenError, UnknownNodeError
+from mtor_network.viz import stylesheet
+from mtor_network.viz.cytoscape import search_nodes
+from mtor_network.webapp import ids
+from mtor_network.webapp.callbacks import (
+    case_state,
+    cycle_view,
+    input_note,
+    next_state,
+    search_status,
+    simulate_view,
+    summary,
+)
+from mtor_network.webapp.screen_tab import refusal
+from mtor_network.webapp.state import (
+    Analysis,
+    ExplorerState,
+    UploadedModel,
+    analyze,
+    cycle_states,
+    load_model,
+)
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference-models"
+
+
+# ---- read-outs by name ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Proliferation", "Apoptosis", "AKT"], {"proliferation": "Proliferation", "apoptosis": "Apoptosis"}),  # noqa: E501
+        (["v_Proliferation_2", "v_Proliferation", "v_Apoptosis"], {"proliferation": "v_Proliferation", "apoptosis": "v_Apoptosis"}),  # noqa: E501
+        (["PROLIF", "APOP"], {"proliferation": "PROLIF", "apoptosis": "APOP"}),
+        (["Cell_Proliferation", "CellDeath", "x"], {"proliferation": "Cell_Proliferation", "apoptosis": "CellDeath"}),  # noqa: E501
+        (["prolif_out", "apoptosis_node"], {"proliferation": "prolif_out", "apoptosis": "apoptosis_node"}),  # noqa: E501
+        (["ERK", "AKT", "Profile"], {}),
+    ],
+)  # fmt: skip
+def test_readouts_are_recognised_in_common_spellings(names, expected) -> None:  # type: ignore[no-untyped-def]
+    assert guess_readouts(names) == expected
+
+
+def test_readout_candidates_rank_the_base_level_first_and_refuse_unknown_roles() -> None:
+    names = ["v_Proliferation_3", "v_Proliferation_2", "v_Proliferation", "ProliferationSignal"]
+    assert readout_candidates(names, "proliferation") == (
+        "v_Proliferation",
+        "v_Proliferation_2",
+        "v_Proliferation_3",
+        "ProliferationSignal",
+    )
+    with pytest.raises(ValueError, match="proliferation, apoptosis"):
+        readout_candidates(names, "senescence")
+
+
+def test_recognised_readouts_classify_attractors() -> None:
+    network = BooleanNetwork.from_rules(
+        {"GF": "GF", "ERK": "GF", "v_PROLIF": "ERK", "v_APOP": "!ERK"}, name="tiny"
+    )
+    assert network.phenotypes.proliferation is None  # nothing recognised by the reader
+    marked = recognise_readouts(network)
+    assert (marked.phenotypes.proliferation, marked.phenotypes.apoptosis) == ("v_PROLIF", "v_APOP")
+    phenotypes = sorted(a.phenotype for a in find_attractors(marked))
+    assert phenotypes == ["apoptotic", "proliferative"]  # GF on / GF off
+    assert find_attractors(network)[0].phenotype == "unknown"
+    swapped = with_readouts(marked, {"proliferation": "v_APOP", "apoptosis": None})
+    assert {a.phenotype for a in find_attractors(swapped)} == {"proliferative", "quiescent"}
+    with pytest.raises(UnknownNodeError):
+        with_readouts(marked, {"proliferation": "v_PROLIFF"})
+
+
+def test_free_inputs_are_the_identity_rules(flagship: BooleanNetwork) -> None:
+    network = BooleanNetwork.from_rules({"A": "A", "B": "1", "C": "A & !C"}, name="m")
+    assert free_inputs(network) == ("A",)
+    assert free_inputs(flagship) == ()  # its inputs are constants set by the environment
+
+
+def _zanudo() -> Path:
+    folder = REFERENCE / "zanudo2017_er_pik3ca"
+    files = sorted(folder.glob("*.bnet")) if folder.is_dir() else []
+    if not files:
+        if os.environ.get("CI"):
+            pytest.fail(f"{folder} is missing, but CI is set")
+        pytest.skip(f"{folder} (the shared reference models) is not on this machine")
+    return files[0]
+
+
+def test_zanudo_2017_upload_gets_its_readouts_and_free_inputs() -> None:
+    path = _zanudo()
+    upload = UploadedModel(path.name, path.read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        network = load_model(upload.key, upload)
+    assert network.phenotypes.proliferation == "v_Proliferation"
+    assert network.phenotypes.apoptosis == "v_Apoptosis"
+    free = free_inputs(network)
+    assert len(free) == 18 and "v_Alpelisib" in free
+    state = ExplorerState(model=upload.key, knockouts=free)
+    # the unperturbed comparison (18 free inputs) is over any small budget: the result stays
+    analysis = analyze(state, upload, Budget(seconds=5))
+    assert analysis.result is not None and len(analysis.result) >= 1
+    assert {a.phenotype for a in analysis.result} <= {"proliferative", "apoptotic", "quiescent"}
+    note = input_note(network, ExplorerState(model=upload.key), over_budget=True)
+    assert "18 free input(s)" in note and "v_Ipatasertib" in note and "6 more" in note
+
+
+# ---- gestures as state transitions ---------------------------------------------------------
+
+
+def test_inspect_mode_taps_change_nothing_and_details_buttons_perturb() -> None:
+    start = ExplorerState().to_dict()
+    assert next_state(ids.GRAPH, start, tapped="ERK", mode="inspect") == ExplorerState()
+    assert next_state(ids.GRAPH, start, tapped="ERK", mode="perturb").knockouts == ("ERK",)
+    trigger = {"type": ids.DETAIL_SET, "status": "overexpress"}
+    assert next_state(trigger, start, value=1, inspected="AKT").overexpressed == ("AKT",)
+    trigger = {"type": ids.DETAIL_SET, "status": "delete-everything"}
+    assert next_state(trigger, start, value=1, inspected="AKT") == ExplorerState()
+
+
+def test_input_switches_and_all_buttons() -> None:
+    start = ExplorerState(model="upload:abc").to_dict()
+    on = next_state({"type": ids.INPUT_SWITCH, "node": "GF"}, start, value="1")
+    assert on.overexpressed == ("GF",)
+    off = next_state({"type": ids.INPUT_SWITCH, "node": "GF"}, on.to_dict(), value="0")
+    assert off.knockouts == ("GF",) and off.overexpressed == ()
+    every = next_state(
+        {"type": ids.INPUTS_ALL, "value": "0"}, on.to_dict(), value=1, free=("GF", "X")
+    )
+    assert every.knockouts == ("GF", "X") and every.overexpressed == ()
+    freed = next_state(
+        {"type": ids.INPUTS_ALL, "value": "free"}, every.to_dict(), value=1, free=("GF", "X")
+    )
+    assert freed.knockouts == ()
+
+
+def test_readout_choices_live_in_the_state_and_url() -> None:
+    start = ExplorerState(model="upload:abc").to_dict()
+    chosen = next_state({"type": ids.READOUT_PICK, "role": "proliferation"}, start, value="Y")
+    assert chosen.readouts == (("proliferation", "Y"),)
+    assert "readout=proliferation%3AY" in chosen.to_query()
+    assert ExplorerState.from_query(chosen.to_query()) == chosen
+    assert ExplorerState().to_dict().keys() == ExplorerState().to_dict().keys() - {"readouts"}
+    refused = ExplorerState.from_dict({"readouts": {"evil": "x" * 10}})
+    assert refused.errors and refused.readouts == ()
+
+
+def test_every_setting_of_every_case_opens_as_a_state() -> None:
+    for i, case in enumerate(EVIDENCE_CASES):
+        for j, setting in enumerate(case.settings):
+            state = case_state(i, j, "synchronous")
+            assert state is not None and not state.errors
+            assert state.drugs == setting.drugs and state.genotypes == setting.genotypes
+            assert state.semantics == "synchronous"
+    for bad in ((-1, 0), (len(EVIDENCE_CASES), 0), (0, 999), ("0", 0), (True, 0), (None, None)):
+        assert case_state(*bad) is None
+
+
+# ---- cycles, summary -----------------------------------------------------------------------
+
+RING = {"A": "!C", "B": "A", "C": "B", "D": "D & A"}
+
+
+@pytest.mark.parametrize("semantics", ["asynchronous", "synchronous", "most_permissive"])
+def test_cycle_states_match_the_engines_sizes(semantics) -> None:  # type: ignore[no-untyped-def]
+    network = BooleanNetwork.from_rules(RING, name="ring")
+    result = find_attractors(network, semantics)
+    cyclic = [a for a in result if not a.is_fixed_point]
+    assert cyclic
+    for attractor in cyclic:
+        found = cycle_states(network, attractor.value_map, semantics, attractor.size)
+        assert found is not None and found.nodes == attractor.oscillating
+        assert len(found.states) == len(set(found.states)) == attractor.size
+        for a, b in found.transitions:  # asynchronous: one node changes per transition
+            changed = sum(x != y for x, y in zip(found.states[a], found.states[b], strict=True))
+            assert changed == 1 if semantics == "asynchronous" else changed >= 1
+
+
+def test_summary_names_semantics_and_attractor_count_changes() -> None:
+    network = BooleanNetwork.from_rules(
+        {"S": "S", "A": "!C & S", "B": "A", "C": "B", "Proliferation": "A"}, name="osc"
+    )
+    upload = UploadedModel("osc.bnet", network.to_bnet().encode())
+    state = ExplorerState(model=upload.key, overexpressed=("S",), semantics="synchronous")
+    analysis = analyze(state, upload)
+    text = str(summary(analysis))
+    assert "synchronous (every node updates at once)" in text
+    assert analysis.result is not None
+    before = analysis.reference_counts[0]
+    after = len(analysis.result)
+    assert before != after and f"attractors {before} -> {after}" in text
+    entries = str(cycle_view(analysis))
+    assert "open to see its states" in entries and "Transitions: S1 ->" in entries
+
+
+def test_cycle_view_of_a_result_without_cycles_is_empty() -> None:
+    network = BooleanNetwork.from_rules({"A": "A", "B": "A"}, name="switch")
+    result = find_attractors(network)
+    assert len(result) == 2 and all(a.is_fixed_point for a in result)
+    assert cycle_view(Analysis(ExplorerState(), network, result, ())) == []
+
+
+# ---- Screen tab, search, time course -------------------------------------------------------
+
+
+def test_a_refused_screen_points_to_what_the_app_can_do() -> None:
+    error = ScreenError(
+        "6000 combinations are over the size budget of 5000; choose fewer targets or a lower "
+        "order, or raise it (CLI: --max-combinations N; Python: max_combinations=N)"
+    )
+    text = refusal(error)
+    assert text.startswith("Not run: 6000 combinations")
+    assert "--max-combinations" not in text and "mtor-network screen" in text
+
+
+def test_node_search_highlights_matches(flagship: BooleanNetwork) -> None:
+    found, message = search_status(flagship, "mtorc")
+    assert set(found) == {n for n in flagship.node_names if "mtorc" in n.lower()}
+    assert message.startswith(f"{len(found)} found")
+    assert search_nodes(flagship, "") == () and search_status(flagship, None) == ((), "")
+    assert "no node matches" in search_status(flagship, "zzz")[1]
+    sheet = stylesheet(inspected="ERK", highlighted=found)
+    selectors = [r["selector"] for r in sheet]
+    assert 'node[id = "ERK"]' in selectors and any('node[id = "MTORC1"]' in s for s in selectors)
+    # names that could break out of a selector are never written into one
+    assert all('"]' not in s for s in [r["selector"] for r in stylesheet(inspected='x"], node')])
+
+
+def test_the_time_course_is_seeded_and_bounded() -> None:
+    state = ExplorerState(genotypes=("pik3ca_mutant",), drugs=("letrozole",))
+    figure, status = simulate_view(state, None, nodes=["AKT", "../etc"], runs=50, seed=3)
+    again, status_again = simulate_view(state, None, nodes=["AKT"], runs=50, seed=3)
+    assert status == status_again and "50 runs, seed 3" in status
+    assert figure["data"] == again["data"]
+    names = [trace.get("name") for trace in figure["data"]]
+    assert "P(AKT on)" in names and not any("etc" in str(n) for n in names)
+    _, capped = simulate_view(state, None, runs=10**9, seed=-5)
+    assert capped.startswith("2000 runs, seed 0")
