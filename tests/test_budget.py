@@ -44,7 +44,7 @@ def test_budgeted_search_gives_the_same_attractors(semantics: str) -> None:
 
 
 def test_flagship_setting_with_cycles_is_unchanged_by_a_budget(flagship: BooleanNetwork) -> None:
-    s = scenario(flagship, drugs=["trametinib"])
+    s = scenario(flagship, drugs=["lapatinib"])  # 11 synchronous cycles in model 2.0.0
     inline = find_attractors(flagship, "synchronous", perturbations=s)
     clear_cache()
     budgeted = find_attractors(flagship, "synchronous", perturbations=s, budget=Budget(seconds=60))
