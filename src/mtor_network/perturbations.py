@@ -313,6 +313,48 @@ class Scenario:
         }
 
 
+def as_perturbations(value: object, where: str) -> tuple[Perturbation, ...]:
+    """A perturbations argument (None, a Perturbation, a Scenario or an iterable of
+    Perturbations) as a tuple.
+
+    Parameters
+    ----------
+    value : object
+        What the caller passed.
+    where : str
+        The argument as the error should name it, e.g. ``"find_attractors(perturbations=...)"``.
+
+    Returns
+    -------
+    tuple of Perturbation
+        The perturbations, in order.
+
+    Raises
+    ------
+    TypeError
+        Anything else, naming ``where`` and what was given.
+    """
+    if value is None:
+        return ()
+    if isinstance(value, Perturbation):
+        return (value,)
+    if isinstance(value, Scenario):
+        return tuple(value)
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | dict):
+        items = tuple(value)
+        wrong = [item for item in items if not isinstance(item, Perturbation)]
+        if not wrong:
+            return items
+        raise TypeError(
+            f"{where} must hold Perturbation objects, not "
+            f"{type(wrong[0]).__name__} ({str(wrong[0])[:60]!r})"
+        )
+    raise TypeError(
+        f"{where} must be a Scenario, a Perturbation, a list of them or None, not "
+        f"{type(value).__name__}"
+    )
+
+
 def _resists(held: Perturbation, new: Perturbation, value: bool, current: bool) -> bool:
     """Whether the genotype ``held`` keeps its value against the drug ``new``."""
     return (

@@ -52,7 +52,7 @@ from ..attractors import AttractorResult, Budget, BudgetExceeded, Semantics, _ba
 from ..attractors._budget import run_budgeted
 from ..attractors._types import Attractor
 from ..network import BooleanNetwork
-from ..perturbations import Perturbation, Scenario
+from ..perturbations import Perturbation, Scenario, as_perturbations
 from .phenotypes import find_attractors
 
 BasinStatus = Literal["exact", "not_computed", "not_defined"]
@@ -246,20 +246,7 @@ class Outcomes:
 
 # ---- arguments -----------------------------------------------------------------------------
 def _as_tuple(perturbations: object, what: str) -> tuple[Perturbation, ...]:
-    if perturbations is None:
-        return ()
-    if isinstance(perturbations, Perturbation):
-        return (perturbations,)
-    if isinstance(perturbations, Scenario):
-        return tuple(perturbations)
-    if isinstance(perturbations, Iterable) and not isinstance(perturbations, str | bytes | dict):
-        items = tuple(perturbations)
-        if all(isinstance(p, Perturbation) for p in items):
-            return items
-    raise TypeError(
-        f"outcomes({what}=...) must be a Scenario, a Perturbation, a list of them or None, not "
-        f"{type(perturbations).__name__}"
-    )
+    return as_perturbations(perturbations, f"outcomes({what}=...)")
 
 
 def untreated(perturbations: Iterable[Perturbation]) -> tuple[Perturbation, ...]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from .._cache import ByteBoundedCache
 from ..exceptions import EngineError, MtorNetworkError
 from ..network import BooleanNetwork
-from ..perturbations import Perturbation, Scenario
+from ..perturbations import Perturbation, Scenario, as_perturbations
 from ..types import Semantics
 from . import _budget, _jobs
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
@@ -70,25 +70,7 @@ def engines_for(semantics: Semantics) -> list[str]:
 
 def _perturbations(perturbations: object) -> tuple[Perturbation, ...]:
     """The perturbations argument as a tuple, or a TypeError naming it."""
-    if perturbations is None:
-        return ()
-    if isinstance(perturbations, Perturbation):
-        return (perturbations,)
-    if isinstance(perturbations, Scenario):
-        return tuple(perturbations)
-    if isinstance(perturbations, Iterable) and not isinstance(perturbations, str | bytes | dict):
-        items = tuple(perturbations)
-        wrong = [item for item in items if not isinstance(item, Perturbation)]
-        if not wrong:
-            return items
-        raise TypeError(
-            "find_attractors(perturbations=...) must hold Perturbation objects, not "
-            f"{type(wrong[0]).__name__} ({str(wrong[0])[:60]!r})"
-        )
-    raise TypeError(
-        "find_attractors(perturbations=...) must be a Scenario, a Perturbation, a list of "
-        f"them or None, not {type(perturbations).__name__}"
-    )
+    return as_perturbations(perturbations, "find_attractors(perturbations=...)")
 
 
 def _check_arguments(
