@@ -40,10 +40,10 @@ from ..expressions import (
     nesting_depth,
     not_,
     or_,
-    signed_regulators,
     to_bdd,
     to_string,
     var,
+    variables,
     xor,
 )
 from ..network import BooleanNetwork, Rule
@@ -427,36 +427,50 @@ def _warn_constraints(
 
 def to_aeon(network: BooleanNetwork) -> str:
     """AEON text of ``network``: regulations with the signs and observability that the functions
-    have (inferred by biodivine-aeon), one ``$node:`` function per node, labels and provenance
-    as comments and the model name as ``#name:``."""
-    # biodivine-aeon parses each function recursively (one level per operator of a chain)
-    size = max((_literals(r.expression) for r in network.rules.values()), default=0)
-    return with_stack(lambda: _to_aeon(network), size // 4)
+    have, one ``$node:`` function per node, labels and provenance as comments and the model
+    name as ``#name:``.
 
-
-def _to_aeon(network: BooleanNetwork) -> str:
-    import biodivine_aeon as ba
-
-    names = list(network.node_names)
-    declared = [
-        f"{reg} -? {target}"
-        for target in names
-        for reg in signed_regulators(network.rules[target].expression)
-    ]
-    bn = ba.BooleanNetwork(names, declared)
-    for target in names:
-        bn.set_update_function(target, to_string(network.rules[target].expression, "aeon"))
-    text = bn.infer_valid_graph().to_aeon()
+    Signs and observability are computed on our BDDs of the functions (what biodivine-aeon's
+    ``infer_valid_graph`` computes, which took minutes on BBM model 122); a function too large
+    for that (:data:`MAX_CONSTRAINT_LITERALS`, :data:`MAX_CONSTRAINT_BDD`) declares its
+    regulators ``-??`` (any sign, not necessarily observable), which AEON accepts for any
+    function."""
     lines = [f"#name:{network.name}", *header_lines(network)]
-    for line in text.splitlines():
-        f = _FUNCTION_RE.match(line)
-        if f:
-            label = label_line(network, f.group("target"))
-            if label:
-                lines.append(label)
-        if line.strip():
-            lines.append(line)
+    for target in network.node_names:
+        for regulator, arrow in _regulations(network.rules[target].expression):
+            lines.append(f"{regulator} {arrow} {target}")
+    for target in network.node_names:
+        label = label_line(network, target)
+        if label:
+            lines.append(label)
+        lines.append(f"${target}: {to_string(network.rules[target].expression, 'aeon')}")
     return "\n".join(lines) + "\n"
+
+
+def _regulations(expr: Expr) -> list[tuple[str, str]]:
+    """``(regulator, arrow)`` for every variable ``expr`` reads, in name order: ``->``/``-|``
+    where the function is monotone in it, ``-?`` otherwise, with a trailing ``?`` where the
+    function does not depend on it."""
+    from biodivine_aeon import BddVariableSet
+
+    regulators = sorted(variables(expr))
+    if not regulators:
+        return []
+    if _literals(expr) > MAX_CONSTRAINT_LITERALS:
+        return [(r, "-??") for r in regulators]
+    bdd_vars = BddVariableSet(_appearance(expr))
+    function = to_bdd(expr, bdd_vars)
+    if function.node_count() > MAX_CONSTRAINT_BDD:
+        return [(r, "-??") for r in regulators]
+    out = []
+    for regulator in regulators:
+        low = function.r_restrict({regulator: False})
+        high = function.r_restrict({regulator: True})
+        up = low.l_and_not(high).is_false()
+        down = high.l_and_not(low).is_false()
+        arrow = "-?" if up == down else ("->" if up else "-|")
+        out.append((regulator, arrow + ("?" if low.semantic_eq(high) else "")))
+    return out
 
 
 def read_aeon(path: str | Path) -> BooleanNetwork:

@@ -33,7 +33,6 @@ from ..expressions import (
     or_,
     to_bdd,
     var,
-    variables,
 )
 from ..network import BooleanNetwork, Rule
 from ..types import And, Not, Or, Var
@@ -187,6 +186,29 @@ export: the format lists every prime, and their number grows exponentially with 
 functions."""
 
 
+MAX_PRIME_WORK = 300_000
+"""The most steps (recursive calls plus primes built) the computation may take for one network:
+a bound on time (about half a minute at most) and memory; beyond it the export is refused as
+for :data:`MAX_PRIMES`. The 0-primes of a wide disjunction (BBM model 122: 31 terms over 57
+variables) are the products of its terms, too many for any tool."""
+
+
+def _appearance(expr: Expr) -> list[str]:
+    """The variables of ``expr`` in the order they first appear: a BDD order that keeps the
+    DNFs of published models small (name order can make them exponential)."""
+    seen: dict[str, None] = {}
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e[0] == "var":
+            seen.setdefault(e[1], None)
+        elif e[0] == "not":
+            stack.append(e[1])
+        elif e[0] == "and" or e[0] == "or":
+            stack.extend(reversed(e[1]))
+    return list(seen)
+
+
 def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
     """The prime implicants of ``network``, in the network's node order.
 
@@ -204,12 +226,11 @@ def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
     from biodivine_aeon import BddVariableSet
 
     out: dict[str, list[list[dict[str, int]]]] = {}
+    counter = [0]
     for node in network.node_names:
         expr = network.rules[node].expression
-        support = sorted(variables(expr))
-        bdd_vars = BddVariableSet(support or ["_"])
+        bdd_vars = BddVariableSet(_appearance(expr) or ["_"])
         function = to_bdd(expr, bdd_vars)
-        counter = [0]
         memo: dict[Any, frozenset[frozenset[tuple[int, bool]]]] = {}
         pair = []
         for f in (function.l_not(), function):
@@ -244,6 +265,9 @@ def _primes(
     known = memo.get(key)
     if known is not None:
         return known
+    counter[0] += 1
+    if counter[0] > MAX_PRIME_WORK:
+        raise _too_many(node)
     x = min(f.support_set())
     f0 = f.r_restrict({x: False})
     f1 = f.r_restrict({x: True})
@@ -254,14 +278,19 @@ def _primes(
             if prime not in both:
                 result.add(prime | {(x, value)})
     counter[0] += len(result)
-    if len(result) > MAX_PRIMES:
-        raise ModelFileError(
-            f"{node!r} has more than {MAX_PRIMES} prime implicants; a .primes file lists every "
-            "one of them, so this model cannot be written as .primes (write .bnet instead)"
-        )
+    if len(result) > MAX_PRIMES or counter[0] > MAX_PRIME_WORK:
+        raise _too_many(node)
     frozen = frozenset(result)
     memo[key] = frozen
     return frozen
+
+
+def _too_many(node: str) -> ModelFileError:
+    return ModelFileError(
+        f"{node!r} has too many prime implicants (more than {MAX_PRIMES}, or more than "
+        f"{MAX_PRIME_WORK} built on the way); a .primes file lists every one of them, so "
+        "this model cannot be written as .primes (write .bnet instead)"
+    )
 
 
 def to_primes(
