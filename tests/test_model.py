@@ -126,7 +126,7 @@ def test_a_genotype_yields_only_to_drugs_that_fix_its_nodes_the_other_way(
     flagship: BooleanNetwork,
 ) -> None:
     for genotype in flagship.genotypes.values():
-        for name in genotype.yields_to:
+        for name in genotype.yields_to or ():
             drug = flagship.drugs[name].effect_map
             assert any(node in drug and drug[node] != v for node, v in genotype.effects), (
                 genotype.name,

@@ -631,7 +631,7 @@ def _perturbation_from_data(data: Any, where: str) -> Perturbation:
             continue  # a field of a newer version: ignored
         if key == "effects":
             value = tuple((str(node), bool(v)) for node, v in value.items())
-        elif key in ("tags", "yields_to"):
+        elif key == "tags" or (key == "yields_to" and value is not None):
             value = frozenset(value)
         elif isinstance(value, list):
             value = tuple(value)

@@ -40,7 +40,8 @@ class Perturbation:
     ``yields_to`` (genotypes) names the drugs whose value wins where the drug and the genotype
     fix the same node differently (an inhibitor that also blocks the mutant protein, e.g.
     alpelisib in a PIK3CA mutant); against any other drug the genotype's value stands (the
-    mutant escapes that drug, e.g. amplified HER2 signalling under pertuzumab).
+    mutant escapes that drug, e.g. amplified HER2 signalling under pertuzumab). None (a
+    genotype that declares nothing, as in model files before 2.0): every drug wins.
     """
 
     name: str
@@ -51,7 +52,7 @@ class Perturbation:
     drug_class: str = ""
     tags: frozenset[str] = frozenset()
     references: tuple[str, ...] = ()
-    yields_to: frozenset[str] = frozenset()
+    yields_to: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -95,15 +96,16 @@ class Perturbation:
             tag_set |= {self.drug_class}
         object.__setattr__(self, "tags", tag_set)
         yields = self.yields_to
-        if isinstance(yields, str | bytes) or not isinstance(yields, Iterable):
-            raise TypeError(
-                f"Perturbation {self.name!r}: yields_to must be a set of drug names, not "
-                f"{type(yields).__name__}"
-            )
-        yield_set = frozenset(yields)
-        if not all(isinstance(t, str) for t in yield_set):
-            raise TypeError(f"Perturbation {self.name!r}: yields_to must hold str")
-        object.__setattr__(self, "yields_to", yield_set)
+        if yields is not None:
+            if isinstance(yields, str | bytes) or not isinstance(yields, Iterable):
+                raise TypeError(
+                    f"Perturbation {self.name!r}: yields_to must be a set of drug names or "
+                    f"None, not {type(yields).__name__}"
+                )
+            yield_set = frozenset(yields)
+            if not all(isinstance(t, str) for t in yield_set):
+                raise TypeError(f"Perturbation {self.name!r}: yields_to must hold str")
+            object.__setattr__(self, "yields_to", yield_set)
 
     def has_tag(self, tag: str) -> bool:
         """True if the perturbation carries ``tag``.
@@ -178,7 +180,7 @@ class Perturbation:
             "class": self.drug_class,
             "endocrine": "endocrine" in self.tags,  # the JSON field of format 1
             "references": list(self.references),
-            **({"yields_to": sorted(self.yields_to)} if self.yields_to else {}),
+            **({"yields_to": sorted(self.yields_to)} if self.yields_to is not None else {}),
         }
 
 
@@ -359,6 +361,7 @@ def _resists(held: Perturbation, new: Perturbation, value: bool, current: bool) 
     """Whether the genotype ``held`` keeps its value against the drug ``new``."""
     return (
         held.kind == "genotype"
+        and held.yields_to is not None
         and new.kind == "drug"
         and value != current
         and new.name not in held.yields_to

@@ -193,10 +193,12 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
             tag_set = set(tags)
             if entry.get("endocrine", False):  # the older spelling of tags = ["endocrine"]
                 tag_set.add("endocrine")
-            yields = entry.get("yields_to", [])
+            yields = entry.get("yields_to")
             if kind != "genotype" and "yields_to" in entry:
                 raise fail(f"{kind} {name!r}: only a genotype has 'yields_to'", kind, i)
-            if not isinstance(yields, list) or not all(isinstance(t, str) for t in yields):
+            if yields is not None and (
+                not isinstance(yields, list) or not all(isinstance(t, str) for t in yields)
+            ):
                 raise fail(
                     f"{kind} {name!r}: 'yields_to' must be a list of drug names",
                     kind,
@@ -212,7 +214,7 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
                 drug_class=entry.get("class", ""),
                 tags=frozenset(tag_set),
                 references=check_refs(entry.get("references", []), kind, i),
-                yields_to=frozenset(yields),
+                yields_to=None if yields is None else frozenset(yields),
             )
         return out
 
@@ -220,7 +222,7 @@ def parse_model_toml(text: str, *, file: str | None = None) -> BooleanNetwork:
     drugs = perturbations("drug")
     genotypes = perturbations("genotype")
     for i, genotype in enumerate(genotypes.values()):
-        unknown = sorted(genotype.yields_to - set(drugs))
+        unknown = sorted((genotype.yields_to or frozenset()) - set(drugs))
         if unknown:
             raise fail(
                 f"genotype {genotype.name!r}: 'yields_to' names unknown drug {unknown[0]!r}",
@@ -369,7 +371,7 @@ def _perturbation_lines(kind: str, p: Perturbation) -> list[str]:
     if tags:
         out.append(f"tags = {_list(tags)}")
     out.append(f"targets = {_inline((n, str(int(v))) for n, v in p.effects)}")
-    if p.yields_to:
+    if p.yields_to is not None:
         out.append(f"yields_to = {_list(sorted(p.yields_to))}")
     if p.mechanism:
         out.append(f"mechanism = {_str(p.mechanism)}")
