@@ -243,7 +243,7 @@ class AppTab:
 
     def summary_lines(self) -> list[str]:
         with contextlib.suppress(Exception):
-            text = self.page.locator(f"#{ids.SUMMARY}").inner_text(timeout=1000)
+            text = self.page.locator(f"#{ids.SUMMARY}").inner_text(timeout=STEP_TIMEOUT_MS)
             return [line.strip() for line in text.splitlines() if line.strip()]
         return []
 

@@ -8,6 +8,7 @@ Edge classes: ``activation`` (arrow), ``inhibition`` (bar), ``dual``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -46,7 +47,9 @@ def _depths(network: BooleanNetwork) -> dict[str, int]:
 
 def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
     """Preset positions: one column per pathway module (or per distance from the inputs when
-    the model has no modules), nodes ordered top-down by distance from the inputs."""
+    the model has no modules: a layered layout, whose long layers wrap into several columns
+    so the picture keeps about the graph area's shape), nodes ordered top-down by distance
+    from the inputs."""
     depth = _depths(network)
     modules = {n.name: n.module for n in network.nodes}
     if all(modules.values()):
@@ -61,10 +64,19 @@ def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
         grouped.setdefault(column_of[name], []).append(name)
     out: dict[str, tuple[float, float]] = {}
     order = {name: i for i, name in enumerate(network.node_names)}
-    for column, names in grouped.items():
+    wrap = None if all(modules.values()) else max(6, math.ceil(math.sqrt(len(network) / 0.7)))
+    x = 0
+    for column in sorted(grouped):
+        names = grouped[column]
         names.sort(key=lambda n: (depth[n], order[n]))
+        rows = wrap or len(names) or 1
         for row, name in enumerate(names):
-            out[name] = (column * COLUMN_WIDTH, row * ROW_HEIGHT + (column % 2) * ROW_HEIGHT / 2)
+            sub = x + row // rows
+            out[name] = (
+                sub * COLUMN_WIDTH,
+                (row % rows) * ROW_HEIGHT + (sub % 2) * ROW_HEIGHT / 2,
+            )
+        x += max(1, math.ceil(len(names) / rows))
     return out
 
 
