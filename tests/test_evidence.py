@@ -7,7 +7,7 @@ import pytest
 
 from mtor_network import BooleanNetwork, find_attractors, scenario
 from mtor_network.analysis import EVIDENCE_CASES, validate
-from mtor_network.analysis.evidence import BENEFIT_THRESHOLD, evaluate_case
+from mtor_network.analysis.evidence import BENEFIT_THRESHOLD, COMBINATION_MARGIN, evaluate_case
 
 SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
 
@@ -60,6 +60,8 @@ def test_graded_cases_state_their_threshold() -> None:
     for case in EVIDENCE_CASES:
         if case.check == "benefit_only_secondary":
             assert f"{BENEFIT_THRESHOLD:.0%}" in case.expected, case.id
+        if case.check == "combination_better":
+            assert f"{COMBINATION_MARGIN:.0%}" in case.expected, case.id
 
 
 def test_e11_benefit_is_measured_in_the_adapted_state(flagship: BooleanNetwork) -> None:

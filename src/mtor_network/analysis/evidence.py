@@ -64,6 +64,10 @@ CheckKind = Literal[
     "benefit_only_secondary",  # graded, (mono, combo) pairs: benefit in secondary, not primary
 ]
 
+COMBINATION_MARGIN = 0.05
+"""A combination is 'stronger than either alone' (E13) when its proliferative share is lower
+than each single treatment's by at least this much (a difference below it is not an effect)."""
+
 BENEFIT_THRESHOLD = 0.5
 """A combination 'benefits' a pair (mono, combo) when it lowers the proliferative share (the
 basin fraction of proliferative attractors, :func:`proliferative_share`) by at least this much;
@@ -237,7 +241,8 @@ EVIDENCE_CASES: tuple[EvidenceCase, ...] = (
         "E13",
         "ER antagonist + temsirolimus in MCF-7 (ER+, PIK3CA E545K: pik3ca_mutant), estrogen "
         "present",
-        "combination stronger than either alone: lower proliferative share than each",
+        "combination stronger than either alone: proliferative share lower than each by "
+        f">= {COMBINATION_MARGIN:.0%}",
         ("R12",),
         "combination_better",
         (
@@ -455,11 +460,11 @@ def _check(
     if case.check == "combination_better":
         shares = [proliferative_share(network, r) for r in results]
         combo, singles = shares[-1], shares[:-1]
-        ok = all(combo < f for f in singles)
+        ok = all(combo <= f - COMBINATION_MARGIN for f in singles)
         text = ", ".join(
-            f"{lbl}: {f:.0%} proliferative" for lbl, f in zip(labels, shares, strict=True)
+            f"{lbl}: {f:.1%} proliferative" for lbl, f in zip(labels, shares, strict=True)
         )
-        return ok, text
+        return ok, f"{text} (stronger: lower by >= {COMBINATION_MARGIN:.0%})"
     if case.check == "benefit_only_secondary":
 
         def benefit(pairs: list[AttractorResult]) -> list[float]:
