@@ -143,32 +143,26 @@ def measure(url: str, loads: int, clicks: int, width: int, height: int) -> dict[
             f"() => document.getElementById('{GRAPH}')._cyreg.cy.nodes()"
             ".filter(n => !n.hasClass('input')).map(n => n.id())"
         )
-        expected_cycle = ("0", "1", None)  # knocked out, forced on, back to normal
+        # each click's state, as the URL shows it: knocked out, forced on, back to normal
+        expected_cycle = ("ko={}", "oe={}", "")
         done = 0
         for node in nodes:
             for step in expected_cycle:
                 if done >= clicks:
                     break
-                before = page.evaluate(CELL_JS, [TABLE, node])
                 x, y = page.evaluate(POINT_JS, [GRAPH, node])
                 start = time.perf_counter()
                 page.mouse.click(x, y)
-                if step is None:  # back to normal: the table differs from the forced-on one
-                    page.wait_for_function(
-                        "([t, n, b]) => { const f = (" + CELL_JS + ");"
-                        " const c = f([t, n]); return !!c && JSON.stringify(c) !== b; }",
-                        arg=[TABLE, node, json.dumps(before)],
-                        timeout=60_000,
-                    )
-                else:
-                    page.wait_for_function(
-                        "([t, n, v]) => { const f = (" + CELL_JS + ");"
-                        " const c = f([t, n]); return !!c && c.length > 0"
-                        " && c.every(x => x === v); }",
-                        arg=[TABLE, node, step],
-                        timeout=60_000,
-                    )
+                page.wait_for_function(
+                    "(q) => location.search.replace(/^\\?/, '') === q",
+                    arg=step.format(node),
+                    timeout=60_000,
+                )
                 page.wait_for_function(READY_JS, arg=[GRAPH, SUMMARY, TABLE], timeout=60_000)
+                cells = page.evaluate(CELL_JS, [TABLE, node]) or []
+                wanted = {"ko": "0", "oe": "1"}.get(step[:2])
+                if wanted is not None and (not cells or any(c != wanted for c in cells)):
+                    raise RuntimeError(f"the table does not show {step.format(node)}: {cells}")
                 click_times.append(time.perf_counter() - start)
                 done += 1
             if done >= clicks:
