@@ -1,6 +1,11 @@
 """Intervention search: every returned set removes proliferation (checked with
 find_attractors), no proper subset does, and nothing smaller is missed (brute force without
-pruning); biobalm's succession-diagram control as a second method; the targets CLI."""
+pruning); biobalm's succession-diagram control as a second method; the targets CLI.
+
+The exhaustive checks run on model 1.0.0 (``hr_breast_cancer_v1``, frozen; the ``flagship``
+fixture of this file): brute force over every pair of 2.0.0's 29 drugs and biobalm's succession
+diagram of 2.0.0 with its inputs free take minutes. The current flagship is checked at the end
+with single drugs."""
 
 from __future__ import annotations
 
@@ -54,6 +59,13 @@ def brute_force(
             if not find_attractors(net, perturbations=sc).has_proliferative:
                 working.append(names)
     return set(working)
+
+
+@pytest.fixture(scope="module")
+def flagship() -> BooleanNetwork:
+    from mtor_network import load_network
+
+    return load_network("hr_breast_cancer_v1")
 
 
 def names(result: InterventionSearch) -> set[frozenset[str]]:
@@ -179,12 +191,12 @@ def test_progress_counts_candidate_sets_from_zero(flagship: BooleanNetwork) -> N
 
 
 def test_cli_targets(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["targets", "--genotype", "pik3ca_mutant", "--drug", "letrozole", "--max-size",
+    code = main(["targets", "--genotype", "her2_amplified", "--drug", "letrozole", "--max-size",
                  "1"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert "background: pik3ca_mutant + letrozole" in out
-    assert any(line.split()[:2] == ["1", "everolimus"] for line in out.splitlines())
+    assert "background: her2_amplified + letrozole" in out
+    assert any(line.split()[:2] == ["1", "trastuzumab"] for line in out.splitlines())
     code = main(["targets", "--genotype", "her2_amplified", "--drug", "tamoxifen", "--using",
                  "nodes", "--max-size", "1", "--format", "json"])  # fmt: skip
     data = json.loads(capsys.readouterr().out)
@@ -192,3 +204,18 @@ def test_cli_targets(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(s["proliferative"] is False for s in data["solutions"])
     assert main(["targets", "--drug", "nope"]) == 2
     assert "unknown drug 'nope'" in capsys.readouterr().err
+
+
+def test_single_drugs_that_remove_her2_driven_resistance_in_model_2() -> None:
+    from mtor_network import load_network
+
+    current = load_network("hr_breast_cancer")
+    bg = scenario(current, genotypes=["her2_amplified"], drugs=["letrozole"])
+    result = minimal_interventions(current, background=bg, using="drugs", max_size=1)
+    check_exact(current, bg, result)
+    drugs = [d for d in current.drugs.values() if d.name != "letrozole"]
+    found = names(result)
+    assert found == brute_force(current, bg, drugs, 1)
+    # the HER2 blockers that beat amplified HER2, and MEK inhibition; not pertuzumab alone
+    assert {frozenset({"trastuzumab"}), frozenset({"trametinib"})} <= found
+    assert frozenset({"pertuzumab"}) not in found

@@ -384,7 +384,8 @@ def to_model_toml(network: BooleanNetwork) -> str:
     """The network in the TOML model format: metadata, phenotype declarations, references,
     nodes with labels, descriptions, modules, rules, justifications and references, and the
     environment, genotype and drug registries; :func:`parse_model_toml` reads it back to the
-    same network (a perturbed network is written as its unperturbed model).
+    same network. A perturbed network is written as it is searched, as every format writes it:
+    the perturbed nodes have constant rules (their justification names the perturbation).
 
     Parameters
     ----------
@@ -396,7 +397,6 @@ def to_model_toml(network: BooleanNetwork) -> str:
     str
         The TOML text.
     """
-    network = network.base
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", network.name) or "model"
     out = [
         "# Written by mtor_network (the TOML model format; see networks/hr_breast_cancer.toml).",
