@@ -39,6 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BASE = "73c22c9"
 HOST = "127.0.0.1"
+# A newcomer's shell: bytecode is written and used (pip compiles it at install), whatever the
+# environment running the benchmark says.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass
@@ -79,6 +82,7 @@ def _distributions(python: str) -> int:
         capture_output=True,
         text=True,
         check=True,
+        env=ENV,
     )
     return len(json.loads(out.stdout))
 
@@ -86,7 +90,7 @@ def _distributions(python: str) -> int:
 def make_side(label: str, source: Path, work: Path) -> Side:
     """A fresh venv with ``source`` installed (base dependencies only)."""
     venv = work / f"venv-{label}"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, env=ENV)
     side = Side(label, source, venv)
     bare_count = _distributions(side.python)
     bare_mb = _size_mb(_site_packages(venv))
@@ -95,6 +99,7 @@ def make_side(label: str, source: Path, work: Path) -> Side:
         [side.python, "-m", "pip", "install", "-q", str(source)],
         check=True,
         stdout=subprocess.DEVNULL,
+        env=ENV,
     )
     side.distributions = _distributions(side.python) - bare_count
     side.megabytes = _size_mb(_site_packages(venv)) - bare_mb
@@ -114,7 +119,9 @@ def checkout(rev: str, work: Path) -> Path:
 
 def _wall(command: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
     return time.perf_counter() - start
 
 
@@ -133,6 +140,7 @@ def first_page(side: Side, limit: float = 120.0) -> float:
         cwd=side.source,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=ENV,
     )
     try:
         while time.perf_counter() - start < limit and process.poll() is None:
