@@ -44,14 +44,15 @@ def test_models_load_from_an_unpacked_wheel(wheel: Path, tmp_path: Path) -> None
         "assert mtor_network.__file__.startswith(sys.argv[1]), mtor_network.__file__; "
         "from mtor_network.models import networks_dir; "
         "assert str(networks_dir()).startswith(sys.argv[1]); "
-        "print(len(mtor_network.load_network('hr_breast_cancer')))"
+        "print(len(mtor_network.load_network('hr_breast_cancer')), "
+        "len(mtor_network.load_network('hr_breast_cancer_v1')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path)],
         capture_output=True, text=True, check=False, env={"PYTHONPATH": str(tmp_path)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "41"
+    assert done.stdout.strip() == "58 41"  # model 2.0.0 and the frozen 1.0.0 both ship
 
 
 def test_version_comes_from_pyproject() -> None:
