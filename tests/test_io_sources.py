@@ -98,7 +98,10 @@ REFERENCE_FILES = (
         {
             p.suffix: p
             for p in sorted(REFERENCE.rglob("*"))
-            if p.is_file() and p.suffix in FORMATS and p.suffix in READERS
+            if p.is_file()
+            and p.suffix in FORMATS
+            and p.suffix in READERS
+            and "sim_settings" not in p.parts  # the authors' simulation settings, not models
         }.values()
     )
     if REFERENCE.is_dir()

@@ -24,7 +24,11 @@ FILES = (
     sorted(
         str(p.relative_to(ROOT))
         for p in ROOT.rglob("*")
-        if p.is_file() and any(p.name.lower().endswith(s) for s in READERS)
+        if p.is_file()
+        and any(p.name.lower().endswith(s) for s in READERS)
+        # simulation settings (initial conditions, rates) of the authors, not models; .txt is
+        # read as a model by content since issue 15
+        and "sim_settings" not in p.parts
     )
     if ROOT.is_dir()
     else []
