@@ -216,7 +216,7 @@ def test_ginsim_dialect_resolves_thresholds_through_the_format() -> None:
         ("maboss", "a AND", "logic ends where an operand was expected"),
         ("aeon", "a &", "expression ends where an operand was expected"),
         ("booleannet", "a and and b", "expected a node name"),
-        ("ginsim", "A & 1", "unexpected '1'"),
+        ("ginsim", "A & 1", "invalid node name '1'"),
     ],
 )
 def test_dialect_errors(dialect: str, text: str, fragment: str) -> None:
@@ -233,8 +233,17 @@ def test_one_xor_guard_in_every_dialect(dialect: str) -> None:
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
 def test_one_nesting_guard_in_every_dialect(dialect: str) -> None:
+    """The tree's depth (negations, alternations of AND and OR) is bounded by MAX_NESTING; mere
+    parentheses only by MAX_PARENTHESES (real models nest them 10,192 deep)."""
+    from mtor_network.expressions import MAX_PARENTHESES
+
+    neg = {"booleannet": "not ", "maboss": "NOT "}.get(dialect, "!")
     with pytest.raises(RuleSyntaxError, match="nested more than 100 levels"):
-        parse_expression("(" * 150 + "A" + ")" * 150, dialect=dialect)  # type: ignore[arg-type]
+        parse_expression(neg * 150 + "A", dialect=dialect)  # type: ignore[arg-type]
+    parse_expression("(" * 150 + "A" + ")" * 150, dialect=dialect)  # type: ignore[arg-type]
+    deep = MAX_PARENTHESES + 1
+    with pytest.raises(RuleSyntaxError, match="parentheses nested more than"):
+        parse_expression("(" * deep + "A" + ")" * deep, dialect=dialect)  # type: ignore[arg-type]
 
 
 def test_multiline_expressions_count_lines() -> None:
