@@ -78,6 +78,7 @@ __all__ = [
     "to_string",
     "var",
     "variables",
+    "variables_in_order",
     "xor",
 ]
 
@@ -713,6 +714,22 @@ def variables(expr: Expr) -> frozenset[str]:
     if expr[0] == "not":
         return variables(expr[1])
     return frozenset().union(*(variables(e) for e in expr[1]))
+
+
+def variables_in_order(expr: Expr) -> list[str]:
+    """The node names of ``expr`` in the order they first appear, without recursion: a good BDD
+    variable order for the DNFs of published models (name order can make them exponential)."""
+    seen: dict[str, None] = {}
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e[0] == "var":
+            seen.setdefault(e[1], None)
+        elif e[0] == "not":
+            stack.append(e[1])
+        elif e[0] == "and" or e[0] == "or":
+            stack.extend(reversed(e[1]))
+    return list(seen)
 
 
 def evaluate(expr: Expr, state: Mapping[str, bool | int]) -> bool:

@@ -44,6 +44,7 @@ from ..expressions import (
     to_string,
     var,
     variables,
+    variables_in_order,
     xor,
 )
 from ..network import BooleanNetwork, Rule
@@ -342,19 +343,8 @@ MAX_CONSTRAINT_LITERALS = 20_000
 
 
 def _appearance(expr: Expr) -> list[str]:
-    """The variables of ``expr`` in the order they first appear (a good BDD order for the
-    DNFs of published models; name order can make it exponential)."""
-    seen: dict[str, None] = {}
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if e[0] == "var":
-            seen.setdefault(e[1], None)
-        elif e[0] == "not":
-            stack.append(e[1])
-        elif e[0] == "and" or e[0] == "or":
-            stack.extend(reversed(e[1]))
-    return list(seen)
+    """The variables of ``expr`` in the order they first appear (a good BDD order)."""
+    return variables_in_order(expr)
 
 
 def _literals(expr: Expr) -> int:

@@ -33,6 +33,7 @@ from ..expressions import (
     or_,
     to_bdd,
     var,
+    variables_in_order,
 )
 from ..network import BooleanNetwork, Rule
 from ..types import And, Not, Or, Var
@@ -194,19 +195,8 @@ variables) are the products of its terms, too many for any tool."""
 
 
 def _appearance(expr: Expr) -> list[str]:
-    """The variables of ``expr`` in the order they first appear: a BDD order that keeps the
-    DNFs of published models small (name order can make them exponential)."""
-    seen: dict[str, None] = {}
-    stack = [expr]
-    while stack:
-        e = stack.pop()
-        if e[0] == "var":
-            seen.setdefault(e[1], None)
-        elif e[0] == "not":
-            stack.append(e[1])
-        elif e[0] == "and" or e[0] == "or":
-            stack.extend(reversed(e[1]))
-    return list(seen)
+    """The variables of ``expr`` in the order they first appear (a good BDD order)."""
+    return variables_in_order(expr)
 
 
 def primes_of(network: BooleanNetwork) -> dict[str, list[list[dict[str, int]]]]:
