@@ -54,10 +54,18 @@ def _tiny() -> BooleanNetwork:
     return parse_bnet(TINY_BNET, name="tiny")
 
 
+# The flagship's signal inputs (ligands and aromatase). Freeing all eleven inputs of model 2.0
+# gives 2,048 attractors, one of 10^8 states, which takes minutes in every engine; five free
+# ligands give 32 attractors with cycles of millions of states, which is what these tests need.
+LIGANDS = ("AROMATASE", "IGF1", "INSULIN", "EGF", "FGF")
+
+
 def _free_inputs(network: BooleanNetwork) -> BooleanNetwork:
-    """``network`` with each constant input turned into a self-loop ``X, X`` (many attractors)."""
+    """``network`` with each constant ligand input turned into a self-loop ``X, X``."""
     rules = [
-        Rule(n, ("var", n)) if network.rules[n].expression[0] == "const" else network.rules[n]
+        Rule(n, ("var", n))
+        if n in LIGANDS and network.rules[n].expression[0] == "const"
+        else network.rules[n]
         for n in network.node_names
     ]
     return BooleanNetwork.create(f"{network.name}_free", rules)
@@ -152,6 +160,11 @@ def _our_sized(network: BooleanNetwork) -> set[tuple[tuple[tuple[str, Any], ...]
     return {(a.values, a.size) for a in find_attractors(network, "asynchronous")}
 
 
+# Attractors with more states than this are compared by subspace and state count: listing the
+# states of a large cyclic attractor one by one (model 2.0 with free inputs) would take hours.
+EXACT_STATE_LIMIT = 4096
+
+
 def _aeon_attractors(bn: Any, nodes: tuple[str, ...]) -> tuple[set[Any], set[Any], set[Any]]:
     """biodivine-aeon's own asynchronous attractors (subspace and size), their exact state sets,
     and its fixed points."""
@@ -166,10 +179,12 @@ def _aeon_attractors(bn: Any, nodes: tuple[str, ...]) -> tuple[set[Any], set[Any
         space = {graph.get_network_variable_name(v): int(x) for v, x in enclosing.items()}
         values = tuple((n, space.get(n, "*")) for n in nodes)
         sized.add((values, int(vertices.cardinality())))
-        states = frozenset(
-            tuple(int(m.to_named_dict()[n]) for n in nodes) for m in vertices.items()
-        )
-        exact.add(states)
+        if vertices.cardinality() <= EXACT_STATE_LIMIT:
+            exact.add(
+                frozenset(tuple(int(m.to_named_dict()[n]) for n in nodes) for m in vertices.items())
+            )
+        else:  # too many states to list one by one: the subspace and the count stand for it
+            exact.add((values, int(vertices.cardinality())))
     fixed = {
         tuple((n, int(m.to_named_dict()[n])) for n in nodes)
         for m in ba.FixedPoints.symbolic_vertices(graph).items()
@@ -224,6 +239,14 @@ def pyboolnet_modules() -> Any:
     return pyboolnet
 
 
+def _canonical_primes(primes: dict[str, Any]) -> dict[str, list[list[tuple[Any, ...]]]]:
+    """Prime implicants as sorted lists: a primes file may list them in any order."""
+    return {
+        node: [sorted(tuple(sorted(p.items())) for p in side) for side in sides]
+        for node, sides in primes.items()
+    }
+
+
 @pytest.mark.parametrize("which", ["flagship", "perturbed", "free_inputs", "tiny"])
 def test_pyboolnet_loads_our_bnet_and_primes_and_agrees(
     tmp_path: Path, networks: dict[str, BooleanNetwork], which: str, pyboolnet_modules: Any
@@ -239,7 +262,7 @@ def test_pyboolnet_loads_our_bnet_and_primes_and_agrees(
         pbn.file_exchange.bnet2primes(str(tmp_path / "m.bnet")),
         pbn.file_exchange.read_primes(str(tmp_path / "m.primes")),
     ]
-    assert loaded[0] == loaded[1]
+    assert _canonical_primes(loaded[0]) == _canonical_primes(loaded[1])  # the order is free
     for primes in loaded:
         steady = pbn.trap_spaces.compute_steady_states(primes, max_output=10**6)
         assert {tuple((n, int(s[n])) for n in nodes) for s in steady} == ours_fixed
@@ -307,7 +330,12 @@ def test_nusmv_accepts_our_file_and_proves_our_fixed_points(
 ) -> None:
     network = networks[which]
     fixed = [a.value_map for a in find_attractors(network, "asynchronous") if a.is_fixed_point]
-    assert fixed
+    path = tmp_path / "m.smv"
+    if not fixed:  # the untreated model 2.0 cycles (the cell cycle): NuSMV must agree
+        specs = ["CTLSPEC AG(!STEADYSTATE)", "CTLSPEC EF(STEADYSTATE)"]
+        write_nusmv(network, path, update=update, specifications=specs)
+        assert _nusmv(path) == [True, False]
+        return
     steady = " | ".join(_state(v) for v in fixed)
     first = _state(fixed[0])
     specs = [
@@ -315,7 +343,6 @@ def test_nusmv_accepts_our_file_and_proves_our_fixed_points(
         f"CTLSPEC AG({first} -> AX({first}))",  # a fixed point is never left
         "CTLSPEC AG(!STEADYSTATE)",  # false: there are steady states (NuSMV really checks)
     ]
-    path = tmp_path / "m.smv"
     write_nusmv(network, path, update=update, specifications=specs)
     assert _nusmv(path) == [True, True, False]
 
@@ -462,7 +489,7 @@ BAD_FILES: list[tuple[str, str, int | None, str]] = [
     (".booleannet", "A* = A\nB* = A and A) or B\n", 2, "unbalanced ')'"),
     (".booleannet", "A* = A\nB* = A\nA* = not A\n", 3, "duplicate rule for 'A'"),
     (".booleannet", "A* = A and\n", 1, "expression ends"),
-    (".booleannet", "A-1* = A\n", 1, "invalid node name"),
+    (".booleannet", "A B* = A\n", 1, "expected an update rule"),
     (".boolnet", "", None, "empty BoolNet file"),
     (".boolnet", "A, B\nB, A\n", 1, "header 'targets, factors'"),
     (".boolnet", "targets, factors\nA, B & (A\nB, A\n", 2, "unbalanced '('"),
