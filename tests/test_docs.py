@@ -79,7 +79,11 @@ def test_the_tutorial_notebook_runs(tmp_path: Path) -> None:
     assert "error" not in {
         o.get("output_type") for c in notebook.cells for o in c.get("outputs", [])
     }
-    assert "hr_breast_cancer 1.0.0" in text
+    from mtor_network import load_network
+
+    assert f"hr_breast_cancer {load_network().version}" in text
+    assert "ESR1 mutant + letrozole: {'proliferative': 1" in text and "resistant: True" in text
+    assert "basins: exact" in text and "proliferative: 1 attractor(s), basin 1.00" in text
     assert "round trip keeps every function: True" in text
     assert "minimal trap spaces = most-permissive attractors: True" in text
     assert "same functions: True" in text and "same functions: False" not in text

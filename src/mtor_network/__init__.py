@@ -3,7 +3,7 @@ hormone-receptor-positive breast cancer, with exact attractors under drugs and m
 
 >>> from mtor_network import load_network, scenario, find_attractors
 >>> net = load_network("hr_breast_cancer")
->>> result = find_attractors(net, perturbations=scenario(net, genotypes=["pik3ca_mutant"],
+>>> result = find_attractors(net, perturbations=scenario(net, genotypes=["esr1_mutant"],
 ...                                                      drugs=["letrozole"]))
 >>> result.has_endocrine_resistant
 True
