@@ -105,6 +105,21 @@ def test_an_engine_failure_in_the_child_comes_back_with_its_reason() -> None:
         _budget.run_budgeted(job, Budget(seconds=30), what="x", semantics="asynchronous")
 
 
+def test_a_user_error_in_the_child_comes_back_as_that_error() -> None:
+    """A model that cannot be written as .primes is a ModelFileError in the worker; the parent
+    raises the same error with its file, line and problem, not an engine failure."""
+    from mtor_network.attractors import _budget, _jobs
+    from mtor_network.exceptions import ModelFileError
+
+    clauses = " & ".join(f"(a{i} | b{i})" for i in range(18))  # 2**18 prime implicants
+    inputs = "".join(f"a{i}, a{i}\nb{i}, b{i}\n" for i in range(18))
+    network = parse_bnet(f"{inputs}T, {clauses}\n", name="cnf")
+    job = _jobs.encode_primes_job(network)
+    with pytest.raises(ModelFileError, match="too many prime implicants") as caught:
+        _budget.run_budgeted(job, Budget(seconds=600), what="the export", semantics=None)
+    assert caught.value.problem.startswith("'T' has too many prime implicants")
+
+
 def test_every_budgeted_search_runs_in_a_worker_whatever_its_size(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """No size threshold runs budgeted work unbounded in this process (``inline_below`` is
     gone): a time budget sends even a one-node network to a worker; no budget runs inline."""

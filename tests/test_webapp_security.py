@@ -299,7 +299,11 @@ def test_an_exploding_primes_export_stops_at_the_budget(quick_app: Any) -> None:
     client.state(model=client.page.get(ids.MODEL_SELECT, "value"))
     data = bounded(lambda: client.export("primes"))
     text = json.dumps(data)
-    assert "Export failed" in text and "time budget of 3 s" in text
+    # whichever bound it meets first (the machine's speed decides): the time budget, or the
+    # primes writer's limit on prime implicants; either is a clear export error
+    assert "Export failed" in text, text
+    assert "time budget of 3 s" in text or "too many prime implicants" in text, text
+    assert "Something went wrong" not in text
     assert "most_permissive" not in text  # no semantics to suggest for an export
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..exceptions import MtorNetworkError
+from ..exceptions import EngineError, ModelFileError, MtorNetworkError
 
 POLL_SECONDS = 0.05
 WORKER_MEMO_BYTES = 32 * 2**20
@@ -207,8 +207,8 @@ def _serve(conn: Connection, parent: int) -> None:
             reply = run_job(job, memo)
         except MemoryError:
             reply, fatal = {"status": "memory"}, True
-        except Exception as exc:  # sent back and raised in the parent as an engine failure
-            reply = {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
+        except Exception as exc:  # sent back and raised in the parent (see _raise_error)
+            reply = _error_reply(exc)
         try:
             conn.send_bytes(json.dumps(reply, separators=(",", ":")).encode("utf-8"))
         except (OSError, ValueError):
@@ -553,6 +553,9 @@ def run_budgeted(
     ------
     BudgetExceeded
         Over time or memory, cancelled, or every worker busy for the whole time budget.
+    ModelFileError, EngineError, MtorNetworkError
+        The job raised it in the worker (a model that cannot be written, an engine that
+        refuses the request): raised again here with its message.
     RuntimeError
         The engine failed (its reason) or the worker died without an answer.
     """
@@ -613,6 +616,40 @@ def run_budgeted(
                 "put the script's own code under if __name__ == '__main__':"
             )
         raise RuntimeError(f"the engine process ended without an answer (exit {code}){hint}")
+    _raise_error(reply)
+
+
+def _error_reply(exc: Exception) -> dict[str, Any]:
+    """The worker's reply for a job that raised ``exc``: a user error (bad file, a model that
+    cannot be written) keeps its class and fields, anything else is an engine failure."""
+    if isinstance(exc, ModelFileError):
+        return {
+            "status": "error",
+            "user": "ModelFileError",
+            "problem": exc.problem,
+            "file": exc.file,
+            "line": exc.line,
+            "column": exc.column,
+        }
+    if isinstance(exc, MtorNetworkError):
+        return {"status": "error", "user": type(exc).__name__, "message": str(exc)}
+    return {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
+
+
+def _raise_error(reply: dict[str, Any]) -> None:
+    """Raise in the parent what the worker's job raised (see :func:`_error_reply`)."""
+    kind = reply.get("user")
+    if kind == "ModelFileError":
+        raise ModelFileError(
+            str(reply.get("problem")),
+            file=reply.get("file"),
+            line=reply.get("line"),
+            column=reply.get("column"),
+        )
+    if kind == "EngineError":
+        raise EngineError(str(reply.get("message")))
+    if kind is not None:  # another user error: its message, under the common root
+        raise MtorNetworkError(str(reply.get("message")))
     raise RuntimeError(str(reply.get("message", "the engine failed")))
 
 
