@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NoReturn
 
 from ..exceptions import EngineError, ModelFileError, MtorNetworkError
 
@@ -636,7 +636,7 @@ def _error_reply(exc: Exception) -> dict[str, Any]:
     return {"status": "error", "message": f"{type(exc).__name__}: {exc}"}
 
 
-def _raise_error(reply: dict[str, Any]) -> None:
+def _raise_error(reply: dict[str, Any]) -> NoReturn:
     """Raise in the parent what the worker's job raised (see :func:`_error_reply`)."""
     kind = reply.get("user")
     if kind == "ModelFileError":
