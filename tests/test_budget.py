@@ -6,6 +6,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,47 @@ def test_every_budgeted_search_runs_in_a_worker_whatever_its_size(monkeypatch) -
     assert len(find_attractors(OSCILLATOR, budget=Budget(memory_mb=4000))) >= 1
     assert calls == ["worker", "worker"]
     assert not hasattr(Budget(), "inline_below")
+
+
+def _search_in_a_forked_child(queue: Any) -> None:
+    """A forked child with a thread of its own (as a Dash background job) runs a budgeted
+    search: its workers come from a fork server, which must be its own."""
+    from mtor_network.attractors import _budget
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        clear_cache()
+        found = find_attractors(OSCILLATOR, budget=Budget(seconds=120))
+        queue.put(("ok", len(found), _budget._context().get_start_method()))
+    except Exception as exc:  # reported to the parent, which fails the test with it
+        queue.put(("error", f"{type(exc).__name__}: {exc}", ""))
+    finally:
+        stop.set()
+
+
+def test_a_forked_child_of_a_server_that_searched_starts_its_own_fork_server() -> None:
+    """Regression: a Dash background job (forked from the server) failed with "[Errno 10] No
+    child processes" when the server had already started a fork server for its own searches."""
+    import multiprocessing
+
+    from mtor_network.attractors import _budget
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()  # a server has threads: its workers come from a fork server
+    try:
+        clear_cache()
+        assert _budget._context().get_start_method() == "forkserver"
+        assert len(find_attractors(OSCILLATOR, budget=Budget(seconds=120))) > 0
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        child = ctx.Process(target=_search_in_a_forked_child, args=(queue,))
+        child.start()
+        status, detail, method = queue.get(timeout=300)
+        child.join(60)
+    finally:
+        stop.set()
+    assert status == "ok", detail
+    assert method == "forkserver" and int(detail) > 0

@@ -21,6 +21,7 @@ import contextlib
 import json
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import numbers
 import operator
 import os
@@ -397,6 +398,29 @@ def _after_fork_in_child() -> None:
         with contextlib.suppress(OSError):
             worker.conn.close()
     _POOL = _Pool()
+    _forget_parents_fork_server()
+
+
+def _forget_parents_fork_server() -> None:
+    """In a forked child, drop multiprocessing's record of the parent's fork server.
+
+    The record names a process that is the parent's child, not ours: the next forkserver
+    start calls ``os.waitpid`` on it and fails with ECHILD ("[Errno 10] No child processes"),
+    as it did in a Dash background job forked from a server that had run a search. The child
+    starts a fork server of its own when it needs one; the parent's keeps running (the parent
+    still holds its end of the alive pipe).
+    """
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if server is None or getattr(server, "_forkserver_pid", None) is None:
+        return
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if alive is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive)
+    server._forkserver_alive_fd = None
+    server._forkserver_address = None
+    server._forkserver_pid = None
+    server._lock = threading.Lock()  # another thread may have held it at the fork
 
 
 if hasattr(os, "register_at_fork"):
