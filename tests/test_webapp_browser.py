@@ -687,13 +687,14 @@ def test_upload_a_model_knock_out_a_node_and_export_it(open_tab, tmp_path):
 
 @functools.lru_cache(maxsize=1)
 def _library_screen() -> tuple[list[str], int]:
-    """The knockouts that leave no proliferative attractor on pik3ca_mutant + letrozole, by the
-    library, and the number of rows (what the Screen tab must show)."""
+    """The knockouts that leave no proliferative attractor on esr1_mutant + letrozole (a
+    resistant background: the cells proliferate), by the library, and the number of rows (what
+    the Screen tab must show)."""
     from mtor_network.analysis.screens import screen
 
     result = screen(
         NETWORK,
-        background=scenario(NETWORK, genotypes=["pik3ca_mutant"], drugs=["letrozole"]),
+        background=scenario(NETWORK, genotypes=["esr1_mutant"], drugs=["letrozole"]),
         targets="all",
         order=1,
         workers=1,
@@ -704,12 +705,14 @@ def _library_screen() -> tuple[list[str], int]:
 
 
 def test_screen_tab_runs_in_the_background_with_progress_cancel_and_download(open_tab, tmp_path):
-    """A single-knockout screen on the pik3ca_mutant + letrozole background runs as a background
+    """A single-knockout screen on the esr1_mutant + letrozole background runs as a background
     job (progress bar), highlights the knockouts that stop proliferation (as the library's
-    screen finds them) and downloads as CSV with its settings; a larger screen is cancelled,
-    which clears status, bar and table, and a new run starts afresh."""
+    screen finds them) and downloads as CSV with its settings; the largest node screen the app
+    runs (pairs of knockouts and forced-on nodes) is cancelled, which clears status, bar and
+    table, and a new run starts afresh."""
     screen_stops, screen_size = _library_screen()
-    tab = open_tab("?genotype=pik3ca_mutant&drug=letrozole")
+    assert 0 < len(screen_stops) < screen_size  # some knockouts stop the resistant cells
+    tab = open_tab("?genotype=esr1_mutant&drug=letrozole")
     tab.page.get_by_text("Screen", exact=True).click()
     run = tab.page.locator(f"#{ids.SCREEN_RUN}")
     run.click()
@@ -722,12 +725,13 @@ def test_screen_tab_runs_in_the_background_with_progress_cancel_and_download(ope
 
     path = _download(tab, "Download table (CSV)", tmp_path)
     text = path.read_text(encoding="utf-8")
-    background = scenario(NETWORK, genotypes=["pik3ca_mutant"], drugs=["letrozole"])
+    background = scenario(NETWORK, genotypes=["esr1_mutant"], drugs=["letrozole"])
     assert "# background: " + ", ".join(p.describe() for p in background) in text
     table = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
     assert len(table) == screen_size
 
     tab.page.locator(f"#{ids.SCREEN_ORDER}").get_by_text("2", exact=True).click()
+    tab.page.locator(f"#{ids.SCREEN_PERTURB}").get_by_text("both", exact=True).click()
     run.click()
     cancel = tab.page.locator(f"#{ids.SCREEN_CANCEL}")
     tab.wait(
@@ -742,7 +746,12 @@ def test_screen_tab_runs_in_the_background_with_progress_cancel_and_download(ope
         what="the run button to come back after cancelling",
     )
     # nothing of the last run is left: status, bar, table and download all say so
-    status.get_by_text("Cancelled", exact=False).wait_for()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        status.get_by_text("Cancelled", exact=False).wait_for()
+    except PlaywrightTimeout:
+        raise AssertionError(f"the status after Cancel reads {status.inner_text()!r}") from None
     assert "Done" not in status.inner_text()
     assert progress.get_attribute("value") == "0"
     assert tab.page.locator(f"#{ids.SCREEN_TABLE} tr.stops").count() == 0
@@ -751,6 +760,7 @@ def test_screen_tab_runs_in_the_background_with_progress_cancel_and_download(ope
 
     # a new run starts from an empty bar and ends with its own table
     tab.page.locator(f"#{ids.SCREEN_ORDER}").get_by_text("1", exact=True).click()
+    tab.page.locator(f"#{ids.SCREEN_PERTURB}").get_by_text("knockout", exact=True).click()
     run.click()
     status.get_by_text("Done:", exact=False).wait_for(timeout=LOAD_TIMEOUT_MS * 2)
     assert "Cancelled" not in status.inner_text()

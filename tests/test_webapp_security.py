@@ -462,7 +462,7 @@ def test_a_background_job_when_every_slot_is_taken_says_busy(tmp_path: Path) -> 
         holder.kill()
         holder.wait(30)
     done = _run_in_background(client, end_id)["response"]
-    assert "MTORC1_ko" in lt.text_of(done[ids.SUMMARY]["children"])
+    assert "MTORC1_ko" in lt.text_of(done[ids.SUMMARY]["children"]), done.get(ids.ERROR, done)
 
 
 def test_each_page_load_gets_its_own_tab_id(app: Any) -> None:

@@ -40,7 +40,7 @@ GRAPH_CONFIG: Any = {
     "modeBarButtonsToRemove": ["sendDataToCloud", "editInChartStudio"],
 }
 MAX_TARGETS = 2000  # node names a request may list as targets
-MAX_COMBINATIONS = 5000  # per screen in the app; the CLI's default is far higher, and resumes
+MAX_COMBINATIONS = 10_000  # per screen in the app; the CLI's default is far higher, and resumes
 SHOWN_ROWS = 200
 
 Progress = Callable[[int, int], None]
