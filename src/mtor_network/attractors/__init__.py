@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from .._cache import ByteBoundedCache
 from ..exceptions import EngineError, MtorNetworkError
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario, as_perturbations
 from ..types import Semantics
-from . import _budget, _jobs
+from . import _budget, _jobs, _portfolio
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
 from ._types import (
     SEMANTICS,
@@ -113,6 +114,22 @@ def _size_message(what: str, nodes: int, limit: int | None) -> str:
     )
 
 
+def _race_strategies(
+    network: BooleanNetwork, semantics: str, engine: str, percolate: bool
+) -> list[str]:
+    """The job engines of one budgeted search: ``[engine]``, or two portfolio strategies to
+    race when ``engine`` is ``"auto"``, the choice is unclear and a second core is free (see
+    :mod:`._portfolio`)."""
+    if engine != "auto" or not percolate or not _portfolio.core_free():
+        return [engine]
+    from ._reduce import percolate as percolate_constants
+
+    _, target = percolate_constants(network)
+    if target is None or not _portfolio.unclear(target, semantics):
+        return [engine]
+    return ["auto:valuations", "auto:colored"]
+
+
 def find_attractors(
     network: BooleanNetwork,
     semantics: Semantics = "asynchronous",
@@ -178,7 +195,7 @@ def find_attractors(
     if items:
         network = network.perturb(*items)
     name = DEFAULT_ENGINE[semantics] if engine == "auto" else engine
-    if name not in ENGINES[semantics]:
+    if engine != "auto" and engine not in ENGINES[semantics]:
         raise ValueError(
             f"unknown engine {engine!r} for {semantics}; choose one of "
             f"{', '.join(['auto', *engines_for(semantics)])}"
@@ -188,23 +205,31 @@ def find_attractors(
     max_attractors = budget.max_attractors if budget is not None else None
     try:
         if (budget is not None and budget.needs_process) or cancel is not None:
-            job = _jobs.encode_job(
-                network,
-                semantics,
-                name,
-                percolate=bool(percolate),
-                max_nodes=max_nodes,
-                max_attractors=max_attractors,
-                generation=_budget.generation(),
-            )
-            reply = run_budgeted(
-                job,
-                budget or Budget(),
-                what=what,
-                semantics=semantics,
-                cancel=cancel,
-                started=started,
-            )
+            strategies = _race_strategies(network, semantics, engine, bool(percolate))
+            jobs = [
+                _jobs.encode_job(
+                    network,
+                    semantics,
+                    strategy,
+                    percolate=bool(percolate),
+                    max_nodes=max_nodes,
+                    max_attractors=max_attractors,
+                    generation=_budget.generation(),
+                )
+                for strategy in strategies
+            ]
+
+            def run(job: bytes, stop: Callable[[], bool] | None) -> dict[str, Any]:
+                return run_budgeted(
+                    job,
+                    budget or Budget(),
+                    what=what,
+                    semantics=semantics,
+                    cancel=stop,
+                    started=started,
+                )
+
+            reply = run(jobs[0], cancel) if len(jobs) == 1 else _portfolio.race(jobs, run, cancel)
             if reply["status"] == "size":
                 raise BudgetExceeded(
                     _size_message(what, int(reply["nodes"]), max_nodes), limit="size"
@@ -214,7 +239,7 @@ def find_attractors(
             found = _jobs.search(
                 network,
                 semantics,
-                name,
+                engine if engine == "auto" else name,
                 percolate=bool(percolate),
                 max_nodes=max_nodes,
                 max_attractors=max_attractors,

@@ -128,7 +128,6 @@ def search(
     """Percolate constants, check ``max_nodes`` (raising :class:`TooManyNodes`), run the
     engine (remembering its answer in ``memo``) and keep the first ``max_attractors``."""
     from . import _reduce
-    from ._aeon import engine_bnet
 
     constants: dict[str, bool] = {}
     target: BooleanNetwork | None = network
@@ -138,18 +137,70 @@ def search(
         raise TooManyNodes(len(target))
     if target is None:
         raw: list[RawAttractor] = [({}, 1)]
+    elif engine == "auto" or engine.startswith("auto:"):
+        raw = _portfolio_search(target, semantics, engine, memo)
     else:
-        key = (semantics, engine, engine_bnet(target))
-        known = memo.get(key)
-        if known is None:
-            known = engine_function(semantics, engine)(target)
-            memo.put(key, known)
-        raw = known
+        raw = _memoised(target, semantics, engine, memo)
     nodes = network.node_names
     codes = sorted(((_code(nodes, constants, values), size) for values, size in raw))
     if max_attractors is not None and len(codes) > max_attractors:
         return Found(tuple(codes[:max_attractors]), total=len(codes))
     return Found(tuple(codes))
+
+
+def _memoised(
+    target: BooleanNetwork, semantics: str, engine: str, memo: Memo
+) -> list[RawAttractor]:
+    """``engine`` on ``target``, through the residual-network memo."""
+    from ._aeon import engine_bnet
+
+    key = (semantics, engine, engine_bnet(target))
+    known = memo.get(key)
+    if known is None:
+        known = engine_function(semantics, engine)(target)
+        memo.put(key, known)
+    return known
+
+
+def auto_strategy(target: BooleanNetwork, semantics: str, engine: str) -> str:
+    """The portfolio strategy for a job's ``engine`` (``"auto"``: the rule of
+    :mod:`._portfolio`; ``"auto:<strategy>"``: that one, as a race runs it)."""
+    from . import _portfolio
+
+    if engine == "auto":
+        return _portfolio.choose(target, semantics)
+    strategy = engine.split(":", 1)[1]
+    if strategy not in _portfolio.STRATEGIES:
+        raise ValueError(f"unknown portfolio strategy {strategy!r}")
+    return strategy
+
+
+def _portfolio_search(
+    target: BooleanNetwork, semantics: str, engine: str, memo: Memo
+) -> list[RawAttractor]:
+    """``engine="auto"``: the portfolio's strategy on the percolated ``target``; the
+    fixed-input searches go through the memo under the default engine's name, shared with
+    queries that fix every input."""
+    from . import _portfolio
+
+    default = {"most_permissive": "biobalm"}.get(semantics, "aeon")
+    strategy = auto_strategy(target, semantics, engine)
+    if strategy == "plain" or semantics != "asynchronous":
+        return _memoised(target, semantics, default, memo)
+    from ._aeon import engine_bnet
+
+    key = (semantics, f"auto:{strategy}", engine_bnet(target))
+    known = memo.get(key)
+    if known is None:
+        safe = _under_safe_names(
+            lambda net: _portfolio.run_strategy(
+                strategy, net, lambda residual: _memoised(residual, semantics, default, memo)
+            ),
+            always=False,
+        )
+        known = safe(target)
+        memo.put(key, known)
+    return known
 
 
 def values_of(nodes: Sequence[str], code: str) -> dict[str, NodeValue]:
@@ -247,6 +298,7 @@ __all__ = [
     "Found",
     "Memo",
     "TooManyNodes",
+    "auto_strategy",
     "decode_network",
     "encode_job",
     "engine_function",

@@ -5,27 +5,42 @@ rule that becomes constant is substituted in turn. Every trajectory enters the s
 the percolated nodes hold these values and never leaves it, under asynchronous, synchronous and
 most-permissive semantics alike, so every attractor lies inside it and the attractors of the
 remaining nodes (with the constants substituted) are exactly the attractors of the network.
+
+``fixed`` values count as constant rules: a free input (``x, x``) given a value keeps it in
+every trajectory, so the attractors of the network with that input fixed are the attractors
+of the free network that hold that value (the input-valuation split of :mod:`._inputs`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ..expressions import simplify, substitute
 from ..network import BooleanNetwork, Rule
 
 
-def percolate(network: BooleanNetwork) -> tuple[dict[str, bool], BooleanNetwork | None]:
-    """Return (percolated constants, the reduced network or None if every node is constant)."""
-    exprs = {n: simplify(network.rules[n].expression) for n in network.node_names}
-    constants: dict[str, bool] = {}
+def percolate(
+    network: BooleanNetwork, fixed: Mapping[str, bool] | None = None
+) -> tuple[dict[str, bool], BooleanNetwork | None]:
+    """Return (percolated constants, the reduced network or None if every node is constant).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network.
+    fixed : mapping of str to bool, optional
+        Nodes to hold at a value as if their rules were that constant (free inputs).
+    """
+    constants: dict[str, bool] = dict(fixed or {})
+    exprs = {n: network.rules[n].expression for n in network.node_names if n not in constants}
     changed = True
     while changed:
         changed = False
         for name, expr in exprs.items():
             if name in constants:
                 continue
-            reduced = simplify(substitute(expr, constants)) if constants else expr
+            reduced = simplify(substitute(expr, constants) if constants else expr)
             exprs[name] = reduced
             if reduced[0] == "const":
                 constants[name] = bool(reduced[1])

@@ -1,0 +1,203 @@
+"""The portfolio behind ``find_attractors(engine="auto")``: one strategy per query, chosen from
+cheap structure, and a race of two strategies where the choice is unclear.
+
+Every strategy answers the same question exactly (the complete set of attractors); they differ
+only in cost. The rule, applied to the network left after constant percolation
+(:mod:`._reduce`), where ``k`` is the number of its free inputs (rules ``x, x``,
+:func:`._inputs.free_inputs`):
+
+=====================  ========================================================================
+semantics              strategy
+=====================  ========================================================================
+asynchronous, k = 0    ``plain``: downstream peeling and AEON's symbolic search on the core
+                       (:func:`._aeon.asynchronous`), the fixed-input path.
+asynchronous,          ``valuations``: the input valuations as a tree, each percolated and its
+k <= VALUATION_INPUTS  residual searched by the fixed-input path; residuals met twice are
+                       searched once (:func:`._inputs.by_valuation`). On model 2.0 with its 12
+                       inputs free, 4,096 valuations leave 14 distinct residuals.
+asynchronous,          ``colored``: AEON's colored search, the inputs inlined as parameters,
+k > VALUATION_INPUTS   split per valuation (:func:`._inputs.colored_asynchronous`): one symbolic
+                       search instead of ``2**k``.
+synchronous            ``plain`` (AEON image iteration); inputs need no special case there.
+most_permissive        ``plain``: biobalm's Trappist minimal trap spaces (clingo), which are
+                       already indifferent to free inputs (each minimal trap space fixes them).
+=====================  ========================================================================
+
+Where the choice is unclear (asynchronous, ``RACE_INPUTS[0] <= k <= RACE_INPUTS[1]``: the tree
+may collapse to a few residuals or stay at ``2**k`` of them, which structure does not tell
+cheaply) and the search runs in budgeted workers (:mod:`._budget`) with a second worker and a
+core free (no busy worker, load average below the cores minus one), ``valuations`` and
+``colored`` race in two killable workers; the first answer is kept and the other worker is
+stopped through its cancel hook. Without a budget the search runs in this process with the
+rule's pick.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..network import BooleanNetwork
+from ._inputs import RawAttractor, by_valuation, colored_asynchronous, free_inputs
+
+VALUATION_INPUTS = 14
+"""Free inputs up to which the valuations are enumerated (a tree of at most ``2**14``
+leaves, each a percolation and usually a memo hit); above it the colored search."""
+RACE_INPUTS = (9, 18)
+"""Free inputs for which the two strategies race when a second core is free."""
+STRATEGIES = ("plain", "valuations", "colored")
+
+
+def choose(network: BooleanNetwork, semantics: str) -> str:
+    """The strategy for the percolated ``network`` under ``semantics`` (the module's rule).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network left after constant percolation.
+    semantics : str
+        The update semantics.
+
+    Returns
+    -------
+    str
+        One of :data:`STRATEGIES`.
+    """
+    if semantics != "asynchronous":
+        return "plain"
+    k = len(free_inputs(network))
+    if k == 0:
+        return "plain"
+    return "valuations" if k <= VALUATION_INPUTS else "colored"
+
+
+def unclear(network: BooleanNetwork, semantics: str) -> bool:
+    """True when two strategies are worth racing on the percolated ``network``."""
+    if semantics != "asynchronous":
+        return False
+    k = len(free_inputs(network))
+    return RACE_INPUTS[0] <= k <= RACE_INPUTS[1]
+
+
+def run_strategy(
+    strategy: str,
+    network: BooleanNetwork,
+    solve_fixed: Callable[[BooleanNetwork], list[RawAttractor]],
+) -> list[RawAttractor]:
+    """Run one asynchronous ``strategy`` on the percolated ``network``.
+
+    Parameters
+    ----------
+    strategy : str
+        One of :data:`STRATEGIES`.
+    network : BooleanNetwork
+        The network left after constant percolation.
+    solve_fixed : callable
+        The fixed-input search (the caller's memoised ``plain`` engine).
+
+    Returns
+    -------
+    list of RawAttractor
+        The attractors over the nodes of ``network``.
+    """
+    if strategy == "plain":
+        return solve_fixed(network)
+    if strategy == "valuations":
+        return by_valuation(network, solve_fixed)
+    if strategy == "colored":
+        return colored_asynchronous(network)
+    raise KeyError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+
+
+def core_free() -> bool:
+    """True when a second search worker may run without slowing the first: at least two
+    cores and workers, no search worker busy and the load average below the cores minus one."""
+    from . import _budget
+
+    cores = os.cpu_count() or 1
+    if cores < 2 or _budget.MAX_WORKERS < 2:
+        return False
+    if _budget.worker_pids()["busy"]:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return True
+    return load < cores - 1
+
+
+def race(
+    jobs: list[bytes],
+    run: Callable[[bytes, Callable[[], bool]], dict[str, Any]],
+    cancel: Callable[[], bool] | None,
+) -> dict[str, Any]:
+    """The first reply of ``jobs`` run at once, each by ``run(job, cancel)`` in a thread; the
+    others are cancelled (their workers killed) as soon as one answers.
+
+    Parameters
+    ----------
+    jobs : list of bytes
+        Encoded jobs answering the same question.
+    run : callable
+        ``run(job, cancel)``: one budgeted job (:func:`._budget.run_budgeted`), raising on
+        failure.
+    cancel : callable, optional
+        The caller's own cancel hook, passed on to every job.
+
+    Returns
+    -------
+    dict
+        The first successful reply.
+
+    Raises
+    ------
+    Exception
+        What the last job raised, when none answered.
+    """
+    done = threading.Event()
+    lock = threading.Lock()
+    replies: list[dict[str, Any]] = []
+    errors: list[BaseException] = []
+
+    def stop() -> bool:
+        return done.is_set() or (cancel is not None and cancel())
+
+    def one(job: bytes) -> None:
+        try:
+            reply = run(job, stop)
+        except BaseException as exc:  # recorded; raised if no job answers
+            with lock:
+                errors.append(exc)
+                if len(errors) == len(jobs):
+                    done.set()
+            return
+        with lock:
+            if not replies:
+                replies.append(reply)
+            done.set()
+
+    threads = [threading.Thread(target=one, args=(job,), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    while not done.wait(0.05):
+        pass
+    for thread in threads:
+        thread.join()
+    if replies:
+        return replies[0]
+    real = [e for e in errors if not getattr(e, "cancelled", False)]
+    raise (real or errors)[0]
+
+
+__all__ = [
+    "RACE_INPUTS",
+    "STRATEGIES",
+    "VALUATION_INPUTS",
+    "choose",
+    "core_free",
+    "race",
+    "run_strategy",
+    "unclear",
+]
