@@ -252,3 +252,65 @@ def test_printer_round_trips(text: str) -> None:
         assert evaluate(booleannet, state) == value
         assert eval(python, {"__builtins__": {}}, state) == value  # test-only, no builtins
     assert to_string(bnet) == to_string(expr)  # printing is a fixed point after one round
+
+
+# ---- free inputs: the portfolio's strategies ------------------------------------------------
+@st.composite
+def networks_with_free_inputs(draw: st.DrawFn) -> BooleanNetwork:
+    """A random network (regulators all with an effect) whose first 1-3 nodes are free inputs
+    (``x, x``)."""
+    network = draw(networks(aeon_safe=True))
+    k = draw(st.integers(min_value=1, max_value=min(3, len(network) - 1)))
+    names = network.node_names
+    rules = {
+        n: (parse_expression(n) if i < k else network.rules[n].expression)
+        for i, n in enumerate(names)
+    }
+    return BooleanNetwork.create("free_inputs", rules)
+
+
+def every_valuation_aeon_safe(network: BooleanNetwork) -> bool:
+    """True when every input valuation percolates to rules whose regulators all have an effect
+    (what AEON accepts), and so does the network itself."""
+    from mtor_network.attractors._inputs import free_inputs, valuations
+
+    target = _reduce.percolate(network)[1]
+    if target is None:
+        return True
+    if not aeon_can_take(target, percolate=False):
+        return False
+    for valuation in valuations(free_inputs(target)):
+        residual = _reduce.percolate(target, valuation)[1]
+        if residual is not None and not aeon_can_take(residual, percolate=False):
+            return False
+    return True
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(networks_with_free_inputs())
+def test_free_input_strategies_match_explicit_stg(network: BooleanNetwork) -> None:
+    """The portfolio's free-input strategies (valuations one by one, AEON's colored search with
+    inputs as parameters) and the rule's own pick each give the explicit STG's attractors."""
+    from mtor_network._cache import ByteBoundedCache
+    from mtor_network.attractors import _jobs
+
+    if not every_valuation_aeon_safe(network):
+        event("skipped: a valuation leaves a regulator without effect")
+        return
+    expected = stg_attractors(network, "asynchronous")
+    event(f"{len(expected)} attractor(s)")
+    nodes = network.node_names
+    for engine in ("auto", "auto:valuations", "auto:colored"):
+        found = _jobs.search(
+            network,
+            "asynchronous",
+            engine,
+            percolate=True,
+            max_nodes=None,
+            max_attractors=None,
+            memo=ByteBoundedCache(2**20),
+        )
+        got = Counter(
+            (tuple(_jobs.values_of(nodes, code).items()), size) for code, size in found.codes
+        )
+        assert got == expected, engine

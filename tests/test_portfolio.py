@@ -1,0 +1,160 @@
+"""The portfolio behind ``find_attractors(engine="auto")``: free inputs split by valuation or
+searched as AEON parameters give the same attractors as AEON's plain search over the whole
+state space; the rule picks by free inputs; a race keeps the first answer and stops the other.
+
+Hypothesis properties of the strategies on small random networks are in ``test_properties.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mtor_network import BooleanNetwork
+from mtor_network._cache import ByteBoundedCache
+from mtor_network.attractors import Budget, _jobs, _portfolio, clear_cache, find_attractors
+from mtor_network.attractors._inputs import free_inputs
+from mtor_network.attractors._reduce import percolate
+from mtor_network.network import Rule
+
+LIGANDS = ("AROMATASE", "IGF1", "INSULIN", "EGF", "FGF")
+
+
+def _freed(network: BooleanNetwork, names: tuple[str, ...]) -> BooleanNetwork:
+    rules = [Rule(n, ("var", n)) if n in names else network.rules[n] for n in network.node_names]
+    return BooleanNetwork.create(f"{network.name}_free", rules)
+
+
+def _search(network: BooleanNetwork, engine: str, *, percolate: bool = True) -> Counter:
+    found = _jobs.search(
+        network,
+        "asynchronous",
+        engine,
+        percolate=percolate,
+        max_nodes=None,
+        max_attractors=None,
+        memo=ByteBoundedCache(2**24),
+    )
+    return Counter(found.codes)
+
+
+@pytest.fixture(scope="module")
+def five_ligands(flagship: BooleanNetwork) -> BooleanNetwork:
+    return _freed(flagship, LIGANDS)
+
+
+def test_five_free_ligands_every_strategy_equals_aeons_plain_search(five_ligands) -> None:
+    plain = _search(five_ligands, "aeon", percolate=False)  # one AEON search, no reduction
+    assert sum(plain.values()) == 32 and all(n == 1 for n in plain.values())
+    assert _search(five_ligands, "auto:valuations") == plain
+    assert _search(five_ligands, "auto:colored") == plain
+    clear_cache()
+    result = find_attractors(five_ligands)
+    assert Counter((a.code(), a.size) for a in result) == plain
+    assert result.engine == "aeon"
+
+
+def test_the_rule_picks_by_free_inputs(flagship: BooleanNetwork) -> None:
+    fixed = percolate(flagship)[1]
+    assert fixed is not None and _portfolio.choose(fixed, "asynchronous") == "plain"
+    freed = percolate(_freed(flagship, LIGANDS))[1]
+    assert freed is not None and len(free_inputs(freed)) == 5
+    assert _portfolio.choose(freed, "asynchronous") == "valuations"
+    assert _portfolio.choose(freed, "most_permissive") == "plain"
+    assert not _portfolio.unclear(freed, "asynchronous")
+    many = BooleanNetwork.create(
+        "many_inputs",
+        {
+            **{f"u{i}": f"u{i}" for i in range(_portfolio.VALUATION_INPUTS + 1)},
+            "out": " | ".join(f"u{i}" for i in range(_portfolio.VALUATION_INPUTS + 1)),
+        },
+    )
+    assert _portfolio.choose(many, "asynchronous") == "colored"
+
+
+def test_an_input_read_by_nobody_doubles_the_attractors() -> None:
+    """AEON's inlining drops an input that influences nothing: the colored strategy puts it
+    back with both values."""
+    net = BooleanNetwork.create("lonely", {"a": "a", "b": "a & !c", "c": "b", "d": "d"})
+    colored = _search(net, "auto:colored")
+    assert colored == _search(net, "aeon", percolate=False)
+    assert sum(colored.values()) == 4  # (a=0: fixed point, a=1: a cycle) x (d=0, d=1)
+
+
+def test_race_keeps_the_first_answer_and_cancels_the_other() -> None:
+    stopped = threading.Event()
+
+    def run(job: bytes, stop: Any) -> dict[str, Any]:
+        if job == b"fast":
+            return {"status": "ok", "who": "fast"}
+        while not stop():
+            stopped.wait(0.01)
+        stopped.set()
+        raise _portfolio_cancelled()
+
+    reply = _portfolio.race([b"slow", b"fast"], run, None)
+    assert reply["who"] == "fast"
+    assert stopped.is_set()  # the slow job saw its cancel hook fire and ended
+
+
+def _portfolio_cancelled() -> Exception:
+    from mtor_network.attractors import BudgetExceeded
+
+    return BudgetExceeded("cancelled by the race", limit="cancel", cancelled=True)
+
+
+def test_race_raises_the_real_error_when_no_job_answers() -> None:
+    def run(job: bytes, stop: Any) -> dict[str, Any]:
+        raise ValueError(f"no answer from {job!r}")
+
+    with pytest.raises(ValueError, match="no answer"):
+        _portfolio.race([b"a", b"b"], run, None)
+
+
+def test_a_raced_budgeted_search_answers_as_in_process(monkeypatch, flagship) -> None:
+    """With the choice forced unclear and a core said free, two workers race the strategies;
+    the answer is the in-process one."""
+    net = _freed(flagship, LIGANDS[:3])
+    inline = find_attractors(net)
+    monkeypatch.setattr(_portfolio, "core_free", lambda: True)
+    monkeypatch.setattr(_portfolio, "unclear", lambda network, semantics: True)
+    raced = find_attractors(net, budget=Budget(seconds=120))
+    assert raced.attractors == inline.attractors and len(raced) == 8
+
+
+# ---- the Biodivine Boolean Models corpus, small models with free inputs -------------------------
+BBM_MAX_NODES = 14
+BBM_MODELS = 4
+
+
+def _bbm_small(shared: Path) -> list[Path]:
+    """The first models of ../shared/bbm with at most BBM_MAX_NODES nodes and 1-6 free inputs
+    (from the corpus README's table)."""
+    readme = (shared / "bbm" / "README.md").read_text(encoding="utf-8")
+    picked = []
+    for match in re.finditer(r"^\| `([^`]+\.bnet)` \| (\d+) \| (\d+) \|", readme, re.M):
+        name, nodes, inputs = match.group(1), int(match.group(2)), int(match.group(3))
+        if nodes + inputs <= BBM_MAX_NODES and 1 <= inputs <= 6:
+            picked.append(shared / "bbm" / name)
+    return picked[:BBM_MODELS]
+
+
+def test_bbm_models_with_free_inputs_agree_with_aeons_plain_search(shared_dir: Path) -> None:
+    from mtor_network.io.bnet import parse_bnet
+
+    paths = _bbm_small(shared_dir)
+    assert len(paths) == BBM_MODELS, "the corpus README lists fewer small models than expected"
+    for path in paths:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            net = parse_bnet(path.read_text(encoding="utf-8"), name=path.stem)
+        assert free_inputs(net), path.name
+        plain = _search(net, "aeon", percolate=False)
+        for engine in ("auto", "auto:valuations", "auto:colored"):
+            assert _search(net, engine) == plain, (path.name, engine)
