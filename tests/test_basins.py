@@ -335,3 +335,20 @@ def test_reduced_and_whole_network_computations_agree(setting) -> None:
         return
     event("reduced")
     assert reduced == whole
+
+
+def test_reference_states_cross_graphs_whose_variable_orders_differ() -> None:
+    """Regression (found by Hypothesis): fixing x0 removes x2 from x0's rule, so AEON orders the
+    perturbed network's BDD variables differently from the reference's; moving the reference's
+    attractor states into the perturbed graph must still work, and agree with the reduction."""
+    from mtor_network.attractors import _basins
+
+    network = BooleanNetwork.create("r", {"x0": "x0 & x2", "x1": "x0", "x2": "x0"})
+    fixed = {"x0": False}
+    net = perturbed(network, fixed)
+    values = [{"x0": 0, "x1": 0, "x2": 0}]
+    reference = Reference(network, {}, [{"x0": 0, "x1": 0, "x2": 0}, {"x0": 1, "x1": 1, "x2": 1}])
+    whole = _basins._asynchronous_full(net, fixed, values, [], reference)
+    # the reference's states (000, 111) with x0 held at 0 are 000 and 011: both reach 000
+    assert (whole.states, whole.initial, whole.initial_weak) == (4, 2, (2,))
+    assert whole == _basins.basin_counts(net, "asynchronous", fixed, values, reference=reference)

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import biodivine_aeon as ba
@@ -180,6 +180,67 @@ def _groups_counts(
 
 def _strong(sets: Sequence[Any], union: Any, minus: Any, empty: Any) -> list[Any]:
     return [minus(s, o) for s, o in zip(sets, _others(sets, union, empty), strict=True)]
+
+
+@dataclass(frozen=True)
+class _SetAlgebra:
+    """How one symbolic representation (AEON colored vertex sets, plain BDDs) unites,
+    subtracts and counts its sets."""
+
+    union: Callable[[Any, Any], Any]
+    minus: Callable[[Any, Any], Any]
+    count: Callable[[Any], int]
+    empty: Any
+
+
+def _aeon_algebra(empty: Any, scale: int = 1) -> _SetAlgebra:
+    """AEON's colored vertex sets; each count multiplied by ``scale`` (peeled nodes)."""
+    return _SetAlgebra(
+        lambda a, b: a.union(b),
+        lambda a, b: a.minus(b),
+        lambda x: int(x.cardinality()) * scale,
+        empty,
+    )
+
+
+Within = Callable[[Sequence[Any]], tuple[int, ...]]
+
+
+def _tally(
+    weak: Sequence[Any],
+    groups: Sequence[Sequence[int]],
+    algebra: _SetAlgebra,
+    states: int,
+    initial: Callable[[], tuple[int, Within]] | None = None,
+) -> BasinCounts:
+    """The counts from the weak basins of the attractors: strong basins, the groups' weak and
+    strong basins, and, with ``initial`` (the number of initial states and how many of them lie
+    in each of a sequence of sets), the same over the initial states."""
+    u, m, e = algebra.union, algebra.minus, algebra.empty
+    strong = _strong(weak, u, m, e)
+    weak_groups, strong_groups = _groups_counts(weak, groups, u, m, e)
+
+    def counted(sets: Sequence[Any]) -> tuple[int, ...]:
+        return tuple(algebra.count(x) for x in sets)
+
+    counts = BasinCounts(
+        states=states,
+        weak=counted(weak),
+        strong=counted(strong),
+        group_weak=counted(weak_groups),
+        group_strong=counted(strong_groups),
+    )
+    if initial is None:
+        return counts
+    total, within = initial()
+    return replace(
+        counts,
+        initial=total,
+        initial_weak=within(weak),
+        initial_strong=within(strong),
+        initial_group_weak=within(weak_groups),
+        initial_group_strong=within(strong_groups),
+    )
 
 
 def _match(
@@ -371,46 +432,51 @@ def _asynchronous_core(
     names = core.node_names
     sets = g.attractor_sets([{n: a[n] for n in names} for a in attractors])
     weak = [g.weak(x) for x in sets]
-    empty = g.graph.mk_empty_colored_vertices()
 
-    def union(a: Any, b: Any) -> Any:
-        return a.union(b)
+    def initial() -> tuple[int, Within]:
+        assert reference is not None
+        states = _reference_states(reference, fixed)
+        position = {n: i for i, n in enumerate(network.node_names)}
+        by_core: dict[tuple[bool, ...], int] = {}
+        for state in states:
+            key = tuple(state[position[n]] for n in names)
+            by_core[key] = by_core.get(key, 0) + 1
+        cells = [
+            (g.graph.mk_subspace(dict(zip(names, key, strict=True))), k)
+            for key, k in by_core.items()
+        ]
 
-    def minus(a: Any, b: Any) -> Any:
-        return a.minus(b)
+        def within(sets_: Sequence[Any]) -> tuple[int, ...]:
+            return tuple(
+                sum(k for cell, k in cells if not cell.intersect(x).is_empty()) for x in sets_
+            )
 
-    strong = _strong(weak, union, minus, empty)
-    weak_groups, strong_groups = _groups_counts(weak, groups, union, minus, empty)
-    counts = {
-        "states": 2 ** len(g.active) * scale,
-        "weak": tuple(int(x.cardinality()) * scale for x in weak),
-        "strong": tuple(int(x.cardinality()) * scale for x in strong),
-        "group_weak": tuple(int(x.cardinality()) * scale for x in weak_groups),
-        "group_strong": tuple(int(x.cardinality()) * scale for x in strong_groups),
-    }
-    if reference is None:
-        return BasinCounts(**counts)
-    initial = _reference_states(reference, fixed)
-    position = {n: i for i, n in enumerate(network.node_names)}
-    by_core: dict[tuple[bool, ...], int] = {}
-    for state in initial:
-        key = tuple(state[position[n]] for n in names)
-        by_core[key] = by_core.get(key, 0) + 1
-    cells = [
-        (g.graph.mk_subspace(dict(zip(names, key, strict=True))), k) for key, k in by_core.items()
-    ]
+        return len(states), within
 
-    def within(sets_: Sequence[Any]) -> tuple[int, ...]:
-        return tuple(sum(k for cell, k in cells if not cell.intersect(x).is_empty()) for x in sets_)
+    algebra = _aeon_algebra(g.graph.mk_empty_colored_vertices(), scale)
+    states = 2 ** len(g.active) * scale
+    return _tally(weak, groups, algebra, states, None if reference is None else initial)
 
-    return BasinCounts(
-        **counts,
-        initial=len(initial),
-        initial_weak=within(weak),
-        initial_strong=within(strong),
-        initial_group_weak=within(weak_groups),
-        initial_group_strong=within(strong_groups),
-    )
+
+def _transfer(sets: Sequence[Any], source: _Async, target: _Async) -> Any:
+    """The union of ``sets`` (vertex sets of ``source``'s graph) as a set of ``target``'s graph.
+
+    The two graphs may order their BDD variables differently (AEON's order follows the rules,
+    which a perturbation changes), so AEON's ``transfer_from`` refuses them as incompatible:
+    each set goes over as the subspaces of its BDD's paths, named by network variable.
+    """
+    context = source.graph.symbolic_context()
+    out = target.graph.mk_empty_colored_vertices()
+    for x in sets:
+        for clause in x.vertices().to_bdd().clause_iterator():
+            named: dict[str, bool] = {}
+            for bdd_variable, value in clause.to_dict().items():
+                variable = context.find_network_variable(bdd_variable)
+                if variable is None:  # a parameter: our networks have none
+                    raise EngineError(f"{source.network.name} has parameters, not a network")
+                named[context.get_network_variable_name(variable)] = bool(value)
+            out = out.union(target.graph.mk_subspace(named))
+    return out
 
 
 def _asynchronous_full(
@@ -425,39 +491,19 @@ def _asynchronous_full(
     weak = [g.weak(s) for s in sets]
     empty = g.graph.mk_empty_colored_vertices()
 
-    def union(a: Any, b: Any) -> Any:
-        return a.union(b)
+    def initial() -> tuple[int, Within]:
+        assert reference is not None
+        r = _Async(reference.network, reference.fixed)
+        held = g.with_fixed(_transfer(r.attractor_sets(reference.attractors), r, g))
 
-    def minus(a: Any, b: Any) -> Any:
-        return a.minus(b)
+        def within(sets_: Sequence[Any]) -> tuple[int, ...]:
+            return tuple(int(held.intersect(s).cardinality()) for s in sets_)
 
-    strong = _strong(weak, union, minus, empty)
-    weak_groups, strong_groups = _groups_counts(weak, groups, union, minus, empty)
-    counts = {
-        "states": 2 ** len(g.active),
-        "weak": tuple(int(s.cardinality()) for s in weak),
-        "strong": tuple(int(s.cardinality()) for s in strong),
-        "group_weak": tuple(int(s.cardinality()) for s in weak_groups),
-        "group_strong": tuple(int(s.cardinality()) for s in strong_groups),
-    }
-    if reference is None:
-        return BasinCounts(**counts)
-    r = _Async(reference.network, reference.fixed)
-    initial_set = empty
-    for s in r.attractor_sets(reference.attractors):
-        initial_set = initial_set.union(g.graph.transfer_from(s, r.graph))
-    initial = g.with_fixed(initial_set)
+        return int(held.cardinality()), within
 
-    def within(sets_: Sequence[Any]) -> tuple[int, ...]:
-        return tuple(int(initial.intersect(s).cardinality()) for s in sets_)
-
-    return BasinCounts(
-        **counts,
-        initial=int(initial.cardinality()),
-        initial_weak=within(weak),
-        initial_strong=within(strong),
-        initial_group_weak=within(weak_groups),
-        initial_group_strong=within(strong_groups),
+    states = 2 ** len(g.active)
+    return _tally(
+        weak, groups, _aeon_algebra(empty), states, None if reference is None else initial
     )
 
 
@@ -570,43 +616,24 @@ def _synchronous(
     weak = [s.basin(rel, a).l_and(space) for a in sets]
     empty = s.vars.mk_false()
 
-    def union(a: Any, b: Any) -> Any:
-        return a.l_or(b)
+    def initial() -> tuple[int, Within]:
+        assert reference is not None
+        ref_rel = s.relation(reference.network)
+        ref_space = s.space(reference.fixed)
+        initial_set = empty
+        for _, states in s.cycles(reference.network, ref_rel, ref_space):
+            initial_set = initial_set.l_or(states)
+        if fixed:
+            initial_set = initial_set.r_exists([s.x[n] for n in fixed]).l_and(space)
 
-    def minus(a: Any, b: Any) -> Any:
-        return a.l_and_not(b)
+        def within(sets_: Sequence[Any]) -> tuple[int, ...]:
+            return tuple(s.count(initial_set.l_and(b)) for b in sets_)
 
-    strong = _strong(weak, union, minus, empty)
-    weak_groups, strong_groups = _groups_counts(weak, groups, union, minus, empty)
+        return s.count(initial_set), within
+
+    algebra = _SetAlgebra(lambda a, b: a.l_or(b), lambda a, b: a.l_and_not(b), s.count, empty)
     free = len(network.node_names) - len(fixed)
-    counts = {
-        "states": 2**free,
-        "weak": tuple(s.count(b) for b in weak),
-        "strong": tuple(s.count(b) for b in strong),
-        "group_weak": tuple(s.count(b) for b in weak_groups),
-        "group_strong": tuple(s.count(b) for b in strong_groups),
-    }
-    if reference is None:
-        return BasinCounts(**counts)
-    ref_rel = s.relation(reference.network)
-    ref_space = s.space(reference.fixed)
-    initial_set = empty
-    for _, states in s.cycles(reference.network, ref_rel, ref_space):
-        initial_set = initial_set.l_or(states)
-    if fixed:
-        initial_set = initial_set.r_exists([s.x[n] for n in fixed]).l_and(space)
-
-    def within(sets_: Sequence[Any]) -> tuple[int, ...]:
-        return tuple(s.count(initial_set.l_and(b)) for b in sets_)
-
-    return BasinCounts(
-        **counts,
-        initial=s.count(initial_set),
-        initial_weak=within(weak),
-        initial_strong=within(strong),
-        initial_group_weak=within(weak_groups),
-        initial_group_strong=within(strong_groups),
-    )
+    return _tally(weak, groups, algebra, 2**free, None if reference is None else initial)
 
 
 def attractor_states(
