@@ -325,6 +325,40 @@ def test_scalar_istate_is_read_as_maboss_reads_it() -> None:
     assert settings.initial_state == {"A": 1.0}
 
 
+SHORT_BND = """\
+targets, factors
+A, B
+B, !A | C // a BNet-like line
+Node C {
+  logic = C;
+}
+D : A &
+  /* spans lines, no ';' */ B
+E : D;
+F : $choice ? D : NOT E
+G: 1 AND NOT 0
+"""
+
+
+def test_short_declarations_are_read_as_maboss_reads_them(tmp_path: Path) -> None:
+    """``NAME : logic`` and ``NAME, logic`` (with or without ';', over lines, among node
+    blocks; ``targets, factors`` declares nothing), as in MaBoSS's BooleanGrammar.y: the
+    C++ engine's reading of each node is our function."""
+    (tmp_path / "short.bnd").write_text(SHORT_BND)
+    (tmp_path / "short.cfg").write_text("$choice = 1;\ntime_tick = 0.5;\nmax_time = 5;\n")
+    network = read_maboss(tmp_path / "short.bnd")
+    assert network.node_names == ("A", "B", "C", "D", "E", "F", "G")
+    assert [network.rules[n].line for n in network.node_names] == [2, 3, 5, 7, 9, 10, 11]
+    sim = maboss.load(str(tmp_path / "short.bnd"), str(tmp_path / "short.cfg"), cmaboss=True)
+    theirs = sim.get_logical_rules()
+    assert set(theirs) == set(network.node_names)
+    for node in ("A", "B", "C", "D", "E", "G"):
+        assert same_function(parse_expression(theirs[node]), network.rules[node].expression)
+    # the parameter $choice = 1 selects the first branch, as MaBoSS evaluates it
+    assert network.rules["F"].expression == parse_expression("D")
+    assert same_function(network.rules["G"].expression, parse_expression("1"))
+
+
 # ---- bad files ----------------------------------------------------------------------------------
 BAD_BND = [
     ("Node A {\n  logic = A;\n\nNode B {\n  logic = A;\n}\n", 4, "node 'A' \\(line 1\\)"),
@@ -341,6 +375,15 @@ BAD_BND = [
     ("Node A {\n  logic = B;\n}\n", 2, "'B', which has no rule"),
     ("Node A { logic = A; }\n/* open", 2, "unterminated comment"),
     ("Node A { logic = A; }\nlogic = B;\n", 2, "expected 'Node NAME"),
+    # the short declarations of MaBoSS's grammar ('NAME : logic', 'NAME, logic')
+    ("Node A { logic = A; }\nB : ;\n", 2, "missing logic of node 'B' after ':'"),
+    ("A : A;\nB = A;\n", 2, "expected 'Node NAME \\{', 'NAME : logic;'"),
+    ("A : A\nB = A;\n", 2, "unknown operator '='"),
+    ("A : A;\nNode A { logic = 1; }\n", 2, "defined twice"),
+    ("A : A;\nB, A | C\n", 2, "'C', which has no rule"),
+    ("Node A { logic = A; }\nB : A & 2;\n", 2, "not a Boolean constant"),
+    ("A : A;\ndivision {\n  rate = 1;\n}\n", 2, "cell population \\(PopMaBoSS\\)"),
+    ("A : A;\nDeath { rate = 0.1; }\n", 2, "cell population"),
 ]
 
 

@@ -21,6 +21,7 @@ _META_COMMENT = re.compile(r"^\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
 _NODE_META = ("label", "module", "kind", "description", "justification")
 _MODEL_META = ("model", "title", "version", "description")
 _KEYWORDS = frozenset({"AND", "OR", "NOT", "XOR"})
+_POP_KW = ("division", "death")  # PopMaBoSS declarations
 
 
 # ---- text helpers -----------------------------------------------------------------------------
@@ -104,10 +105,91 @@ class _BndScanner:
                 return blocks
             if self.text[self.pos] == "}":
                 raise self.fail("unbalanced '}': no node block is open")
-            if not _NODE_KW.match(self.text, self.pos):
+            if _NODE_KW.match(self.text, self.pos):
+                blocks.append(self.block())
+                continue
+            start = self.pos
+            m = _NAME_RE.match(self.text, self.pos)
+            after = self._after(m.end()) if m else ""
+            if m and m.group(0).lower() in _POP_KW and after == "{":
+                raise self.fail(
+                    f"a '{m.group(0)} {{ ... }}' block describes a cell population (PopMaBoSS); "
+                    "only the Boolean network of a MaBoSS model is read"
+                )
+            if m is None or after not in (":", ","):
                 found = self.text[self.pos : self.pos + 30].split("\n")[0]
-                raise self.fail(f"expected 'Node NAME {{' but found {found!r}")
-            blocks.append(self.block())
+                raise self.fail(
+                    f"expected 'Node NAME {{', 'NAME : logic;' or 'NAME, logic' but found {found!r}"
+                )
+            block = self.short(m.group(0), start)
+            if block is not None:
+                blocks.append(block)
+
+    def _after(self, offset: int) -> str:
+        """The first character after ``offset`` that is not white space or a comment."""
+        saved = self.pos
+        self.pos = offset
+        try:
+            self.skip(None)
+            return self.text[self.pos] if self.pos < len(self.text) else ""
+        finally:
+            self.pos = saved
+
+    def _declaration_at(self, offset: int) -> bool:
+        """Whether a declaration starts at ``offset``: ``NAME :``, ``NAME ,`` or ``Node NAME``
+        (MaBoSS's grammar ends an expression without ``;`` where the next one begins)."""
+        m = _NAME_RE.match(self.text, offset)
+        if m is None:
+            return False
+        after = self._after(m.end())
+        if after in (":", ","):
+            return True
+        return m.group(0).lower() in ("node", *_POP_KW) and (
+            after == "{" or _NAME_RE.match(after) is not None
+        )
+
+    def short(self, name: str, start: int) -> _Block | None:
+        """``NAME : logic`` or ``NAME , logic`` (BNet-like), the short forms of MaBoSS's
+        grammar (``BooleanGrammar.y``): a node whose logic is the expression, which ends at an
+        optional ``;`` or where the next declaration starts; ``targets, factors`` (a BNet
+        header) declares nothing."""
+        line = self.line_of(start)
+        self.pos = start + len(name)
+        self.skip(None)
+        separator = self.text[self.pos]
+        self.pos += 1
+        text = self.text
+        out: list[str] = []
+        operand_end = False  # the text so far ends with an operand (a name, number or ')')
+        while self.pos < len(text):
+            ch = text[self.pos]
+            if ch == ";":
+                self.pos += 1
+                break
+            if ch in "{}":
+                raise self.fail(f"unexpected {ch!r} in the logic of node {name!r}")
+            if text.startswith("//", self.pos) or text.startswith("/*", self.pos):
+                before = self.pos
+                self.skip(None)
+                out.append(re.sub(r"[^\n]", " ", text[before : self.pos]))
+                continue
+            word_start = (ch.isalpha() or ch == "_") and not (
+                text[self.pos - 1].isalnum() or text[self.pos - 1] in "_$@"
+            )
+            if operand_end and word_start and self._declaration_at(self.pos):
+                break
+            if not ch.isspace():
+                operand_end = ch.isalnum() or ch in "_).@$"
+            out.append(ch)
+            self.pos += 1
+        value = "".join(out)
+        if not value.strip():
+            raise self.fail(f"missing logic of node {name!r} after {separator!r}", line=line)
+        if separator == "," and name == "targets" and value.strip() == "factors":
+            return None
+        block = _Block(name, line)
+        block.attrs["logic"] = _Attr("logic", value, line)
+        return block
 
     def block(self) -> _Block:
         start = self.pos
