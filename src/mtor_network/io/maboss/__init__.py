@@ -1,6 +1,8 @@
 """MaBoSS: a ``.bnd`` file (one ``Node X { logic = ...; rate_up = ...; rate_down = ...; }``
-block per node) and a ``.cfg`` file (rates ``$u_X``/``$d_X``, initial states, simulation
-parameters, output nodes) for the continuous-time stochastic simulator MaBoSS.
+block per node, or one of the short declarations of MaBoSS's grammar, ``X : logic;`` or the
+BNet-like ``X, logic``, whose ``;`` is optional) and a ``.cfg`` file (rates ``$u_X``/``$d_X``,
+initial states, simulation parameters, output nodes) for the continuous-time stochastic
+simulator MaBoSS.
 
 Reading takes each node's Boolean function from its ``logic`` (MaBoSS operators ``AND OR NOT
 XOR``, ``&& || ! ^``, ``& |``, constants ``0``/``1``; ``NOT`` binds tightest, then ``AND``, then
