@@ -4,17 +4,20 @@ attractors by symbolic image iteration, and minimal trap spaces."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import TypeVar
 
 import biodivine_aeon as ba
 
-from ..expressions import evaluate, variables
+from ..expressions import evaluate, variables, variables_in_order
+from ..io._native import with_stack
 from ..io.bnet import plain_bnet
 from ..network import BooleanNetwork
 from ..types import And, Const, Expr, NodeValue, Not, Var
 
 RawAttractor = tuple[dict[str, NodeValue], int | None]
+T = TypeVar("T")
 
 
 @contextmanager
@@ -36,12 +39,132 @@ _AEON_LOGGERS = ("biodivine_aeon", "biodivine_algo_bdd_scc", "biodivine_lib_para
 
 
 engine_bnet = plain_bnet
-"""Plain BNet (no comments) for the engines."""
+"""Plain BNet (no comments) of a network: the key of the engines' memo and the text that
+engines outside this module (and the benchmarks) read. AEON itself gets :func:`to_aeon`."""
+
+
+def variable_order(network: BooleanNetwork) -> list[str]:
+    """The order of AEON's variables (and so of its BDD variables): node by node in the
+    network's order, each node followed by the nodes its rule reads in the order they first
+    appear (:func:`~mtor_network.expressions.variables_in_order`), each node once."""
+    seen: dict[str, None] = {}
+    for target in network.node_names:
+        seen.setdefault(target, None)
+        for name in variables_in_order(network.rules[target].expression):
+            seen.setdefault(name, None)
+    return list(seen)
 
 
 def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
-    """The network as a biodivine-aeon ``BooleanNetwork`` (regulations inferred from rules)."""
-    return ba.BooleanNetwork.from_bnet(engine_bnet(network), repair_graph=True)
+    """The network as a biodivine-aeon ``BooleanNetwork``, built through AEON's API (never
+    through text, which its parsers could read otherwise, e.g. a node ``Targets`` as the BNet
+    header): variables in :func:`variable_order`, one unsigned, non-essential regulation per
+    variable a rule reads, and each update function built from our expression nodes.
+
+    AEON's functions are binary trees that AEON builds, converts to BDDs, copies and frees
+    recursively in native code: our n-ary ``and``/``or`` become shallow trees of short
+    chains (:data:`JOIN`; a rule of 50,000 operands is 96 levels deep, not 50,000), and a
+    network whose trees are still deeper
+    than :data:`~mtor_network.io._native.SHALLOW` must be used within
+    :func:`native_stack` (the engines of this module do so)."""
+    order = variable_order(network)
+    bn = ba.BooleanNetwork(order)
+    ids = dict(zip(order, bn.variables(), strict=True))  # VariableIds in declaration order
+    for target in network.node_names:
+        target_id = ids[target]
+        for regulator in variables_in_order(network.rules[target].expression):
+            regulation: ba.IdRegulation = {
+                "source": ids[regulator],
+                "target": target_id,
+                "sign": None,
+                "essential": False,
+            }
+            bn.add_regulation(regulation)
+    for target in network.node_names:
+        bn.set_update_function(
+            ids[target], _update_function(bn, ids, network.rules[target].expression)
+        )
+    return bn
+
+
+def _update_function(
+    bn: ba.BooleanNetwork, ids: Mapping[str, ba.VariableId], expr: Expr
+) -> ba.UpdateFunction:
+    """AEON's ``UpdateFunction`` of ``expr``, built without recursion; the operands of an
+    ``and``/``or`` are joined in chains of :data:`JOIN`, which are joined again."""
+    mk = ba.UpdateFunction
+    literals: dict[str, ba.UpdateFunction] = {}
+    results: list[ba.UpdateFunction] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        e, done = stack.pop()
+        if e[0] == "var":
+            literal = literals.get(e[1])
+            if literal is None:
+                literal = literals[e[1]] = mk.mk_var(bn, ids[e[1]])
+            results.append(literal)
+        elif e[0] == "const":
+            results.append(mk.mk_const(bn, bool(e[1])))
+        elif not done:
+            stack.append((e, True))
+            if e[0] == "not":
+                stack.append((e[1], False))
+            else:
+                stack.extend((x, False) for x in reversed(e[1]))
+        elif e[0] == "not":
+            results.append(mk.mk_not(results.pop()))
+        else:
+            count = len(e[1])
+            operands = results[len(results) - count :]
+            del results[len(results) - count :]
+            join = mk.mk_conjunction if e[0] == "and" else mk.mk_disjunction
+            while len(operands) > 1:  # chains of JOIN operands, joined again: a shallow tree
+                operands = [
+                    join(bn, operands[i : i + JOIN]) if len(operands) - i > 1 else operands[i]
+                    for i in range(0, len(operands), JOIN)
+                ]
+            results.append(operands[0] if operands else mk.mk_const(bn, e[0] == "and"))
+    return results[0]
+
+
+JOIN = 32
+"""Operands joined into one chain of AEON's binary ``&``/``|`` (a chain is as deep as it is
+long; joining chains of chains keeps a rule of 50,000 operands 96 levels deep while copying
+each operand about three times)."""
+
+
+def aeon_depth(network: BooleanNetwork) -> int:
+    """The deepest of the trees :func:`to_aeon` builds for the rules of ``network`` (the
+    native recursion AEON needs on them)."""
+    deepest = 0
+    for rule in network.rules.values():
+        stack: list[tuple[Expr, int]] = [(rule.expression, 0)]
+        while stack:
+            e, d = stack.pop()
+            if d > deepest:
+                deepest = d
+            if e[0] == "not":
+                stack.append((e[1], d + 1))
+            elif e[0] == "and" or e[0] == "or":
+                stack.extend((x, d + _chain_depth(len(e[1]))) for x in e[1])
+    return deepest
+
+
+def _chain_depth(count: int) -> int:
+    """The depth of the tree :func:`_update_function` builds over ``count`` operands (an
+    upper bound: the deepest operand's path)."""
+    depth = 0
+    while count > 1:
+        depth += min(count, JOIN) - 1
+        count = -(-count // JOIN)
+    return depth
+
+
+def native_stack(network: BooleanNetwork, function: Callable[[], T]) -> T:
+    """``function()``, with a native stack for AEON's recursion on the rules of ``network``
+    (:func:`~mtor_network.io._native.with_stack`; in the calling thread where they are at
+    most :data:`~mtor_network.io._native.SHALLOW` levels deep, as nearly every network)."""
+    return with_stack(function, aeon_depth(network))
 
 
 def _values_of(
@@ -138,50 +261,62 @@ def asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
 def _core_attractor_states(core: BooleanNetwork) -> list[list[dict[str, bool]]] | None:
     """The states of each asynchronous attractor of ``core``, or None when one is too large to
     enumerate."""
-    with _quiet():
-        graph = ba.AsynchronousGraph(to_aeon(core))
-        found = ba.Attractors.attractors(graph)
-        out: list[list[dict[str, bool]]] = []
-        for attractor in found:
-            vertices = attractor.vertices()
-            if vertices.cardinality() > MAX_CORE_STATES:
-                return None
-            out.append([dict(m.to_named_dict()) for m in vertices.items()])
-    return out
+
+    def run() -> list[list[dict[str, bool]]] | None:
+        with _quiet():
+            graph = ba.AsynchronousGraph(to_aeon(core))
+            found = ba.Attractors.attractors(graph)
+            out: list[list[dict[str, bool]]] = []
+            for attractor in found:
+                vertices = attractor.vertices()
+                if vertices.cardinality() > MAX_CORE_STATES:
+                    return None
+                out.append([dict(m.to_named_dict()) for m in vertices.items()])
+        return out
+
+    return native_stack(core, run)
 
 
 def _asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
     """All asynchronous attractors (terminal SCCs), exactly, via AEON's symbolic search."""
     nodes = network.node_names
-    with _quiet():
-        graph = ba.AsynchronousGraph(to_aeon(network))
-        found = ba.Attractors.attractors(graph)
-        out: list[RawAttractor] = []
-        for attractor in found:
-            vertices = attractor.vertices()
-            space = vertices.enclosing_subspace()
-            assert space is not None  # an attractor is never empty
-            out.append((_values_of(space, graph, nodes), int(vertices.cardinality())))
-    return out
+
+    def run() -> list[RawAttractor]:
+        with _quiet():
+            graph = ba.AsynchronousGraph(to_aeon(network))
+            found = ba.Attractors.attractors(graph)
+            out: list[RawAttractor] = []
+            for attractor in found:
+                vertices = attractor.vertices()
+                space = vertices.enclosing_subspace()
+                assert space is not None  # an attractor is never empty
+                out.append((_values_of(space, graph, nodes), int(vertices.cardinality())))
+        return out
+
+    return native_stack(network, run)
 
 
 def minimal_trap_spaces(network: BooleanNetwork) -> list[RawAttractor]:
     """Minimal trap spaces (most-permissive attractors) via AEON's symbolic trap-space search."""
     nodes = network.node_names
-    with _quiet():
-        bn = to_aeon(network)
-        ctx = ba.SymbolicSpaceContext(bn)
-        graph = ba.AsynchronousGraph(bn, ctx)
-        spaces = ba.TrapSpaces.minimal_symbolic(ctx, graph)
-        out: list[RawAttractor] = []
-        for space in spaces.spaces().items():
-            values: dict[str, NodeValue] = {}
-            for n in nodes:
-                fixed = space[n]
-                values[n] = "*" if fixed is None else (1 if fixed else 0)
-            free = sum(1 for v in values.values() if v == "*")
-            out.append((values, 2**free))
-    return out
+
+    def run() -> list[RawAttractor]:
+        with _quiet():
+            bn = to_aeon(network)
+            ctx = ba.SymbolicSpaceContext(bn)
+            graph = ba.AsynchronousGraph(bn, ctx)
+            spaces = ba.TrapSpaces.minimal_symbolic(ctx, graph)
+            out: list[RawAttractor] = []
+            for space in spaces.spaces().items():
+                values: dict[str, NodeValue] = {}
+                for n in nodes:
+                    fixed = space[n]
+                    values[n] = "*" if fixed is None else (1 if fixed else 0)
+                free = sum(1 for v in values.values() if v == "*")
+                out.append((values, 2**free))
+        return out
+
+    return native_stack(network, run)
 
 
 def synchronous(network: BooleanNetwork) -> list[RawAttractor]:
