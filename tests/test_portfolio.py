@@ -67,7 +67,8 @@ def test_the_rule_picks_by_free_inputs(flagship: BooleanNetwork) -> None:
     assert freed is not None and len(free_inputs(freed)) == 5
     assert _portfolio.choose(freed, "asynchronous") == "valuations"
     assert _portfolio.choose(freed, "most_permissive") == "plain"
-    assert not _portfolio.unclear(freed, "asynchronous")
+    assert _portfolio.unclear(freed, "asynchronous")
+    assert not _portfolio.unclear(fixed, "asynchronous")
     many = BooleanNetwork.create(
         "many_inputs",
         {

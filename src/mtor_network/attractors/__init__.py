@@ -54,7 +54,7 @@ MEMO_BYTES = 64 * 2**20
 # whose residual networks coincide (frequent in screens: a knockout upstream of another) share
 # one engine run. A pure function's cache, bounded by the bytes it holds. Budgeted searches run
 # in worker processes, which keep memos of their own (``_budget.WORKER_MEMO_BYTES``).
-_MEMO: _jobs.Memo = ByteBoundedCache(MEMO_BYTES)
+_MEMO: _jobs.Memo = ByteBoundedCache(MEMO_BYTES, size=_jobs.memo_size)
 
 
 def clear_cache() -> None:

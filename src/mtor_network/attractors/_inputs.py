@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 
+from ..expressions import variables
 from ..network import BooleanNetwork
 from ..types import NodeValue, Var
 from ._reduce import percolate
@@ -93,7 +94,7 @@ def by_valuation(
         else:
             readers = dict.fromkeys(inputs, 0)
             for target, rule in net.rules.items():
-                for reg in rule.regulators:
+                for reg in variables(rule.expression):
                     if reg in readers and reg != target:
                         readers[reg] += 1
             pick = max(inputs, key=lambda n: readers[n])

@@ -12,6 +12,7 @@ with JSON (each attractor as its value code over the network's nodes, e.g. ``"01
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,18 @@ def _under_safe_names(
         return [({real[k]: v for k, v in values.items()}, size) for values, size in run(renamed)]
 
     return safe
+
+
+def memo_size(key: tuple[str, str, str], value: list[RawAttractor]) -> int:
+    """Bytes a memo entry holds, estimated in time linear in the attractors (not by walking
+    every object: that cost a millisecond or more per search on tiny models). Node names and
+    values are shared objects; each attractor holds a dict and a tuple."""
+    return (
+        sum(sys.getsizeof(part) for part in key)
+        + sys.getsizeof(value)
+        + sum(sys.getsizeof(values) + 120 for values, _ in value)
+        + (sum(sys.getsizeof(name) for name in value[0][0]) if value else 0)
+    )
 
 
 class TooManyNodes(Exception):
@@ -303,6 +316,7 @@ __all__ = [
     "encode_job",
     "engine_function",
     "found_from_reply",
+    "memo_size",
     "run_job",
     "search",
     "values_of",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from ..expressions import simplify, substitute
+from ..expressions import simplify, substitute, variables
 from ..network import BooleanNetwork, Rule
 
 
@@ -34,21 +34,31 @@ def percolate(
     """
     constants: dict[str, bool] = dict(fixed or {})
     exprs = {n: network.rules[n].expression for n in network.node_names if n not in constants}
-    changed = True
-    while changed:
-        changed = False
-        for name, expr in exprs.items():
+    readers: dict[str, list[str]] = {}
+    for name, expr in exprs.items():
+        for reg in variables(expr):
+            readers.setdefault(reg, []).append(name)
+    touched: set[str] = set()
+    # first round: every rule (simplified once); later rounds: the readers of new constants
+    dirty: list[str] | set[str] = list(exprs)
+    while dirty:
+        new: list[str] = []
+        for name in dirty:
             if name in constants:
                 continue
+            expr = exprs[name]
             reduced = simplify(substitute(expr, constants) if constants else expr)
-            exprs[name] = reduced
+            if reduced != expr:
+                exprs[name] = reduced
+                touched.add(name)
             if reduced[0] == "const":
                 constants[name] = bool(reduced[1])
-                changed = True
+                new.append(name)
+        dirty = {r for c in new for r in readers.get(c, ())}
     remaining = [n for n in network.node_names if n not in constants]
     if not remaining:
         return constants, None
-    rules = {n: Rule(n, simplify(substitute(exprs[n], constants))) for n in remaining}
+    rules = {n: Rule(n, exprs[n]) if n in touched else network.rules[n] for n in remaining}
     nodes = tuple(node for node in network.nodes if node.name in rules)
     reduced_net = replace(network, nodes=nodes, rules=rules, perturbations=(), unperturbed=None)
     return constants, reduced_net
