@@ -130,38 +130,44 @@ def colored_asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
     """
     import biodivine_aeon as ba
 
-    from ._aeon import _quiet, to_aeon
+    from ._aeon import _quiet, native_stack, to_aeon
 
     nodes = network.node_names
     inputs = set(free_inputs(network))
-    out: list[RawAttractor] = []
-    with _quiet():
-        inlined = to_aeon(network).inline_inputs(repair_graph=True)
-        parameters = set(inlined.explicit_parameter_names())
-        dropped = [n for n in nodes if n in inputs and n not in parameters]
-        graph = ba.AsynchronousGraph(inlined)
-        for attractor in ba.Attractors.attractors(graph):
-            for color in attractor.colors().items():
-                chosen = {name: str(expr) == "true" for name, expr in color.to_named_dict().items()}
-                single = attractor.intersect_colors(color.to_symbolic()).vertices()
-                space = single.enclosing_named_subspace()
-                if space is None:  # an attractor is never empty in a color it exists in
-                    raise RuntimeError("biodivine-aeon returned an empty colored attractor")
-                size = int(single.cardinality())
-                base: dict[str, NodeValue] = {}
-                for n in nodes:
-                    if n in chosen:
-                        base[n] = int(chosen[n])  # type: ignore[assignment]
-                    elif n in space:
-                        base[n] = int(space[n])  # type: ignore[assignment]
-                    else:
-                        base[n] = "*"
-                choices: tuple[NodeValue, NodeValue] = (0, 1)
-                for bits in itertools.product(choices, repeat=len(dropped)):
-                    values = dict(base)
-                    values.update(zip(dropped, bits, strict=True))
-                    out.append((values, size))
-    return out
+
+    def run() -> list[RawAttractor]:
+        out: list[RawAttractor] = []
+        with _quiet():
+            inlined = to_aeon(network).inline_inputs(repair_graph=True)
+            parameters = set(inlined.explicit_parameter_names())
+            dropped = [n for n in nodes if n in inputs and n not in parameters]
+            graph = ba.AsynchronousGraph(inlined)
+            for attractor in ba.Attractors.attractors(graph):
+                for color in attractor.colors().items():
+                    chosen = {
+                        name: str(expr) == "true" for name, expr in color.to_named_dict().items()
+                    }
+                    single = attractor.intersect_colors(color.to_symbolic()).vertices()
+                    space = single.enclosing_named_subspace()
+                    if space is None:  # never empty in a color it exists in
+                        raise RuntimeError("biodivine-aeon returned an empty colored attractor")
+                    size = int(single.cardinality())
+                    base: dict[str, NodeValue] = {}
+                    for n in nodes:
+                        if n in chosen:
+                            base[n] = int(chosen[n])  # type: ignore[assignment]
+                        elif n in space:
+                            base[n] = int(space[n])  # type: ignore[assignment]
+                        else:
+                            base[n] = "*"
+                    choices: tuple[NodeValue, NodeValue] = (0, 1)
+                    for bits in itertools.product(choices, repeat=len(dropped)):
+                        values = dict(base)
+                        values.update(zip(dropped, bits, strict=True))
+                        out.append((values, size))
+        return out
+
+    return native_stack(network, run)
 
 
 __all__ = ["by_valuation", "colored_asynchronous", "free_inputs", "valuations"]
