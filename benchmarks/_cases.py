@@ -248,3 +248,56 @@ def random_cases(quick: bool, seed: int) -> list[Case]:
             bnet, nodes, _ = canonical_bnet(text, f"random_{n}")
             cases.append(Case("random", f"N={n} {label}", nodes, bnet, family=label, tags={"k": k}))
     return cases
+
+
+# ---- ../shared/bbm: the Biodivine Boolean Models corpus ----------------------------------------
+
+
+def bbm_cases(
+    root: Path, *, sample: int | None, max_nodes: int | None, seed: int
+) -> tuple[list[Case], list[str]]:
+    """Models of the BBM corpus under ``root`` (every ``*.bnet``; a seeded sample of ``sample``
+    of those with at most ``max_nodes`` nodes, inputs included), twice each: inputs free and
+    inputs fixed to 0."""
+    notes: list[str] = []
+    if not root.is_dir():
+        return [], [f"bbm: {root} is absent; group skipped"]
+    read = []
+    for path in sorted(root.glob("*.bnet")):
+        try:
+            bnet, n, inputs = canonical_bnet(path.read_text(encoding="utf-8"), path.stem)
+        except Exception as exc:
+            notes.append(f"bbm {path.name}: not read ({type(exc).__name__}: {exc})")
+            continue
+        if max_nodes is None or n <= max_nodes:
+            read.append((path, bnet, n, inputs))
+    if sample is not None and sample < len(read):
+        read = sorted(random.Random(seed).sample(read, sample), key=lambda item: item[0].name)
+    cases = []
+    for path, bnet, n, inputs in read:
+        short = path.stem.split("_")[0]
+        tags = {"file": path.name, "inputs": len(inputs)}
+        cases.append(
+            Case(
+                "bbm",
+                f"{short} ({len(inputs)} free)",
+                n,
+                bnet,
+                family="free",
+                tags=tags,
+                rank=(len(inputs), n),
+            )
+        )
+        if inputs:
+            cases.append(
+                Case(
+                    "bbm",
+                    f"{short} (inputs=0)",
+                    n,
+                    fix_inputs(bnet, inputs),
+                    family="fixed",
+                    tags=dict(tags),
+                )
+            )
+    cases.sort(key=lambda c: (c.family, c.name))
+    return cases, notes

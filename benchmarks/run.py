@@ -11,8 +11,10 @@ single query with graded outcomes (``query``: wild type, every single and double
 every registered drug x genotype, our whole answer with exact basin fractions against
 biodivine-aeon computing the same attractors and basins, and biobalm's attractor search), the
 pyboolnet repository, ``../shared/reference-models/`` (inputs free, and inputs fixed to 0),
-seeded random N-K networks of 50 to 1,000 nodes, and the screen section (our screen against a
-plain loop).
+seeded random N-K networks of 50 to 1,000 nodes, the Biodivine Boolean Models corpus in
+``../shared/bbm/`` (``bbm``: inputs free and inputs fixed to 0, ours against AEON, biobalm and
+mpbn; ``--sample N``, ``--max-nodes N``, ``--limit S``), and the screen section (our screen
+against a plain loop).
 
 Every ratio is tool time / our time for the same question (asynchronous engines against
 ``ours``, most-permissive ones against ``ours_mp``), medians of repeats, measured in this run.
@@ -20,7 +22,8 @@ Every ratio is tool time / our time for the same question (asynchronous engines 
 Run from the repository root::
 
     python3 benchmarks/run.py --quick     # a subset, about 3 minutes on 2 cores
-    python3 benchmarks/run.py             # everything, about 20 minutes
+    python3 benchmarks/run.py             # everything, about 20 minutes plus bbm
+    nice -n 10 python3 benchmarks/run.py --groups bbm --sample 40 --limit 10   # a bbm sample
 
 Prints the tables and writes ``benchmarks/results/run-{quick,full}.{csv,json}``.
 """
@@ -46,6 +49,7 @@ sys.path.insert(0, str(HERE))
 
 from _cases import (  # noqa: E402
     Case,
+    bbm_cases,
     flagship_cases,
     random_cases,
     reference_cases,
@@ -58,7 +62,8 @@ __all__ = ["QUERY_ENGINES", "main", "query_settings", "run_queries"]
 TARGET_MS = 50.0  # "a single query on the flagship answers in under 50 ms"
 QUERY_MEDIAN_MS = 5.0  # issue 12: median under 5 ms ...
 QUERY_P95_MS = 50.0  # ... and 95th percentile under 50 ms, basin fractions included
-ALL_GROUPS = ("flagship", "query", "repository", "reference", "random", "screens")
+ALL_GROUPS = ("flagship", "query", "repository", "reference", "random", "bbm", "screens")
+BBM_ENGINES = ("ours", "aeon", "biobalm", "ours_mp", "mpbn")
 
 
 # ---- formatting -------------------------------------------------------------------------------
@@ -601,6 +606,55 @@ SUMMARY_HEADER = [
 ]
 
 
+BBM_HEADER = [
+    "engine",
+    "sem",
+    "cases",
+    "finished",
+    "timeouts",
+    "errors",
+    "median ms",
+    "ratio tool/ours (median)",
+    "worst ratio (min)",
+    "finished by it, not by ours",
+]
+
+
+def bbm_summary_rows(rows: list[dict[str, Any]], engines: list[str]) -> list[list[str]]:
+    """Per engine of the bbm group: finished, timeouts, median and worst (lowest) ratio of its
+    time to ours on the cases both finished, and the cases it finished that ours did not."""
+    by_case = _by_case(rows)
+    out = []
+    for engine in engines:
+        mine = [r for r in rows if r["engine"] == engine]
+        if not mine:
+            continue
+        ok = [r for r in mine if r["status"] == "ok"]
+        ref_name = REFERENCE[ENGINES[engine][0]]
+        is_ref = engine == ref_name
+        ratios = [r["ratio"] for r in ok if r.get("ratio") is not None]
+        missed = [
+            r["case"]
+            for r in ok
+            if not is_ref and by_case[r["case"]].get(ref_name, {}).get("status") != "ok"
+        ]
+        out.append(
+            [
+                engine,
+                "async" if ENGINES[engine][0] == ASYNC else "MP",
+                str(len(mine)),
+                str(len(ok)),
+                str(sum(r["status"] == "timeout" for r in mine)),
+                str(sum(r["status"] in ("error", "broken") for r in mine)),
+                _ms(_median([r["median_ms"] for r in ok])),
+                "(ref)" if is_ref else _ratio(_median(ratios)),
+                "(ref)" if is_ref else _ratio(min(ratios) if ratios else None),
+                "" if is_ref else (f"{len(missed)}: " + ", ".join(missed[:6]) if missed else "0"),
+            ]
+        )
+    return out
+
+
 def print_summary(title: str, rows: list[dict[str, Any]], engines: list[str]) -> None:
     print(f"\n== {title} ==")
     print(table(SUMMARY_HEADER, summary_rows(rows, engines)))
@@ -710,6 +764,38 @@ def overall_table(results: list[dict[str, Any]], engines: list[str]) -> str:
     return table(header, body)
 
 
+def run_bbm(args: argparse.Namespace, runner: Runner, engines: list[str], notes: list[str]) -> None:
+    """The bbm group: BBM models with inputs free and fixed to 0, ours against AEON, biobalm
+    and (most-permissive) mpbn, within ``--limit`` seconds per query; no case is skipped."""
+    cases, more = bbm_cases(
+        args.bbm_dir, sample=args.sample, max_nodes=args.max_nodes, seed=args.seed
+    )
+    notes += more
+    for note in more:
+        print(note)
+    if not cases:
+        return
+    saved = args.timeout
+    if args.limit is not None:
+        args.timeout = args.limit
+    try:
+        runner.run_group(cases, engines, timeouts_before_skip=None)
+    finally:
+        args.timeout = saved
+    rows = [r for r in runner.results if r["group"] == "bbm"]
+    annotate(rows)
+    models = len({c.tags["file"] for c in cases})
+    limit = args.limit if args.limit is not None else args.timeout
+    for family, title in (("free", "inputs free"), ("fixed", "inputs fixed to 0")):
+        sub = [r for r in rows if r["family"] == family]
+        print(
+            f"\n== bbm ({args.bbm_dir}): {models} models, {title}; {limit:g} s per query; "
+            f"ratio = tool ms / ours ms ==",
+        )
+        print(table(BBM_HEADER, bbm_summary_rows(sub, engines)))
+    print_cases(rows, engines)
+
+
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for dist in ("mtor-network", "biodivine-aeon", "biobalm", "mpbn", "clingo", "pyboolnet"):
@@ -797,6 +883,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the published models (default ../shared/reference-models)",
     )
     p.add_argument(
+        "--bbm-dir",
+        type=Path,
+        default=HERE.parent.parent / "shared" / "bbm",
+        help="bbm group: the Biodivine Boolean Models corpus (default ../shared/bbm)",
+    )
+    p.add_argument(
+        "--sample",
+        type=int,
+        help="bbm group: a seeded sample of this many models (default: every model)",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        help="bbm group: only models of at most this many nodes, inputs included",
+    )
+    p.add_argument(
+        "--limit",
+        type=float,
+        help="bbm group: seconds per query (default --timeout)",
+    )
+    p.add_argument(
         "--out",
         type=Path,
         help="output prefix for .csv and .json (default benchmarks/results/run-quick|full)",
@@ -834,6 +941,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.engines = [e for e in ENGINES if e in args.engines]  # fixed column order
     if args.repeats < 1:
         p.error("--repeats must be at least 1")
+    for name in ("sample", "max_nodes"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.limit is not None and args.limit <= 0:
+        p.error("--limit must be a number of seconds > 0")
     return args
 
 
@@ -948,6 +1060,8 @@ def main(argv: list[str] | None = None) -> int:
                 engines,
             )
             print_cases(rows, engines)
+        if "bbm" in args.groups:
+            run_bbm(args, runner, [e for e in engines if e in BBM_ENGINES], notes)
     finally:
         runner.close()
 
