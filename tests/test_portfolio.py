@@ -159,3 +159,17 @@ def test_bbm_models_with_free_inputs_agree_with_aeons_plain_search(shared_dir: P
         plain = _search(net, "aeon", percolate=False)
         for engine in ("auto", "auto:valuations", "auto:colored"):
             assert _search(net, engine) == plain, (path.name, engine)
+
+
+def test_attractors_grouped_by_input_valuation(five_ligands) -> None:
+    from mtor_network.attractors import group_by_inputs
+
+    result = find_attractors(five_ligands)
+    groups = group_by_inputs(five_ligands, result)
+    assert len(groups) == 32 and all(len(g.attractors) == 1 for g in groups)
+    assert dict(groups[0].inputs) == dict.fromkeys(LIGANDS, 0)
+    assert {tuple(sorted(dict(g.inputs).items())) for g in groups} == {
+        tuple(sorted((n, a[n]) for n in LIGANDS)) for a in result
+    }
+    assert groups[-1].to_dict()["inputs"] == dict.fromkeys(LIGANDS, 1)
+    assert sum(g.to_dict()["attractors"] for g in groups) == len(result)

@@ -8,6 +8,12 @@ synchronous        ``aeon``: symbolic image iteration on AEON BDDs ``pyboolnet``
 most_permissive    ``biobalm``: Trappist minimal trap spaces       ``mpbn`` (extra), ``aeon``,
                    (clingo ASP)                                    ``pyboolnet``
 =================  ==============================================  ==========================
+
+``engine="auto"`` (the default) is the portfolio of :mod:`._portfolio` on the default engine:
+after constant percolation, free inputs (``x, x``) are split by valuation or searched as AEON
+parameters, and where the choice is unclear two strategies race in budgeted workers. A named
+engine runs alone (``"aeon"``: percolation, downstream peeling and one AEON search over
+everything). :func:`group_by_inputs` summarises many attractors by input valuation.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from ..perturbations import Perturbation, Scenario, as_perturbations
 from ..types import Semantics
 from . import _budget, _jobs, _portfolio
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
+from ._inputs import InputGroup, free_inputs, group_by_inputs
 from ._types import (
     SEMANTICS,
     Annotation,
@@ -325,11 +332,14 @@ __all__ = [
     "AttractorResult",
     "Budget",
     "BudgetExceeded",
+    "InputGroup",
     "ResultLabels",
     "Semantics",
     "clear_cache",
     "engines_for",
     "find_attractors",
+    "free_inputs",
+    "group_by_inputs",
     "prime_implicants",
     "set_max_workers",
     "start_workers",

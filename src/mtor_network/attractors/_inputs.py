@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from ..expressions import variables
 from ..network import BooleanNetwork
 from ..types import NodeValue, Var
 from ._reduce import percolate
+from ._types import Attractor
 
 RawAttractor = tuple[dict[str, NodeValue], int | None]
 
@@ -170,4 +172,67 @@ def colored_asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
     return native_stack(network, run)
 
 
-__all__ = ["by_valuation", "colored_asynchronous", "free_inputs", "valuations"]
+@dataclass(frozen=True)
+class InputGroup:
+    """The attractors of one valuation of the free inputs.
+
+    Attributes
+    ----------
+    inputs : tuple of (str, int)
+        Each free input with its value in this group, in the network's order.
+    attractors : tuple of Attractor
+        The attractors where the inputs hold these values, in the result's order.
+    """
+
+    inputs: tuple[tuple[str, NodeValue], ...]
+    attractors: tuple[Attractor, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: ``{"inputs": {name: value}, "attractors": count, "phenotypes":
+        {phenotype: count}}``."""
+        phenotypes: dict[str, int] = {}
+        for attractor in self.attractors:
+            phenotypes[attractor.phenotype] = phenotypes.get(attractor.phenotype, 0) + 1
+        return {
+            "inputs": dict(self.inputs),
+            "attractors": len(self.attractors),
+            "phenotypes": phenotypes,
+        }
+
+
+def group_by_inputs(
+    network: BooleanNetwork, attractors: Sequence[Attractor]
+) -> tuple[InputGroup, ...]:
+    """The attractors grouped by the values of the free inputs of ``network`` (a summary of
+    thousands of attractors: one row per input valuation, each with its attractors).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network searched (its free inputs, :func:`free_inputs`, are the grouping keys).
+    attractors : sequence of Attractor
+        Its attractors (e.g. an :class:`AttractorResult`).
+
+    Returns
+    -------
+    tuple of InputGroup
+        One group per valuation met, ordered by valuation (0 before 1, first input first);
+        a network without free inputs gives one group with no inputs.
+    """
+    inputs = free_inputs(network)
+    groups: dict[tuple[tuple[str, NodeValue], ...], list[Attractor]] = {}
+    for attractor in attractors:
+        key = tuple((n, attractor[n]) for n in inputs)
+        groups.setdefault(key, []).append(attractor)
+    order = sorted(groups, key=lambda key: tuple(str(v) for _, v in key))
+    return tuple(InputGroup(key, tuple(groups[key])) for key in order)
+
+
+__all__ = [
+    "InputGroup",
+    "by_valuation",
+    "colored_asynchronous",
+    "free_inputs",
+    "group_by_inputs",
+    "valuations",
+]
