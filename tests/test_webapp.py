@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +17,7 @@ from mtor_network.analysis.equivalence import rule_differences
 from mtor_network.io import READERS, read_network, read_network_bytes
 from mtor_network.models import FLAGSHIP, load_bundled
 from mtor_network.viz import elements, heatmap, positions, stylesheet
+from mtor_network.viz.svg import data_uri, heatmap_svg
 from mtor_network.webapp import create_app, ids
 from mtor_network.webapp.callbacks import (
     model_panel,
@@ -26,7 +28,13 @@ from mtor_network.webapp.callbacks import (
     upload_model,
 )
 from mtor_network.webapp.exports import TABLE_FORMATS, export, formats, model_formats
-from mtor_network.webapp.state import MAX_UPLOAD_BYTES, ExplorerState, UploadedModel, analyze
+from mtor_network.webapp.state import (
+    MAX_UPLOAD_BYTES,
+    Analysis,
+    ExplorerState,
+    UploadedModel,
+    analyze,
+)
 
 SMALL_BNET = b"""targets, factors
 EGF, EGF
@@ -92,12 +100,43 @@ def test_compare_reports_no_change(flagship: BooleanNetwork) -> None:
 
 
 def test_table_marks_oscillation_and_labels_columns() -> None:
-    component = table(analyze(ExplorerState(drugs=("trametinib",))))
-    body = component.children[1].children
-    assert len(body) == 1
-    cells = {getattr(c, "className", None): c.children for c in body[0].children}
-    assert "vosc" in cells and cells["vosc"] == "*"
-    assert "ERK1/2" in str(component.children[0])
+    analysis = analyze(ExplorerState(drugs=("trametinib",)))
+    shown = table(analysis)
+    assert analysis.result is not None and len(shown["data"]) == len(analysis.result) == 1
+    row = shown["data"][0]
+    oscillating = [n for n, v in analysis.result[0].values if v == "*"]
+    assert oscillating and all(row[n] == "*" for n in oscillating)
+    erk = analysis.network.node("ERK").label
+    assert {c["name"] for c in shown["columns"]} >= {erk, "phenotype", "endocrine resistant"}
+    # an oscillating cell is coloured by a rule that names its column and value
+    rules = [r["if"] for r in shown["style_data_conditional"]]
+    assert {"filter_query": f'{{{oscillating[0]}}} = "*"', "column_id": oscillating[0]} in rules
+    assert shown["tooltip_header"]["ERK"] == f"{erk} (ERK)"
+
+
+def test_table_keeps_node_columns_apart_from_its_own() -> None:
+    network = BooleanNetwork.from_rules({"size": "size", "type": "!size"}, name="clash")
+    result = find_attractors(network)
+    shown = table(Analysis(ExplorerState(), network, result, ()))
+    ids_ = [c["id"] for c in shown["columns"]]
+    assert len(ids_) == len(set(ids_)) and "node:size" in ids_ and "node:type" in ids_
+    assert {r["node:size"] for r in shown["data"]} == {"0", "1"}
+
+
+def test_heatmap_picture_is_svg_with_a_cell_per_value(flagship: BooleanNetwork) -> None:
+    result = find_attractors(flagship, perturbations=scenario(flagship, drugs=["trametinib"]))
+    svg = heatmap_svg(result, flagship)
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.count("<rect x=") == len(result) * len(result.nodes)
+    assert svg.count('fill="#f5c26b"') == sum(v == "*" for a in result for _, v in a.values)
+    assert data_uri(svg).startswith("data:image/svg+xml;base64,")
+
+
+def test_heatmap_picture_escapes_model_names() -> None:
+    result = find_attractors(BooleanNetwork.from_rules({"A": "A"}, name="x"))
+    label = SimpleNamespace(label="<script>&")
+    svg = heatmap_svg(result, SimpleNamespace(node=lambda name: label))  # type: ignore[arg-type]
+    assert "<script>" not in svg and "&lt;script&gt;&amp;" in svg
 
 
 def test_node_details_has_rule_and_reference_links(flagship: BooleanNetwork) -> None:

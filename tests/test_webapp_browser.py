@@ -444,7 +444,9 @@ def test_page_loads_without_errors_and_shows_unperturbed_model(open_tab):
     assert tab.summary_line("Perturbations:") == "Perturbations: none (unperturbed model)"
     rows = tab.table_rows()
     assert [r["phenotype"] for r in rows] == [a.phenotype for a in expected_result("")]
-    assert tab.page.locator(f"#{ids.HEATMAP} .main-svg").count() > 0, "heatmap not drawn"
+    heatmap = tab.page.locator(f"#{ids.HEATMAP}")
+    assert heatmap.get_attribute("src").startswith("data:image/svg+xml"), "heatmap not drawn"
+    assert heatmap.evaluate("img => img.complete && img.naturalWidth > 0"), "heatmap not shown"
     assert tab.errors == []
 
 

@@ -15,7 +15,11 @@ The script does three things the Dash components cannot:
 
 from __future__ import annotations
 
+import json
+
+from ..models import FLAGSHIP
 from . import ids
+from .state import MAX_NAME_LENGTH
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 0; }
@@ -52,14 +56,10 @@ button:focus-visible, .toggle:focus { outline: 3px solid #f5c26b; }
           font-size: 12px; text-align: center; cursor: pointer; }
 .report tr.stops td { background: #e3f1e0; }
 progress { vertical-align: middle; margin: 0 8px; }
-.table-wrap { overflow-x: auto; }
-table.attractors { border-collapse: collapse; font-size: 11px; }
-table.attractors th, table.attractors td { border: 1px solid #ddd; padding: 2px 5px;
-                                           text-align: center; white-space: nowrap; }
-table.attractors thead th { writing-mode: vertical-rl; transform: rotate(180deg); }
-table.attractors td.v1 { background: #cdebc8; }
-table.attractors td.vosc { background: #f9dfae; font-weight: 700; }
-table.attractors tr.resistant-row td:nth-child(4) { color: #b00020; font-weight: 700; }
+#attractor-heatmap { display: block; max-width: 100%; margin: 6px 0; }
+#attractor-heatmap:not([src^="data:"]) { display: none; }
+#attractor-table th.dash-header:nth-child(n+6) { writing-mode: vertical-rl;
+    transform: rotate(180deg); height: auto; padding: 4px 2px; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px;
            min-height: 34px; font-size: 12px; }
 .toolbar .tool { font-size: 12px; padding: 3px 8px; cursor: pointer; }
@@ -219,6 +219,19 @@ ZOOM_OUT_JS = _CLICK_JS.format(call="zoomBy(0.8)")
 FIT_JS = _CLICK_JS.format(call="fit()")
 UNDO_JS = _CLICK_JS.format(call="back()")
 REDO_JS = _CLICK_JS.format(call="forward()")
+# a new state while a background search runs (its Run button disabled): press Cancel
+CANCEL_ON_CHANGE_JS = (
+    "function (data, running, n) {"
+    " return running ? (n || 0) + 1 : window.dash_clientside.no_update; }"
+)
+# the model of the state (as ExplorerState.from_dict reads it: a string, else the flagship)
+TRACK_MODEL_JS = (
+    "function (data, current) {"
+    " const v = data ? data.model : null;"
+    f" const m = typeof v === 'string' && v && v.length <= {MAX_NAME_LENGTH} ? v"
+    f" : {json.dumps(FLAGSHIP)};"
+    " return m === current ? window.dash_clientside.no_update : m; }"
+)
 
 
 def index_string(template: str) -> str:

@@ -22,10 +22,19 @@ from ..exceptions import MtorNetworkError
 from ..export import attractors as tables
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
-from ..viz import elements, heatmap, stylesheet
+from ..viz import elements, stylesheet
 from ..viz.cytoscape import search_nodes
+from ..viz.svg import data_uri, heatmap_svg
 from . import ids
-from ._page import FIT_JS, REDO_JS, UNDO_JS, ZOOM_IN_JS, ZOOM_OUT_JS
+from ._page import (
+    CANCEL_ON_CHANGE_JS,
+    FIT_JS,
+    REDO_JS,
+    TRACK_MODEL_JS,
+    UNDO_JS,
+    ZOOM_IN_JS,
+    ZOOM_OUT_JS,
+)
 from .exports import export
 from .jobs import JobSlots, ServerBusy
 from .layout import (
@@ -293,31 +302,59 @@ def cycle_view(analysis: Analysis, limit: int = 12) -> list[Any]:
     return entries
 
 
-def table(analysis: Analysis) -> html.Table | html.P:
-    """One row per attractor (type, phenotype, resistance, size, every node); '*' marks an
-    oscillating node."""
+def table(analysis: Analysis) -> dict[str, Any]:
+    """The attractor table as the properties of one ``DataTable`` (``columns``, ``data``,
+    ``style_data_conditional``, ``tooltip_header``): one row per attractor (type, phenotype,
+    resistance, size, every node; '*' marks an oscillating node), node columns keyed by node
+    name. One component whose data changes, not a component per cell: a page mounts nothing
+    new when the table changes."""
     if analysis.result is None:
-        return html.P("No result.", className="hint")
+        return {
+            "columns": [{"name": "result", "id": "result"}],
+            "data": [{"result": "No result."}],
+            "style_data_conditional": [],
+            "tooltip_header": {},
+        }
     labels = {n.name: n.label for n in analysis.network}
     nodes = list(analysis.result.nodes)
-    head = html.Tr(
-        [html.Th(c.replace("_", " ")) for c in tables.COLUMNS]
-        + [html.Th(labels[n], title=n) for n in nodes]
-    )
-    body = []
+    keys = {n: n if n not in tables.COLUMNS else f"node:{n}" for n in nodes}
+    columns = [{"name": c.replace("_", " "), "id": c} for c in tables.COLUMNS] + [
+        {"name": labels[n], "id": keys[n]} for n in nodes
+    ]
+    data = []
     for row in tables.rows(analysis.result):
-        resistant = row["endocrine_resistant"]
-        cells = [
-            html.Td(row["attractor"]),
-            html.Td(row["type"].replace("_", " ")),
-            html.Td(row["phenotype"]),
-            html.Td("yes" if resistant else "no"),
-            html.Td(row["size"]),
+        record = {c: row[c] for c in tables.COLUMNS}
+        record["type"] = str(row["type"]).replace("_", " ")
+        record["endocrine_resistant"] = "yes" if row["endocrine_resistant"] else "no"
+        record.update({keys[n]: str(row[n]) for n in nodes})
+        data.append(record)
+    shown = {v for r in data for k, v in r.items() if k not in tables.COLUMNS}
+    styles: list[dict[str, Any]] = [
+        {
+            "if": {
+                "filter_query": '{endocrine_resistant} = "yes"',
+                "column_id": "endocrine_resistant",
+            },
+            "color": "#b00020",
+            "fontWeight": 700,
+        }
+    ]
+    for value, colour in (("1", "#cdebc8"), ("*", "#f9dfae")):
+        if value not in shown:
+            continue
+        styles += [
+            {
+                "if": {"filter_query": f'{{{keys[n]}}} = "{value}"', "column_id": keys[n]},
+                "backgroundColor": colour,
+            }
+            for n in nodes
         ]
-        cells += [html.Td(str(row[n]), className=f"v{row[n]}".replace("*", "osc")) for n in nodes]
-        classes = [row["phenotype"]] + (["resistant-row"] if resistant else [])
-        body.append(html.Tr(cells, className=" ".join(classes)))
-    return html.Table([html.Thead(head), html.Tbody(body)], className="attractors")
+    return {
+        "columns": columns,
+        "data": data,
+        "style_data_conditional": styles,
+        "tooltip_header": {keys[n]: f"{labels[n]} ({n})" for n in nodes},
+    }
 
 
 DETAIL_ACTIONS = (("normal", "Normal"), ("knockout", "Knock out"), ("overexpress", "Force on"))
@@ -435,12 +472,29 @@ def model_panel(
     )
 
 
+RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
+    (ids.SUMMARY, "children"),
+    (ids.ERROR, "children"),
+    (ids.TABLE, "columns"),
+    (ids.TABLE, "data"),
+    (ids.TABLE, "style_data_conditional"),
+    (ids.TABLE, "tooltip_header"),
+    (ids.HEATMAP, "src"),
+    (ids.ATTRACTOR_PICK, "options"),
+    (ids.ATTRACTOR_PICK, "value"),
+    (ids.HEAVY, "style"),
+)
+"""The components and properties :func:`results` fills, in its order."""
+PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
+
+
 def results(analysis: Analysis) -> tuple[Any, ...]:
-    """What the results area shows for an analysis: summary, error, table, heatmap, the
-    attractor picker (options, value), and whether the run-in-background panel is shown.
-    Free inputs that make the search large are named (in the error when it went over)."""
+    """What the results area shows for an analysis, in the order of :data:`RESULT_OUTPUTS`:
+    summary, error, the table's properties, the heatmap picture, the attractor picker
+    (options, value), and whether the run-in-background panel is shown. Free inputs that
+    make the search large are named (in the error when it went over)."""
     result = analysis.result
-    figure = heatmap(result, analysis.network) if result is not None else {}
+    picture = data_uri(heatmap_svg(result, analysis.network)) if result is not None else ""
     options = [{"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])]
     heavy = {"display": "block" if analysis.over_budget else "none"}
     error = analysis.error or ""
@@ -450,7 +504,19 @@ def results(analysis: Analysis) -> tuple[Any, ...]:
         error = f"{error} {note}".strip()
     elif note:
         items.append(html.P(note, className="hint inputs-note"))
-    return (items, error, table(analysis), figure, options, 0, heavy)
+    shown = table(analysis)
+    return (
+        items,
+        error,
+        shown["columns"],
+        shown["data"],
+        shown["style_data_conditional"],
+        shown["tooltip_header"],
+        picture,
+        options,
+        0,
+        heavy,
+    )
 
 
 def graph_elements(analysis: Analysis, state: ExplorerState, index: Any) -> list[Any]:
@@ -586,14 +652,24 @@ def register(
         searching = [html.P(f"Searching the attractors of {network.name} ...", className="hint")]
         return store, status, new_options, key, elements(network), searching
 
-    @app.callback(
+    # in the page: a change of state presses Cancel only while a background search runs, so
+    # a click sends no cancel request
+    app.clientside_callback(
+        CANCEL_ON_CHANGE_JS,
+        Output(ids.HEAVY_CANCEL, "n_clicks"),
+        Input(ids.STATE, "data"),
+        State(ids.HEAVY_RUN, "disabled"),
+        State(ids.HEAVY_CANCEL, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+    # in the page: a change of model (rare) redraws the model's panels; a click sends nothing
+    app.clientside_callback(
+        TRACK_MODEL_JS,
         Output(ids.CURRENT_MODEL, "data"),
         Input(ids.STATE, "data"),
         State(ids.CURRENT_MODEL, "data"),
     )
-    def track_model(data, current):  # type: ignore[no-untyped-def]
-        model = ExplorerState.from_dict(data).model
-        return no_update if model == current else model
 
     @app.callback(
         Output(ids.MODEL_TITLE, "children"),
@@ -748,13 +824,7 @@ def register(
         )
 
     @app.callback(
-        Output(ids.SUMMARY, "children"),
-        Output(ids.ERROR, "children"),
-        Output(ids.TABLE, "children"),
-        Output(ids.HEATMAP, "figure"),
-        Output(ids.ATTRACTOR_PICK, "options"),
-        Output(ids.ATTRACTOR_PICK, "value"),
-        Output(ids.HEAVY, "style"),
+        *[Output(i, p) for i, p in RESULT_OUTPUTS],
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
         Output(ids.GRAPH, "elements"),
@@ -771,7 +841,7 @@ def register(
         statuses = [state.status(t["node"]) for t in toggle_ids]
         shown = list(results(analysis))
         if picked == 0:
-            shown[5] = no_update  # the picker stays; its callback would only redraw the graph
+            shown[PICK_VALUE] = no_update  # the picker stays (its callback would redraw the graph)
         return (
             *shown,
             [f"toggle {s}" for s in statuses],
@@ -803,13 +873,7 @@ def register(
         return graph_elements(Analysis(state, network, result, ()), state, index)
 
     @app.callback(
-        Output(ids.SUMMARY, "children", allow_duplicate=True),
-        Output(ids.ERROR, "children", allow_duplicate=True),
-        Output(ids.TABLE, "children", allow_duplicate=True),
-        Output(ids.HEATMAP, "figure", allow_duplicate=True),
-        Output(ids.ATTRACTOR_PICK, "options", allow_duplicate=True),
-        Output(ids.ATTRACTOR_PICK, "value", allow_duplicate=True),
-        Output(ids.HEAVY, "style", allow_duplicate=True),
+        *[Output(i, p, allow_duplicate=True) for i, p in RESULT_OUTPUTS],
         Output(ids.GRAPH, "elements", allow_duplicate=True),
         Output(ids.CYCLE_VIEW, "children", allow_duplicate=True),
         Output(ids.HEAVY_STATUS, "children", allow_duplicate=True),
@@ -823,12 +887,13 @@ def register(
             (Output(ids.HEAVY_CANCEL, "disabled"), False, True),
         ],
         progress=[Output(ids.HEAVY_STATUS, "children")],
-        cancel=[Input(ids.HEAVY_CANCEL, "n_clicks"), Input(ids.STATE, "data")],
+        # a change of state cancels too (CANCEL_ON_CHANGE_JS presses Cancel while it runs)
+        cancel=[Input(ids.HEAVY_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )
     def run_heavy(set_progress, clicks, data, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
-            return (no_update,) * 10
+            return (no_update,) * (len(RESULT_OUTPUTS) + 3)
         state = ExplorerState.from_dict(data)
         limit = heavy.seconds if heavy is not None and heavy.seconds else None
         bound = f" (stops after {limit:g} s)" if limit else ""
@@ -842,7 +907,7 @@ def register(
                     lambda: analyze(state, UploadedModel.from_dict(upload), heavy), tick
                 )
         except ServerBusy as exc:
-            return (no_update, f"Not run: {exc}", *(no_update,) * 7, "")
+            return (no_update, f"Not run: {exc}", *(no_update,) * len(RESULT_OUTPUTS), "")
         return (
             *results(analysis),
             graph_elements(analysis, state, 0),
@@ -903,8 +968,7 @@ def register(
         }
 
     @app.callback(
-        Output(ids.TIMECOURSE_FIGURE, "figure"),
-        Output(ids.TIMECOURSE_FIGURE, "style"),
+        Output(ids.TIMECOURSE_WRAP, "children"),
         Output(ids.TIMECOURSE_STATUS, "children"),
         Input(ids.TIMECOURSE_RUN, "n_clicks"),
         State(ids.STATE, "data"),
@@ -916,7 +980,7 @@ def register(
     )
     def time_course(clicks, data, upload, nodes, runs, seed):  # type: ignore[no-untyped-def]
         if not clicks:
-            return no_update, no_update, no_update
+            return no_update, no_update
         try:
             figure, status = simulate_view(
                 ExplorerState.from_dict(data),
@@ -926,8 +990,10 @@ def register(
                 seed=seed,
             )
         except (MtorNetworkError, ValueError) as exc:
-            return no_update, no_update, f"Not simulated: {exc}"
-        return figure, {"display": "block"}, status
+            return no_update, f"Not simulated: {exc}"
+        from .layout import GRAPH_CONFIG
+
+        return dcc.Graph(id=ids.TIMECOURSE_FIGURE, figure=figure, config=GRAPH_CONFIG), status
 
     for button, script in (
         (ids.ZOOM_IN, ZOOM_IN_JS),

@@ -75,5 +75,6 @@ TIMECOURSE_SEED = "timecourse-seed"
 TIMECOURSE_RUNS = "timecourse-runs"
 TIMECOURSE_STATUS = "timecourse-status"
 TIMECOURSE_FIGURE = "timecourse-figure"
+TIMECOURSE_WRAP = "timecourse-plot"
 CASE_OPEN = "case-open"  # pattern id: {"type": CASE_OPEN, "case": index}
 INPUTS_ALL = "input-switches-all"  # pattern id: {"type": INPUTS_ALL, "value": "free"|"0"|"1"}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+import warnings
 from functools import lru_cache
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import dcc, html
+from dash import dash_table, dcc, html
 
 from ..analysis.evidence import EVIDENCE_CASES, ValidationReport, validate
 from ..analysis.readouts import declared_readouts, free_inputs, readout_candidates
@@ -355,12 +356,8 @@ def timecourse_panel(network: BooleanNetwork) -> html.Details:
                 className="timecourse-controls",
             ),
             html.Div(id=ids.TIMECOURSE_STATUS, role="status", className="hint"),
-            dcc.Graph(
-                id=ids.TIMECOURSE_FIGURE,
-                figure={},
-                config=GRAPH_CONFIG,
-                style={"display": "none"},
-            ),
+            # the plot is made when a time course is run: a page load needs no plotly
+            html.Div(id=ids.TIMECOURSE_WRAP),
         ],
         className="timecourse",
     )
@@ -370,6 +367,43 @@ GRAPH_CONFIG: Any = screen_tab.GRAPH_CONFIG
 """Plotly figure options everywhere in the app: no logo, no cloud ("share") buttons."""
 
 MAX_SIMULATION_RUNS = 2000
+
+
+def attractor_table() -> dash_table.DataTable:
+    """The attractor table: one component, filled by the results callback (its columns, data
+    and cell colours change; nothing new is mounted on a click)."""
+    with warnings.catch_warnings():
+        # Dash 4 says DataTable will leave its built-in components in a future major version
+        warnings.filterwarnings("ignore", r"\s*The dash_table.DataTable", DeprecationWarning)
+        return _data_table()
+
+
+def _data_table() -> dash_table.DataTable:
+    return dash_table.DataTable(
+        id=ids.TABLE,
+        columns=[],
+        data=[],
+        page_action="native",
+        page_size=TABLE_PAGE_SIZE,
+        sort_action="none",
+        cell_selectable=False,
+        style_table={"overflowX": "auto"},
+        style_cell={
+            "fontSize": 11,
+            "padding": "2px 5px",
+            "textAlign": "center",
+            "whiteSpace": "nowrap",
+            "fontFamily": "system-ui, sans-serif",
+            "border": "1px solid #ddd",
+        },
+        style_header={"fontWeight": 600, "backgroundColor": "#f5f5f5"},
+        tooltip_delay=200,
+        tooltip_duration=None,
+        css=[{"selector": ".dash-table-tooltip", "rule": "font-size: 12px"}],
+    )
+
+
+TABLE_PAGE_SIZE = 50  # attractor rows per page of the table
 
 
 def build_layout(model: str = FLAGSHIP) -> html.Div:
@@ -503,8 +537,14 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 className="exports",
             ),
             dcc.Download(id=ids.DOWNLOAD),
-            dcc.Graph(id=ids.HEATMAP, config=GRAPH_CONFIG),
-            html.Div(id=ids.TABLE, className="table-wrap"),
+            html.Img(
+                id=ids.HEATMAP,
+                src="",
+                alt="heatmap of the attractors (rows) and node values (columns): grey off, "
+                "green on, orange oscillating",
+                className="heatmap",
+            ),
+            attractor_table(),
             timecourse_panel(network),
         ],
         className="explorer",
