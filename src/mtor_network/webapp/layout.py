@@ -369,7 +369,7 @@ GRAPH_CONFIG: Any = screen_tab.GRAPH_CONFIG
 MAX_SIMULATION_RUNS = 2000
 
 
-def attractor_table() -> dash_table.DataTable:
+def attractor_table() -> Any:
     """The attractor table: one component, filled by the results callback (its columns, data
     and cell colours change; nothing new is mounted on a click)."""
     with warnings.catch_warnings():
@@ -378,8 +378,8 @@ def attractor_table() -> dash_table.DataTable:
         return _data_table()
 
 
-def _data_table() -> dash_table.DataTable:
-    return dash_table.DataTable(
+def _data_table() -> Any:
+    return dash_table.DataTable(  # type: ignore[attr-defined]
         id=ids.TABLE,
         columns=[],
         data=[],
