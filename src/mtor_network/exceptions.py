@@ -156,5 +156,10 @@ class NotApplicable(MtorNetworkError):
     the message)."""
 
 
+class CycleTooLarge(MtorNetworkError):
+    """A cyclic attractor has too many states (or oscillating nodes) to list and draw them
+    (the message says how many, and the bound)."""
+
+
 class ModelWarning(UserWarning):
     """A model file was read, but something in it was interpreted (e.g. an implicit input)."""

@@ -641,62 +641,17 @@ def cycle_states(
     size: int | None = None,
 ) -> CycleStates | None:
     """The states of the attractor whose node values are ``values`` (``"*"``: oscillating) of
-    ``network`` (perturbations applied), under ``semantics``; None when more than
-    :data:`MAX_CYCLE_NODES` nodes oscillate.
+    ``network`` (perturbations applied), under ``semantics``, with its transitions
+    (:func:`mtor_network.analysis.cycles.state_transition_graph`); None when more than
+    :data:`MAX_CYCLE_NODES` nodes oscillate or the cycle has more than
+    :data:`~mtor_network.analysis.cycles.MAX_DRAWN_STATES` states."""
+    from ..analysis.cycles import state_transition_graph
 
-    Asynchronous and synchronous: the states of the attracting component of the state graph
-    inside the attractor's subspace (the subspace is small: at most 64 states), with its
-    transitions (of the component with ``size`` states, where the engine counted them: two
-    attractors can share a subspace). Most permissive: every state of the minimal trap space,
-    no transitions."""
-    import itertools
-
-    import networkx as nx
-
-    from ..expressions import evaluate
-
-    nodes = tuple(n for n in network.node_names if values.get(n) == "*")
+    nodes = [n for n in network.node_names if values.get(n) == "*"]
     if not nodes or len(nodes) > MAX_CYCLE_NODES:
         return None
-    fixed = {n: int(v) for n, v in values.items() if v != "*"}
-    states = [
-        dict(zip(nodes, bits, strict=True)) for bits in itertools.product((0, 1), repeat=len(nodes))
-    ]
-    if semantics == "most_permissive":
-        return CycleStates(nodes, tuple(tuple(s[n] for n in nodes) for s in states), ())
-    index = {tuple(s[n] for n in nodes): i for i, s in enumerate(states)}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(len(states)))
-    outside = -1
-    rules = network.rules
-    for i, s in enumerate(states):
-        full = {**fixed, **s}
-        nxt = {n: int(evaluate(rules[n].expression, full)) for n in network.node_names}
-        if any(nxt[n] != full[n] for n in fixed) and semantics == "synchronous":
-            graph.add_edge(i, outside)
-            continue
-        if semantics == "synchronous":
-            graph.add_edge(i, index[tuple(nxt[n] for n in nodes)])
-            continue
-        for n in network.node_names:
-            if nxt[n] == full[n]:
-                continue
-            if n in fixed:
-                graph.add_edge(i, outside)
-            else:
-                j = index[tuple(1 - s[m] if m == n else s[m] for m in nodes)]
-                graph.add_edge(i, j)
-    for component in nx.attracting_components(graph):
-        if outside in component:
-            continue
-        members = sorted(component)
-        seen = {n: {states[i][n] for i in members} for n in nodes}
-        if all(len(v) == 2 for v in seen.values()) and size in (None, len(members)):
-            position = {m: k for k, m in enumerate(members)}
-            edges = sorted(
-                (position[a], position[b]) for a, b in graph.subgraph(members).edges() if a != b
-            )
-            return CycleStates(
-                nodes, tuple(tuple(states[i][n] for n in nodes) for i in members), tuple(edges)
-            )
-    return None
+    try:
+        found = state_transition_graph(network, values, semantics, size=size)
+    except (MtorNetworkError, ValueError):
+        return None
+    return CycleStates(found.nodes, found.states, found.transitions)
