@@ -313,13 +313,18 @@ class AppTab:
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
-def screenshot(tab: AppTab, name: str) -> None:
-    """Save the view a test checked as docs/screenshots/NAME.png when MTOR_SCREENSHOTS=1
-    (the committed pictures of the README and issue 13; runs without it write nothing)."""
+def screenshot(tab: AppTab, name: str, element: str | None = None) -> None:
+    """Save the view a test checked (or only the component with id ``element``) as
+    docs/screenshots/NAME.png when MTOR_SCREENSHOTS=1 (the committed pictures of the README
+    and issue 13; runs without it write nothing)."""
     if os.environ.get("MTOR_SCREENSHOTS", "") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    tab.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    path = str(SCREENSHOTS / f"{name}.png")
+    if element is None:
+        tab.page.screenshot(path=path, full_page=False)
+    else:
+        tab.page.locator(f"#{element}").screenshot(path=path)
 
 
 def _save_screenshots(tabs: list[AppTab], name: str) -> None:
@@ -887,19 +892,33 @@ def test_a_cyclic_attractor_opens_to_its_states(open_tab, tmp_path):
     tab.wait_query(*[q for q in tab.query() if q.startswith("model=")], "oe=Signal")
     tab.wait_settled()
     assert "asynchronous" in tab.summary_line("Semantics:")
-    cycle = tab.page.locator(f"#{ids.CYCLE_VIEW} details").first
-    cycle.locator("summary").click()
-    rows = cycle.locator("table tbody tr")
-    rows.first.wait_for()
-    states = [r.split() for r in rows.all_inner_texts()]
-    heads = cycle.locator("thead th").all_inner_texts()
-    assert heads == ["state", "A", "B", "C", "Proliferation"], heads  # the nodes that oscillate
-    size = int(re.search(r"(\d+) states", cycle.locator("summary").inner_text()).group(1))
-    assert len(states) == size == len({tuple(s[1:]) for s in states}), states
-    # A = !C: in every state, the next change of A (if any) is towards !C
-    assert all(len(s) == 5 for s in states)
-    assert "S1 ->" in cycle.locator(".transitions").inner_text()
-    screenshot(tab, "cycle-states")
+    tab.page.locator(f"#{ids.CYCLE_SHOW}").click()  # show the cycle's states and transitions
+    tab.wait(
+        "(id) => document.querySelectorAll('#' + id + ' td[data-dash-column]').length > 0",
+        ids.CYCLE_STATES,
+        what="the states of the cycle",
+    )
+    states = tab.page.evaluate(TABLE_JS, ids.CYCLE_STATES)
+    heads = tab.page.locator(f"#{ids.CYCLE_STATES} th.dash-header").all_inner_texts()
+    assert [h.strip() for h in heads] == ["state", "A", "B", "C", "Proliferation"], heads
+    picked = tab.page.locator(f"#{ids.CYCLE_PICK} label").first.inner_text()
+    size = int(re.search(r"(\d+) states", picked).group(1))
+    values = {tuple(row[n] for n in ("A", "B", "C", "Proliferation")) for row in states}
+    assert len(states) == size == len(values), states
+    assert "S1 ->" in tab.page.locator(f"#{ids.CYCLE_NOTE}").inner_text()
+    # the state-transition graph: one drawn node per state, one edge per transition
+    tab.wait(
+        "([id, n]) => { const el = document.getElementById(id);"
+        " return el && el._cyreg && el._cyreg.cy.nodes().length === n; }",
+        [ids.CYCLE_GRAPH, size],
+        what="the drawn state-transition graph",
+    )
+    edges = tab.page.evaluate(
+        "(id) => document.getElementById(id)._cyreg.cy.edges().length", ids.CYCLE_GRAPH
+    )
+    moves = tab.page.locator(f"#{ids.CYCLE_NOTE}").inner_text().count("->")
+    assert edges == moves > 0
+    screenshot(tab, "cycle-states", ids.CYCLE_VIEW)
     assert tab.errors == []
 
 

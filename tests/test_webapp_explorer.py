@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from dash import no_update
 
 from mtor_network import BooleanNetwork
 from mtor_network.analysis.evidence import EVIDENCE_CASES
@@ -27,7 +28,9 @@ from mtor_network.viz.cytoscape import search_nodes
 from mtor_network.webapp import ids
 from mtor_network.webapp.callbacks import (
     case_state,
-    cycle_view,
+    cycle_body,
+    cycle_head,
+    cycles,
     input_note,
     next_state,
     search_status,
@@ -212,15 +215,52 @@ def test_summary_names_semantics_and_attractor_count_changes() -> None:
     before = analysis.reference_counts[0]
     after = len(analysis.result)
     assert before != after and f"attractors {before} -> {after}" in text
-    entries = str(cycle_view(analysis))
-    assert "open to see its states" in entries and "Transitions: S1 ->" in entries
+    style, line, options, value = cycle_head(analysis)
+    cyclic = [i for i, a in enumerate(analysis.result) if not a.is_fixed_point]
+    assert style == {"display": "block"} and [o["value"] for o in options] == cyclic
+    assert value == cyclic[0] and "states and transitions" in line and "synchronous" in line
+    note, elements, columns, data = cycle_body(analysis, value)
+    attractor = analysis.result[value]
+    assert len(data) == attractor.size and "transitions: S1 ->" in note
+    assert [c["id"] for c in columns[1:]] == list(attractor.oscillating)
+    drawn = [e for e in elements if "source" not in e["data"]]
+    edges = [e for e in elements if "source" in e["data"]]
+    assert [e["data"]["id"] for e in drawn] == [row[" state"] for row in data]
+    assert edges and all(e["data"]["source"] != e["data"]["target"] for e in edges)
 
 
-def test_cycle_view_of_a_result_without_cycles_is_empty() -> None:
+def test_cycle_panel_keeps_the_pick_and_computes_only_when_open() -> None:
+    network = BooleanNetwork.from_rules(RING, name="ring")
+    result = find_attractors(network, "synchronous")
+    analysis = Analysis(ExplorerState(), network, result, ())
+    cyclic = [i for i, a in enumerate(result) if not a.is_fixed_point]
+    closed = cycles(analysis, cyclic[-1], False)
+    assert closed[3] is no_update  # the pick stays: nothing asks for the body again
+    assert closed[5:] == ("", [], [], [])  # hidden: no states computed, nothing drawn
+    opened = cycles(analysis, None, True)
+    assert opened[3] == cyclic[0] and len(opened[8]) == result[cyclic[0]].size
+    assert opened[4].startswith("Hide") and len(opened[6]) == 1  # one drawn graph
+
+
+def test_a_cycle_too_large_to_draw_says_so() -> None:
+    n = 14  # a ring of 14 nodes: 14 oscillate, over the bound of the enumeration
+    rules = {f"X{i}": f"X{i - 1}" for i in range(1, n)} | {"X0": f"!X{n - 1}"}
+    network = BooleanNetwork.from_rules(rules, name="big_ring")
+    result = find_attractors(network, "most_permissive")
+    analysis = Analysis(ExplorerState(), network, result, ())
+    index = next(i for i, a in enumerate(result) if not a.is_fixed_point)
+    note, elements, _, data = cycle_body(analysis, index)
+    assert "14 nodes oscillate" in note and "at most 12" in note
+    assert elements == [] and data == []
+
+
+def test_cycle_panel_of_a_result_without_cycles_is_hidden() -> None:
     network = BooleanNetwork.from_rules({"A": "A", "B": "A"}, name="switch")
     result = find_attractors(network)
     assert len(result) == 2 and all(a.is_fixed_point for a in result)
-    assert cycle_view(Analysis(ExplorerState(), network, result, ())) == []
+    analysis = Analysis(ExplorerState(), network, result, ())
+    assert cycle_head(analysis) == ({"display": "none"}, "", [], None)
+    assert cycle_body(analysis, 0) == ("", [], [], [])
 
 
 # ---- Screen tab, search, time course -------------------------------------------------------

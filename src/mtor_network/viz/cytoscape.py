@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..analysis.cycles import StateTransitionGraph
 from ..attractors import Attractor
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation
@@ -275,4 +276,74 @@ def _base_stylesheet() -> list[dict[str, Any]]:
             },
         },
         {"selector": "edge.dual", "style": {"target-arrow-shape": "diamond"}},
+    ]
+
+
+STATE_SIZE = 34  # diameter of a state of a drawn cycle (model units)
+
+
+def cycle_elements(
+    graph: StateTransitionGraph, labels: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Cytoscape elements of a cycle's state-transition graph: one node per state (``S1``,
+    ``S2``, ...; its values of the oscillating nodes as the data field ``values``), on a
+    circle in the order a walk along the transitions meets them (so most transitions join
+    neighbours; preset positions), and one edge per transition."""
+    labels = labels or {}
+    count = max(1, len(graph.states))
+    radius = max(60.0, count * (STATE_SIZE + 14) / (2 * math.pi))
+    walk = nx.DiGraph(list(graph.transitions))
+    walk.add_nodes_from(range(len(graph.states)))
+    order: list[int] = []
+    for start in range(len(graph.states)):
+        if start not in order:
+            order += [i for i in nx.dfs_preorder_nodes(walk, start) if i not in order]
+    place = {state: k for k, state in enumerate(order)}
+    out: list[dict[str, Any]] = []
+    for i, state in enumerate(graph.states):
+        angle = 2 * math.pi * place[i] / count - math.pi / 2
+        values = ", ".join(
+            f"{labels.get(n, n)}={v}" for n, v in zip(graph.nodes, state, strict=True)
+        )
+        out.append(
+            {
+                "data": {"id": graph.label(i), "label": graph.label(i), "values": values},
+                "position": {"x": radius * math.cos(angle), "y": radius * math.sin(angle)},
+                "classes": "state",
+            }
+        )
+    for a, b in graph.transitions:
+        source, target = graph.label(a), graph.label(b)
+        out.append({"data": {"id": f"{source}->{target}", "source": source, "target": target}})
+    return out
+
+
+def cycle_stylesheet() -> list[dict[str, Any]]:
+    """The stylesheet of :func:`cycle_elements` (orange states, as oscillating nodes)."""
+    return [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "width": STATE_SIZE,
+                "height": STATE_SIZE,
+                "font-size": 12,
+                "text-valign": "center",
+                "text-halign": "center",
+                "background-color": "#f5c26b",
+                "border-width": 1,
+                "border-color": "#8a6d2b",
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "curve-style": "bezier",
+                "width": 1.5,
+                "line-color": "#777",
+                "target-arrow-color": "#777",
+                "target-arrow-shape": "triangle",
+                "arrow-scale": 0.9,
+            },
+        },
     ]

@@ -104,9 +104,10 @@ label.inline-label { display: inline; margin: 0; }
 .switch-name { min-width: 90px; overflow: hidden; text-overflow: ellipsis; }
 .detail-actions button { margin: 2px 4px 2px 0; }
 .detail-actions button[aria-pressed="true"] { font-weight: 700; outline: 2px solid #243b55; }
-.cycles details { margin: 4px 0; font-size: 12px; }
-.cycles table { border-collapse: collapse; font-size: 11px; }
-.cycles td, .cycles th { border: 1px solid #ddd; padding: 1px 4px; text-align: center; }
+.cycles { margin: 4px 0; font-size: 12px; }
+.cycle-summary { font-weight: 600; margin-right: 8px; }
+.cycles label { display: inline-block; font-weight: 400; margin: 0 8px 0 0; }
+.cycle-graph { border: 1px solid #ddd; margin: 4px 0; }
 .timecourse { margin-top: 10px; }
 .timecourse-controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; }
 .timecourse-controls > * { flex: none; }

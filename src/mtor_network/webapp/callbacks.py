@@ -38,8 +38,10 @@ from ._page import (
 from .exports import export
 from .jobs import JobSlots, ServerBusy
 from .layout import (
+    CYCLE_SHOW_TEXT,
     MAX_SIMULATION_RUNS,
     _attrs,
+    cycle_graph,
     drug_options,
     input_switches,
     model_title,
@@ -58,7 +60,6 @@ from .state import (
     UploadedModel,
     analyze,
     attractor_count,
-    cycle_states,
     load_model,
     lookup_attractors,
     state_network,
@@ -238,68 +239,92 @@ def input_note(network: BooleanNetwork, state: ExplorerState, *, over_budget: bo
 LARGE_FREE_INPUTS = 8
 
 
-def cycle_view(analysis: Analysis, limit: int = 12) -> list[Any]:
-    """One collapsible entry per cyclic attractor (the first ``limit``): its states as a table
-    (one row per state, one column per oscillating node) and the transitions between them,
-    for cycles of up to 2^6 states; the oscillating nodes of larger ones."""
+CYCLE_OUTPUTS: tuple[tuple[str, str], ...] = (
+    (ids.CYCLE_VIEW, "style"),
+    (ids.CYCLE_SUMMARY, "children"),
+    (ids.CYCLE_PICK, "options"),
+    (ids.CYCLE_PICK, "value"),
+)
+"""The cycle panel's head: whether it is shown, its line, and the cyclic attractors to pick."""
+CYCLE_BODY: tuple[tuple[str, str], ...] = (
+    (ids.CYCLE_SHOW, "children"),
+    (ids.CYCLE_NOTE, "children"),
+    (ids.CYCLE_DRAWING, "children"),
+    (ids.CYCLE_STATES, "columns"),
+    (ids.CYCLE_STATES, "data"),
+)
+"""The cycle panel's body: the show button's text, a note, the drawn state-transition graph
+and the table of states."""
+STATE_COLUMN = " state"  # the states' column (a space: never a node name)
+
+
+def cyclic_attractors(analysis: Analysis) -> list[int]:
+    """Indices (in the result) of the cyclic attractors."""
     result = analysis.result
-    if result is None:
-        return []
-    perturbed: BooleanNetwork | None = None
-    entries: list[Any] = []
-    labels = {n.name: n.label for n in analysis.network}
-    for index, attractor in enumerate(result):
-        if attractor.is_fixed_point:
-            continue
-        if len(entries) >= limit:
-            break
-        if perturbed is None:
-            perturbed = analysis.network.perturb(*result.perturbations)
-        oscillating = attractor.oscillating
-        found = cycle_states(perturbed, attractor.value_map, result.semantics, attractor.size)
+    return [i for i, a in enumerate(result or []) if not a.is_fixed_point]
+
+
+def cycle_head(analysis: Analysis, picked: Any = None) -> tuple[Any, ...]:
+    """The values of :data:`CYCLE_OUTPUTS`: the panel is shown when the result has a cyclic
+    attractor; the pick stays on ``picked`` when it is still a cyclic attractor, else the
+    first one."""
+    cyclic = cyclic_attractors(analysis)
+    if not cyclic or analysis.result is None:
+        return ({"display": "none"}, "", [], None)
+    options = []
+    for i in cyclic:
+        attractor = analysis.result[i]
         size = f"{attractor.size} states" if attractor.size else "states not counted"
-        body: list[Any]
-        if found is None:
-            body = [
-                html.P(
-                    f"{len(oscillating)} nodes oscillate (too many to list the states): "
-                    + ", ".join(labels.get(n, n) for n in oscillating),
-                    className="hint",
-                )
-            ]
-        else:
-            head = html.Tr(
-                [html.Th("state")] + [html.Th(labels.get(n, n), title=n) for n in found.nodes]
-            )
-            rows = [
-                html.Tr([html.Td(f"S{i + 1}")] + [html.Td(str(v)) for v in state])
-                for i, state in enumerate(found.states)
-            ]
-            moves = [f"S{a + 1} -> S{b + 1}" for a, b in found.transitions]
-            body = [
-                html.Table([html.Thead(head), html.Tbody(rows)], className="cycle-states"),
-                html.P(
-                    ("Transitions: " + ", ".join(moves))
-                    if moves
-                    else "A trap space: every state of it belongs to the attractor.",
-                    className="hint transitions",
-                ),
-                html.P("Every other node keeps its value in the table below.", className="hint"),
-            ]
-        entries.append(
-            html.Details(
-                [
-                    html.Summary(
-                        f"A{index + 1} ({attractor.kind.replace('_', ' ')}, {size}): "
-                        f"{len(oscillating)} node(s) oscillate; open to see its states"
-                    ),
-                    *body,
-                ],
-                className="cycle",
-                id={"type": ids.CYCLE_STATES, "attractor": index},
-            )
+        label = f"A{i + 1} ({len(attractor.oscillating)} nodes oscillate, {size})"
+        options.append({"label": label, "value": i})
+    value = picked if picked in cyclic else cyclic[0]
+    line = (
+        f"{len(cyclic)} cyclic attractor(s), with their states and transitions under "
+        f"{analysis.result.semantics.replace('_', ' ')} semantics:"
+    )
+    return ({"display": "block"}, line, options, value)
+
+
+def cycle_body(analysis: Analysis, picked: Any) -> tuple[Any, ...]:
+    """The values of :data:`CYCLE_BODY` for cyclic attractor number ``picked``: its
+    state-transition graph (:func:`~mtor_network.analysis.cycles.state_transition_graph`)
+    drawn and its states as a table (one row per state, one column per oscillating node), or
+    why it is not drawn (too many states)."""
+    from ..analysis.cycles import state_transition_graph
+    from ..exceptions import CycleTooLarge
+    from ..viz.cytoscape import cycle_elements
+
+    empty: tuple[Any, ...] = ("", [], [], [])
+    result = analysis.result
+    if result is None or picked not in cyclic_attractors(analysis):
+        return empty
+    attractor = result[picked]
+    labels = {n.name: n.label for n in analysis.network}
+    perturbed = analysis.network.perturb(*result.perturbations)
+    try:
+        found = state_transition_graph(
+            perturbed, attractor.value_map, result.semantics, size=attractor.size
         )
-    return entries
+    except CycleTooLarge as exc:
+        oscillating = ", ".join(labels.get(n, n) for n in attractor.oscillating)
+        return (f"A{picked + 1}: {exc}. Oscillating: {oscillating}.", [], [], [])
+    except ValueError as exc:
+        return (f"A{picked + 1}: {exc}.", [], [], [])
+    columns = [{"name": "state", "id": STATE_COLUMN}] + [
+        {"name": labels.get(n, n), "id": n} for n in found.nodes
+    ]
+    data = [
+        {STATE_COLUMN: found.label(i), **{n: str(v) for n, v in zip(found.nodes, s, strict=True)}}
+        for i, s in enumerate(found.states)
+    ]
+    moves = ", ".join(f"{found.label(a)} -> {found.label(b)}" for a, b in found.transitions)
+    note = (
+        f"A{picked + 1}: {len(found)} states; transitions: {moves}."
+        if moves
+        else f"A{picked + 1}: a trap space of {len(found)} states: every state of it belongs "
+        "to the attractor."
+    ) + " Every other node keeps its value in the attractor table."
+    return (note, cycle_elements(found, labels), columns, data)
 
 
 def table(analysis: Analysis) -> dict[str, Any]:
@@ -517,6 +542,31 @@ def results(analysis: Analysis) -> tuple[Any, ...]:
         0,
         heavy,
     )
+
+
+def shown_body(analysis: Analysis, picked: Any, opened: bool) -> tuple[Any, ...]:
+    """The values of :data:`CYCLE_BODY`: computed and drawn only while shown (``opened``)."""
+    if not opened:
+        return (CYCLE_SHOW_TEXT[False], "", [], [], [])
+    note, elements, columns, data = cycle_body(analysis, picked)
+    drawing = [cycle_graph(elements)] if elements else []
+    return (CYCLE_SHOW_TEXT[True], note, drawing, columns, data)
+
+
+def cycles(analysis: Analysis, picked: Any, opened: Any) -> tuple[Any, ...]:
+    """The values of :data:`CYCLE_OUTPUTS` then :data:`CYCLE_BODY` after a new result: the
+    pick keeps its value when it can (``no_update``: nothing is redrawn twice), and the body
+    is computed only while it is shown (a click with it hidden costs nothing)."""
+    head = list(cycle_head(analysis, picked))
+    value = head[3]
+    if value == picked:
+        head[3] = no_update
+    return (*head, *shown_body(analysis, value, bool(opened)))
+
+
+def _shown(clicks: Any) -> bool:
+    """Whether the cycle panel's body is shown after ``clicks`` presses of its button."""
+    return isinstance(clicks, int) and not isinstance(clicks, bool) and clicks % 2 == 1
 
 
 def graph_elements(analysis: Analysis, state: ExplorerState, index: Any) -> list[Any]:
@@ -828,14 +878,16 @@ def register(
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
         Output(ids.GRAPH, "elements"),
-        Output(ids.CYCLE_VIEW, "children"),
+        *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children"),
         Input(ids.STATE, "data"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
         State(ids.UPLOAD_STORE, "data"),
         State(ids.ATTRACTOR_PICK, "value"),
+        State(ids.CYCLE_PICK, "value"),
+        State(ids.CYCLE_SHOW, "n_clicks"),
     )
-    def render_results(data, toggle_ids, upload, picked):  # type: ignore[no-untyped-def]
+    def render_results(data, toggle_ids, upload, picked, cycle, shows):  # type: ignore[no-untyped-def]
         state = ExplorerState.from_dict(data)
         analysis = analyze(state, UploadedModel.from_dict(upload), quick)
         statuses = [state.status(t["node"]) for t in toggle_ids]
@@ -847,7 +899,7 @@ def register(
             [f"toggle {s}" for s in statuses],
             ["false" if s == "normal" else "true" for s in statuses],
             graph_elements(analysis, state, 0),
-            cycle_view(analysis),
+            *cycles(analysis, cycle, _shown(shows)),
             "",
         )
 
@@ -875,7 +927,7 @@ def register(
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in RESULT_OUTPUTS],
         Output(ids.GRAPH, "elements", allow_duplicate=True),
-        Output(ids.CYCLE_VIEW, "children", allow_duplicate=True),
+        *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children", allow_duplicate=True),
         Input(ids.HEAVY_RUN, "n_clicks"),
         State(ids.STATE, "data"),
@@ -893,7 +945,7 @@ def register(
     )
     def run_heavy(set_progress, clicks, data, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
-            return (no_update,) * (len(RESULT_OUTPUTS) + 3)
+            return (no_update,) * (len(RESULT_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 2)
         state = ExplorerState.from_dict(data)
         limit = heavy.seconds if heavy is not None and heavy.seconds else None
         bound = f" (stops after {limit:g} s)" if limit else ""
@@ -907,13 +959,38 @@ def register(
                     lambda: analyze(state, UploadedModel.from_dict(upload), heavy), tick
                 )
         except ServerBusy as exc:
-            return (no_update, f"Not run: {exc}", *(no_update,) * len(RESULT_OUTPUTS), "")
+            skipped = len(RESULT_OUTPUTS) - 2 + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY)
+            return (no_update, f"Not run: {exc}", *(no_update,) * skipped, "")
         return (
             *results(analysis),
             graph_elements(analysis, state, 0),
-            cycle_view(analysis),
+            *cycles(analysis, None, True),
             "Done." if analysis.result is not None else "",
         )
+
+    @app.callback(
+        *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_BODY],
+        Input(ids.CYCLE_SHOW, "n_clicks"),
+        Input(ids.CYCLE_PICK, "value"),
+        State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def render_cycle(shows, picked, data, upload):  # type: ignore[no-untyped-def]
+        if not _shown(shows):
+            return (CYCLE_SHOW_TEXT[False], "", [], no_update, [])
+        state = ExplorerState.from_dict(data)
+        uploaded = UploadedModel.from_dict(upload)
+        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
+            state, uploaded, heavy
+        )
+        if result is None:
+            return (no_update,) * len(CYCLE_BODY)  # never a search of its own
+        try:
+            network = state_network(state, uploaded)
+        except MtorNetworkError:
+            return (no_update,) * len(CYCLE_BODY)
+        return shown_body(Analysis(state, network, result, ()), picked, True)
 
     @app.callback(
         Output(ids.GRAPH, "stylesheet"),

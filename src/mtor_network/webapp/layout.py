@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 import warnings
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import dash_cytoscape as cyto
@@ -17,6 +19,7 @@ from ..io import READERS
 from ..models import FLAGSHIP, bundled_models, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
+from ..viz.cytoscape import cycle_stylesheet
 from . import ids, screen_tab
 from .exports import TABLE_FORMATS, formats
 from .state import MAX_UPLOAD_BYTES, READOUT_ROLES, ExplorerState
@@ -369,22 +372,66 @@ GRAPH_CONFIG: Any = screen_tab.GRAPH_CONFIG
 MAX_SIMULATION_RUNS = 2000
 
 
+def cycle_panel() -> html.Div:
+    """The cyclic attractors: pick one, then 'Show' draws its state-transition graph and lists
+    its states; shown when the result has a cycle."""
+    return html.Div(
+        [
+            html.Span(id=ids.CYCLE_SUMMARY, className="cycle-summary"),
+            html.Button(CYCLE_SHOW_TEXT[False], id=ids.CYCLE_SHOW, n_clicks=0, className="tool"),
+            dcc.RadioItems(id=ids.CYCLE_PICK, options=[], value=None, inline=True),
+            html.P(id=ids.CYCLE_NOTE, className="hint transitions"),
+            html.Div(id=ids.CYCLE_DRAWING),
+            _table(ids.CYCLE_STATES, page_size=64),
+        ],
+        id=ids.CYCLE_VIEW,
+        className="cycles",
+        style={"display": "none"},
+    )
+
+
+CYCLE_SHOW_TEXT: Mapping[bool, str] = MappingProxyType(
+    {False: "Show states and transitions", True: "Hide states and transitions"}
+)
+
+
+def cycle_graph(elements: list[Any]) -> Any:
+    """The drawn state-transition graph of one cycle (made when shown, so cytoscape measures
+    a visible container)."""
+    return cyto.Cytoscape(
+        id=ids.CYCLE_GRAPH,
+        elements=elements,
+        layout={"name": "preset", "fit": True, "padding": 12},
+        stylesheet=cycle_stylesheet(),
+        autoungrabify=True,
+        autounselectify=True,
+        boxSelectionEnabled=False,
+        userZoomingEnabled=False,
+        style={"width": "100%", "maxWidth": "420px", "height": "260px"},
+        className="cycle-graph",
+    )
+
+
 def attractor_table() -> Any:
     """The attractor table: one component, filled by the results callback (its columns, data
     and cell colours change; nothing new is mounted on a click)."""
+    return _table(ids.TABLE, page_size=TABLE_PAGE_SIZE)
+
+
+def _table(id_: str, *, page_size: int) -> Any:
     with warnings.catch_warnings():
         # Dash 4 says DataTable will leave its built-in components in a future major version
         warnings.filterwarnings("ignore", r"\s*The dash_table.DataTable", DeprecationWarning)
-        return _data_table()
+        return _data_table(id_, page_size)
 
 
-def _data_table() -> Any:
+def _data_table(id_: str, page_size: int) -> Any:
     return dash_table.DataTable(  # type: ignore[attr-defined]
-        id=ids.TABLE,
+        id=id_,
         columns=[],
         data=[],
         page_action="native",
-        page_size=TABLE_PAGE_SIZE,
+        page_size=page_size,
         sort_action="none",
         cell_selectable=False,
         style_table={"overflowX": "auto"},
@@ -527,7 +574,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 style={"display": "none"},
             ),
             html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
-            html.Div(id=ids.CYCLE_VIEW, className="cycles"),
+            cycle_panel(),
             html.Div(
                 [html.Span("Export: ")]
                 + [
