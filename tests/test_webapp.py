@@ -17,6 +17,7 @@ from mtor_network.analysis.equivalence import rule_differences
 from mtor_network.io import READERS, read_network, read_network_bytes
 from mtor_network.models import FLAGSHIP, load_bundled
 from mtor_network.viz import elements, heatmap, positions, stylesheet
+from mtor_network.viz.cytoscape import COLUMN_WIDTH
 from mtor_network.viz.svg import data_uri, heatmap_svg
 from mtor_network.webapp import create_app, ids
 from mtor_network.webapp.callbacks import (
@@ -159,7 +160,8 @@ def test_elements_mark_values_clicks_and_named_perturbations(flagship: BooleanNe
     assert {"genotype", "on"} <= set(nodes["PI3K"]["classes"].split())
     for target, _ in flagship.drugs["everolimus"].effects:
         assert "[everolimus]" in nodes[target]["data"]["label"]
-    signs = {(e["data"]["source"], e["data"]["target"]): e["classes"] for e in edges}
+    classes = {(e["data"]["source"], e["data"]["target"]): e["classes"].split() for e in edges}
+    signs = {edge: c[0] for edge, c in classes.items()}
     kinds = {"+": "activation", "-": "inhibition"}
     assert signs == {
         (source, target): kinds.get(sign, "dual")
@@ -168,6 +170,41 @@ def test_elements_mark_values_clicks_and_named_perturbations(flagship: BooleanNe
     }
     assert "inhibition" in signs.values() and "activation" in signs.values()
     assert any(rule["selector"] == "edge.inhibition" for rule in stylesheet())
+    # an edge across more than one column is 'long' (routed in right angles between columns)
+    pos = positions(flagship)
+    for (source, target), c in classes.items():
+        span = abs(pos[source][0] - pos[target][0])
+        assert ("long" in c) == (source != target and span > 1.5 * COLUMN_WIDTH), (source, target)
+    assert any("long" in c for c in classes.values())
+    assert any(
+        r["selector"] == "edge.long" and r["style"]["curve-style"] == "taxi" for r in stylesheet()
+    )
+
+
+def test_column_order_keeps_edges_shorter_than_input_distance_order(
+    flagship: BooleanNetwork,
+) -> None:
+    """The barycentre ordering within columns shortens the edges against the plain order by
+    distance from the inputs (the order it starts from)."""
+    from mtor_network.viz import cytoscape
+
+    def total_length(pos: dict[str, tuple[float, float]]) -> float:
+        return sum(
+            abs(pos[s][1] - pos[t][1])
+            for t, rule in flagship.rules.items()
+            for s in rule.regulators
+            if s != t
+        )
+
+    ordered = positions(flagship)
+    before = cytoscape.ORDER_SWEEPS
+    try:
+        cytoscape.ORDER_SWEEPS = 0
+        plain = positions(flagship)
+    finally:
+        cytoscape.ORDER_SWEEPS = before
+    assert set(ordered) == set(plain)
+    assert total_length(ordered) < total_length(plain)
 
 
 def test_positions_are_preset_and_stable(flagship: BooleanNetwork) -> None:

@@ -46,30 +46,71 @@ def _depths(network: BooleanNetwork) -> dict[str, int]:
     return {n: int(lengths.get(n, worst)) for n in network.node_names}
 
 
-def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
-    """Preset positions: one column per pathway module (or per distance from the inputs when
-    the model has no modules: a layered layout, whose long layers wrap into several columns
-    so the picture keeps about the graph area's shape), nodes ordered top-down by distance
-    from the inputs."""
-    depth = _depths(network)
+ORDER_SWEEPS = 4  # barycentre sweeps that order the nodes of each column
+
+
+def _columns(network: BooleanNetwork, depth: Mapping[str, int]) -> dict[str, int]:
+    """The column of each node: its pathway module (in :data:`MODULE_ORDER`) when every node
+    has one, else its distance from the inputs (a layered layout)."""
     modules = {n.name: n.module for n in network.nodes}
     if all(modules.values()):
         known = [m for m in MODULE_ORDER if m in set(modules.values())]
         extra = sorted(set(modules.values()) - set(known))
         columns = {m: i for i, m in enumerate(known + extra)}
-        column_of = {n: columns[modules[n]] for n in network.node_names}
-    else:
-        column_of = dict(depth)
+        return {n: columns[modules[n]] for n in network.node_names}
+    return dict(depth)
+
+
+def _ordered(
+    network: BooleanNetwork, column_of: Mapping[str, int], depth: Mapping[str, int]
+) -> dict[int, list[str]]:
+    """The nodes of each column, top-down: first by distance from the inputs, then a few
+    barycentre sweeps (Sugiyama's crossing reduction) move each node towards the mean row of
+    its regulators and targets in the other columns, so edges stay short and cross less.
+    Deterministic: ties keep the previous order."""
+    order = {name: i for i, name in enumerate(network.node_names)}
     grouped: dict[int, list[str]] = {}
     for name in network.node_names:
         grouped.setdefault(column_of[name], []).append(name)
+    for names in grouped.values():
+        names.sort(key=lambda n: (depth[n], order[n]))
+    neighbours: dict[str, list[str]] = {n: [] for n in network.node_names}
+    for target, rule in network.rules.items():
+        for source in rule.regulators:
+            if source in neighbours and source != target:
+                neighbours[target].append(source)
+                neighbours[source].append(target)
+    for sweep in range(ORDER_SWEEPS):
+        row = {n: i / max(1, len(ns) - 1) for ns in grouped.values() for i, n in enumerate(ns)}
+        columns = sorted(grouped) if sweep % 2 == 0 else sorted(grouped, reverse=True)
+        for column in columns:
+            names = grouped[column]
+            current = {n: i for i, n in enumerate(names)}
+            last = max(1, len(names) - 1)
+            centre = {}
+            for n in names:
+                others = [row[m] for m in neighbours[n] if column_of[m] != column]
+                centre[n] = round(sum(others) / len(others), 6) if others else current[n] / last
+            names.sort(key=lambda n: (centre[n], current[n]))
+            for i, n in enumerate(names):
+                row[n] = i / max(1, len(names) - 1)
+    return grouped
+
+
+def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
+    """Preset positions: one column per pathway module (or per distance from the inputs when
+    the model has no modules: a layered layout, whose long layers wrap into several columns
+    so the picture keeps about the graph area's shape); within a column, nodes ordered to
+    keep edges short (:func:`_ordered`)."""
+    depth = _depths(network)
+    column_of = _columns(network, depth)
+    grouped = _ordered(network, column_of, depth)
+    modules = [n.module for n in network.nodes]
     out: dict[str, tuple[float, float]] = {}
-    order = {name: i for i, name in enumerate(network.node_names)}
-    wrap = None if all(modules.values()) else max(6, math.ceil(math.sqrt(len(network) / 0.7)))
+    wrap = None if all(modules) else max(6, math.ceil(math.sqrt(len(network) / 0.7)))
     x = 0
     for column in sorted(grouped):
         names = grouped[column]
-        names.sort(key=lambda n: (depth[n], order[n]))
         rows = wrap or len(names) or 1
         for row, name in enumerate(names):
             sub = x + row // rows
@@ -133,6 +174,9 @@ def elements(
     for target, rule in network.rules.items():
         for source, sign in rule.regulators.items():
             kind = {"+": "activation", "-": "inhibition"}.get(sign, "dual")
+            span = abs(pos[source][0] - pos[target][0]) / COLUMN_WIDTH
+            if source != target and span > 1.5:
+                kind += " long"  # routed orthogonally (taxi), drawn lighter
             out.append(
                 {
                     "data": {
@@ -276,6 +320,19 @@ def _base_stylesheet() -> list[dict[str, Any]]:
             },
         },
         {"selector": "edge.dual", "style": {"target-arrow-shape": "diamond"}},
+        {
+            # an edge across columns runs in the gaps between them (right angles) and is
+            # drawn lighter, so it does not cut through the modules it passes
+            "selector": "edge.long",
+            "style": {
+                "curve-style": "taxi",
+                "taxi-direction": "horizontal",
+                "taxi-turn": 0.5 * COLUMN_WIDTH,
+                "taxi-turn-min-distance": 8,
+                "width": 1.2,
+                "opacity": 0.55,
+            },
+        },
     ]
 
 
