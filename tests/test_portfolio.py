@@ -173,3 +173,26 @@ def test_attractors_grouped_by_input_valuation(five_ligands) -> None:
     }
     assert groups[-1].to_dict()["inputs"] == dict.fromkeys(LIGANDS, 1)
     assert sum(g.to_dict()["attractors"] for g in groups) == len(result)
+
+
+def test_inputs_that_leave_a_large_core_send_the_search_whole(shared_dir: Path) -> None:
+    """BBM 226: with every input at 0, 64 of its 75 nodes are left, so each of the 128
+    valuations is as hard as the whole and one AEON search is the pick; the race pits it
+    against the colored search. A model whose inputs percolate away is split."""
+    from mtor_network.io.bnet import parse_bnet
+
+    def percolated(prefix: str) -> BooleanNetwork:
+        (path,) = (shared_dir / "bbm").glob(f"{prefix}_*.bnet")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            target = percolate(parse_bnet(path.read_text(encoding="utf-8"), name=path.stem))[1]
+        assert target is not None
+        return target
+
+    whole = percolated("226")
+    assert len(free_inputs(whole)) == 7
+    assert _portfolio.choose(whole, "asynchronous") == "plain"
+    assert _portfolio.rivals(whole, "asynchronous") == ["plain", "colored"]
+    split = percolated("213")
+    assert _portfolio.choose(split, "asynchronous") == "valuations"
+    assert _portfolio.rivals(split, "asynchronous") == ["valuations", "colored"]

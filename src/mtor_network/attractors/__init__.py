@@ -134,7 +134,7 @@ def _race_strategies(
     _, target = percolate_constants(network)
     if target is None or not _portfolio.unclear(target, semantics):
         return [engine]
-    return ["auto:valuations", "auto:colored"]
+    return [f"auto:{strategy}" for strategy in _portfolio.rivals(target, semantics)]
 
 
 def find_attractors(

@@ -10,8 +10,12 @@ only in cost. The rule, applied to the network left after constant percolation
 semantics, structure     strategy
 =======================  ======================================================================
 asynchronous, k = 0 or   ``plain``: downstream peeling and AEON's symbolic search on the core
-n <= PLAIN_NODES         (:func:`._aeon.asynchronous`), the fixed-input path; on a tiny
-                         network one AEON call costs less than splitting it.
+n <= PLAIN_NODES, or     (:func:`._aeon.asynchronous`), the fixed-input path; on a tiny
+inputs that do not       network one AEON call costs less than splitting it. The probe: the
+shrink the core          network with every input at 0, percolated, still has more than
+                         PROBE_NODES nodes and PROBE_SHARE of ``n`` (BBM 226: 64 of 75 nodes
+                         left, each valuation as hard as the whole; AEON 9.8 s, the split
+                         over 128 valuations timed out at 10 s).
 asynchronous,            ``valuations``: the input valuations as a tree, each percolated and
 1 <= k <= VALUATION_     its residual searched by the fixed-input path; residuals met twice
 INPUTS                   are searched once (:func:`._inputs.by_valuation`). On model 2.0 with
@@ -32,7 +36,8 @@ never predictable from ``n`` and ``k`` alone. So where the choice is unclear (as
 ``n > PLAIN_NODES`` and ``k >= RACE_MIN_INPUTS``) and the search runs in budgeted workers
 (:mod:`._budget`) with a second worker and a core free (no busy worker, load average below the
 cores minus one), ``valuations`` and ``colored`` race in two killable workers; the first answer
-is kept and the other worker is killed through its cancel hook. Without a budget the search
+is kept and the other worker is killed through its cancel hook (:func:`rivals`: the rule's
+pick against ``colored``, or ``colored`` against ``valuations``). Without a budget the search
 runs in this process with the rule's pick.
 """
 
@@ -51,6 +56,9 @@ VALUATION_INPUTS = 14
 leaves, each a percolation and usually a memo hit); above it the colored search."""
 PLAIN_NODES = 12
 """Networks (after percolation) up to this size are searched whole, inputs and all."""
+PROBE_NODES = 40
+PROBE_SHARE = 0.75
+"""The probe's bounds: inputs at 0 leaving more nodes than both send the search whole."""
 RACE_MIN_INPUTS = 3
 """Free inputs from which the two strategies race when a second core is free."""
 STRATEGIES = ("plain", "valuations", "colored")
@@ -73,10 +81,26 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     """
     if semantics != "asynchronous":
         return "plain"
-    k = len(free_inputs(network))
+    inputs = free_inputs(network)
+    k = len(inputs)
     if k == 0 or len(network) <= PLAIN_NODES:
         return "plain"
-    return "valuations" if k <= VALUATION_INPUTS else "colored"
+    if k > VALUATION_INPUTS:
+        return "colored"
+    from ._reduce import percolate
+
+    probe = percolate(network, dict.fromkeys(inputs, False))[1]
+    left = 0 if probe is None else len(probe)
+    if left > PROBE_NODES and left > PROBE_SHARE * len(network):
+        return "plain"
+    return "valuations"
+
+
+def rivals(network: BooleanNetwork, semantics: str) -> list[str]:
+    """The two strategies a race runs on the percolated ``network``: the rule's pick and
+    ``colored`` (``valuations`` when the pick is ``colored``)."""
+    pick = choose(network, semantics)
+    return [pick, "valuations" if pick == "colored" else "colored"]
 
 
 def unclear(network: BooleanNetwork, semantics: str) -> bool:
@@ -198,12 +222,15 @@ def race(
 
 __all__ = [
     "PLAIN_NODES",
+    "PROBE_NODES",
+    "PROBE_SHARE",
     "RACE_MIN_INPUTS",
     "STRATEGIES",
     "VALUATION_INPUTS",
     "choose",
     "core_free",
     "race",
+    "rivals",
     "run_strategy",
     "unclear",
 ]
