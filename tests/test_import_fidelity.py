@@ -262,6 +262,29 @@ def test_a_chain_nested_far_beyond_the_old_limit_reads_and_round_trips(tmp_path:
         assert set(back.rules["a"].expression[1]) == set(network.rules["a"].expression[1])
 
 
+def test_sbml_export_of_nested_rules_is_not_indented_and_reads_back() -> None:
+    """libsbml indents each MathML level further: the export of BBM model 248 (1.5 MB of BNet)
+    was 25 MB, past the 20 MB our readers accept, so it could not be read back. Our export
+    drops that indentation (9.9 MB there)."""
+    import libsbml
+
+    from mtor_network.io.sbml import build_sbml_document, to_sbml
+
+    rule = "a"
+    for k in range(45):  # alternating OR/AND, 90 levels (MAX_NESTING is 100)
+        rule = f"(x{k % 5} | x{(k + 1) % 5} & ({rule}))"
+    network = BooleanNetwork.from_rules({"a": rule, **{f"x{k}": f"!x{k}" for k in range(5)}})
+    text = to_sbml(network)
+    indented = str(libsbml.writeSBMLToString(build_sbml_document(network)))
+    assert not any(line[:1] in (" ", "\t") for line in text.splitlines())
+    assert len(text) < len(indented) / 3
+    document = libsbml.readSBMLFromString(text)
+    document.checkConsistency()
+    assert document.getNumErrors(libsbml.LIBSBML_SEV_ERROR) == 0
+    back = parse_sbml(text)
+    assert all(back.rules[n].expression == network.rules[n].expression for n in network.node_names)
+
+
 def test_parentheses_beyond_the_bound_are_still_refused() -> None:
     from mtor_network.exceptions import RuleSyntaxError
     from mtor_network.expressions import MAX_PARENTHESES
