@@ -10,6 +10,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from dash import html
+from plotly.utils import PlotlyJSONEncoder
 
 from mtor_network import BooleanNetwork, find_attractors, scenario
 from mtor_network.analysis.compare import compare
@@ -29,6 +31,7 @@ from mtor_network.webapp.callbacks import (
     upload_model,
 )
 from mtor_network.webapp.exports import TABLE_FORMATS, export, formats, model_formats
+from mtor_network.webapp.layout import validation_panel
 from mtor_network.webapp.state import (
     MAX_UPLOAD_BYTES,
     Analysis,
@@ -474,3 +477,20 @@ def test_an_unexpected_callback_error_reaches_the_user_as_one_message(monkeypatc
     text = response.get_data(as_text=True)
     assert "engine exploded" in text and "Something went wrong" in text
     assert "Traceback" not in text
+
+
+def test_validation_tab_is_filled_when_opened() -> None:
+    """The page load carries a placeholder, not the report's ~200 buttons; opening the tab
+    fills it (the callback's check reads the placeholder as the browser sends it)."""
+    from mtor_network.webapp.callbacks import _is_placeholder
+    from mtor_network.webapp.layout import build_layout
+
+    layout = json.loads(json.dumps(build_layout(FLAGSHIP).to_plotly_json(), cls=PlotlyJSONEncoder))
+    text = json.dumps(layout)
+    assert "case-open" not in text and "Loading the evidence report" in text
+    placeholder = json.loads(json.dumps(html.P("x", className="hint").to_plotly_json()))
+    assert _is_placeholder(placeholder) and _is_placeholder([placeholder])
+    panel = json.loads(
+        json.dumps(validation_panel(FLAGSHIP, load_bundled(FLAGSHIP)), cls=PlotlyJSONEncoder)
+    )
+    assert not _is_placeholder(panel) and "case-open" in json.dumps(panel)

@@ -564,6 +564,13 @@ def cycles(analysis: Analysis, picked: Any, opened: Any) -> tuple[Any, ...]:
     return (*head, *shown_body(analysis, value, bool(opened)))
 
 
+def _is_placeholder(children: Any) -> bool:
+    """Whether the Validation tab still shows the page's placeholder (one paragraph)."""
+    if isinstance(children, list):
+        children = children[0] if len(children) == 1 else None
+    return isinstance(children, dict) and children.get("type") == "P"
+
+
 def _shown(clicks: Any) -> bool:
     """Whether the cycle panel's body is shown after ``clicks`` presses of its button."""
     return isinstance(clicks, int) and not isinstance(clicks, bool) and clicks % 2 == 1
@@ -1023,6 +1030,24 @@ def register(
         except MtorNetworkError as exc:
             return [html.P(str(exc), className="error")]
         return node_details(network, node, state)
+
+    @app.callback(
+        Output(ids.VALIDATION, "children", allow_duplicate=True),
+        Input(ids.TABS, "value"),
+        State(ids.CURRENT_MODEL, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        State(ids.VALIDATION, "children"),
+        prevent_initial_call=True,
+    )
+    def fill_validation(tab, model, upload, shown):  # type: ignore[no-untyped-def]
+        if tab != "validation" or not _is_placeholder(shown):
+            return no_update
+        model = model if isinstance(model, str) else FLAGSHIP
+        try:
+            network = load_model(model, UploadedModel.from_dict(upload))
+        except MtorNetworkError:
+            model, network = FLAGSHIP, load_bundled(FLAGSHIP)
+        return validation_panel(model, network)
 
     @app.callback(
         Output(ids.GRAPH, "generateImage"),

@@ -596,8 +596,12 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
         ],
         className="explorer",
     )
+    # filled when the tab is first opened: a page load does not carry (and the renderer does
+    # not crawl) the report's ~200 buttons
     validation = html.Div(
-        validation_panel(model, network), id=ids.VALIDATION, style={"padding": "8px 12px"}
+        html.P("Loading the evidence report ...", className="hint"),
+        id=ids.VALIDATION,
+        style={"padding": "8px 12px"},
     )
     return html.Div(
         [
