@@ -32,7 +32,9 @@ _LAZY = {
     "AttractorResult": "attractors",
     "Budget": "attractors",
     "BudgetExceeded": "attractors",
+    "InputGroup": "attractors",
     "Semantics": "attractors",
+    "group_by_inputs": "attractors",
     "find_attractors": "analysis.phenotypes",
     "read_network": "io",
     "write_network": "io",
@@ -64,7 +66,9 @@ if TYPE_CHECKING:
         AttractorResult,
         Budget,
         BudgetExceeded,
+        InputGroup,
         Semantics,
+        group_by_inputs,
     )
     from .io import read_network, write_network
     from .models import FLAGSHIP, bundled_models, load_network
@@ -112,6 +116,7 @@ __all__ = [
     "BudgetExceeded",
     "ConflictingPerturbationError",
     "EngineError",
+    "InputGroup",
     "ModelFileError",
     "MtorNetworkError",
     "Node",
@@ -131,6 +136,7 @@ __all__ = [
     "bundled_models",
     "classify",
     "find_attractors",
+    "group_by_inputs",
     "knockout",
     "load_network",
     "overexpress",

@@ -190,9 +190,9 @@ def _serve(conn: Connection, parent: int) -> None:
     os.dup2(devnull, 2)
     warnings.simplefilter("ignore")
     from .._cache import ByteBoundedCache
-    from ._jobs import run_job
+    from ._jobs import memo_size, run_job
 
-    memo: Any = ByteBoundedCache(WORKER_MEMO_BYTES)
+    memo: Any = ByteBoundedCache(WORKER_MEMO_BYTES, size=memo_size)
     generation = None
     while True:
         try:
@@ -242,6 +242,8 @@ def _context() -> Any:
             "mtor_network.attractors._budget",
             "mtor_network.attractors._jobs",
             "mtor_network.attractors._aeon",
+            "mtor_network.attractors._inputs",
+            "mtor_network.attractors._portfolio",
             "mtor_network.attractors._trappist",
         ]
     )
