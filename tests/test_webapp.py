@@ -494,3 +494,32 @@ def test_validation_tab_is_filled_when_opened() -> None:
         json.dumps(validation_panel(FLAGSHIP, load_bundled(FLAGSHIP)), cls=PlotlyJSONEncoder)
     )
     assert not _is_placeholder(panel) and "case-open" in json.dumps(panel)
+
+
+def test_positions_from_the_model_file_are_used_when_every_node_has_one() -> None:
+    """A reader that keeps a file's layout (GINsim's nodevisualsetting x, y) gives each node a
+    ``position``; the graph then uses it (scaled), and the automatic layout otherwise."""
+    from dataclasses import dataclass
+
+    from mtor_network.network import Node
+    from mtor_network.viz.cytoscape import NODE_WIDTH, file_positions
+
+    @dataclass(frozen=True)
+    class PlacedNode(Node):
+        position: tuple[float, float] | None = None
+
+    rules = {"A": "A", "B": "A", "C": "!B"}
+    placed = {"A": (10.0, 10.0), "B": (60.0, 10.0), "C": (60.0, 50.0)}
+    network = BooleanNetwork.create(
+        "placed", rules, nodes=[PlacedNode(n, position=placed[n]) for n in rules]
+    )
+    pos = positions(network)
+    assert pos == file_positions(network)
+    scale = pos["B"][0] / placed["B"][0]
+    assert all(pos[n] == (x * scale, y * scale) for n, (x, y) in placed.items())
+    closest = min(abs(pos["A"][0] - pos["B"][0]), abs(pos["B"][1] - pos["C"][1]))
+    assert closest >= NODE_WIDTH  # nodes do not overlap
+    partly = BooleanNetwork.create(
+        "partly", rules, nodes=[PlacedNode("A", position=(1.0, 2.0)), Node("B"), Node("C")]
+    )
+    assert file_positions(partly) is None and set(positions(partly)) == set(rules)

@@ -97,11 +97,34 @@ def _ordered(
     return grouped
 
 
+def file_positions(network: BooleanNetwork) -> dict[str, tuple[float, float]] | None:
+    """The node positions a model file gave (e.g. GINsim's ``nodevisualsetting`` x, y), read
+    from each node's ``position`` (x, y), scaled so that the closest two nodes are a node
+    apart; None unless every node has one (and they are distinct)."""
+    found = {n.name: getattr(n, "position", None) for n in network.nodes}
+    if not found or any(p is None for p in found.values()):
+        return None
+    points = {k: (float(p[0]), float(p[1])) for k, p in found.items() if p is not None}
+    if len(set(points.values())) < len(points):
+        return None
+    values = list(points.values())
+    closest = min(
+        (math.dist(a, b) for i, a in enumerate(values) for b in values[i + 1 :]),
+        default=1.0,
+    )
+    scale = max(1.0, (NODE_WIDTH + 12) / closest) if closest > 0 else 1.0
+    return {k: (x * scale, y * scale) for k, (x, y) in points.items()}
+
+
 def positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
-    """Preset positions: one column per pathway module (or per distance from the inputs when
-    the model has no modules: a layered layout, whose long layers wrap into several columns
-    so the picture keeps about the graph area's shape); within a column, nodes ordered to
-    keep edges short (:func:`_ordered`)."""
+    """Preset positions: the model file's own where every node has one
+    (:func:`file_positions`); else one column per pathway module (or per distance from the
+    inputs when the model has no modules: a layered layout, whose long layers wrap into
+    several columns so the picture keeps about the graph area's shape); within a column,
+    nodes ordered to keep edges short (:func:`_ordered`)."""
+    given = file_positions(network)
+    if given is not None:
+        return given
     depth = _depths(network)
     column_of = _columns(network, depth)
     grouped = _ordered(network, column_of, depth)
