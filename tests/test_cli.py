@@ -31,6 +31,41 @@ def test_attractors_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert row.split()[-1] == "proliferative"
 
 
+def test_free_inputs_are_summarised_by_valuation_with_a_way_to_pick_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Many attractors from free inputs: one summary row per input valuation (counted by the
+    library's grouping), a table of at most TABLE_COLUMNS attractors, and a hint that fixes one
+    valuation's inputs, which gives exactly that valuation's attractors."""
+    from mtor_network.cli.attractors import TABLE_COLUMNS
+
+    inputs = [f"I{i}" for i in range(6)]
+    lines = [f"{n}, {n}" for n in inputs]
+    lines += ["X, I0 & !I1 | I2 & X", "Y, X | I3 & !Y", "Z, (I4 | I5) & !X"]
+    model = tmp_path / "inputs.bnet"
+    model.write_text("targets, factors\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "attractors", "--model", str(model), "--no-basins")
+    assert code == 0
+    header = next(ln for ln in out.splitlines() if ln.startswith("I0 "))
+    assert header.split() == [*inputs, "attractors", "phenotypes"]
+    body = out.split(header, 1)[1].splitlines()[2:]
+    rows = [ln.split() for ln in body[: 2 ** len(inputs)]]
+    assert len(rows) == 64 and len({tuple(r[:6]) for r in rows}) == 64  # every valuation once
+    total = int(next(ln for ln in out.splitlines() if ln.startswith("attractors:")).split()[1])
+    assert sum(int(r[6]) for r in rows) == total > TABLE_COLUMNS
+    columns = next(ln for ln in out.splitlines() if ln.startswith("node ")).split()
+    assert columns[-1] == f"A{TABLE_COLUMNS}"
+    assert f"showing {TABLE_COLUMNS} of {total} attractors" in out
+    hint = next(ln for ln in out.splitlines() if ln.startswith("one valuation's attractors"))
+    flags = hint.split("e.g. ", 1)[1].split()
+    code, picked, _ = run(capsys, "attractors", "--model", str(model), "--no-basins", *flags)
+    assert code == 0
+    last = rows[-1]
+    count = int(next(ln for ln in picked.splitlines() if ln.startswith("attractors:")).split()[1])
+    assert count == int(last[6])
+    assert "free inputs" not in picked  # every input is fixed: nothing left to group by
+
+
 def test_attractors_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys, "attractors", "--drug", "everolimus", "--knockout", "IRS1", "--format", "json",

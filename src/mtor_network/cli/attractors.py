@@ -136,6 +136,44 @@ def _rerun_command(args: argparse.Namespace) -> str:
     return shlex.join([*parts, "--max-attractors", "0", "-o", "all.csv"])
 
 
+TABLE_COLUMNS = 20
+"""Attractor columns the text table shows; past them the table is cut (a summary by free-input
+valuation lists every attractor found) and ``--output FILE`` holds them all."""
+SUMMARY_ROWS = 200
+"""Rows of the summary by free-input valuation in the text table."""
+
+
+def _input_summary(result: AttractorResult, network: BooleanNetwork) -> list[str]:
+    """One row per valuation of the free inputs of the perturbed ``network``: the attractors
+    and their phenotypes there, and how to see one valuation's attractors (fix its inputs)."""
+    from .._format import table
+    from ..attractors import group_by_inputs
+
+    groups = group_by_inputs(network, result)
+    if len(groups) < 2:
+        return []
+    inputs = [name for name, _ in groups[0].inputs]
+    rows = []
+    for group in groups[:SUMMARY_ROWS]:
+        data = group.to_dict()
+        phenotypes = data["phenotypes"]
+        assert isinstance(phenotypes, dict)
+        shown = ", ".join(f"{k} {v}" for k, v in sorted(phenotypes.items()))
+        rows.append([*(str(v) for _, v in group.inputs), str(data["attractors"]), shown])
+    scope = "" if result.complete else f" (of the {len(result)} attractors found)"
+    lines = [
+        f"free inputs: {len(inputs)} ({', '.join(inputs)}); attractors by input valuation{scope}:",
+        table([*inputs, "attractors", "phenotypes"], rows),
+    ]
+    if len(groups) > SUMMARY_ROWS:
+        lines.append(f"... {len(groups) - SUMMARY_ROWS} more valuations (all in -o FILE.json)")
+    example = " ".join(
+        f"--overexpress {n}" if v == 1 else f"--knockout {n}" for n, v in groups[-1].inputs
+    )
+    lines += [f"one valuation's attractors: fix its inputs, e.g. {example}", ""]
+    return lines
+
+
 def _attractor_table(
     result: AttractorResult,
     network: BooleanNetwork,
@@ -147,7 +185,7 @@ def _attractor_table(
     applied = ", ".join(p.describe() for p in result.perturbations) or "none"
     count = f"attractors: {result.total_attractors}"
     if not result.complete:
-        count += f" (the first {len(result)} by values are shown)"
+        count += f" (the first {len(result)} by values are found)"
     lines = [
         f"model: {result.model} {result.model_version}".rstrip(),
         f"semantics: {result.semantics} (engine {result.engine})",
@@ -155,26 +193,30 @@ def _attractor_table(
         count,
         "",
     ]
-    names = [f"A{i}" for i in range(1, len(result) + 1)]
-    head = [("type", [a.kind.replace("_", " ") for a in result])]
-    head.append(("phenotype", [a.phenotype for a in result]))
+    perturbed = network.perturb(*result.perturbations) if result.perturbations else network
+    lines += _input_summary(result, perturbed)
+    shown = list(result)[:TABLE_COLUMNS]
+    names = [f"A{i}" for i in range(1, len(shown) + 1)]
+    head = [("type", [a.kind.replace("_", " ") for a in shown])]
+    head.append(("phenotype", [a.phenotype for a in shown]))
     if result.endocrine_therapy:
         head.append(
-            ("endocrine-resistant", ["yes" if a.endocrine_resistant else "no" for a in result])
+            ("endocrine-resistant", ["yes" if a.endocrine_resistant else "no" for a in shown])
         )
-    head.append(("states", [str(a.size) if a.size is not None else "?" for a in result]))
+    head.append(("states", [str(a.size) if a.size is not None else "?" for a in shown]))
     if graded is not None and graded.computed:
-        head.append(("weak basin", [_share(g.weak_basin) for g in graded.attractors]))
-        head.append(("strong basin", [_share(g.strong_basin) for g in graded.attractors]))
+        basins = graded.attractors[: len(shown)]
+        head.append(("weak basin", [_share(g.weak_basin) for g in basins]))
+        head.append(("strong basin", [_share(g.strong_basin) for g in basins]))
         if graded.reference is not None:
-            head.append(("from untreated", [_share(g.reference_share) for g in graded.attractors]))
+            head.append(("from untreated", [_share(g.reference_share) for g in basins]))
     rows: list[list[str]] = [[label, "", *vals] for label, vals in head]
     for node in network.nodes:
         rows.append(
             [
                 node.name,
                 node.label if node.label != node.name else "",
-                *[str(a[node.name]) for a in result],
+                *[str(a[node.name]) for a in shown],
             ]
         )
     lines.append(table(["node", "label", *names], rows))
@@ -182,9 +224,9 @@ def _attractor_table(
     lines.append("values: 1 on, 0 off, * oscillates within the attractor")
     if graded is not None:
         lines += _basin_lines(graded)
-    if not result.complete:
+    if len(shown) < result.total_attractors:
         lines.append(
-            f"showing {len(result)} of {result.total_attractors} attractors; write them all "
+            f"showing {len(shown)} of {result.total_attractors} attractors; write them all "
             f"with: {rerun or 'mtor-network attractors ... --max-attractors 0 -o all.csv'}"
         )
     return "\n".join(lines)
