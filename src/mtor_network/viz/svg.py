@@ -44,7 +44,8 @@ def heatmap_svg(result: AttractorResult, network: BooleanNetwork) -> str:
     """
     labels = [_clip(network.node(n).label, 20) for n in result.nodes]
     rows = [_clip(f"A{i} {a.phenotype}", 24) for i, a in enumerate(result, start=1)]
-    width = ROW_LABEL_WIDTH + CELL_WIDTH * max(1, len(labels)) + 4
+    # the rotated column labels reach past the last column: room for them on the right
+    width = ROW_LABEL_WIDTH + CELL_WIDTH * max(1, len(labels)) + COLUMN_LABEL_HEIGHT // 2 + 4
     height = COLUMN_LABEL_HEIGHT + CELL_HEIGHT * max(1, len(rows)) + 4
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
