@@ -337,6 +337,8 @@ D : A &
 E : D;
 F : $choice ? D : NOT E
 G: 1 AND NOT 0
+H : 1 & 2;
+I : A & 0.5 | 0.0
 """
 
 
@@ -347,13 +349,16 @@ def test_short_declarations_are_read_as_maboss_reads_them(tmp_path: Path) -> Non
     (tmp_path / "short.bnd").write_text(SHORT_BND)
     (tmp_path / "short.cfg").write_text("$choice = 1;\ntime_tick = 0.5;\nmax_time = 5;\n")
     network = read_maboss(tmp_path / "short.bnd")
-    assert network.node_names == ("A", "B", "C", "D", "E", "F", "G")
-    assert [network.rules[n].line for n in network.node_names] == [2, 3, 5, 7, 9, 10, 11]
+    assert network.node_names == ("A", "B", "C", "D", "E", "F", "G", "H", "I")
+    assert [network.rules[n].line for n in network.node_names] == [2, 3, 5, 7, 9, 10, 11, 12, 13]
     sim = maboss.load(str(tmp_path / "short.bnd"), str(tmp_path / "short.cfg"), cmaboss=True)
     theirs = sim.get_logical_rules()
     assert set(theirs) == set(network.node_names)
-    for node in ("A", "B", "C", "D", "E", "G"):
+    for node in ("A", "B", "C", "D", "E", "G", "H", "I"):
         assert same_function(parse_expression(theirs[node]), network.rules[node].expression)
+    # MaBoSS evaluates logic on doubles: any number but 0 is true (C : 1 & 2 is C : 1)
+    assert same_function(network.rules["H"].expression, parse_expression("1"))
+    assert same_function(network.rules["I"].expression, parse_expression("A"))
     # the parameter $choice = 1 selects the first branch, as MaBoSS evaluates it
     assert network.rules["F"].expression == parse_expression("D")
     assert same_function(network.rules["G"].expression, parse_expression("1"))
@@ -369,7 +374,6 @@ BAD_BND = [
     ("Node A { logic = A; }\nNode B {\n  logic =\n    A + B;\n}\n", 4, "unknown operator '\\+'"),
     ("Node A {\n  logic = A == 1;\n}\n", 2, "unknown operator '=='"),
     ("Node A {\n  logic = A OR $x;\n}\n", 2, "unknown operator '\\$x'"),
-    ("Node A {\n  logic = 2;\n}\n", 2, "not a Boolean constant"),
     ("Node A {\n  logic = (A;\n}\n", 2, "missing '\\)'"),
     ("Node A { logic = A; }\nNode A { logic = 1; }\n", 2, "defined twice"),
     ("Node A {\n  logic = B;\n}\n", 2, "'B', which has no rule"),
@@ -381,7 +385,6 @@ BAD_BND = [
     ("A : A\nB = A;\n", 2, "unknown operator '='"),
     ("A : A;\nNode A { logic = 1; }\n", 2, "defined twice"),
     ("A : A;\nB, A | C\n", 2, "'C', which has no rule"),
-    ("Node A { logic = A; }\nB : A & 2;\n", 2, "not a Boolean constant"),
     ("A : A;\ndivision {\n  rate = 1;\n}\n", 2, "cell population \\(PopMaBoSS\\)"),
     ("A : A;\nDeath { rate = 0.1; }\n", 2, "cell population"),
 ]

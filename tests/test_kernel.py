@@ -206,13 +206,21 @@ def test_ginsim_dialect_resolves_thresholds_through_the_format() -> None:
     assert parsed == parse_expression("A_2 & !B | C")
 
 
+def test_maboss_numbers_are_true_unless_zero() -> None:
+    """MaBoSS evaluates logic on doubles (cMaBoSS prints ``C : 1 & 2`` as ``C : 1``)."""
+    for text, expected in [("1 & 2", "1"), ("A & 0.5", "A"), ("0.0 | A & 3", "A"), ("0", "0")]:
+        assert equivalent(parse_expression(text, dialect="maboss"), parse_expression(expected)), (
+            text
+        )
+
+
 @pytest.mark.parametrize(
     ("dialect", "text", "fragment"),
     [
         ("bnet", "a and b", "expected an operator"),
         ("bnet", "a ^ b", "unexpected character '^'"),
         ("maboss", "a + b", "unknown operator '+'"),
-        ("maboss", "2", "not a Boolean constant"),
+        ("bnet", "A & 2", "unexpected character '2'"),
         ("maboss", "a AND", "logic ends where an operand was expected"),
         ("aeon", "a &", "expression ends where an operand was expected"),
         ("booleannet", "a and and b", "expected a node name"),

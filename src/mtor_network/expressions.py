@@ -297,7 +297,8 @@ class Dialect:
     to the tightest; ``constants`` maps spellings (words ignoring case) to truth values.
     ``name`` is the pattern of a name token (it may be wider than a valid node name: such
     tokens are refused as invalid names), ``number`` that of number tokens that are not
-    constants and ``refused`` that of tokens named as unknown operators.
+    constants (refused, unless ``nonzero_true``: then a number is true unless it is zero, as
+    MaBoSS evaluates ``1 & 2``) and ``refused`` that of tokens named as unknown operators.
     """
 
     key: str
@@ -307,6 +308,7 @@ class Dialect:
     constants: Mapping[str, bool] = field(default_factory=dict)
     name: str = r"[A-Za-z_][A-Za-z0-9_.]*"
     number: str | None = None
+    nonzero_true: bool = False
     refused: str | None = None
     noun: str = "expression"
     unknown: str = "unexpected character {token!r}"
@@ -355,11 +357,12 @@ DIALECTS: dict[str, Dialect] = {
         constants={"0": False, "1": True, "0.0": False, "1.0": True},
         name=NAME_PATTERN,
         number=r"\d+(?:\.\d*)?(?:[eE][-+]?\d+)?",
+        nonzero_true=True,  # MaBoSS evaluates logic on doubles: 2 and 0.5 are true
         refused=r"==|!=|>=|<=|\$" + NAME_PATTERN + r"|@" + NAME_PATTERN,
         noun="logic",
         unknown=(
             "unknown operator {token!r} in MaBoSS logic (supported: AND OR NOT XOR, && || ! ^, "
-            "& |, parentheses, 0/1 and node names)"
+            "& |, parentheses, numbers (0 is false, any other true) and node names)"
         ),
         no_operand="unexpected {token!r} where an operand was expected",
     ),
@@ -427,11 +430,14 @@ class _Parser:
                     continue
                 toks.append(("name", value, pos))
             elif kind == "number":
-                if value not in d.constants:
+                if value in d.constants:
+                    toks.append(("const", "1" if d.constants[value] else "0", pos))
+                elif d.nonzero_true:
+                    toks.append(("const", "0" if float(value) == 0 else "1", pos))
+                else:
                     raise self.error(
                         f"number {value} is not a Boolean constant (0 or 1)", pos, value
                     )
-                toks.append(("const", "1" if d.constants[value] else "0", pos))
             elif kind == "op":
                 toks.append(("op", d.symbols.get(value, value), pos))
             else:
