@@ -119,9 +119,7 @@ def checkout(rev: str, work: Path) -> Path:
 
 def _wall(command: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
-    )
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     return time.perf_counter() - start
 
 

@@ -354,9 +354,7 @@ def test_base_features_need_neither_mpbn_nor_pandas(tmp_path: Path) -> None:
         f"    write_matrix(m, {str(tmp_path)!r} + '/m.' + suffix)\n"
         "print(len(m.rows))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     found, rows = (int(x) for x in out.stdout.split())
     assert found >= 1 and rows >= 4
