@@ -224,6 +224,59 @@ def test_node_without_regulators_keeps_its_basevalue() -> None:
     assert net.rules["M"].expression == ("const", False)
 
 
+def test_node_positions_are_read_for_the_graph(sahin: BooleanNetwork) -> None:
+    """GINsim 3 ``<nodevisualsetting x= y=>`` and older ``<rect x= y=>`` children give each
+    node its position (a further level of a multi-valued node a little below); they survive
+    the network's dict form, and the explorer lays out a file's graph by them."""
+    from mtor_network.io.ginsim import LEVEL_OFFSET
+    from mtor_network.network import network_from_dict, network_to_dict
+    from mtor_network.viz.cytoscape import file_positions
+
+    body = """
+    <node id="A" maxvalue="1" input="true">
+      <nodevisualsetting x="10" y="20" style="input"/>
+    </node>
+    <node id="M" maxvalue="2">
+      <parameter idActiveInteractions="A_M" val="2"/>
+      <nodevisualsetting><rect x="100" y="50" width="60" height="30"/></nodevisualsetting>
+    </node>
+    <node id="B" maxvalue="1"><nodevisualsetting x="nan" y="1"/></node>
+    <node id="C" maxvalue="1"/>
+    <edge id="A_M" from="A" to="M" minvalue="1" sign="positive"/>
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ModelWarning)
+        net = parse_ginml(GINML.format(body=body))
+    where = {n.name: n.position for n in net.nodes}
+    assert where == {
+        "A": (10.0, 20.0),
+        "M": (100.0, 50.0),
+        "M_2": (100.0, 50.0 + LEVEL_OFFSET),
+        "B": None,  # not a finite number: no position
+        "C": None,
+    }
+    back = network_from_dict(network_to_dict(net))
+    assert [n.position for n in back.nodes] == [n.position for n in net.nodes]
+    assert file_positions(net) is None  # some nodes have none: the automatic layout is used
+    # a published file: every node placed where its authors drew it (relative positions kept)
+    drawn = file_positions(sahin)
+    assert drawn is not None and set(drawn) == set(sahin.node_names)
+    given = {n.name: n.position for n in sahin.nodes}
+    a, b = sorted(sahin.node_names)[:2]
+    assert (drawn[a][0] - drawn[b][0]) * (given[a][0] - given[b][0]) >= 0  # type: ignore[index]
+
+
+@pytest.mark.parametrize("bad", [["x", 1], [1.0], [1, float("inf")], [True, 2], "1,2"])
+def test_a_node_position_in_a_dict_must_be_two_finite_numbers(bad: object) -> None:
+    """The dict form comes back from browsers (uploaded models): a bad position is refused."""
+    from mtor_network.network import network_from_dict, network_to_dict
+
+    data = network_to_dict(BooleanNetwork.create("t", {"A": "A"}))
+    data["nodes"][0]["position"] = bad
+    with pytest.raises(ValueError, match="position of node 'A'"):
+        network_from_dict(data)
+
+
 # ---------------------------------------------------------------------------------------------
 # bad files and safety
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ of named perturbations (drugs, genotypes, environments)."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -67,13 +68,15 @@ class Reference:
 
 @dataclass(frozen=True)
 class Node:
-    """A node: a ``name`` valid in every format and a display ``label``."""
+    """A node: a ``name`` valid in every format and a display ``label``; ``position`` is the
+    (x, y) a model file drew it at (GINsim), or None."""
 
     name: str
     label: str = ""
     description: str = ""
     module: str = ""
     kind: NodeKind = "internal"
+    position: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -679,7 +682,10 @@ def network_to_dict(network: BooleanNetwork, *, metadata: bool = True) -> dict[s
         title=network.title,
         description=network.description,
         source=network.source,
-        nodes=[dataclasses.asdict(n) for n in network.nodes],
+        nodes=[
+            {k: v for k, v in dataclasses.asdict(n).items() if k != "position" or v is not None}
+            for n in network.nodes
+        ],
         rules=rules,
         references=[
             {k: v for k, v in ref.to_dict().items() if k != "url"}
@@ -694,6 +700,20 @@ def network_to_dict(network: BooleanNetwork, *, metadata: bool = True) -> dict[s
         data["perturbations"] = [_perturbation_to_data(p) for p in network.perturbations]
         data["unperturbed"] = network_to_dict(network.base)
     return data
+
+
+def _position(value: object, name: str) -> tuple[float, float]:
+    """A node position from a dict: two finite numbers."""
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in value
+        )
+    ):
+        return (float(value[0]), float(value[1]))
+    raise ValueError(f"the position of node {name!r} is not two finite numbers")
 
 
 def network_from_dict(data: Mapping[str, Any]) -> BooleanNetwork:
@@ -742,6 +762,8 @@ def network_from_dict(data: Mapping[str, Any]) -> BooleanNetwork:
         if not is_valid_name(entry["name"]):
             raise ValueError(f"not a node name: {str(entry['name'])[:80]}")
         fields = {k: entry[k] for k in ("label", "description", "module", "kind") if k in entry}
+        if entry.get("position") is not None:
+            fields["position"] = _position(entry["position"], entry["name"])
         nodes.append(Node(entry["name"], **fields))
     rules: list[Rule] = []
     for entry in raw_rules:

@@ -35,6 +35,7 @@ archives are capped in member count and uncompressed member size.
 from __future__ import annotations
 
 import io
+import math
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -55,6 +56,9 @@ from ._xml import MAX_XML_DEPTH, check_xml_prolog, check_xml_structure, parse_xm
 GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
 MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
 MAX_ZIP_MEMBERS = 200
+LEVEL_OFFSET = 40.0
+"""How far below a multi-valued node (in GINsim's pixels) each of its further levels
+``X_2``, ``X_3`` ... is placed."""
 MAX_MEMBER_BYTES = 50 * 1024 * 1024
 
 
@@ -82,6 +86,26 @@ class _GNode:
     parameters: list[tuple[int, list[str]]] = field(default_factory=list)
     values: list[tuple[int, str]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    position: tuple[float, float] | None = None
+
+
+def _position(element: ET.Element) -> tuple[float, float] | None:
+    """Where GINsim drew the node: ``<nodevisualsetting x= y=>`` (GINsim 3) or its
+    ``<rect|ellipse x= y=>`` child (older files); None when absent or not finite numbers
+    (a position only places the node in a picture)."""
+    setting = element.find("nodevisualsetting")
+    if setting is None:
+        return None
+    for candidate in (setting, *setting):
+        x, y = candidate.get("x"), candidate.get("y")
+        if x is None or y is None:
+            continue
+        try:
+            point = (float(x), float(y))
+        except ValueError:
+            return None
+        return point if all(math.isfinite(v) for v in point) else None
+    return None
 
 
 def _int(value: str | None, default: int, what: str, file: str | None) -> int:
@@ -143,6 +167,7 @@ class _Graph:
             input=(element.get("input") or "").lower() in ("true", "1"),
             label=element.get("name") or "",
             description=" ".join((comment.text or "").split()) if comment is not None else "",
+            position=_position(element),
         )
         for parameter in element.findall("parameter"):
             val = _int(parameter.get("val"), 0, f"parameter value of {nid!r}", self.file)
@@ -286,7 +311,12 @@ class _Graph:
                 if k > 1:
                     label = f"{label} (level >= {k})"
                 rules.append(Rule(name, expr))
-                nodes.append(Node(name, label=label, description=node.description, kind=kind))
+                at = node.position
+                if at is not None and k > 1:  # each level a little below the one before
+                    at = (at[0], at[1] + LEVEL_OFFSET * (k - 1))
+                nodes.append(
+                    Node(name, label=label, description=node.description, kind=kind, position=at)
+                )
         return rules, nodes
 
 
