@@ -33,10 +33,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from .exceptions import RuleSyntaxError
 from .types import NODE_TYPES, And, Const, Expr, Not, Or, Var
+
+T = TypeVar("T")
 
 __all__ = [
     "DIALECTS",
@@ -62,6 +64,7 @@ __all__ = [
     "const",
     "equivalent",
     "evaluate",
+    "fold",
     "iff",
     "implies",
     "is_valid_name",
@@ -855,18 +858,25 @@ def equivalent(a: Expr, b: Expr, *, order: Iterable[str] | None = None) -> bool:
     return bool(to_bdd(a, bdd_vars).semantic_eq(to_bdd(b, bdd_vars)))
 
 
-def to_bdd(expr: Expr, bdd_vars: Any) -> Any:
-    """The BDD of ``expr`` over ``bdd_vars`` (a biodivine-aeon ``BddVariableSet`` naming every
-    variable ``expr`` reads), built through the BDD operations without recursion, so that
-    neither a long nor a deep rule reaches a native parser's stack."""
-    results: list[Any] = []
+def fold(
+    expr: Expr,
+    *,
+    var: Callable[[str], T],
+    const: Callable[[bool], T],
+    not_: Callable[[T], T],
+    nary: Callable[[str, list[T]], T],
+) -> T:
+    """Build a value bottom-up over ``expr`` without recursion (no rule is too deep for it):
+    ``var(name)`` and ``const(value)`` for the leaves, ``not_(x)`` for a negation and
+    ``nary("and" | "or", operands)`` for an operand list."""
+    results: list[T] = []
     stack: list[tuple[Expr, bool]] = [(expr, False)]
     while stack:
         e, done = stack.pop()
         if e[0] == "var":
-            results.append(bdd_vars.mk_literal(e[1], True))
+            results.append(var(e[1]))
         elif e[0] == "const":
-            results.append(bdd_vars.mk_const(e[1]))
+            results.append(const(bool(e[1])))
         elif not done:
             stack.append((e, True))
             if e[0] == "not":
@@ -874,22 +884,39 @@ def to_bdd(expr: Expr, bdd_vars: Any) -> Any:
             else:
                 stack.extend((x, False) for x in reversed(e[1]))
         elif e[0] == "not":
-            results.append(results.pop().l_not())
+            results.append(not_(results.pop()))
         else:
             count = len(e[1])
             operands = results[len(results) - count :]
             del results[len(results) - count :]
-            conjunction = e[0] == "and"
-            while len(operands) > 1:  # pairwise: balanced, so no operand is rebuilt n times
-                paired = [
-                    x.l_and(y) if conjunction else x.l_or(y)
-                    for x, y in zip(operands[::2], operands[1::2], strict=False)
-                ]
-                if len(operands) % 2:
-                    paired.append(operands[-1])
-                operands = paired
-            results.append(operands[0] if operands else bdd_vars.mk_const(conjunction))
+            results.append(nary(e[0], operands))
     return results[0]
+
+
+def to_bdd(expr: Expr, bdd_vars: Any) -> Any:
+    """The BDD of ``expr`` over ``bdd_vars`` (a biodivine-aeon ``BddVariableSet`` naming every
+    variable ``expr`` reads), built through the BDD operations without recursion, so that
+    neither a long nor a deep rule reaches a native parser's stack."""
+
+    def nary(op: str, operands: list[Any]) -> Any:
+        conjunction = op == "and"
+        while len(operands) > 1:  # pairwise: balanced, so no operand is rebuilt n times
+            paired = [
+                x.l_and(y) if conjunction else x.l_or(y)
+                for x, y in zip(operands[::2], operands[1::2], strict=False)
+            ]
+            if len(operands) % 2:
+                paired.append(operands[-1])
+            operands = paired
+        return operands[0] if operands else bdd_vars.mk_const(conjunction)
+
+    return fold(
+        expr,
+        var=lambda name: bdd_vars.mk_literal(name, True),
+        const=bdd_vars.mk_const,
+        not_=lambda x: x.l_not(),
+        nary=nary,
+    )
 
 
 # ---- the printer --------------------------------------------------------------------------

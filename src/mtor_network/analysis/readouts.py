@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from ..attractors._inputs import free_inputs
 from ..network import BooleanNetwork, PhenotypeMarkers
 from ..phenotypes import PhenotypeSpec, roles_of
 
@@ -186,27 +187,6 @@ def recognise_readouts(network: BooleanNetwork) -> BooleanNetwork:
         if role not in declared and node not in declared.values()
     }
     return with_readouts(network, missing) if missing else network
-
-
-def free_inputs(network: BooleanNetwork) -> tuple[str, ...]:
-    """Inputs whose rule is the node itself (``x, x``): left free, an attractor search explores
-    both values of each (constant inputs are not free).
-
-    Parameters
-    ----------
-    network : BooleanNetwork
-        Any network.
-
-    Returns
-    -------
-    tuple of str
-        Node names, in the network's order.
-    """
-    return tuple(
-        name
-        for name, rule in network.rules.items()
-        if set(rule.regulators) == {name} and rule.text.strip() == name
-    )
 
 
 __all__ = [

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import biodivine_aeon as ba
 
-from ..expressions import evaluate, variables, variables_in_order
+from ..expressions import evaluate, fold, variables, variables_in_order
 from ..io._native import with_stack
 from ..io.bnet import plain_bnet
 from ..network import BooleanNetwork
@@ -94,37 +94,23 @@ def _update_function(
     ``and``/``or`` are joined in chains of :data:`JOIN`, which are joined again."""
     mk = ba.UpdateFunction
     literals: dict[str, ba.UpdateFunction] = {}
-    results: list[ba.UpdateFunction] = []
-    stack: list[tuple[Expr, bool]] = [(expr, False)]
-    while stack:
-        e, done = stack.pop()
-        if e[0] == "var":
-            literal = literals.get(e[1])
-            if literal is None:
-                literal = literals[e[1]] = mk.mk_var(bn, ids[e[1]])
-            results.append(literal)
-        elif e[0] == "const":
-            results.append(mk.mk_const(bn, bool(e[1])))
-        elif not done:
-            stack.append((e, True))
-            if e[0] == "not":
-                stack.append((e[1], False))
-            else:
-                stack.extend((x, False) for x in reversed(e[1]))
-        elif e[0] == "not":
-            results.append(mk.mk_not(results.pop()))
-        else:
-            count = len(e[1])
-            operands = results[len(results) - count :]
-            del results[len(results) - count :]
-            join = mk.mk_conjunction if e[0] == "and" else mk.mk_disjunction
-            while len(operands) > 1:  # chains of JOIN operands, joined again: a shallow tree
-                operands = [
-                    join(bn, operands[i : i + JOIN]) if len(operands) - i > 1 else operands[i]
-                    for i in range(0, len(operands), JOIN)
-                ]
-            results.append(operands[0] if operands else mk.mk_const(bn, e[0] == "and"))
-    return results[0]
+
+    def literal(name: str) -> ba.UpdateFunction:
+        found = literals.get(name)
+        if found is None:
+            found = literals[name] = mk.mk_var(bn, ids[name])
+        return found
+
+    def nary(op: str, operands: list[ba.UpdateFunction]) -> ba.UpdateFunction:
+        join = mk.mk_conjunction if op == "and" else mk.mk_disjunction
+        while len(operands) > 1:  # chains of JOIN operands, joined again: a shallow tree
+            operands = [
+                join(bn, operands[i : i + JOIN]) if len(operands) - i > 1 else operands[i]
+                for i in range(0, len(operands), JOIN)
+            ]
+        return operands[0] if operands else mk.mk_const(bn, op == "and")
+
+    return fold(expr, var=literal, const=lambda v: mk.mk_const(bn, v), not_=mk.mk_not, nary=nary)
 
 
 JOIN = 32
