@@ -324,3 +324,20 @@ def test_attractors_most_permissive_says_basins_are_not_defined(
     assert code == 0
     assert "basins: not defined (basins are not defined under most-permissive" in out
     assert "weak basin" not in out
+
+
+def test_version_is_the_installed_one_and_help_does_not_read_it() -> None:
+    """``--version`` prints the installed version; building the parser for ``--help`` does not
+    import importlib.metadata (about 40 ms of its start-up)."""
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mtor_network.cli", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.strip() == f"mtor-network {version('mtor-network')}"
+    code = (
+        "import sys; from mtor_network.cli import build_parser; build_parser(); "
+        "print('importlib.metadata' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
