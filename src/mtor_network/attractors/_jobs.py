@@ -33,14 +33,16 @@ _ENGINE_WORDS = frozenset({"targets", "factors", "and", "or", "not", "xor"})
 def engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], list[RawAttractor]]:
     """The engine function; each engine's library is imported only when it is used.
 
-    Engines read the network as text, where some names are words: biodivine-aeon skips any
-    BNet row whose target is ``targets`` in any case (the header) and silently searches a
-    different network; mpbn reads ``and``, ``or``, ``not`` in any case as operators. Networks
-    with such a node name are searched under neutral names (``v0``, ``v1``, ...) and the
-    answer is given back under the real ones; so are all networks given to pyboolnet, whose
-    NuSMV refuses one-letter names, its keywords and names with ``_image`` or ``_steady``, and
-    to biobalm, whose Petri-net encoding has name rules of its own.
+    biodivine-aeon gets each network built through its API (:func:`._aeon.to_aeon`), so any
+    node name is searched as it is. mpbn reads the network as BNet text, where ``and``,
+    ``or``, ``not`` (any case) are operators and ``targets, factors`` a header: networks with
+    such a node name are searched under neutral names (``v0``, ``v1``, ...) and the answer is
+    given back under the real ones; so are all networks given to pyboolnet, whose NuSMV
+    refuses one-letter names, its keywords and names with ``_image`` or ``_steady``, and to
+    biobalm, whose Petri-net encoding has name rules of its own.
     """
+    if name == "aeon":
+        return _engine_function(semantics, name)
     always = name in ("pyboolnet", "biobalm")
     return _under_safe_names(_engine_function(semantics, name), always=always)
 
