@@ -379,3 +379,25 @@ def test_import_loads_no_heavy_dependency(module: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_help_loads_neither_the_network_nor_heavy_modules() -> None:
+    """``mtor-network --help`` (issue 11: under 200 ms) builds every sub-command's parser from
+    names alone: no expression parser, no network, no numpy, no ``dataclasses``."""
+    code = (
+        "import sys, json, contextlib, io\n"
+        "from mtor_network.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    try:\n"
+        "        main(['--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'simulate' in out.getvalue()\n"
+        "watch = ['mtor_network.network', 'mtor_network.expressions', 'dataclasses', 'secrets',"
+        f" *{list(HEAVY)!r}]\n"
+        "print(json.dumps([m for m in watch if m in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -213,7 +212,7 @@ def _temporary(target: Path) -> tuple[int, Path]:
     """A new file beside ``target``, created with mode 0666 less the umask (as ``open`` does)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
-        tmp = target.parent / f".{target.name[:200]}.{secrets.token_hex(6)}.tmp"
+        tmp = target.parent / f".{target.name[:200]}.{_token()}.tmp"
         try:
             return os.open(tmp, flags, 0o666), tmp
         except FileExistsError:
@@ -323,3 +322,11 @@ def check_bracket_depth(text: str, *, file: str | None, what: str) -> None:
                 )
         elif char in "]}":
             depth -= 1
+
+
+def _token() -> str:
+    """A random suffix for a temporary file (``secrets`` is imported on first write: it loads
+    ``hashlib``, which ``mtor-network --help`` does not need)."""
+    import secrets
+
+    return secrets.token_hex(6)

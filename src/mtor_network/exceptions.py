@@ -161,5 +161,25 @@ class CycleTooLarge(MtorNetworkError):
     (the message says how many, and the bound)."""
 
 
+class InvalidValuationError(MtorNetworkError, ValueError):
+    """A chosen valuation of the free inputs is malformed, names an unknown input, gives a
+    value other than 0 or 1, or matches no attractor held (the message says which)."""
+
+
+class SimulationError(MtorNetworkError, ValueError):
+    """Impossible simulation settings (a negative rate, a probability outside [0, 1], ...)."""
+
+
+class BudgetExceeded(MtorNetworkError):
+    """A computation went over its time, memory or size budget, was cancelled, or could not
+    start because every worker was busy (``limit``: ``"time"``, ``"memory"``, ``"size"``,
+    ``"cancel"`` or ``"busy"``)."""
+
+    def __init__(self, message: str, *, limit: str = "", cancelled: bool = False) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.cancelled = cancelled
+
+
 class ModelWarning(UserWarning):
     """A model file was read, but something in it was interpreted (e.g. an implicit input)."""

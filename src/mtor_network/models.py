@@ -5,10 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .exceptions import UnknownNameError
 from .io import READERS, _suffix, read_network
-from .network import BooleanNetwork
+
+if TYPE_CHECKING:
+    from .network import BooleanNetwork
 
 FLAGSHIP = "hr_breast_cancer"
 

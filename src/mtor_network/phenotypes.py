@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 from .network import PhenotypeMarkers
-from .types import NodeValue
-
-Phenotype = Literal["proliferative", "apoptotic", "quiescent", "unknown"]
-PHENOTYPES: tuple[Phenotype, ...] = ("proliferative", "apoptotic", "quiescent", "unknown")
+from .types import PHENOTYPES, NodeValue, Phenotype
 
 
 @dataclass(frozen=True)

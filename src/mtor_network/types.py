@@ -1,5 +1,6 @@
-"""The package's shared types: expression nodes, node values, Boolean spaces, semantics and
-engine names. This module imports nothing from the package, so every layer can use it.
+"""The package's shared types: expression nodes, node values, Boolean spaces, and the names of
+semantics, engines and phenotypes. This module imports nothing from the package, so every layer
+can use it.
 
 Expression nodes are immutable tuples tagged by their first item, as before the typed nodes
 (``Var("A") == ("var", "A")``, same hash), so that they stay as cheap to build, hash, compare and
@@ -126,8 +127,14 @@ SEMANTICS: tuple[Semantics, ...] = ("asynchronous", "synchronous", "most_permiss
 EngineName = Literal["auto", "aeon", "biobalm", "mpbn", "pyboolnet"]
 """An attractor engine, or ``"auto"`` (the engine the semantics calls for)."""
 
+Phenotype = Literal["proliferative", "apoptotic", "quiescent", "unknown"]
+"""A phenotype class of an attractor (:mod:`mtor_network.phenotypes` declares what each means)."""
+
+PHENOTYPES: tuple[Phenotype, ...] = ("proliferative", "apoptotic", "quiescent", "unknown")
+
 __all__ = [
     "NODE_TYPES",
+    "PHENOTYPES",
     "SEMANTICS",
     "And",
     "BooleanSpace",
@@ -139,6 +146,7 @@ __all__ = [
     "Not",
     "Operator",
     "Or",
+    "Phenotype",
     "Semantics",
     "Var",
 ]

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
-from ..exceptions import EngineError, ModelFileError, MtorNetworkError
+from ..exceptions import BudgetExceeded, EngineError, ModelFileError, MtorNetworkError
 
 POLL_SECONDS = 0.05
 WORKER_MEMO_BYTES = 32 * 2**20
@@ -55,17 +55,6 @@ def resident_mb(pid: int) -> float | None:
             return int(handle.read().split()[1]) * _PAGE / 1024 / 1024
     except (OSError, ValueError, IndexError):
         return None
-
-
-class BudgetExceeded(MtorNetworkError):
-    """A computation went over its time, memory or size budget, was cancelled, or could not
-    start because every worker was busy (``limit``: ``"time"``, ``"memory"``, ``"size"``,
-    ``"cancel"`` or ``"busy"``)."""
-
-    def __init__(self, message: str, *, limit: str = "", cancelled: bool = False) -> None:
-        super().__init__(message)
-        self.limit = limit
-        self.cancelled = cancelled
 
 
 def _count(name: str, value: Any) -> int | None:

@@ -7,16 +7,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..simulation import (
-    OUTPUT_FORMATS,
-    SCHEMES,
-    Readout,
-    SimulationError,
-    SimulationResult,
-)
+from ..simulation import OUTPUT_FORMATS, SCHEMES, SimulationError
 from ._common import add_model_option, add_perturbation_options, emit, scenario_from
+
+if TYPE_CHECKING:
+    from ..simulation import Readout, SimulationResult
 
 _PHENOTYPE_COLUMNS = ("proliferative", "apoptotic", "quiescent")
 _FORMATS = ("table", "csv", "tsv", "json", "parquet", "xlsx")
@@ -197,6 +194,8 @@ def parse_rates(values: Sequence[str]) -> dict[str, float | tuple[float, float]]
 
 def parse_readouts(values: Sequence[str], combine: str) -> dict[str, Readout]:
     """``NAME=NODE:W,NODE:W`` options as read-outs."""
+    from ..simulation import Readout
+
     option = "--readout-max" if combine == "max" else "--readout"
     out: dict[str, Readout] = {}
     for text in values:

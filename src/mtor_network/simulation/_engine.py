@@ -14,16 +14,8 @@ from ..expressions import And, Const, Expr, Not, Or, Var, as_expr
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation
 from ..phenotypes import PHENOTYPES
-from . import (
-    SCHEMES,
-    Initial,
-    InitialValue,
-    RateSpec,
-    Readout,
-    Scheme,
-    SimulationError,
-    SimulationResult,
-)
+from . import SCHEMES, Initial, InitialValue, RateSpec, Scheme, SimulationError
+from ._result import Readout, SimulationResult
 
 # ---------------------------------------------------------------------------------------------
 # compiling rules into numpy functions
