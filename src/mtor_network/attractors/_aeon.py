@@ -199,7 +199,16 @@ def asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
     is constant over the attractor so far takes that value; otherwise it oscillates, and the
     attractor so far times both of its values is the next one (the part so far is strongly
     connected and does not read the node, so it can move anywhere while the node holds either
-    value). Core attractors too large to enumerate send the whole network to AEON."""
+    value). Core attractors too large to enumerate send the whole network to AEON.
+
+    Before all that, the decomposition along the SCC DAG of the regulatory graph
+    (:func:`._scc.asynchronous`, which generalises the peeling to every component) is tried;
+    it answers unless the network is one component or a projection is too large."""
+    from . import _scc
+
+    decomposed = _scc.asynchronous(network)
+    if decomposed is not None:
+        return decomposed
     peeled = downstream_order(network)
     if not peeled:
         return _asynchronous(network)
