@@ -66,7 +66,7 @@ def test_the_rule_picks_by_free_inputs(flagship: BooleanNetwork) -> None:
     freed = percolate(_freed(flagship, LIGANDS))[1]
     assert freed is not None and len(free_inputs(freed)) == 5
     assert _portfolio.choose(freed, "asynchronous") == "valuations"
-    assert _portfolio.choose(freed, "most_permissive") == "plain"
+    assert _portfolio.choose(freed, "most_permissive") == "plain"  # 5 inputs: whole
     assert _portfolio.unclear(freed, "asynchronous")
     assert not _portfolio.unclear(fixed, "asynchronous")
     many = BooleanNetwork.create(
@@ -196,3 +196,68 @@ def test_inputs_that_leave_a_large_core_send_the_search_whole(shared_dir: Path) 
     split = percolated("213")
     assert _portfolio.choose(split, "asynchronous") == "valuations"
     assert _portfolio.rivals(split, "asynchronous") == ["valuations", "colored"]
+
+
+# ---- most-permissive: the rule's engines give the same minimal trap spaces ------------------
+def _search_mp(network: BooleanNetwork, engine: str, *, percolate: bool = True) -> Counter:
+    found = _jobs.search(
+        network,
+        "most_permissive",
+        engine,
+        percolate=percolate,
+        max_nodes=None,
+        max_attractors=None,
+        memo=ByteBoundedCache(2**24),
+    )
+    return Counter(found.codes)
+
+
+def _bbm(shared: Path, prefix: str) -> BooleanNetwork:
+    from mtor_network.io.bnet import parse_bnet
+
+    (path,) = (shared / "bbm").glob(f"{prefix}_*.bnet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return parse_bnet(path.read_text(encoding="utf-8"), name=path.stem)
+
+
+def test_minimal_trap_spaces_split_by_valuation_equal_one_search() -> None:
+    """Six free inputs: the rule splits by valuation (each residual to AEON's symbolic
+    search); the minimal trap spaces equal Trappist's and AEON's over the whole network."""
+    rules = {f"u{i}": f"u{i}" for i in range(_portfolio.MP_VALUATION_INPUTS)}
+    rules |= {
+        "a": "u0 & !b | u1 & c",
+        "b": "!a & u2 | u3",
+        "c": "a | b & !u4",
+        "d": "(c & !d) | (u5 & !c)",
+        "e": "d & !u5 | !d & u5 | a & b",
+    }
+    rules |= {f"p{i}": f"!p{(i + 1) % 7} | (u{i % 6} & p{(i + 3) % 7})" for i in range(7)}
+    net = BooleanNetwork.create("six", rules)
+    target = percolate(net)[1]
+    assert target is not None and _portfolio.choose(target, "most_permissive") == "valuations"
+    whole = _search_mp(net, "aeon", percolate=False)
+    assert sum(whole.values()) >= 2**6
+    assert _search_mp(net, "auto") == whole
+    assert _search_mp(net, "biobalm") == whole
+
+
+def test_large_cores_go_to_an_answer_set_program_with_the_same_answer(shared_dir: Path) -> None:
+    """BBM 075 (47 nodes, no inputs): past MP_SYMBOLIC_NODES the rule sends the core to mpbn
+    (or Trappist without it); every engine gives the same minimal trap spaces."""
+    net = _bbm(shared_dir, "075")
+    target = percolate(net)[1]
+    assert target is not None and len(target) > _portfolio.MP_SYMBOLIC_NODES
+    assert _portfolio.mp_engine(target) == _portfolio.asp_engine()
+    auto = _search_mp(net, "auto")
+    assert auto == _search_mp(net, "aeon") == _search_mp(net, "biobalm")
+    pytest.importorskip("mpbn")
+    assert _search_mp(net, "mpbn") == auto
+
+
+def test_small_cores_go_to_aeons_symbolic_trap_spaces() -> None:
+    small = BooleanNetwork.create("small", {"a": "!b", "b": "!a", "c": "a & !c"})
+    n = _portfolio.MP_SYMBOLIC_NODES + 5
+    big = BooleanNetwork.create("ring", {f"r{i}": f"!r{(i + 1) % n}" for i in range(n)})
+    assert _portfolio.mp_engine(small) == "aeon"
+    assert _portfolio.mp_engine(big) == _portfolio.asp_engine()

@@ -194,23 +194,26 @@ def _portfolio_search(
     target: BooleanNetwork, semantics: str, engine: str, memo: Memo
 ) -> list[RawAttractor]:
     """``engine="auto"``: the portfolio's strategy on the percolated ``target``; the
-    fixed-input searches go through the memo under the default engine's name, shared with
-    queries that fix every input."""
+    fixed-input searches go through the memo under the engine's name (AEON, or for
+    most-permissive semantics :func:`._portfolio.mp_engine`), shared with queries that fix
+    every input."""
     from . import _portfolio
 
-    default = {"most_permissive": "biobalm"}.get(semantics, "aeon")
+    def fixed(residual: BooleanNetwork) -> list[RawAttractor]:
+        if semantics == "most_permissive":
+            return _memoised(residual, semantics, _portfolio.mp_engine(residual), memo)
+        return _memoised(residual, semantics, "aeon", memo)
+
     strategy = auto_strategy(target, semantics, engine)
-    if strategy == "plain" or semantics != "asynchronous":
-        return _memoised(target, semantics, default, memo)
+    if strategy == "plain" or semantics == "synchronous":
+        return fixed(target)
     from ._aeon import engine_bnet
 
     key = (semantics, f"auto:{strategy}", engine_bnet(target))
     known = memo.get(key)
     if known is None:
         safe = _under_safe_names(
-            lambda net: _portfolio.run_strategy(
-                strategy, net, lambda residual: _memoised(residual, semantics, default, memo)
-            ),
+            lambda net: _portfolio.run_strategy(strategy, net, fixed),
             always=False,
         )
         known = safe(target)

@@ -24,9 +24,26 @@ asynchronous,            ``colored``: AEON's colored search, the inputs inlined 
 k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchronous`): one
                          symbolic search instead of ``2**k``.
 synchronous              ``plain`` (AEON image iteration).
-most_permissive          ``plain``: biobalm's Trappist minimal trap spaces (clingo), already
-                         indifferent to free inputs (each minimal trap space fixes them).
+most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INPUTS free
+                         inputs (each minimal trap space fixes every free input, so the
+                         minimal trap spaces are the union over the valuations of those of
+                         the network with its inputs fixed) unless the probe says whole,
+                         else ``plain``. Each network searched goes to :func:`mp_engine`:
+                         AEON's symbolic trap spaces up to MP_SYMBOLIC_NODES nodes, an
+                         answer-set program (clingo) above it.
 =======================  ======================================================================
+
+Most-permissive engines, measured on the cores of 40 BBM models (inputs free and fixed to 0;
+one process, 2 cores, 2026-12-01): AEON's symbolic minimal trap spaces
+(:func:`._aeon.minimal_trap_spaces`) are 1.5-3x faster than either answer-set program on
+cores of up to 20 nodes (typically 4-10 ms against 15-25 ms; at 20-30 nodes either may
+win), but fall far behind on some large cyclic cores (BBM 204: 1.3 s against 55 ms; 226:
+560 against 40 ms). Between the answer-set programs, mpbn's encoding (the DNF of each
+function, a BDD where it is not unate) grounds far smaller programs than biobalm's Trappist
+Petri net (the DNFs of ``f & !x`` and ``!f & x``): BBM 075 (47 nodes, no inputs) 116 ms
+against 792 ms, and 204, 226, 178, 202 alike. So above MP_SYMBOLIC_NODES the ASP engine is
+mpbn when it is installed (the optional extra ``mpbn``; its import costs about 1.3 s once
+per process, for pandas) and Trappist otherwise.
 
 Measured on the Biodivine Boolean Models with free inputs (one process, 2 cores): over 60
 models of 10-40 nodes with 1-12 free inputs, ``valuations`` was fastest on about half,
@@ -61,7 +78,38 @@ PROBE_SHARE = 0.75
 """The probe's bounds: inputs at 0 leaving more nodes than both send the search whole."""
 RACE_MIN_INPUTS = 3
 """Free inputs from which the two strategies race when a second core is free."""
+MP_SYMBOLIC_NODES = 20
+"""Networks up to this size get AEON's symbolic minimal trap spaces; larger ones an
+answer-set program (:func:`mp_engine`)."""
+MP_VALUATION_INPUTS = 6
+"""Free inputs from which minimal trap spaces are split by valuation: each search costs a
+few ms even on a tiny residual, so with fewer inputs one search over everything is faster."""
 STRATEGIES = ("plain", "valuations", "colored")
+
+
+def asp_engine() -> str:
+    """The answer-set engine for minimal trap spaces: ``"mpbn"`` when it is installed (its
+    encoding grounds smaller programs), else ``"biobalm"`` (Trappist, in the base install)."""
+    from importlib.util import find_spec
+
+    return "mpbn" if find_spec("mpbn") is not None else "biobalm"
+
+
+def mp_engine(network: BooleanNetwork) -> str:
+    """The engine for the minimal trap spaces of ``network`` (percolated, any free inputs
+    fixed or kept): ``"aeon"`` up to :data:`MP_SYMBOLIC_NODES` nodes, else :func:`asp_engine`.
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network searched.
+
+    Returns
+    -------
+    str
+        An engine name of ``ENGINES["most_permissive"]``.
+    """
+    return "aeon" if len(network) <= MP_SYMBOLIC_NODES else asp_engine()
 
 
 def choose(network: BooleanNetwork, semantics: str) -> str:
@@ -79,14 +127,16 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     str
         One of :data:`STRATEGIES`.
     """
-    if semantics != "asynchronous":
+    if semantics not in ("asynchronous", "most_permissive"):
         return "plain"
     inputs = free_inputs(network)
     k = len(inputs)
     if k == 0 or len(network) <= PLAIN_NODES:
         return "plain"
+    if semantics == "most_permissive" and k < MP_VALUATION_INPUTS:
+        return "plain"
     if k > VALUATION_INPUTS:
-        return "colored"
+        return "colored" if semantics == "asynchronous" else "plain"
     from ._reduce import percolate
 
     probe = percolate(network, dict.fromkeys(inputs, False))[1]
@@ -221,14 +271,18 @@ def race(
 
 
 __all__ = [
+    "MP_SYMBOLIC_NODES",
+    "MP_VALUATION_INPUTS",
     "PLAIN_NODES",
     "PROBE_NODES",
     "PROBE_SHARE",
     "RACE_MIN_INPUTS",
     "STRATEGIES",
     "VALUATION_INPUTS",
+    "asp_engine",
     "choose",
     "core_free",
+    "mp_engine",
     "race",
     "rivals",
     "run_strategy",
