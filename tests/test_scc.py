@@ -5,6 +5,7 @@ several components (Hypothesis), with the same attractors (values) and sizes."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 import pytest
@@ -148,3 +149,15 @@ def test_random_layered_networks_match_aeon_whole(network: BooleanNetwork) -> No
     if driven_by_several_valuations(network):
         event("a component of several nodes driven by an oscillating node")
     assert as_multiset(found) == as_multiset(_aeon._asynchronous(network))
+
+
+def test_aeon_progress_stays_out_of_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """AEON logs its progress at INFO through Python logging; a search keeps it out even
+    where the application logs at INFO, and leaves the loggers' levels as they were."""
+    net = BooleanNetwork.create("pair", {"a": "!b", "b": "a", "c": "a | c"})
+    levels = {n: logging.getLogger(n).level for n in _aeon._AEON_LOGGERS}
+    with caplog.at_level(logging.INFO):
+        assert _scc.asynchronous(net) is not None
+        _aeon._asynchronous(net)
+    assert [r for r in caplog.records if r.name.startswith("biodivine")] == []
+    assert {n: logging.getLogger(n).level for n in _aeon._AEON_LOGGERS} == levels

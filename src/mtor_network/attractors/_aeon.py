@@ -4,7 +4,7 @@ attractors by symbolic image iteration, and minimal trap spaces."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -23,8 +23,14 @@ T = TypeVar("T")
 @contextmanager
 def _quiet() -> Iterator[None]:
     """biodivine-aeon (and its algorithm crates) log progress at INFO through Python logging:
-    keep it out of user output."""
-    loggers = [logging.getLogger(name) for name in _AEON_LOGGERS]
+    keep it out of user output. Only loggers that would pass INFO are touched: setting a
+    level clears the logging module's caches of every logger (about 0.3 ms a search where
+    an application has many loggers), and with Python's default WARNING root nothing is."""
+    loggers = [
+        logger
+        for logger in (logging.getLogger(name) for name in _AEON_LOGGERS)
+        if logger.isEnabledFor(logging.INFO)
+    ]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.WARNING)
@@ -47,10 +53,18 @@ def variable_order(network: BooleanNetwork) -> list[str]:
     """The order of AEON's variables (and so of its BDD variables): node by node in the
     network's order, each node followed by the nodes its rule reads in the order they first
     appear (:func:`~mtor_network.expressions.variables_in_order`), each node once."""
+    return _variable_order(_expressions(network))
+
+
+def _expressions(network: BooleanNetwork) -> dict[str, Expr]:
+    return {n: network.rules[n].expression for n in network.node_names}
+
+
+def _variable_order(rules: Mapping[str, Expr]) -> list[str]:
     seen: dict[str, None] = {}
-    for target in network.node_names:
+    for target, expr in rules.items():
         seen.setdefault(target, None)
-        for name in variables_in_order(network.rules[target].expression):
+        for name in variables_in_order(expr):
             seen.setdefault(name, None)
     return list(seen)
 
@@ -67,12 +81,20 @@ def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
     network whose trees are still deeper
     than :data:`~mtor_network.io._native.SHALLOW` must be used within
     :func:`native_stack` (the engines of this module do so)."""
-    order = variable_order(network)
+    return rules_to_aeon(_expressions(network))
+
+
+def rules_to_aeon(rules: Mapping[str, Expr]) -> ba.BooleanNetwork:
+    """:func:`to_aeon` of the network with these rules (node names in the mapping's order,
+    every regulator a node of it), without building and validating a
+    :class:`~mtor_network.network.BooleanNetwork` first: for networks an engine derives
+    itself (the driven networks of :mod:`._scc`), within :func:`native_stack_of`."""
+    order = _variable_order(rules)
     bn = ba.BooleanNetwork(order)
     ids = dict(zip(order, bn.variables(), strict=True))  # VariableIds in declaration order
-    for target in network.node_names:
+    for target, expr in rules.items():
         target_id = ids[target]
-        for regulator in variables_in_order(network.rules[target].expression):
+        for regulator in variables_in_order(expr):
             regulation: ba.IdRegulation = {
                 "source": ids[regulator],
                 "target": target_id,
@@ -80,10 +102,8 @@ def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
                 "essential": False,
             }
             bn.add_regulation(regulation)
-    for target in network.node_names:
-        bn.set_update_function(
-            ids[target], _update_function(bn, ids, network.rules[target].expression)
-        )
+    for target, expr in rules.items():
+        bn.set_update_function(ids[target], _update_function(bn, ids, expr))
     return bn
 
 
@@ -122,9 +142,13 @@ each operand about three times)."""
 def aeon_depth(network: BooleanNetwork) -> int:
     """The deepest of the trees :func:`to_aeon` builds for the rules of ``network`` (the
     native recursion AEON needs on them)."""
+    return _depth(rule.expression for rule in network.rules.values())
+
+
+def _depth(exprs: Iterable[Expr]) -> int:
     deepest = 0
-    for rule in network.rules.values():
-        stack: list[tuple[Expr, int]] = [(rule.expression, 0)]
+    for expr in exprs:
+        stack: list[tuple[Expr, int]] = [(expr, 0)]
         while stack:
             e, d = stack.pop()
             if d > deepest:
@@ -151,6 +175,11 @@ def native_stack(network: BooleanNetwork, function: Callable[[], T]) -> T:
     (:func:`~mtor_network.io._native.with_stack`; in the calling thread where they are at
     most :data:`~mtor_network.io._native.SHALLOW` levels deep, as nearly every network)."""
     return with_stack(function, aeon_depth(network))
+
+
+def native_stack_of(rules: Mapping[str, Expr], function: Callable[[], T]) -> T:
+    """:func:`native_stack` for the network of :func:`rules_to_aeon`."""
+    return with_stack(function, _depth(rules.values()))
 
 
 def _values_of(
