@@ -2,8 +2,9 @@
 
 The app is served by werkzeug (threaded) from a thread on 127.0.0.1 and a free port; eight
 sessions make ten random actions each (toggle clicks, graph taps, drug choices), concurrently,
-with the request bodies the Dash renderer sends. Every answer is checked against the session's
-own state, and afterwards against ``find_attractors``. No timing is asserted.
+with the request bodies the Dash renderer sends (one ``update`` request per action). Every
+answer is checked against the session's own state, and afterwards against
+``find_attractors``. No timing is asserted.
 """
 
 from __future__ import annotations
@@ -61,10 +62,9 @@ def test_concurrent_sessions_each_get_their_own_answers(app_url: str) -> None:
     assert report.error_count == 0, report.errors
     assert report.hung_sessions == 0
     assert [r.completed for r in report.results] == [ACTIONS] * SESSIONS
-    # 3 GETs, the 3 page-load callbacks and 3 callbacks per action, all answered
-    assert report.requests == SESSIONS * (6 + 3 * ACTIONS)
-    for kind in ("update_state", "render_results", "render_graph"):
-        assert len(report.latencies[kind]) == SESSIONS * (1 + ACTIONS)
+    # 3 GETs, the page-load callback and one callback per action, all answered
+    assert report.requests == SESSIONS * (4 + ACTIONS)
+    assert len(report.latencies["update"]) == SESSIONS * (1 + ACTIONS)
     # each session followed its own random sequence, so a shared state would have been caught
     sequences = {tuple(r.actions) for r in report.results}
     assert len(sequences) == SESSIONS
@@ -86,14 +86,13 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
     toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
     session.expected.click("MTORC1")
     session.page.set(toggle, "n_clicks", 1)
-    state = session._callback("update_state", [(toggle, "n_clicks")])
+    answer_of_click = session._callback("update", [(toggle, "n_clicks")])  # one request
+    state = results = graph = answer_of_click
     assert lt.check_state(state, session.expected) == []
-    results = session._callback("render_results", [(ids.STATE, "data")])
     problems, answer = lt.check_results(results, session.expected, session.nodes)
     assert problems == [] and answer is not None
     summary = " ".join(lt.text_of(p) for p in results[ids.SUMMARY]["children"])
     assert "MTORC1_ko" in summary
-    graph = session._callback("render_graph", [(ids.STATE, "data"), (ids.ATTRACTOR_PICK, "value")])
     assert lt.check_graph(graph, session.expected, session.nodes) == []
 
     # the same answers judged against another session's state: every check objects
@@ -101,7 +100,6 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
     assert lt.check_state(state, other)
     problems, _ = lt.check_results(results, other, session.nodes)
     assert any("ERK_ko" in p for p in problems)
-    assert any("toggle ERK" in p for p in problems) and any("toggle MTORC1" in p for p in problems)
     assert any("ERK" in p for p in lt.check_graph(graph, other, session.nodes))
 
     # MTORC1 forced on (second click) with sapanisertib (MTORC1=0): the user gets a conflict message
@@ -120,7 +118,7 @@ def test_request_bodies_are_built_like_the_renderer(page: Any) -> None:
     toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
     page.set(ids.STATE, "data", {"model": FLAGSHIP})
     page.set(toggle, "n_clicks", 1)
-    body = page.body("update_state", [(toggle, "n_clicks")])
+    body = page.body("update", [(toggle, "n_clicks")])
     assert body["changedPropIds"] == ['{"node":"MTORC1","type":"node-toggle"}.n_clicks']
     assert body["parsedChangedPropsIds"] == [toggle]
     assert {"id": ids.STATE, "property": "data"} in body["outputs"]
@@ -130,18 +128,17 @@ def test_request_bodies_are_built_like_the_renderer(page: Any) -> None:
     assert next(i for i in clicks if i["id"] == toggle)["value"] == 1
     assert body["state"][0] == {"id": ids.STATE, "property": "data", "value": {"model": FLAGSHIP}}
     assert {"id": "click-mode", "property": "value", "value": "perturb"} in body["state"]
-    graph = page.body("render_graph", [(ids.STATE, "data")])  # render_results draws the graph
-    assert "network-graph.elements" in graph["output"]
-    outputs = graph["outputs"] if isinstance(graph["outputs"], list) else [graph["outputs"]]
-    assert {"id": ids.GRAPH, "property": "elements"} in outputs
+    # the same request draws the summary and the graph
+    assert "network-graph.elements" in body["output"] and ids.SUMMARY in body["output"]
+    assert {"id": ids.GRAPH, "property": "elements"} in body["outputs"]
 
     # a callback that gains an input: the body follows /_dash-dependencies
-    spec = json.loads(json.dumps(page.callbacks["render_graph"]))
-    spec["inputs"].append({"id": ids.SEMANTICS, "property": "value"})
-    page.callbacks["render_graph"] = spec
-    page.set(ids.SEMANTICS, "value", "synchronous")
-    body = page.body("render_graph", [(ids.STATE, "data")])
-    assert body["inputs"][-1] == {"id": ids.SEMANTICS, "property": "value", "value": "synchronous"}
+    spec = json.loads(json.dumps(page.callbacks["update"]))
+    spec["inputs"].append({"id": ids.CLICK_MODE, "property": "value"})
+    page.callbacks["update"] = spec
+    page.set(ids.CLICK_MODE, "value", "inspect")
+    body = page.body("update", [(toggle, "n_clicks")])
+    assert body["inputs"][-1] == {"id": ids.CLICK_MODE, "property": "value", "value": "inspect"}
 
 
 def test_only_127_0_0_1_is_ever_targeted() -> None:

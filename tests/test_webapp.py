@@ -438,7 +438,7 @@ def test_interventions_and_matrix_jobs() -> None:
 
 def test_an_over_budget_search_offers_the_background_run() -> None:
     from mtor_network.attractors import Budget
-    from mtor_network.webapp.callbacks import results
+    from mtor_network.webapp.callbacks import RESULT_OUTPUTS, results
 
     bnet = "\n".join(
         f"x{i}, x{(i - 1) % 40} | !x{(i + 1) % 40} & x{(i + 7) % 40}" for i in range(40)
@@ -448,9 +448,10 @@ def test_an_over_budget_search_offers_the_background_run() -> None:
     analysis = analyze(ExplorerState(model=str(key)), upload, Budget(seconds=0.01))
     assert analysis.over_budget and "time budget" in str(analysis.error)
     shown = results(analysis)
-    assert shown[1] == analysis.error and shown[-1] == {"display": "block"}
+    heavy = RESULT_OUTPUTS.index((ids.HEAVY, "style"))
+    assert shown[1] == analysis.error and shown[heavy] == {"display": "block"}
     ok = results(analyze(ExplorerState()))
-    assert ok[-1] == {"display": "none"} and ok[1] == ""
+    assert ok[heavy] == {"display": "none"} and ok[1] == ""
 
 
 def test_an_unexpected_callback_error_reaches_the_user_as_one_message(monkeypatch) -> None:  # type: ignore[no-untyped-def]

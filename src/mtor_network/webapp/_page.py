@@ -225,6 +225,18 @@ CANCEL_ON_CHANGE_JS = (
     "function (data, running, n) {"
     " return running ? (n || 0) + 1 : window.dash_clientside.no_update; }"
 )
+# the toggle buttons' classes and pressed states from the state (as ExplorerState.status
+# reads it: knocked out first, then forced on), computed in the page: a click sends no request
+# for them
+TOGGLE_CLASSES_JS = (
+    "function (data, toggles) {"
+    " const list = (k) => data && Array.isArray(data[k]) ? data[k] : [];"
+    " const ko = new Set(list('knockouts')), oe = new Set(list('overexpressed'));"
+    " const status = (toggles || []).map((t) => ko.has(t.node) ? 'knockout'"
+    " : oe.has(t.node) ? 'overexpress' : 'normal');"
+    " return [status.map((s) => 'toggle ' + s),"
+    " status.map((s) => s === 'normal' ? 'false' : 'true')]; }"
+)
 # the model of the state (as ExplorerState.from_dict reads it: a string, else the flagship)
 TRACK_MODEL_JS = (
     "function (data, current) {"

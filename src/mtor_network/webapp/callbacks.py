@@ -10,15 +10,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update, set_props
 
 from .._filenames import safe_stem
+from ..analysis.input_groups import InputSummary, grouped_view
 from ..analysis.readouts import declared_readouts, free_inputs, with_readouts
-from ..attractors import Budget
-from ..exceptions import MtorNetworkError
+from ..attractors import AttractorResult, Budget
+from ..exceptions import InvalidValuationError, MtorNetworkError
 from ..export import attractors as tables
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
@@ -30,6 +32,7 @@ from ._page import (
     CANCEL_ON_CHANGE_JS,
     FIT_JS,
     REDO_JS,
+    TOGGLE_CLASSES_JS,
     TRACK_MODEL_JS,
     UNDO_JS,
     ZOOM_IN_JS,
@@ -327,13 +330,19 @@ def cycle_body(analysis: Analysis, picked: Any) -> tuple[Any, ...]:
     return (note, cycle_elements(found, labels), columns, data)
 
 
-def table(analysis: Analysis) -> dict[str, Any]:
+def table(
+    analysis: Analysis,
+    shown: AttractorResult | None = None,
+    positions: tuple[int, ...] | None = None,
+) -> dict[str, Any]:
     """The attractor table as the properties of one ``DataTable`` (``columns``, ``data``,
     ``style_data_conditional``, ``tooltip_header``): one row per attractor (type, phenotype,
     resistance, size, every node; '*' marks an oscillating node), node columns keyed by node
     name. One component whose data changes, not a component per cell: a page mounts nothing
-    new when the table changes."""
-    if analysis.result is None:
+    new when the table changes. ``shown`` (one input valuation's attractors) replaces the
+    result's attractors, numbered by their ``positions`` in the result."""
+    result = shown if shown is not None else analysis.result
+    if result is None:
         return {
             "columns": [{"name": "result", "id": "result"}],
             "data": [{"result": "No result."}],
@@ -341,19 +350,21 @@ def table(analysis: Analysis) -> dict[str, Any]:
             "tooltip_header": {},
         }
     labels = {n.name: n.label for n in analysis.network}
-    nodes = list(analysis.result.nodes)
+    nodes = list(result.nodes)
     keys = {n: n if n not in tables.COLUMNS else f"node:{n}" for n in nodes}
     columns = [{"name": c.replace("_", " "), "id": c} for c in tables.COLUMNS] + [
         {"name": labels[n], "id": keys[n]} for n in nodes
     ]
     data = []
-    for row in tables.rows(analysis.result):
+    for i, row in enumerate(tables.rows(result)):
         record = {c: row[c] for c in tables.COLUMNS}
+        if positions is not None:
+            record["attractor"] = positions[i] + 1
         record["type"] = str(row["type"]).replace("_", " ")
         record["endocrine_resistant"] = "yes" if row["endocrine_resistant"] else "no"
         record.update({keys[n]: str(row[n]) for n in nodes})
         data.append(record)
-    shown = {v for r in data for k, v in r.items() if k not in tables.COLUMNS}
+    present = {v for r in data for k, v in r.items() if k not in tables.COLUMNS}
     styles: list[dict[str, Any]] = [
         {
             "if": {
@@ -365,7 +376,7 @@ def table(analysis: Analysis) -> dict[str, Any]:
         }
     ]
     for value, colour in (("1", "#cdebc8"), ("*", "#f9dfae")):
-        if value not in shown:
+        if value not in present:
             continue
         styles += [
             {
@@ -508,19 +519,83 @@ RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
     (ids.ATTRACTOR_PICK, "options"),
     (ids.ATTRACTOR_PICK, "value"),
     (ids.HEAVY, "style"),
+    (ids.GROUPS, "style"),
+    (ids.GROUPS_NOTE, "children"),
+    (ids.GROUPS_TABLE, "columns"),
+    (ids.GROUPS_TABLE, "data"),
+    (ids.GROUP_PICK, "options"),
+    (ids.GROUP_PICK, "value"),
 )
 """The components and properties :func:`results` fills, in its order."""
 PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
+GROUP_VALUE = RESULT_OUTPUTS.index((ids.GROUP_PICK, "value"))
+ATTRACTOR_VIEW: tuple[tuple[str, str], ...] = RESULT_OUTPUTS[2 : PICK_VALUE + 1]
+"""What shows the attractors of the valuation picked: the table, the heatmap, the picker."""
 
 
-def results(analysis: Analysis) -> tuple[Any, ...]:
+def attractor_view(
+    analysis: Analysis, grouped: InputSummary | None = None, index: int = 0
+) -> tuple[Any, ...]:
+    """The values of :data:`ATTRACTOR_VIEW`: the table's properties, the heatmap picture and
+    the attractor picker (options, value) of the result, or with ``grouped`` of the
+    attractors of its group ``index`` only (numbered, and picked, by their place in the
+    result)."""
+    result = analysis.result
+    shown, positions = result, None
+    if grouped is not None:
+        shown, positions = grouped.subset(index), grouped.positions[index]
+    picture = data_uri(heatmap_svg(shown, analysis.network)) if shown is not None else ""
+    places = positions if positions is not None else range(len(shown or ()))
+    options = [
+        {"label": f"A{i + 1} {a.phenotype}", "value": i}
+        for i, a in zip(places, shown or (), strict=True)
+    ]
+    rows = table(analysis, shown, positions)
+    return (
+        rows["columns"],
+        rows["data"],
+        rows["style_data_conditional"],
+        rows["tooltip_header"],
+        picture,
+        options,
+        options[0]["value"] if options else 0,
+    )
+
+
+def groups_view(grouped: InputSummary | None, index: int = 0) -> tuple[Any, ...]:
+    """The values of the groups panel in :data:`RESULT_OUTPUTS` (style, note, the table's
+    columns and data, the picker's options and value): hidden without ``grouped``."""
+    if grouped is None:
+        return ({"display": "none"}, "", [], [], [], None)
+    result = grouped.result
+    scope = "" if result.complete else f" (the first {len(result)} of {result.total:,} found)"
+    note = (
+        f"{len(grouped.inputs)} free input(s) are left free, so the {len(result)} attractors"
+        f"{scope} fall into {len(grouped)} valuations of them: one row each. Pick one to see "
+        "its attractors in the table below; fix inputs under 'Inputs' on the left to narrow "
+        "the search."
+    )
+    columns = [{"name": c.replace("_", " "), "id": c} for c in grouped.columns()]
+    return (
+        {"display": "block"},
+        note,
+        columns,
+        grouped.rows(),
+        grouped.options(),
+        grouped.keys()[index],
+    )
+
+
+def results(analysis: Analysis, picked_group: Any = None) -> tuple[Any, ...]:
     """What the results area shows for an analysis, in the order of :data:`RESULT_OUTPUTS`:
     summary, error, the table's properties, the heatmap picture, the attractor picker
-    (options, value), and whether the run-in-background panel is shown. Free inputs that
-    make the search large are named (in the error when it went over)."""
+    (options, value), whether the run-in-background panel is shown, and the summary by input
+    valuation. Free inputs that make the search large are named (in the error when it went
+    over). A result of many attractors with free inputs left free
+    (:func:`~mtor_network.analysis.input_groups.grouped_view`) shows one row per valuation
+    and, in the table, the attractors of one: ``picked_group`` (the valuation picked before)
+    where the new result has it, else the first."""
     result = analysis.result
-    picture = data_uri(heatmap_svg(result, analysis.network)) if result is not None else ""
-    options = [{"label": f"A{i + 1} {a.phenotype}", "value": i} for i, a in enumerate(result or [])]
     heavy = {"display": "block" if analysis.over_budget else "none"}
     error = analysis.error or ""
     note = input_note(analysis.network, analysis.state, over_budget=analysis.over_budget)
@@ -529,18 +604,186 @@ def results(analysis: Analysis) -> tuple[Any, ...]:
         error = f"{error} {note}".strip()
     elif note:
         items.append(html.P(note, className="hint inputs-note"))
-    shown = table(analysis)
+    grouped = grouped_view(analysis.network, result)
+    index = 0
+    if grouped is not None and picked_group is not None:
+        with contextlib.suppress(InvalidValuationError):
+            index = grouped.find(picked_group)
     return (
         items,
         error,
-        shown["columns"],
-        shown["data"],
-        shown["style_data_conditional"],
-        shown["tooltip_header"],
-        picture,
-        options,
-        0,
+        *attractor_view(analysis, grouped, index),
         heavy,
+        *groups_view(grouped, index),
+    )
+
+
+def group_attractors(analysis: Analysis, valuation: Any) -> tuple[Any, ...]:
+    """The values of :data:`ATTRACTOR_VIEW` for the input valuation a user picked, found in
+    the server's own result (:meth:`~mtor_network.analysis.input_groups.InputSummary.find`).
+
+    Raises
+    ------
+    InvalidValuationError
+        The valuation is malformed, names inputs the result does not have, or matches no
+        attractor; or the result is not summarised by input valuation.
+    """
+    grouped = grouped_view(analysis.network, analysis.result)
+    if grouped is None:
+        raise InvalidValuationError("this result is not summarised by input valuation")
+    return attractor_view(analysis, grouped, grouped.find(valuation))
+
+
+STATE_OUTPUTS: tuple[tuple[str, str], ...] = (
+    (ids.STATE, "data"),
+    (ids.DRUGS, "value"),
+    (ids.GENOTYPES, "value"),
+    (ids.ENVIRONMENTS, "value"),
+    (ids.SEMANTICS, "value"),
+    (ids.URL, "search"),
+    (ids.MODEL_SELECT, "value"),
+    (ids.NODE_PICK, "value"),
+    (ids.TABS, "value"),
+)
+"""The state and the controls that show it; then come the input switches' values (one per
+switch), :data:`RESULT_OUTPUTS`, the graph's elements, :data:`CYCLE_OUTPUTS` and
+:data:`CYCLE_BODY` and the background run's status (:func:`event_outputs`)."""
+NODE_PICK_OUTPUT = STATE_OUTPUTS.index((ids.NODE_PICK, "value"))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One user event as the page sends it (every value hostile until
+    :class:`ExplorerState` has read it): the id of the component that fired and its value,
+    the stored state, the controls' values, the click mode, the node inspected and the
+    model's free inputs (the switches on the page)."""
+
+    trigger: Any
+    value: Any = None
+    current: Any = None
+    search: Any = None
+    tap: Any = None
+    drugs: Any = None
+    genotypes: Any = None
+    environments: Any = None
+    semantics: Any = None
+    model: Any = None
+    mode: Any = "perturb"
+    inspected: Any = None
+    free: tuple[str, ...] = ()
+
+
+def event_state(
+    event: Event, upload: UploadedModel | None
+) -> tuple[ExplorerState | None, Any, Any]:
+    """(new state, node to inspect, tab to show) after ``event``; the state is None when
+    nothing changes (a re-rendered button list, a tap on a node of a graph being replaced or
+    in inspect mode: then only the node to inspect is given). ``no_update`` stands for
+    "unchanged"."""
+    trigger, value, current = event.trigger, event.value, event.current
+    clicked = isinstance(trigger, dict) and trigger.get("type") in (
+        ids.NODE_TOGGLE,
+        ids.DETAIL_SET,
+        ids.CASE_OPEN,
+        ids.INPUTS_ALL,
+    )
+    if clicked and not value:
+        if current is not None:
+            return None, no_update, no_update  # a re-rendered button list, no click
+        trigger = ids.URL
+    before = ExplorerState.from_dict(current)
+    if before.errors and current is not None and trigger != ids.URL:
+        return before, no_update, no_update  # a stored state that was refused: say why
+    tap = event.tap
+    tapped = (tap or {}).get("data", {}).get("id") if isinstance(tap, dict) else None
+    pick: Any = no_update
+    tab: Any = no_update
+    if trigger == ids.GRAPH:
+        try:
+            network = state_network(before, upload)
+        except MtorNetworkError:
+            return None, no_update, no_update
+        if not isinstance(tapped, str) or tapped not in network.rules:
+            return None, no_update, no_update  # a node of a graph that is being replaced
+        if event.mode == "inspect":  # inspecting changes nothing but the details shown
+            return None, tapped, no_update
+        pick = tapped
+    if isinstance(trigger, dict) and trigger.get("type") == ids.CASE_OPEN:
+        state = case_state(trigger.get("case"), trigger.get("setting"), before.semantics)
+        if state is None:
+            return None, no_update, no_update
+        tab = "explorer"
+    else:
+        state = next_state(
+            trigger,
+            current,
+            search=event.search,
+            tapped=tapped,
+            drugs=event.drugs,
+            genotypes=event.genotypes,
+            environments=event.environments,
+            semantics=event.semantics,
+            model=event.model,
+            mode=event.mode,
+            value=value,
+            inspected=event.inspected if isinstance(event.inspected, str) else None,
+            free=event.free,
+        )
+    if trigger == ids.RESET or (current is not None and state.model != before.model):
+        pick = None
+    return state, pick, tab
+
+
+def event_outputs(
+    event: Event,
+    upload: UploadedModel | None,
+    budget: Budget | None,
+    *,
+    shown: tuple[Any, Any, Any, Any] = (None, None, None, None),
+) -> tuple[Any, ...]:
+    """Everything one user event changes on the page, in the order of the explorer's main
+    callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
+    the cycle panel, the background status): the new state (:func:`event_state`) and the
+    analysis of it within ``budget`` (:func:`results`), in one answer. ``shown`` is what the
+    page shows now (attractor picked, cycle picked, cycle-panel clicks, input valuation
+    picked): a value that stays is not sent again (it would fire its own callbacks)."""
+    picked, cycle, shows, group = shown
+    width = len(RESULT_OUTPUTS) + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1
+    switches = [no_update] * len(event.free)
+    changed, pick, tab = event_state(event, upload)
+    if changed is None:
+        outputs: list[Any] = [no_update] * len(STATE_OUTPUTS)
+        outputs[NODE_PICK_OUTPUT] = pick
+        return (*outputs, switches, *(no_update,) * width)
+    # the controls' values are a request's too: bound and check them as a stored state is
+    state = ExplorerState.from_dict(changed.to_dict())
+    if changed.errors:
+        state = replace(state, errors=changed.errors + state.errors)
+    switch_values = [
+        {"knockout": "0", "overexpress": "1"}.get(state.status(node), "free") for node in event.free
+    ]
+    analysis = analyze(state, upload, budget)
+    shown_results = list(results(analysis, group))
+    index = shown_results[PICK_VALUE]
+    if index == picked:
+        shown_results[PICK_VALUE] = no_update  # the picker stays (its callback would redraw)
+    if shown_results[GROUP_VALUE] == group:
+        shown_results[GROUP_VALUE] = no_update  # the valuation stays (its callback would redo)
+    return (
+        state.to_dict(),
+        list(state.drugs),
+        list(state.genotypes),
+        list(state.environments),
+        state.semantics,
+        state.to_query(),
+        state.model,
+        pick,
+        tab,
+        switch_values,
+        *shown_results,
+        graph_elements(analysis, state, index),
+        *cycles(analysis, cycle, _shown(shows)),
+        "",
     )
 
 
@@ -753,18 +996,22 @@ def register(
             ExplorerState.from_dict(data),
         )
 
+    # in the page: the toggle buttons' classes follow the state (no request of their own)
+    app.clientside_callback(
+        TOGGLE_CLASSES_JS,
+        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
+        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
+        Input(ids.STATE, "data"),
+        Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
+    )
+
     @app.callback(
-        Output(ids.STATE, "data"),
-        Output(ids.DRUGS, "value"),
-        Output(ids.GENOTYPES, "value"),
-        Output(ids.ENVIRONMENTS, "value"),
-        Output(ids.SEMANTICS, "value"),
-        Output(ids.URL, "search"),
-        Output(ids.MODEL_SELECT, "value"),
-        Output(ids.NODE_PICK, "value"),
-        Output(ids.TABS, "value"),
-        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        *[Output(i, p) for i, p in STATE_OUTPUTS],
         Output({"type": ids.INPUT_SWITCH, "node": ALL}, "value"),
+        *[Output(i, p) for i, p in RESULT_OUTPUTS],
+        Output(ids.GRAPH, "elements"),
+        *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
+        Output(ids.HEAVY_STATUS, "children"),
         Input(ids.URL, "search"),
         Input(ids.GRAPH, "tapNode"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
@@ -783,9 +1030,12 @@ def register(
         State(ids.CLICK_MODE, "value"),
         State(ids.NODE_PICK, "value"),
         State(ids.UPLOAD_STORE, "data"),
-        prevent_initial_call="initial_duplicate",
+        State(ids.ATTRACTOR_PICK, "value"),
+        State(ids.CYCLE_PICK, "value"),
+        State(ids.CYCLE_SHOW, "n_clicks"),
+        State(ids.GROUP_PICK, "value"),
     )
-    def update_state(
+    def update(
         search,
         tap,
         _toggles,
@@ -796,7 +1046,7 @@ def register(
         _reset,
         model,
         _details,
-        switches,
+        _switches,
         _readouts,
         _cases,
         _all_inputs,
@@ -804,110 +1054,33 @@ def register(
         mode,
         inspected,
         upload,
+        picked,
+        cycle,
+        shows,
+        group,
     ):  # type: ignore[no-untyped-def]
-        trigger = ctx.triggered_id
-        value = ctx.triggered[0]["value"] if ctx.triggered else None
-        switch_ids = [o["id"] for o in ctx.outputs_list[-1]]
-        unchanged = (no_update,) * 10 + ([no_update] * len(switch_ids),)
-        clicked = isinstance(trigger, dict) and trigger.get("type") in (
-            ids.NODE_TOGGLE,
-            ids.DETAIL_SET,
-            ids.CASE_OPEN,
-            ids.INPUTS_ALL,
+        # one request per user event: the new state and everything it shows
+        switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
+        event = Event(
+            trigger=ctx.triggered_id,
+            value=ctx.triggered[0]["value"] if ctx.triggered else None,
+            current=current,
+            search=search,
+            tap=tap,
+            drugs=drugs,
+            genotypes=genotypes,
+            environments=environments,
+            semantics=semantics,
+            model=model,
+            mode=mode,
+            inspected=inspected,
+            free=tuple(i["node"] for i in switch_ids),
         )
-        if clicked and not value:
-            if current is not None:
-                return unchanged  # a re-rendered button list, no click
-            trigger = ids.URL
-        uploaded = UploadedModel.from_dict(upload)
-        before = ExplorerState.from_dict(current)
-        tapped = (tap or {}).get("data", {}).get("id") if isinstance(tap, dict) else None
-        pick: Any = no_update
-        tab: Any = no_update
-        if trigger == ids.GRAPH:
-            try:
-                network = state_network(before, uploaded)
-            except MtorNetworkError:
-                return unchanged
-            if not isinstance(tapped, str) or tapped not in network.rules:
-                return unchanged  # a node of a graph that is being replaced
-            if mode == "inspect":  # inspecting changes nothing but the details shown
-                return (*unchanged[:7], tapped, *unchanged[8:])
-            pick = tapped
-        if isinstance(trigger, dict) and trigger.get("type") == ids.CASE_OPEN:
-            state = case_state(trigger.get("case"), trigger.get("setting"), before.semantics)
-            if state is None:
-                return unchanged
-            tab = "explorer"
-        else:
-            state = next_state(
-                trigger,
-                current,
-                search=search,
-                tapped=tapped,
-                drugs=drugs,
-                genotypes=genotypes,
-                environments=environments,
-                semantics=semantics,
-                model=model,
-                mode=mode,
-                value=value,
-                inspected=inspected if isinstance(inspected, str) else None,
-                free=tuple(i["node"] for i in switch_ids),
-            )
-        if trigger == ids.RESET:
-            pick = None
-        graph: Any = no_update
-        if current is not None and state.model != before.model:
-            pick = None
-            with contextlib.suppress(MtorNetworkError):
-                graph = elements(load_model(state.model, uploaded))
-        switch_values = [
-            {"knockout": "0", "overexpress": "1"}.get(state.status(i["node"]), "free")
-            for i in switch_ids
-        ]
-        return (
-            state.to_dict(),
-            list(state.drugs),
-            list(state.genotypes),
-            list(state.environments),
-            state.semantics,
-            state.to_query(),
-            state.model,
-            pick,
-            tab,
-            graph,
-            switch_values,
-        )
-
-    @app.callback(
-        *[Output(i, p) for i, p in RESULT_OUTPUTS],
-        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
-        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
-        Output(ids.GRAPH, "elements"),
-        *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
-        Output(ids.HEAVY_STATUS, "children"),
-        Input(ids.STATE, "data"),
-        Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
-        State(ids.UPLOAD_STORE, "data"),
-        State(ids.ATTRACTOR_PICK, "value"),
-        State(ids.CYCLE_PICK, "value"),
-        State(ids.CYCLE_SHOW, "n_clicks"),
-    )
-    def render_results(data, toggle_ids, upload, picked, cycle, shows):  # type: ignore[no-untyped-def]
-        state = ExplorerState.from_dict(data)
-        analysis = analyze(state, UploadedModel.from_dict(upload), quick)
-        statuses = [state.status(t["node"]) for t in toggle_ids]
-        shown = list(results(analysis))
-        if picked == 0:
-            shown[PICK_VALUE] = no_update  # the picker stays (its callback would redraw the graph)
-        return (
-            *shown,
-            [f"toggle {s}" for s in statuses],
-            ["false" if s == "normal" else "true" for s in statuses],
-            graph_elements(analysis, state, 0),
-            *cycles(analysis, cycle, _shown(shows)),
-            "",
+        return event_outputs(
+            event,
+            UploadedModel.from_dict(upload),
+            quick,
+            shown=(picked, cycle, shows, group),
         )
 
     @app.callback(
@@ -930,6 +1103,28 @@ def register(
         except MtorNetworkError:
             return no_update
         return graph_elements(Analysis(state, network, result, ()), state, index)
+
+    @app.callback(
+        *[Output(i, p, allow_duplicate=True) for i, p in ATTRACTOR_VIEW],
+        Input(ids.GROUP_PICK, "value"),
+        State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def show_group(valuation, data, upload):  # type: ignore[no-untyped-def]
+        state = ExplorerState.from_dict(data)
+        uploaded = UploadedModel.from_dict(upload)
+        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
+            state, uploaded, heavy
+        )
+        if result is None or valuation is None:
+            return (no_update,) * len(ATTRACTOR_VIEW)  # never a search of its own
+        try:
+            network = state_network(state, uploaded)
+            return group_attractors(Analysis(state, network, result, ()), valuation)
+        except MtorNetworkError as exc:  # InvalidValuationError among them
+            set_props(ids.ERROR, {"children": f"Not shown: {exc}"})
+            return (no_update,) * len(ATTRACTOR_VIEW)
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in RESULT_OUTPUTS],

@@ -84,3 +84,8 @@ TIMECOURSE_FIGURE = "timecourse-figure"
 TIMECOURSE_WRAP = "timecourse-plot"
 CASE_OPEN = "case-open"  # pattern id: {"type": CASE_OPEN, "case": index}
 INPUTS_ALL = "input-switches-all"  # pattern id: {"type": INPUTS_ALL, "value": "free"|"0"|"1"}
+# the summary of a result by input valuation (free inputs left free, many attractors)
+GROUPS = "input-groups"  # the panel: shown only for such a result
+GROUPS_NOTE = "input-groups-note"
+GROUPS_TABLE = "input-groups-table"  # one row per valuation
+GROUP_PICK = "input-group-select"  # the valuation whose attractors the table shows

@@ -412,6 +412,26 @@ def cycle_graph(elements: list[Any]) -> Any:
     )
 
 
+def groups_panel() -> html.Div:
+    """The summary of a result by input valuation (free inputs left free, many attractors):
+    one row per valuation and a picker of the valuation whose attractors the table shows;
+    hidden for other results."""
+    return html.Div(
+        [
+            html.P(id=ids.GROUPS_NOTE, className="groups-note"),
+            _table(ids.GROUPS_TABLE, page_size=GROUPS_PAGE_SIZE),
+            html.Label("Input valuation shown in the table", htmlFor=ids.GROUP_PICK),
+            dcc.Dropdown(id=ids.GROUP_PICK, options=[], value=None, clearable=False),
+        ],
+        id=ids.GROUPS,
+        className="groups",
+        style={"display": "none"},
+    )
+
+
+GROUPS_PAGE_SIZE = 16  # valuations per page of the summary by input valuation
+
+
 def attractor_table() -> Any:
     """The attractor table: one component, filled by the results callback (its columns, data
     and cell colours change; nothing new is mounted on a click)."""
@@ -575,6 +595,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             ),
             html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
             cycle_panel(),
+            groups_panel(),
             html.Div(
                 [html.Span("Export: ")]
                 + [
