@@ -1084,3 +1084,48 @@ def test_upload_zanudo_2017_fix_its_inputs_from_the_switches_and_get_results(
     assert rows and {r["phenotype"] for r in rows} <= {"proliferative", "apoptotic", "quiescent"}
     screenshot(tab, "zanudo2017-upload")
     assert tab.errors == []
+
+
+# five free inputs copied to outputs and a bistable pair: 64 attractors in 32 valuations
+SWITCHES_BNET = (
+    "targets, factors\n"
+    + "".join(f"I{i}, I{i}\nO{i}, I{i}\n" for i in range(5))
+    + "A, !B\nB, !A\nProliferation, I0 & A\n"
+)
+
+
+def test_many_attractors_from_free_inputs_show_by_valuation_and_one_is_picked(open_tab, tmp_path):
+    """A model whose free inputs are left free: the summary lists one row per valuation, and
+    picking a valuation shows its attractors in the table and colours the graph by one."""
+    tab = open_tab()
+    path = tmp_path / "switches.bnet"
+    path.write_text(SWITCHES_BNET, encoding="utf-8")
+    tab.page.locator(f"#{ids.UPLOAD} input[type=file]").set_input_files(str(path))
+    tab.page.locator(f"#{ids.UPLOAD_STATUS}").get_by_text("Loaded switches.bnet").wait_for()
+    panel = tab.page.locator(f"#{ids.GROUPS}")
+    panel.wait_for(state="visible", timeout=LOAD_TIMEOUT_MS)
+    tab.wait_settled()
+    assert tab.summary_lines()[0].startswith("64 attractor(s)")
+    assert "32 valuations" in tab.page.locator(f"#{ids.GROUPS_NOTE}").inner_text()
+    groups = tab.page.evaluate(TABLE_JS, ids.GROUPS_TABLE)
+    assert len(groups) == 16 and all(g["attractors"] == "2" for g in groups)  # a page of rows
+    # the table shows the first valuation's two attractors, not 64
+    first = tab.table_rows()
+    assert len(first) == 2 and {r[f"I{i}"] for r in first for i in range(5)} == {"0"}
+    # open the picker, search the valuation, click it (as a user does)
+    tab.page.locator(f"#{ids.GROUP_PICK}").click()
+    tab.page.get_by_placeholder("Search").fill("I0=1 I1=0 I2=1 I3=0 I4=1")
+    tab.page.locator(DROPDOWN_OPTIONS, has_text="I0=1 I1=0 I2=1 I3=0 I4=1").first.click()
+    wanted = {"I0": "1", "I1": "0", "I2": "1", "I3": "0", "I4": "1"}
+    tab.wait(
+        f"""([id, wanted]) => {{ const rows = ({TABLE_JS})(id);
+            return !!rows && rows.length === 2
+                && rows.every(r => Object.entries(wanted).every(([k, v]) => r[k] === v)); }}""",
+        [ids.TABLE, wanted],
+        what="the attractors of the valuation picked",
+    )
+    assert {r["phenotype"] for r in tab.table_rows()} == {"proliferative", "quiescent"}
+    tab.wait_node_class("I0", "on")  # the graph shows one of them
+    tab.wait_node_class("I1", "off")
+    screenshot(tab, "input-valuations")
+    assert tab.errors == []
