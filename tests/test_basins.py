@@ -352,3 +352,69 @@ def test_reference_states_cross_graphs_whose_variable_orders_differ() -> None:
     # the reference's states (000, 111) with x0 held at 0 are 000 and 011: both reach 000
     assert (whole.states, whole.initial, whole.initial_weak) == (4, 2, (2,))
     assert whole == _basins.basin_counts(net, "asynchronous", fixed, values, reference=reference)
+
+
+# ---- attractor sets from the SCC decomposition --------------------------------------------------
+def aeon_sets(g) -> list:
+    """AEON's attractor search in the space of ``g`` (an ``_Async``), with values."""
+    return g._found(g.space, check=False)
+
+
+def same_sets(ours: list, theirs: list) -> bool:
+    """The same attractors: values equal and vertex sets equal (each a subset of the other)."""
+    pool = list(theirs)
+    for values, x in ours:
+        for k, (v, y) in enumerate(pool):
+            if v == values and x.is_subset(y) and y.is_subset(x):
+                del pool[k]
+                break
+        else:
+            return False
+    return not pool
+
+
+@FAST
+@given(settings())
+def test_decomposed_attractor_sets_equal_aeon_search(setting) -> None:
+    """The attractors' vertex sets built from the SCC decomposition's factors
+    (``_scc.attractor_sets``, percolation first) are AEON's attractors in the space."""
+    from mtor_network.attractors import _basins, _scc
+
+    network, fixed = setting
+    net = perturbed(network, fixed)
+    assume(aeon_can_take(net, percolate=True))
+    g = _basins._Async(net, fixed)
+    ours = _scc.attractor_sets(net, g.graph)
+    if ours is None:
+        event("one component after percolation: AEON searches")
+        return
+    event(f"decomposed, {len(ours)} attractor(s)")
+    ours = [(v, x) for v, x in ours if all(v[n] == b for n, b in fixed.items())]
+    assert same_sets(ours, aeon_sets(g))
+
+
+FLAGSHIP_SEVERAL = ["ER + CDK1", "CDK46 + CDK1"]
+"""Flagship double knockouts with two attractors (cyclic for ER + CDK1)."""
+
+
+@pytest.mark.parametrize("pair", FLAGSHIP_SEVERAL)
+def test_flagship_several_attractors_same_sets_and_basins_as_aeon_search(
+    pair: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtor_network.analysis.basins import outcomes
+    from mtor_network.attractors import _basins, _scc
+    from mtor_network.perturbations import Scenario, scenario
+
+    net = load_network("hr_breast_cancer")
+    sc = scenario(net, knockouts=pair.split(" + "))
+    perturbed_net = net.perturb(*sc)
+    fixed = {k: bool(v) for k, v in Scenario(tuple(sc)).effects().items()}
+    g = _basins._Async(perturbed_net, fixed)
+    ours = _scc.attractor_sets(perturbed_net, g.graph)
+    assert ours is not None and len(ours) == 2
+    assert same_sets(ours, aeon_sets(g))
+    decomposed = outcomes(net, sc).to_dict()
+    monkeypatch.setattr(_scc, "attractor_sets", lambda network, graph: None)
+    searched = outcomes(net, sc).to_dict()
+    assert decomposed == searched
+    assert len(decomposed["attractors"]) == 2

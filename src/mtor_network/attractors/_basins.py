@@ -288,7 +288,8 @@ class _Async:
 
     def attractor_sets(self, wanted: Sequence[Values]) -> list[Any]:
         """The exact vertex sets of the attractors ``wanted`` (fixed points directly; cyclic
-        ones from AEON's attractor search in the space, matched by values)."""
+        ones as the products of the SCC decomposition, :func:`._scc.attractor_sets`, or where
+        it does not apply from AEON's attractor search in the space; matched by values)."""
         if all("*" not in v.values() for v in wanted):
             for v in wanted:
                 state = {n: bool(x) for n, x in v.items()}
@@ -304,6 +305,14 @@ class _Async:
                         f"is no fixed point in its space ({', '.join(moving[:5])} can change)"
                     )
             return [self.graph.mk_subspace({n: bool(x) for n, x in v.items()}) for v in wanted]
+        from . import _scc
+
+        decomposed = _scc.attractor_sets(self.network, self.graph)
+        if decomposed is not None:  # every attractor of the network: those of the space
+            inside = [
+                (v, x) for v, x in decomposed if all(v[n] == b for n, b in self.fixed.items())
+            ]
+            return _match(wanted, inside, self.network.name)
         try:
             return _match(wanted, self._local(wanted), self.network.name)
         except EngineError:

@@ -152,6 +152,24 @@ class _Factor:
         self._projections[onto] = out
         return out
 
+    def cubes(self) -> Iterator[dict[str, bool]]:
+        """The states as subspaces over this factor's nodes (each node fixed or absent): one
+        per state of an explicit set, one per path of AEON's BDD otherwise."""
+        if self.states is not None:
+            for state in self.states:
+                yield dict(zip(self.nodes, state, strict=True))
+            return
+        assert self.graph is not None and self.vertices is not None
+        ctx = self.graph.symbolic_context()
+        for clause in self.vertices.to_bdd().clause_iterator():
+            named: dict[str, bool] = {}
+            for bdd_variable, value in clause.to_dict().items():
+                variable = ctx.find_network_variable(bdd_variable)
+                if variable is None:  # never: driven networks have no parameters
+                    raise KeyError(bdd_variable)
+                named[ctx.get_network_variable_name(variable)] = bool(value)
+            yield named
+
     def _project_bdd(self, onto: tuple[str, ...]) -> frozenset[Valuation]:
         assert self.graph is not None and self.vertices is not None
         ctx = self.graph.symbolic_context()
@@ -335,14 +353,92 @@ def attractors_by_components(
 ) -> list[RawAttractor] | None:
     """The decomposition along ``order`` (:func:`components`), driven networks searched by
     ``search``; None when a projection is over :data:`MAX_VALUATIONS`."""
+    found = _decompose(network, order, search)
+    if found is None:
+        return None
+    return [(values, prod(f.size for f in factors)) for values, factors in found]
+
+
+Decomposed = list[tuple[dict[str, NodeValue], list[_Factor]]]
+
+
+def _decompose(
+    network: BooleanNetwork,
+    order: list[tuple[str, ...]],
+    search: Callable[[dict[str, Expr]], list[_Factor]] = _search_driven,
+) -> Decomposed | None:
     names = network.node_names
-    out: list[RawAttractor] = []
+    out: Decomposed = []
     try:
         for factors in _attractors_of(network, order, search):
             values: dict[str, NodeValue] = {}
             for f in factors:
                 values.update(f.values)
-            out.append(({n: values[n] for n in names}, prod(f.size for f in factors)))
+            out.append(({n: values[n] for n in names}, factors))
     except _TooMany:
         return None
+    return out
+
+
+def attractor_sets(
+    network: BooleanNetwork, graph: ba.AsynchronousGraph
+) -> list[tuple[dict[str, NodeValue], ba.ColoredVertexSet]] | None:
+    """Every asynchronous attractor of ``network`` by the decomposition, each with its exact
+    set of states as a vertex set of ``graph`` (an AEON graph of ``network``, or of any network
+    over the same node names): constants percolated first (:func:`._reduce.percolate`, exact:
+    every attractor holds them), then the product of its factors, built from their states (no
+    search in ``graph``). None where :func:`asynchronous` is on the percolated network.
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network.
+    graph : biodivine_aeon.AsynchronousGraph
+        The graph whose vertex sets are wanted.
+
+    Returns
+    -------
+    list of (dict, ColoredVertexSet) or None
+        Each attractor's node values and states.
+    """
+    from ._reduce import percolate
+
+    constants, reduced = percolate(network)
+    if reduced is None:  # one fixed point
+        values: dict[str, NodeValue] = {n: 1 if constants[n] else 0 for n in network.node_names}
+        return [(values, graph.mk_subspace(constants))]
+    order = components(reduced)
+    if len(order) < 2:
+        return None
+    found = _decompose(reduced, order)
+    if found is None:
+        return None
+    out = []
+    for partial, factors in found:
+        values = {n: (1 if constants[n] else 0) if n in constants else partial[n]
+                  for n in network.node_names}  # fmt: skip
+        out.append((values, _product_set(factors, graph, constants)))
+    return out
+
+
+def _product_set(
+    factors: Sequence[_Factor], graph: ba.AsynchronousGraph, constants: Mapping[str, bool]
+) -> ba.ColoredVertexSet:
+    """The product of ``factors`` (disjoint node sets covering the nodes not in ``constants``)
+    as a vertex set of ``graph``: ``constants`` and the nodes every factor holds constant as
+    one subspace, intersected with each other factor's states (a union of subspaces over its
+    nodes)."""
+    constant: dict[str, bool] = dict(constants)
+    moving: list[_Factor] = []
+    for f in factors:
+        if f.size == 1:
+            constant.update({n: v == 1 for n, v in f.values.items()})
+        else:
+            moving.append(f)
+    out = graph.mk_subspace(constant) if constant else graph.mk_unit_colored_vertices()
+    for f in moving:
+        part = graph.mk_empty_colored_vertices()
+        for cube in f.cubes():
+            part = part.union(graph.mk_subspace(cube))
+        out = out.intersect(part)
     return out
