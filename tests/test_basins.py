@@ -418,3 +418,19 @@ def test_flagship_several_attractors_same_sets_and_basins_as_aeon_search(
     searched = outcomes(net, sc).to_dict()
     assert decomposed == searched
     assert len(decomposed["attractors"]) == 2
+
+
+def test_attractor_sets_past_the_cube_limit_are_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A factor whose BDD has more paths than MAX_CUBES is not moved across: the caller's AEON
+    search gives the same counts."""
+    from mtor_network.analysis.basins import outcomes
+    from mtor_network.attractors import _basins, _scc
+    from mtor_network.perturbations import scenario
+
+    net = load_network("hr_breast_cancer")
+    sc = scenario(net, knockouts=["ER", "CDK1"])
+    expected = outcomes(net, sc).to_dict()
+    monkeypatch.setattr(_scc, "MAX_CUBES", 0)
+    perturbed_net = net.perturb(*sc)
+    assert _scc.attractor_sets(perturbed_net, _basins._Async(perturbed_net, {}).graph) is None
+    assert outcomes(net, sc).to_dict() == expected

@@ -62,6 +62,11 @@ saves (measured on the flagship's 11-node loop, 2.6-6 ms instead of 5.4-12 ms, a
 networks of 4-11 nodes, 1-8x faster or within 15%; from 14 nodes on it pays)."""
 
 
+MAX_CUBES = 4096
+"""Most paths of a factor's BDD moved into another graph as subspaces (:func:`attractor_sets`);
+beyond it the caller searches that graph instead."""
+
+
 class _TooMany(Exception):
     """A projection over :data:`MAX_VALUATIONS`: fall back to the whole search."""
 
@@ -154,14 +159,17 @@ class _Factor:
 
     def cubes(self) -> Iterator[dict[str, bool]]:
         """The states as subspaces over this factor's nodes (each node fixed or absent): one
-        per state of an explicit set, one per path of AEON's BDD otherwise."""
+        per state of an explicit set, one per path of AEON's BDD otherwise (:class:`_TooMany`
+        past :data:`MAX_CUBES` paths)."""
         if self.states is not None:
             for state in self.states:
                 yield dict(zip(self.nodes, state, strict=True))
             return
         assert self.graph is not None and self.vertices is not None
         ctx = self.graph.symbolic_context()
-        for clause in self.vertices.to_bdd().clause_iterator():
+        for count, clause in enumerate(self.vertices.to_bdd().clause_iterator()):
+            if count == MAX_CUBES:
+                raise _TooMany
             named: dict[str, bool] = {}
             for bdd_variable, value in clause.to_dict().items():
                 variable = ctx.find_network_variable(bdd_variable)
@@ -417,7 +425,10 @@ def attractor_sets(
     for partial, factors in found:
         values = {n: (1 if constants[n] else 0) if n in constants else partial[n]
                   for n in network.node_names}  # fmt: skip
-        out.append((values, _product_set(factors, graph, constants)))
+        try:
+            out.append((values, _product_set(factors, graph, constants)))
+        except _TooMany:
+            return None
     return out
 
 
