@@ -261,3 +261,16 @@ def test_small_cores_go_to_aeons_symbolic_trap_spaces() -> None:
     big = BooleanNetwork.create("ring", {f"r{i}": f"!r{(i + 1) % n}" for i in range(n)})
     assert _portfolio.mp_engine(small) == "aeon"
     assert _portfolio.mp_engine(big) == _portfolio.asp_engine()
+
+
+def test_valuations_that_share_nothing_go_to_the_colored_search(shared_dir: Path) -> None:
+    """BBM 040 (4 free inputs, 23 nodes): 14 of its 16 valuations leave distinct residual
+    networks, so the rule picks one colored search; the answer equals AEON's plain search."""
+    net = _bbm(shared_dir, "040")
+    target = percolate(net)[1]
+    assert target is not None and len(free_inputs(target)) == 4
+    assert _portfolio.distinct_residuals(target) == 14
+    assert _portfolio.choose(target, "asynchronous") == "colored"
+    assert _search(net, "auto") == _search(net, "aeon", percolate=False)
+    shared = percolate(_bbm(shared_dir, "024"))[1]  # 9 distinct of 16: the split
+    assert shared is not None and _portfolio.choose(shared, "asynchronous") == "valuations"

@@ -314,3 +314,33 @@ def test_free_input_strategies_match_explicit_stg(network: BooleanNetwork) -> No
             (tuple(_jobs.values_of(nodes, code).items()), size) for code, size in found.codes
         )
         assert got == expected, engine
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(networks_with_free_inputs())
+def test_minimal_trap_spaces_split_by_valuation_match_trappist(network: BooleanNetwork) -> None:
+    """Most-permissive attractors by the portfolio (the rule's pick, and the valuation split
+    with AEON's symbolic trap spaces on each residual) equal Trappist's over the whole
+    network."""
+    from mtor_network._cache import ByteBoundedCache
+    from mtor_network.attractors import _jobs
+
+    if not every_valuation_aeon_safe(network):
+        event("skipped: a valuation leaves a regulator without effect")
+        return
+
+    def search(engine: str, percolate: bool) -> Counter:
+        found = _jobs.search(
+            network,
+            "most_permissive",
+            engine,
+            percolate=percolate,
+            max_nodes=None,
+            max_attractors=None,
+            memo=ByteBoundedCache(2**20),
+        )
+        return Counter(found.codes)
+
+    expected = search("biobalm", False)
+    for engine in ("auto", "auto:valuations"):
+        assert search(engine, True) == expected, engine

@@ -20,6 +20,8 @@ asynchronous,            ``valuations``: the input valuations as a tree, each pe
 1 <= k <= VALUATION_     its residual searched by the fixed-input path; residuals met twice
 INPUTS                   are searched once (:func:`._inputs.by_valuation`). On model 2.0 with
                          its 12 inputs free, 4,096 valuations leave 14 distinct residuals.
+                         The colored probe (3-4 inputs, small networks): valuations that
+                         leave mostly distinct residuals go to ``colored`` instead.
 asynchronous,            ``colored``: AEON's colored search, the inputs inlined as parameters,
 k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchronous`): one
                          symbolic search instead of ``2**k``.
@@ -78,6 +80,15 @@ PROBE_SHARE = 0.75
 """The probe's bounds: inputs at 0 leaving more nodes than both send the search whole."""
 RACE_MIN_INPUTS = 3
 """Free inputs from which the two strategies race when a second core is free."""
+COLORED_MIN_INPUTS = 3
+COLORED_PROBE_INPUTS = 4
+COLORED_NODES = 24
+COLORED_SHARE = 0.75
+"""The colored probe: with 3-4 free inputs on a network of at most 24 nodes whose valuations
+leave at least 3/4 as many distinct residual networks as there are valuations (little to
+share), one colored search beats the split (BBM 040: 14 distinct of 16, colored 30-100 ms
+against 67-214 ms; 068: 16 of 16, 47 against 176 ms; 104: 8 of 8, 26 against 46 ms). At half
+(024: 9 of 16, 089, 090) either may win; larger networks (011, 073) favour the split."""
 MP_SYMBOLIC_NODES = 20
 """Networks up to this size get AEON's symbolic minimal trap spaces; larger ones an
 answer-set program (:func:`mp_engine`)."""
@@ -143,7 +154,29 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     left = 0 if probe is None else len(probe)
     if left > PROBE_NODES and left > PROBE_SHARE * len(network):
         return "plain"
+    if (
+        semantics == "asynchronous"
+        and COLORED_MIN_INPUTS <= k <= COLORED_PROBE_INPUTS
+        and len(network) <= COLORED_NODES
+        and distinct_residuals(network) >= COLORED_SHARE * 2**k
+    ):
+        return "colored"
     return "valuations"
+
+
+def distinct_residuals(network: BooleanNetwork) -> int:
+    """How many distinct networks without free inputs the valuation tree of ``network``
+    leaves to search (:func:`._inputs.by_valuation` with a search that only counts: the
+    percolations, no engine)."""
+    count = 0
+
+    def tally(residual: BooleanNetwork) -> list[RawAttractor]:
+        nonlocal count
+        count += 1
+        return []
+
+    by_valuation(network, tally)
+    return count
 
 
 def rivals(network: BooleanNetwork, semantics: str) -> list[str]:
@@ -271,6 +304,10 @@ def race(
 
 
 __all__ = [
+    "COLORED_MIN_INPUTS",
+    "COLORED_NODES",
+    "COLORED_PROBE_INPUTS",
+    "COLORED_SHARE",
     "MP_SYMBOLIC_NODES",
     "MP_VALUATION_INPUTS",
     "PLAIN_NODES",
@@ -282,6 +319,7 @@ __all__ = [
     "asp_engine",
     "choose",
     "core_free",
+    "distinct_residuals",
     "mp_engine",
     "race",
     "rivals",
