@@ -11,9 +11,12 @@ most_permissive    ``biobalm``: Trappist minimal trap spaces       ``mpbn`` (ext
 
 ``engine="auto"`` (the default) is the portfolio of :mod:`._portfolio` on the default engine:
 after constant percolation, free inputs (``x, x``) are split by valuation or searched as AEON
-parameters, and where the choice is unclear two strategies race in budgeted workers. A named
-engine runs alone (``"aeon"``: percolation, downstream peeling and one AEON search over
-everything). :func:`group_by_inputs` summarises many attractors by input valuation.
+parameters, and where the choice is unclear two strategies race in budgeted workers. For
+most-permissive semantics the portfolio splits by valuation from 6 free inputs and sends each
+network to AEON's symbolic trap spaces (up to 20 nodes) or to an answer-set program (mpbn when
+installed, else biobalm's Trappist). A named engine runs alone (``"aeon"``: percolation,
+downstream peeling and one AEON search over everything). :func:`group_by_inputs` summarises
+many attractors by input valuation.
 """
 
 from __future__ import annotations
