@@ -293,6 +293,13 @@ class Page:
             body["state"] = self._items(spec["state"], True)
         return body
 
+    def snapshot(self) -> Page:
+        """A copy of the page's props as they are now (callbacks and ids shared)."""
+        copy = Page.__new__(Page)
+        copy.__dict__.update(self.__dict__)
+        copy.props = {key: dict(props) for key, props in self.props.items()}
+        return copy
+
     def show_state(self, state: Any) -> list[tuple[Any, str]]:
         """Store ``state`` (any JSON: a hostile client's) as the page's ``state.data``, with
         the choice controls showing it as the renderer's page would; returns the change that
@@ -340,16 +347,26 @@ class Answer:
     phenotypes: tuple[tuple[str, int], ...]
 
 
-def check_state(response: Mapping[str, Any], expected: Expected) -> list[str]:
-    """Problems with the state in an ``update`` answer (empty list: right)."""
+def check_state(
+    response: Mapping[str, Any], expected: Expected, page: Page | None = None
+) -> list[str]:
+    """Problems with the state in an ``update`` answer (empty list: right). The server sends
+    a control's value only when it changes: one it left out is read from ``page`` (what the
+    page shows, before the answer)."""
+
+    def shown(component: str, prop: str) -> Any:
+        if prop in response.get(component, {}):
+            return response[component][prop]
+        return page.get(component, prop) if page is not None else None
+
     problems = []
     state = response.get("state", {}).get("data")
     if state != expected.state():
         problems.append(f"state.data is {state}, expected {expected.state()}")
-    search = response.get("url", {}).get("search")
+    search = shown("url", "search") or ""
     if search != expected.query():
         problems.append(f"url.search is {search!r}, expected {expected.query()!r}")
-    drugs = response.get("drug-select", {}).get("value")
+    drugs = shown("drug-select", "value") or []
     if drugs != expected.drugs:
         problems.append(f"drug-select.value is {drugs}, expected {expected.drugs}")
     return problems
@@ -543,8 +560,9 @@ class Session:
         """The one ``update`` request of the change: its state, results and graph checked."""
         start = time.perf_counter()
         expected = self.expected
+        before = self.page.snapshot()
         response = self._callback("update", changed)
-        problems = check_state(response, expected)
+        problems = check_state(response, expected, before)
         found, answer = check_results(response, expected, self.nodes)
         problems += found
         problems += check_graph(response, expected, self.nodes)

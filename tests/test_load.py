@@ -86,9 +86,10 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
     toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
     session.expected.click("MTORC1")
     session.page.set(toggle, "n_clicks", 1)
+    before = session.page.snapshot()
     answer_of_click = session._callback("update", [(toggle, "n_clicks")])  # one request
     state = results = graph = answer_of_click
-    assert lt.check_state(state, session.expected) == []
+    assert lt.check_state(state, session.expected, before) == []
     problems, answer = lt.check_results(results, session.expected, session.nodes)
     assert problems == [] and answer is not None
     summary = " ".join(lt.text_of(p) for p in results[ids.SUMMARY]["children"])
@@ -97,7 +98,7 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
 
     # the same answers judged against another session's state: every check objects
     other = lt.Expected(FLAGSHIP, lt.drug_effects(FLAGSHIP), knockouts=["ERK"])
-    assert lt.check_state(state, other)
+    assert lt.check_state(state, other, before)
     problems, _ = lt.check_results(results, other, session.nodes)
     assert any("ERK_ko" in p for p in problems)
     assert any("ERK" in p for p in lt.check_graph(graph, other, session.nodes))

@@ -464,14 +464,22 @@ def test_an_unexpected_callback_error_reaches_the_user_as_one_message(monkeypatc
     monkeypatch.setattr(callbacks, "node_details", broken)
     app = create_app()
     client = app.server.test_client()
+    outputs = [
+        (ids.GRAPH, "stylesheet"),
+        (ids.SEARCH_STATUS, "children"),
+        (ids.NODE_DETAILS, "children"),
+    ]
     body = {
-        "output": f"{ids.NODE_DETAILS}.children",
-        "outputs": {"id": ids.NODE_DETAILS, "property": "children"},
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
         "inputs": [
             {"id": ids.NODE_PICK, "property": "value", "value": "MTORC1"},
-            {"id": ids.STATE, "property": "data", "value": ExplorerState().to_dict()},
+            {"id": ids.NODE_SEARCH, "property": "value", "value": ""},
         ],
-        "state": [{"id": ids.UPLOAD_STORE, "property": "data", "value": None}],
+        "state": [
+            {"id": ids.STATE, "property": "data", "value": ExplorerState().to_dict()},
+            {"id": ids.UPLOAD_STORE, "property": "data", "value": None},
+        ],
         "changedPropIds": [f"{ids.NODE_PICK}.value"],
     }
     response = client.post("/_dash-update-component", json=body)

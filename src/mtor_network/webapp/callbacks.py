@@ -445,6 +445,28 @@ def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState
     ]
 
 
+def node_view(
+    state: ExplorerState,
+    upload: UploadedModel | None,
+    inspected: Any,
+    text: Any,
+    *,
+    details: bool = True,
+) -> tuple[Any, Any, Any]:
+    """(graph stylesheet, search status, details panel) for the node inspected and the node
+    search text: the inspected node and the matches marked on the graph; the details panel
+    only when ``details`` (a new search text leaves it as it is: ``no_update``)."""
+    try:
+        network = state_network(state, upload)
+    except MtorNetworkError as exc:
+        panel = [html.P(str(exc), className="error")] if details else no_update
+        return stylesheet(), "", panel
+    node = inspected if isinstance(inspected, str) and inspected in network.rules else None
+    found, message = search_status(network, text)
+    panel = node_details(network, node, state) if details else no_update
+    return stylesheet(inspected=node, highlighted=found), message, panel
+
+
 def upload_model(
     contents: str | None, filename: str | None, options: list[dict[str, str]] | None
 ) -> tuple[dict[str, str] | None, str, list[dict[str, str]], str | None]:
@@ -529,6 +551,8 @@ RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
 """The components and properties :func:`results` fills, in its order."""
 PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
 GROUP_VALUE = RESULT_OUTPUTS.index((ids.GROUP_PICK, "value"))
+GROUP_START = RESULT_OUTPUTS.index((ids.GROUPS, "style"))
+HEAVY_STYLE = RESULT_OUTPUTS.index((ids.HEAVY, "style"))
 ATTRACTOR_VIEW: tuple[tuple[str, str], ...] = RESULT_OUTPUTS[2 : PICK_VALUE + 1]
 """What shows the attractors of the valuation picked: the table, the heatmap, the picker."""
 
@@ -707,7 +731,7 @@ def event_state(
             return None, no_update, no_update  # a node of a graph that is being replaced
         if event.mode == "inspect":  # inspecting changes nothing but the details shown
             return None, tapped, no_update
-        pick = tapped
+        # perturbing is a gesture of its own: the details keep the node inspected
     if isinstance(trigger, dict) and trigger.get("type") == ids.CASE_OPEN:
         state = case_state(trigger.get("case"), trigger.get("setting"), before.semantics)
         if state is None:
@@ -739,16 +763,17 @@ def event_outputs(
     upload: UploadedModel | None,
     budget: Budget | None,
     *,
-    shown: tuple[Any, Any, Any, Any] = (None, None, None, None),
+    shown: tuple[Any, Any, Any, Any, Any] = (None, None, None, None, None),
 ) -> tuple[Any, ...]:
     """Everything one user event changes on the page, in the order of the explorer's main
     callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
-    the cycle panel, the background status): the new state (:func:`event_state`) and the
-    analysis of it within ``budget`` (:func:`results`), in one answer. ``shown`` is what the
-    page shows now (attractor picked, cycle picked, cycle-panel clicks, input valuation
-    picked): a value that stays is not sent again (it would fire its own callbacks)."""
-    picked, cycle, shows, group = shown
-    width = len(RESULT_OUTPUTS) + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1
+    the cycle panel, the background status, the details panel): the new state
+    (:func:`event_state`) and the analysis of it within ``budget`` (:func:`results`), in one
+    answer. ``shown`` is what the page shows now (attractor picked, cycle picked, cycle-panel
+    clicks, input valuation picked, the background panel's style): a value that stays is not
+    sent again (each value sent is redrawn, and some fire callbacks of their own)."""
+    picked, cycle, shows, group, heavy = shown
+    width = len(RESULT_OUTPUTS) + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
     switches = [no_update] * len(event.free)
     changed, pick, tab = event_state(event, upload)
     if changed is None:
@@ -767,24 +792,50 @@ def event_outputs(
     index = shown_results[PICK_VALUE]
     if index == picked:
         shown_results[PICK_VALUE] = no_update  # the picker stays (its callback would redraw)
-    if shown_results[GROUP_VALUE] == group:
+    if shown_results[GROUP_START] == {"display": "none"} and group is None:
+        shown_results[GROUP_START:] = [no_update] * (len(RESULT_OUTPUTS) - GROUP_START)
+    elif shown_results[GROUP_VALUE] == group:
         shown_results[GROUP_VALUE] = no_update  # the valuation stays (its callback would redo)
+    if shown_results[HEAVY_STYLE] == heavy:
+        shown_results[HEAVY_STYLE] = no_update
+    cycle_panel = list(cycles(analysis, cycle, _shown(shows)))
+    if not _shown(shows):  # the body is hidden, and stays so
+        cycle_panel[len(CYCLE_OUTPUTS) :] = [no_update] * len(CYCLE_BODY)
+        if cycle is None and cycle_panel[0] == {"display": "none"}:
+            cycle_panel[: len(CYCLE_OUTPUTS)] = [no_update] * len(CYCLE_OUTPUTS)
+    # a control is sent only when its value changes (each one sent is redrawn)
+    controls = [
+        (list(state.drugs), event.drugs),
+        (list(state.genotypes), event.genotypes),
+        (list(state.environments), event.environments),
+        (state.semantics, event.semantics),
+        (state.to_query(), event.search),
+        (state.model, event.model),
+    ]
+    shown_controls = [new if new != (old or type(new)()) else no_update for new, old in controls]
     return (
         state.to_dict(),
-        list(state.drugs),
-        list(state.genotypes),
-        list(state.environments),
-        state.semantics,
-        state.to_query(),
-        state.model,
+        *shown_controls,
         pick,
         tab,
         switch_values,
         *shown_results,
         graph_elements(analysis, state, index),
-        *cycles(analysis, cycle, _shown(shows)),
+        *cycle_panel,
         "",
+        inspected_details(analysis, ExplorerState.from_dict(event.current), event.inspected),
     )
+
+
+def inspected_details(analysis: Analysis, before: ExplorerState, node: Any) -> Any:
+    """The details panel after a change of state: redrawn only when the node it shows changed
+    its status (knocked out, forced on, normal), else ``no_update``."""
+    state = analysis.state
+    if not isinstance(node, str) or node not in analysis.network.rules:
+        return no_update
+    if state.status(node) == before.status(node) and state.model == before.model:
+        return no_update
+    return node_details(analysis.network, node, state)
 
 
 def shown_body(analysis: Analysis, picked: Any, opened: bool) -> tuple[Any, ...]:
@@ -1012,6 +1063,7 @@ def register(
         Output(ids.GRAPH, "elements"),
         *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children"),
+        Output(ids.NODE_DETAILS, "children", allow_duplicate=True),
         Input(ids.URL, "search"),
         Input(ids.GRAPH, "tapNode"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
@@ -1034,6 +1086,8 @@ def register(
         State(ids.CYCLE_PICK, "value"),
         State(ids.CYCLE_SHOW, "n_clicks"),
         State(ids.GROUP_PICK, "value"),
+        State(ids.HEAVY, "style"),
+        prevent_initial_call="initial_duplicate",
     )
     def update(
         search,
@@ -1058,6 +1112,7 @@ def register(
         cycle,
         shows,
         group,
+        heavy_style,
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
@@ -1080,7 +1135,7 @@ def register(
             event,
             UploadedModel.from_dict(upload),
             quick,
-            shown=(picked, cycle, shows, group),
+            shown=(picked, cycle, shows, group, heavy_style),
         )
 
     @app.callback(
@@ -1197,34 +1252,20 @@ def register(
     @app.callback(
         Output(ids.GRAPH, "stylesheet"),
         Output(ids.SEARCH_STATUS, "children"),
+        Output(ids.NODE_DETAILS, "children"),
         Input(ids.NODE_PICK, "value"),
         Input(ids.NODE_SEARCH, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
     )
-    def style_graph(inspected, text, data, upload):  # type: ignore[no-untyped-def]
-        state = ExplorerState.from_dict(data)
-        try:
-            network = state_network(state, UploadedModel.from_dict(upload))
-        except MtorNetworkError:
-            return stylesheet(), ""
-        node = inspected if isinstance(inspected, str) and inspected in network.rules else None
-        found, message = search_status(network, text)
-        return stylesheet(inspected=node, highlighted=found), message
-
-    @app.callback(
-        Output(ids.NODE_DETAILS, "children"),
-        Input(ids.NODE_PICK, "value"),
-        Input(ids.STATE, "data"),
-        State(ids.UPLOAD_STORE, "data"),
-    )
-    def show_details(node, data, upload):  # type: ignore[no-untyped-def]
-        state = ExplorerState.from_dict(data)
-        try:
-            network = load_model(state.model, UploadedModel.from_dict(upload))
-        except MtorNetworkError as exc:
-            return [html.P(str(exc), className="error")]
-        return node_details(network, node, state)
+    def show_node(inspected, text, data, upload):  # type: ignore[no-untyped-def]
+        return node_view(
+            ExplorerState.from_dict(data),
+            UploadedModel.from_dict(upload),
+            inspected,
+            text,
+            details=ctx.triggered_id != ids.NODE_SEARCH,
+        )
 
     @app.callback(
         Output(ids.VALIDATION, "children", allow_duplicate=True),
