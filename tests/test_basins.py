@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import networkx as nx
 import pytest
 from hypothesis import assume, event, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from mtor_network import BooleanNetwork, load_network
@@ -373,7 +374,7 @@ def same_sets(ours: list, theirs: list) -> bool:
     return not pool
 
 
-@FAST
+@hypothesis_settings(FAST, max_examples=50)
 @given(settings())
 def test_decomposed_attractor_sets_equal_aeon_search(setting) -> None:
     """The attractors' vertex sets built from the SCC decomposition's factors

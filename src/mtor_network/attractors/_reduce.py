@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from ..expressions import simplify, substitute, variables
 from ..network import BooleanNetwork, Rule
+from ..types import Expr
 
 
 def percolate(
@@ -35,8 +36,10 @@ def percolate(
     constants: dict[str, bool] = dict(fixed or {})
     exprs = {n: network.rules[n].expression for n in network.node_names if n not in constants}
     readers: dict[str, list[str]] = {}
+    reads: dict[str, frozenset[str]] = {}
     for name, expr in exprs.items():
-        for reg in variables(expr):
+        reads[name] = _variables(expr)
+        for reg in reads[name]:
             readers.setdefault(reg, []).append(name)
     touched: set[str] = set()
     # first round: every rule (simplified once); later rounds: the readers of new constants
@@ -47,9 +50,13 @@ def percolate(
             if name in constants:
                 continue
             expr = exprs[name]
-            reduced = simplify(substitute(expr, constants) if constants else expr)
+            if constants and not reads[name].isdisjoint(constants):
+                reduced = simplify(substitute(expr, constants))
+            else:
+                reduced = _simplified(expr)
             if reduced != expr:
                 exprs[name] = reduced
+                reads[name] = _variables(reduced)
                 touched.add(name)
             if reduced[0] == "const":
                 constants[name] = bool(reduced[1])
@@ -62,3 +69,33 @@ def percolate(
     nodes = tuple(node for node in network.nodes if node.name in rules)
     reduced_net = replace(network, nodes=nodes, rules=rules, perturbations=(), unperturbed=None)
     return constants, reduced_net
+
+
+CACHED_RULES = 8192
+"""Rules whose variables and simplified form are remembered (:func:`_variables`,
+:func:`_simplified`); the caches are emptied when full."""
+_VARIABLES: dict[Expr, frozenset[str]] = {}
+_SIMPLIFIED: dict[Expr, Expr] = {}
+
+
+def _variables(expr: Expr) -> frozenset[str]:
+    """:func:`~mtor_network.expressions.variables`, remembered by rule: the perturbed networks
+    of one model share most rules (an expression is an immutable tuple, and a dictionary
+    finds the same object by identity before comparing), so a query pays for a lookup
+    instead of a walk over every rule."""
+    found = _VARIABLES.get(expr)
+    if found is None:
+        if len(_VARIABLES) >= CACHED_RULES:
+            _VARIABLES.clear()
+        found = _VARIABLES[expr] = variables(expr)
+    return found
+
+
+def _simplified(expr: Expr) -> Expr:
+    """:func:`~mtor_network.expressions.simplify`, remembered by rule (as :func:`_variables`)."""
+    found = _SIMPLIFIED.get(expr)
+    if found is None:
+        if len(_SIMPLIFIED) >= CACHED_RULES:
+            _SIMPLIFIED.clear()
+        found = _SIMPLIFIED[expr] = simplify(expr)
+    return found
