@@ -36,6 +36,7 @@ network whole.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,16 @@ def components(network: BooleanNetwork) -> list[tuple[str, ...]]:
     The non-trivial components come from biodivine-aeon
     (``RegulatoryGraph.strongly_connected_components``); every other node is a component of
     its own.
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network.
+
+    Returns
+    -------
+    list of tuple of str
+        The components, upstream first.
     """
     names = network.node_names
     reads = {n: variables(network.rules[n].expression) for n in names}
@@ -115,16 +126,16 @@ def components(network: BooleanNetwork) -> list[tuple[str, ...]]:
                 upstream[b].add(a)
                 downstream[a].add(b)
     waiting = [len(u) for u in upstream]
-    ready = sorted((i for i, w in enumerate(waiting) if w == 0), key=first.__getitem__)
+    ready = [(first[i], i) for i, w in enumerate(waiting) if w == 0]
+    heapq.heapify(ready)
     order: list[tuple[str, ...]] = []
     while ready:
-        i = ready.pop(0)
+        _, i = heapq.heappop(ready)
         order.append(tuple(members[i]))
         for j in downstream[i]:
             waiting[j] -= 1
             if waiting[j] == 0:
-                ready.append(j)
-        ready.sort(key=first.__getitem__)
+                heapq.heappush(ready, (first[j], j))
     return order
 
 
