@@ -23,7 +23,8 @@ state reaches. Two exact reductions are used: the fixed nodes are substituted an
 (they hold their values in every state counted), and nodes that no other free node reads are
 peeled off (a state's fate depends only on the rest, the core; each count is the core's times
 two per peeled node). A result with a single attractor needs no computation (every state reaches it,
-and only it).
+and only it). The vertex sets of cyclic attractors come from the SCC decomposition of
+:mod:`._scc` (each the product of its components' parts), not from another attractor search.
 
 :func:`basin_counts` computes in this process; :func:`encode_basin_job` and
 :func:`run_basin_job` carry the same computation to a budgeted worker
