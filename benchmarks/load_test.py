@@ -373,14 +373,21 @@ def check_state(
 
 
 def check_results(
-    response: Mapping[str, Any], expected: Expected, nodes: Sequence[str]
+    response: Mapping[str, Any],
+    expected: Expected,
+    nodes: Sequence[str],
+    page: Page | None = None,
 ) -> tuple[list[str], Answer | None]:
     """Problems with the results in an ``update`` answer, and the answer shown (None on a
     conflict). The toggle buttons' classes are the page's own (computed from ``state.data``,
-    which :func:`check_state` checks)."""
+    which :func:`check_state` checks); an error message left out of the answer is the one
+    ``page`` shows."""
     problems: list[str] = []
     _, conflicts = expected.fixed()
-    error = text_of(response.get("error-message", {}).get("children"))
+    if "children" in response.get("error-message", {}):
+        error = text_of(response["error-message"]["children"])
+    else:  # not sent: the page keeps the message it shows
+        error = text_of(page.get("error-message", "children")) if page is not None else ""
     lines = [text_of(p) for p in response.get("phenotype-summary", {}).get("children") or []]
     answer = None
     if conflicts:
@@ -563,7 +570,7 @@ class Session:
         before = self.page.snapshot()
         response = self._callback("update", changed)
         problems = check_state(response, expected, before)
-        found, answer = check_results(response, expected, self.nodes)
+        found, answer = check_results(response, expected, self.nodes, before)
         problems += found
         problems += check_graph(response, expected, self.nodes)
         self.recorder.timing("action", start, time.perf_counter(), request=False)

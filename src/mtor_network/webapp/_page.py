@@ -229,13 +229,16 @@ CANCEL_ON_CHANGE_JS = (
 # reads it: knocked out first, then forced on), computed in the page: a click sends no request
 # for them
 TOGGLE_CLASSES_JS = (
-    "function (data, toggles) {"
+    "function (data, toggles, classes) {"
     " const list = (k) => data && Array.isArray(data[k]) ? data[k] : [];"
     " const ko = new Set(list('knockouts')), oe = new Set(list('overexpressed'));"
+    " const skip = window.dash_clientside.no_update, now = classes || [];"
     " const status = (toggles || []).map((t) => ko.has(t.node) ? 'knockout'"
     " : oe.has(t.node) ? 'overexpress' : 'normal');"
-    " return [status.map((s) => 'toggle ' + s),"
-    " status.map((s) => s === 'normal' ? 'false' : 'true')]; }"
+    # only the buttons whose class changes are redrawn (each one sent is a store update)
+    " const same = status.map((s, i) => now[i] === 'toggle ' + s);"
+    " return [status.map((s, i) => same[i] ? skip : 'toggle ' + s),"
+    " status.map((s, i) => same[i] ? skip : (s === 'normal' ? 'false' : 'true'))]; }"
 )
 # the model of the state (as ExplorerState.from_dict reads it: a string, else the flagship)
 TRACK_MODEL_JS = (

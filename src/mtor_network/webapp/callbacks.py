@@ -553,6 +553,7 @@ PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
 GROUP_VALUE = RESULT_OUTPUTS.index((ids.GROUP_PICK, "value"))
 GROUP_START = RESULT_OUTPUTS.index((ids.GROUPS, "style"))
 HEAVY_STYLE = RESULT_OUTPUTS.index((ids.HEAVY, "style"))
+ERROR_TEXT = RESULT_OUTPUTS.index((ids.ERROR, "children"))
 ATTRACTOR_VIEW: tuple[tuple[str, str], ...] = RESULT_OUTPUTS[2 : PICK_VALUE + 1]
 """What shows the attractors of the valuation picked: the table, the heatmap, the picker."""
 
@@ -763,16 +764,17 @@ def event_outputs(
     upload: UploadedModel | None,
     budget: Budget | None,
     *,
-    shown: tuple[Any, Any, Any, Any, Any] = (None, None, None, None, None),
+    shown: tuple[Any, ...] = (None,) * 7,
 ) -> tuple[Any, ...]:
     """Everything one user event changes on the page, in the order of the explorer's main
     callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
     the cycle panel, the background status, the details panel): the new state
     (:func:`event_state`) and the analysis of it within ``budget`` (:func:`results`), in one
     answer. ``shown`` is what the page shows now (attractor picked, cycle picked, cycle-panel
-    clicks, input valuation picked, the background panel's style): a value that stays is not
+    clicks, input valuation picked, the background panel's style, the error shown, the
+    background status): a value that stays is not
     sent again (each value sent is redrawn, and some fire callbacks of their own)."""
-    picked, cycle, shows, group, heavy = shown
+    picked, cycle, shows, group, heavy, error, status = shown
     width = len(RESULT_OUTPUTS) + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
     switches = [no_update] * len(event.free)
     changed, pick, tab = event_state(event, upload)
@@ -798,6 +800,8 @@ def event_outputs(
         shown_results[GROUP_VALUE] = no_update  # the valuation stays (its callback would redo)
     if shown_results[HEAVY_STYLE] == heavy:
         shown_results[HEAVY_STYLE] = no_update
+    if shown_results[ERROR_TEXT] == (error or ""):
+        shown_results[ERROR_TEXT] = no_update
     cycle_panel = list(cycles(analysis, cycle, _shown(shows)))
     if not _shown(shows):  # the body is hidden, and stays so
         cycle_panel[len(CYCLE_OUTPUTS) :] = [no_update] * len(CYCLE_BODY)
@@ -822,7 +826,7 @@ def event_outputs(
         *shown_results,
         graph_elements(analysis, state, index),
         *cycle_panel,
-        "",
+        "" if status else no_update,
         inspected_details(analysis, ExplorerState.from_dict(event.current), event.inspected),
     )
 
@@ -1054,6 +1058,7 @@ def register(
         Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
         Input(ids.STATE, "data"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
+        State({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
     )
 
     @app.callback(
@@ -1087,6 +1092,8 @@ def register(
         State(ids.CYCLE_SHOW, "n_clicks"),
         State(ids.GROUP_PICK, "value"),
         State(ids.HEAVY, "style"),
+        State(ids.ERROR, "children"),
+        State(ids.HEAVY_STATUS, "children"),
         prevent_initial_call="initial_duplicate",
     )
     def update(
@@ -1113,6 +1120,8 @@ def register(
         shows,
         group,
         heavy_style,
+        error,
+        status,
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
@@ -1135,7 +1144,7 @@ def register(
             event,
             UploadedModel.from_dict(upload),
             quick,
-            shown=(picked, cycle, shows, group, heavy_style),
+            shown=(picked, cycle, shows, group, heavy_style, error, status),
         )
 
     @app.callback(
