@@ -320,7 +320,7 @@ def _attractors_of(
     for comp in order:
         members = set(comp)
         outside = {
-            n: tuple(sorted(variables(rules[n].expression) - members, key=owner.__getitem__))
+            n: tuple(sorted(variables(rules[n].expression) - members, key=lambda r: (owner[r], r)))
             for n in comp
         }
         memo: dict[tuple[tuple[Valuation, ...], ...], list[_Factor]] = {}
