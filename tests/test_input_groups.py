@@ -181,6 +181,8 @@ def test_results_show_one_row_per_valuation_and_the_first_valuations_attractors(
     assert [r["attractor"] for r in rows] == [p + 1 for p in first]
     assert all(r[f"I{i}"] == "0" for r in rows for i in range(INPUTS))
     assert [o["value"] for o in shown[(ids.ATTRACTOR_PICK, "options")]] == list(first)
+    picture = base64.b64decode(shown[(ids.HEATMAP, "src")].split(",", 1)[1]).decode()
+    assert all(f">A{p + 1} " in picture for p in first)  # the heatmap numbers them alike
     assert shown[(ids.GROUP_PICK, "value")] == grouped.keys()[0]
     # the valuation picked before stays picked when the new result has it
     again = dict(zip(RESULT_OUTPUTS, results(analysis, grouped.keys()[9]), strict=True))

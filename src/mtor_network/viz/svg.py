@@ -7,6 +7,7 @@ figure, so a page load does not need plotly's 4.8 MB script and a click redraws 
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from html import escape
 
 from ..attractors import AttractorResult
@@ -25,7 +26,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def heatmap_svg(result: AttractorResult, network: BooleanNetwork) -> str:
+def heatmap_svg(
+    result: AttractorResult, network: BooleanNetwork, numbers: Sequence[int] | None = None
+) -> str:
     """Attractors (rows) x nodes (columns) as an SVG document: off grey, on green, oscillating
     orange with a '*'. Node labels stand rotated above their columns, ``A<i> <phenotype>``
     left of each row; each cell has a ``<title>`` (attractor, node, value).
@@ -36,6 +39,9 @@ def heatmap_svg(result: AttractorResult, network: BooleanNetwork) -> str:
         The attractors to draw (rows in their order).
     network
         The network the result belongs to (for the node labels).
+    numbers
+        The attractors' numbers in the row labels (default 1, 2, ...; e.g. their places in
+        a larger result when these are one input valuation's attractors).
 
     Returns
     -------
@@ -43,7 +49,8 @@ def heatmap_svg(result: AttractorResult, network: BooleanNetwork) -> str:
         A standalone SVG document (UTF-8 text); every name from the model is escaped.
     """
     labels = [_clip(network.node(n).label, 20) for n in result.nodes]
-    rows = [_clip(f"A{i} {a.phenotype}", 24) for i, a in enumerate(result, start=1)]
+    shown = list(numbers) if numbers is not None else range(1, len(result) + 1)
+    rows = [_clip(f"A{i} {a.phenotype}", 24) for i, a in zip(shown, result, strict=True)]
     # the rotated column labels reach past the last column: room for them on the right
     width = ROW_LABEL_WIDTH + CELL_WIDTH * max(1, len(labels)) + COLUMN_LABEL_HEIGHT // 2 + 4
     height = COLUMN_LABEL_HEIGHT + CELL_HEIGHT * max(1, len(rows)) + 4

@@ -569,8 +569,9 @@ def attractor_view(
     shown, positions = result, None
     if grouped is not None:
         shown, positions = grouped.subset(index), grouped.positions[index]
-    picture = data_uri(heatmap_svg(shown, analysis.network)) if shown is not None else ""
     places = positions if positions is not None else range(len(shown or ()))
+    numbers = [i + 1 for i in places]
+    picture = data_uri(heatmap_svg(shown, analysis.network, numbers)) if shown is not None else ""
     options = [
         {"label": f"A{i + 1} {a.phenotype}", "value": i}
         for i, a in zip(places, shown or (), strict=True)
