@@ -274,3 +274,46 @@ def test_valuations_that_share_nothing_go_to_the_colored_search(shared_dir: Path
     assert _search(net, "auto") == _search(net, "aeon", percolate=False)
     shared = percolate(_bbm(shared_dir, "024"))[1]  # 9 distinct of 16: the split
     assert shared is not None and _portfolio.choose(shared, "asynchronous") == "valuations"
+
+
+# ---- biobalm's succession diagram for large networks without free inputs --------------------
+def _random_nk(n: int, k: int, seed: int) -> BooleanNetwork:
+    """A seeded random network of nested canalising functions (as the benchmark's)."""
+    import random
+
+    rng = random.Random(seed)
+    names = [f"x{i}" for i in range(n)]
+    rules = {}
+    for name in names:
+        literals = [
+            (r if rng.random() < 0.5 else f"!{r}", rng.random() < 0.5)
+            for r in rng.sample([m for m in names if m != name], k)
+        ]
+        expr = literals[-1][0]
+        for literal, out in reversed(literals[:-1]):
+            neg = literal[1:] if literal.startswith("!") else f"!{literal}"
+            expr = f"{literal} | ({expr})" if out else f"{neg} & ({expr})"
+        rules[name] = expr
+    return BooleanNetwork.create(f"random_{n}_{seed}", rules)
+
+
+@pytest.mark.parametrize(("n", "seed"), [(30, 2), (40, 7)])
+def test_biobalm_seeds_extended_by_aeon_equal_aeons_search(n: int, seed: int) -> None:
+    net = _random_nk(n, 2, seed)
+    target = percolate(net)[1]
+    assert target is not None
+    plain = _search(net, "aeon")
+    assert _search(net, "auto:balm") == plain
+    assert Counter((a.code(), a.size) for a in find_attractors(net, engine="biobalm")) == plain
+
+
+def test_large_networks_without_inputs_go_to_biobalm() -> None:
+    net = _random_nk(_portfolio.BALM_NODES, 2, 11)
+    target = percolate(net)[1]
+    assert target is not None and not free_inputs(target)
+    assert len(target) >= _portfolio.BALM_NODES
+    assert _portfolio.choose(target, "asynchronous") == "balm"
+    assert _portfolio.rivals(target, "asynchronous") == ["balm", "plain"]
+    assert _portfolio.unclear(target, "asynchronous")
+    found = find_attractors(net)
+    assert len(found) >= 1 and all(a.size for a in found)

@@ -3,7 +3,9 @@
 =================  ==============================================  ==========================
 semantics          default engine                                  second opinion
 =================  ==============================================  ==========================
-asynchronous       ``aeon``: biodivine-aeon symbolic SCC search    ``pyboolnet`` (NuSMV)
+asynchronous       ``aeon``: biodivine-aeon symbolic SCC search    ``biobalm`` (seeds, AEON
+                                                                   reachability),
+                                                                   ``pyboolnet`` (NuSMV)
 synchronous        ``aeon``: symbolic image iteration on AEON BDDs ``pyboolnet`` (NuSMV)
 most_permissive    ``biobalm``: Trappist minimal trap spaces       ``mpbn`` (extra), ``aeon``,
                    (clingo ASP)                                    ``pyboolnet``
@@ -45,7 +47,7 @@ from ._types import (
 )
 
 ENGINES: dict[str, tuple[str, ...]] = {
-    "asynchronous": ("aeon", "pyboolnet"),
+    "asynchronous": ("aeon", "biobalm", "pyboolnet"),
     "synchronous": ("aeon", "pyboolnet"),
     "most_permissive": ("biobalm", "mpbn", "aeon", "pyboolnet"),
 }

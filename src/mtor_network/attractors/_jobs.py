@@ -60,6 +60,10 @@ def _engine_function(semantics: str, name: str) -> Callable[[BooleanNetwork], li
         from . import _trappist
 
         return _trappist.minimal_trap_spaces
+    if name == "biobalm" and semantics == "asynchronous":
+        from . import _balm
+
+        return _balm.asynchronous
     if name == "mpbn" and semantics == "most_permissive":
         from . import _mpbn
 

@@ -25,6 +25,9 @@ INPUTS                   are searched once (:func:`._inputs.by_valuation`). On m
 asynchronous,            ``colored``: AEON's colored search, the inputs inlined as parameters,
 k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchronous`): one
                          symbolic search instead of ``2**k``.
+asynchronous, k = 0,     ``balm``: biobalm's succession diagram names one seed state per
+n >= BALM_NODES          attractor, AEON's forward reachability from it gives the attractor
+                         exactly (:mod:`._balm`).
 synchronous              ``plain`` (AEON image iteration).
 most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INPUTS free
                          inputs (each minimal trap space fixes every free input, so the
@@ -95,7 +98,15 @@ answer-set program (:func:`mp_engine`)."""
 MP_VALUATION_INPUTS = 6
 """Free inputs from which minimal trap spaces are split by valuation: each search costs a
 few ms even on a tiny residual, so with fewer inputs one search over everything is faster."""
-STRATEGIES = ("plain", "valuations", "colored")
+BALM_NODES = 100
+"""Networks without free inputs from this size go to biobalm's succession diagram
+(:mod:`._balm`): on random nested-canalising networks of 100-1,000 nodes it answers where one
+AEON search does not finish in 10 s."""
+BALM_RACE_NODES = 40
+"""Networks without free inputs from this size race AEON's search against biobalm's where a
+second core is free: neither wins by size alone (random networks of 50 nodes: biobalm 0.1-0.5
+s, AEON 1.7 s; BBM 226 with its inputs at 0, 64 nodes: AEON 0.37 s, biobalm 2.4 s)."""
+STRATEGIES = ("plain", "valuations", "colored", "balm")
 
 
 def asp_engine() -> str:
@@ -142,6 +153,8 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
         return "plain"
     inputs = free_inputs(network)
     k = len(inputs)
+    if semantics == "asynchronous" and k == 0 and len(network) >= BALM_NODES:
+        return "balm"
     if k == 0 or len(network) <= PLAIN_NODES:
         return "plain"
     if semantics == "most_permissive" and k < MP_VALUATION_INPUTS:
@@ -181,8 +194,11 @@ def distinct_residuals(network: BooleanNetwork) -> int:
 
 def rivals(network: BooleanNetwork, semantics: str) -> list[str]:
     """The two strategies a race runs on the percolated ``network``: the rule's pick and
-    ``colored`` (``valuations`` when the pick is ``colored``)."""
+    ``colored`` (``valuations`` when the pick is ``colored``); without free inputs, AEON's
+    search (``plain``) and biobalm's (``balm``)."""
     pick = choose(network, semantics)
+    if not free_inputs(network):
+        return [pick, "plain" if pick == "balm" else "balm"]
     return [pick, "valuations" if pick == "colored" else "colored"]
 
 
@@ -190,7 +206,10 @@ def unclear(network: BooleanNetwork, semantics: str) -> bool:
     """True when two strategies are worth racing on the percolated ``network``."""
     if semantics != "asynchronous":
         return False
-    return len(network) > PLAIN_NODES and len(free_inputs(network)) >= RACE_MIN_INPUTS
+    k = len(free_inputs(network))
+    if k == 0:
+        return len(network) > BALM_RACE_NODES
+    return len(network) > PLAIN_NODES and k >= RACE_MIN_INPUTS
 
 
 def run_strategy(
@@ -220,6 +239,10 @@ def run_strategy(
         return by_valuation(network, solve_fixed)
     if strategy == "colored":
         return colored_asynchronous(network)
+    if strategy == "balm":
+        from ._jobs import engine_function
+
+        return engine_function("asynchronous", "biobalm")(network)
     raise KeyError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
 
 
@@ -304,6 +327,8 @@ def race(
 
 
 __all__ = [
+    "BALM_NODES",
+    "BALM_RACE_NODES",
     "COLORED_MIN_INPUTS",
     "COLORED_NODES",
     "COLORED_PROBE_INPUTS",
