@@ -387,7 +387,7 @@ def test_decomposed_attractor_sets_equal_aeon_search(setting) -> None:
     g = _basins._Async(net, fixed)
     ours = _scc.attractor_sets(net, g.graph)
     if ours is None:
-        event("one component after percolation: AEON searches")
+        event("one component or free inputs after percolation: AEON searches")
         return
     event(f"decomposed, {len(ours)} attractor(s)")
     ours = [(v, x) for v, x in ours if all(v[n] == b for n, b in fixed.items())]

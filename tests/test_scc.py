@@ -78,6 +78,12 @@ def test_components_come_in_topological_order(flagship: BooleanNetwork) -> None:
     assert {"IRS1", "PI3K", "AKT", "MTORC1", "S6K1"} <= set(loop)
 
 
+def test_free_inputs_are_left_to_the_whole_search() -> None:
+    net = BooleanNetwork.create("inputs", {"s": "s", "a": "s & !b", "b": "a", "c": "a | c"})
+    assert _scc.asynchronous(net) is None
+    assert as_multiset(_aeon.asynchronous(net)) == as_multiset(_aeon._asynchronous(net))
+
+
 def test_one_component_is_left_to_the_whole_search() -> None:
     ring = BooleanNetwork.create("ring", {"a": "!c", "b": "a", "c": "b"})
     assert _scc.asynchronous(ring) is None
@@ -143,7 +149,7 @@ def driven_by_several_valuations(network: BooleanNetwork) -> bool:
 def test_random_layered_networks_match_aeon_whole(network: BooleanNetwork) -> None:
     found = _scc.asynchronous(network)
     if found is None:
-        event("one component")
+        event("not decomposed (one component or free inputs)")
         return
     event(f"{len(_scc.components(network))} components")
     if driven_by_several_valuations(network):
