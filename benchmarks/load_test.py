@@ -1111,7 +1111,7 @@ def summary_table(report: LoadReport) -> str:
         if not stats["count"]:
             continue
         cells = "".join(f"{stats[k]:>9.1f}" for k in ("mean", "p50", "p95", "p99", "max"))
-        label = "action (3 POST)" if kind == "action" else kind
+        label = "action (1 POST)" if kind == "action" else kind
         lines.append(f"{label:<16}{stats['count']:>7}{cells}")
     for error in report.errors[:10]:
         lines.append(f"  error: session {error['session']}, {error['step']}: {error['problem']}")
