@@ -66,6 +66,39 @@ def test_free_inputs_are_summarised_by_valuation_with_a_way_to_pick_one(
     assert "free inputs" not in picked  # every input is fixed: nothing left to group by
 
 
+def test_files_of_free_inputs_hold_every_attractor_with_its_input_valuation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``-o all.csv`` / ``.json`` with free inputs: every attractor, each with the valuation of
+    the inputs left free, which matches its own input values; the JSON summary counts them."""
+    import csv
+
+    model = tmp_path / "inputs.bnet"
+    model.write_text(
+        "targets, factors\nA, A\nB, B\nC, C\nX, A & !B | C & X\nY, X & !Y | B\n",
+        encoding="utf-8",
+    )
+    out_csv, out_json = tmp_path / "all.csv", tmp_path / "all.json"
+    for target in (out_csv, out_json):
+        code, _, _ = run(capsys, "attractors", "--model", str(model), "--no-basins", "-o",
+                         str(target), "--semantics", "asynchronous")  # fmt: skip
+        assert code == 0
+    lines = out_csv.read_text(encoding="utf-8").splitlines()
+    assert "# input_valuation: 8 valuations of the free inputs left free (A, B, C)" in lines
+    rows = list(csv.DictReader(ln for ln in lines if not ln.startswith("#")))
+    assert {r["input_valuation"] for r in rows} == {
+        f"A={a} B={b} C={c}" for a in (0, 1) for b in (0, 1) for c in (0, 1)
+    }
+    for r in rows:
+        assert r["input_valuation"] == f"A={r['A']} B={r['B']} C={r['C']}"
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert len(data["attractors"]) == len(rows) == data["summary"]["total_attractors"]
+    for entry in data["attractors"]:
+        assert entry["input_valuation"] == {n: entry["values"][n] for n in "ABC"}
+    groups = data["input_groups"]["groups"]
+    assert sum(g["attractors"] for g in groups) == len(rows) and len(groups) == 8
+
+
 def test_attractors_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         capsys, "attractors", "--drug", "everolimus", "--knockout", "IRS1", "--format", "json",

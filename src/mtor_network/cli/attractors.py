@@ -276,15 +276,20 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
             f"{result.total_attractors} attractors (--max-attractors {limit}; 0 writes all)",
             file=sys.stderr,
         )
+    from ..analysis.input_groups import summarise_inputs
+
+    # files hold every attractor, each with its valuation of the inputs left free
+    groups = summarise_inputs(network, result) if fmt != "table" else None
     if fmt == "xlsx":
-        write_bytes_atomic(Path(args.output), attractor_tables.to_xlsx(result, basins=graded))
+        data = attractor_tables.to_xlsx(result, basins=graded, groups=groups)
+        write_bytes_atomic(Path(args.output), data)
         return 0
     if fmt == "json":
-        text = attractor_tables.to_json(result, basins=graded)
+        text = attractor_tables.to_json(result, basins=graded, groups=groups)
     elif fmt == "csv":
-        text = attractor_tables.to_csv(result, basins=graded)
+        text = attractor_tables.to_csv(result, basins=graded, groups=groups)
     elif fmt == "tsv":
-        text = attractor_tables.to_tsv(result, basins=graded)
+        text = attractor_tables.to_tsv(result, basins=graded, groups=groups)
     else:
         text = _attractor_table(result, network, _rerun_command(args), graded)
     emit(text, args.output)

@@ -29,6 +29,13 @@ undecided share, per phenotype and the reference) and, in each attractor, ``"wea
 ``"strong_basin"``, ``"reference_share"`` and ``"reachable_from_reference"`` (null when not
 computed). CSV, TSV and XLSX get the columns of :data:`BASIN_COLUMNS` after :data:`COLUMNS`
 and metadata lines ``basins``, ``state_space``, ``reference`` and ``reached_from_reference``.
+
+With free inputs left free (``groups=`` an :class:`~mtor_network.analysis.input_groups.InputSummary`
+of at least two valuations), every table still holds every attractor, and says which valuation
+of those inputs each belongs to: CSV, TSV and XLSX get a :data:`GROUP_COLUMN` column after
+:data:`COLUMNS` (``A=0 B=1``) and an ``input_valuation`` metadata line naming the inputs; in JSON
+each attractor gets ``"input_valuation": {input: 0|1}`` and the file an ``"input_groups"``
+summary (:meth:`~mtor_network.analysis.input_groups.InputSummary.to_dict`).
 """
 
 from __future__ import annotations
@@ -45,19 +52,37 @@ from ._cells import metadata_lines, safe_cell
 
 if TYPE_CHECKING:
     from ..analysis.basins import Outcomes
+    from ..analysis.input_groups import InputSummary
 
 COLUMNS = ("attractor", "type", "phenotype", "endocrine_resistant", "size")
 BASIN_COLUMNS = ("weak_basin", "strong_basin", "reference_share", "reachable_from_reference")
 """Columns added with graded outcomes: fractions of the state space (empty: not computed)."""
 SCHEMA_WITH_BASINS = "mtor_network.attractors/2"
+GROUP_COLUMN = "input_valuation"
+"""The column (and JSON key) of each attractor's valuation of the free inputs left free."""
 
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _columns(basins: Outcomes | None) -> tuple[str, ...]:
-    return (*COLUMNS, *BASIN_COLUMNS) if basins is not None else COLUMNS
+def _columns(basins: Outcomes | None, groups: InputSummary | None = None) -> tuple[str, ...]:
+    grouped = (GROUP_COLUMN,) if groups is not None else ()
+    return (*COLUMNS, *grouped, *(BASIN_COLUMNS if basins is not None else ()))
+
+
+def _groups(result: AttractorResult, groups: InputSummary | None) -> InputSummary | None:
+    """``groups`` where it adds a column (two valuations or more), after checking it is the
+    summary of ``result``."""
+    if groups is None:
+        return None
+    if groups.result is not result and groups.result != result:
+        raise ValueError("groups=... must be the summary by input valuation of this result")
+    return groups if groups.inputs and len(groups) > 1 else None
+
+
+def _groups_line(groups: InputSummary) -> str:
+    return f"{len(groups)} valuations of the free inputs left free ({', '.join(groups.inputs)})"
 
 
 def _basin_metadata(basins: Outcomes) -> dict[str, str]:
@@ -82,9 +107,14 @@ def _basin_metadata(basins: Outcomes) -> dict[str, str]:
 
 
 def metadata(
-    result: AttractorResult, generated: str | None = None, basins: Outcomes | None = None
+    result: AttractorResult,
+    generated: str | None = None,
+    basins: Outcomes | None = None,
+    groups: InputSummary | None = None,
 ) -> dict[str, str]:
-    """Flat metadata for table headers (with the basin lines when ``basins`` is given)."""
+    """Flat metadata for table headers (with the basin lines when ``basins`` is given, the
+    ``input_valuation`` line when ``groups`` is)."""
+    groups = _groups(result, groups)
     settings = result.settings()
     perturbations = "; ".join(
         f"{p['name']} ({p['kind']}: " + ", ".join(f"{k}={v}" for k, v in p["effects"].items()) + ")"
@@ -101,6 +131,7 @@ def metadata(
         "complete": "yes" if result.complete else "no",
         "package_version": settings["package_version"],
         **(_basin_metadata(basins) if basins is not None else {}),
+        **({GROUP_COLUMN: _groups_line(groups)} if groups is not None else {}),
         "generated": generated or _now(),
     }
 
@@ -109,11 +140,18 @@ def _cell(value: float | bool | None) -> Any:
     return "" if value is None else value
 
 
-def rows(result: AttractorResult, basins: Outcomes | None = None) -> list[dict[str, Any]]:
-    """One dict per attractor: the columns of :data:`COLUMNS` (then of :data:`BASIN_COLUMNS`
-    when ``basins`` is given, empty where not computed) then every node."""
+def rows(
+    result: AttractorResult,
+    basins: Outcomes | None = None,
+    groups: InputSummary | None = None,
+) -> list[dict[str, Any]]:
+    """One dict per attractor: the columns of :data:`COLUMNS` (then :data:`GROUP_COLUMN` when
+    ``groups`` has two valuations or more, then :data:`BASIN_COLUMNS` when ``basins`` is given,
+    empty where not computed) then every node."""
     out = []
     graded = basins.attractors if basins is not None else ()
+    groups = _groups(result, groups)
+    valuation = groups.group_of() if groups is not None else ()
     for i, a in enumerate(result, start=1):
         row: dict[str, Any] = {
             "attractor": i,
@@ -122,6 +160,8 @@ def rows(result: AttractorResult, basins: Outcomes | None = None) -> list[dict[s
             "endocrine_resistant": a.endocrine_resistant,
             "size": a.size if a.size is not None else "",
         }
+        if groups is not None:
+            row[GROUP_COLUMN] = valuation[i - 1]
         if basins is not None:
             g = graded[i - 1]
             row["weak_basin"] = _cell(g.weak_basin)
@@ -144,15 +184,18 @@ def to_csv(
     generated: str | None = None,
     sep: str = ",",
     basins: Outcomes | None = None,
+    groups: InputSummary | None = None,
 ) -> str:
-    """CSV text with metadata comment lines (and basin columns with ``basins``)."""
+    """CSV text with metadata comment lines (and basin columns with ``basins``, the input
+    valuation column with ``groups``)."""
     _check(result, basins)
+    groups = _groups(result, groups)
     buffer = io.StringIO()
-    buffer.write(metadata_lines(metadata(result, generated, basins), sep=sep))
+    buffer.write(metadata_lines(metadata(result, generated, basins, groups), sep=sep))
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
-    header = [*_columns(basins), *result.nodes]
+    header = [*_columns(basins, groups), *result.nodes]
     writer.writerow([safe_cell(c) for c in header])
-    for row in rows(result, basins):
+    for row in rows(result, basins, groups):
         writer.writerow([safe_cell(row[c]) for c in header])
     return buffer.getvalue()
 
@@ -163,9 +206,12 @@ def to_json(
     generated: str | None = None,
     indent: int = 2,
     basins: Outcomes | None = None,
+    groups: InputSummary | None = None,
 ) -> str:
-    """JSON text (schema in the module docstring; ``/2`` with ``basins``)."""
+    """JSON text (schema in the module docstring; ``/2`` with ``basins``; ``input_valuation``
+    per attractor and ``input_groups`` with ``groups``)."""
     _check(result, basins)
+    groups = _groups(result, groups)
     data = result.to_dict()
     schema = data.pop("schema")
     if basins is not None:
@@ -176,15 +222,24 @@ def to_json(
                 entry[key] = g[key]
             entry["reachable_from_reference"] = g["reachable_from_reference"]
         data["basins"] = graded
+    if groups is not None:
+        for group, positions in zip(groups.groups, groups.positions, strict=True):
+            for position in positions:
+                data["attractors"][position][GROUP_COLUMN] = dict(group.inputs)
+        data["input_groups"] = groups.to_dict()
     data = {"schema": schema, "generated": generated or _now(), **data}
     return json.dumps(data, indent=indent) + "\n"
 
 
 def to_tsv(
-    result: AttractorResult, *, generated: str | None = None, basins: Outcomes | None = None
+    result: AttractorResult,
+    *,
+    generated: str | None = None,
+    basins: Outcomes | None = None,
+    groups: InputSummary | None = None,
 ) -> str:
     """Tab-separated variant of :func:`to_csv`."""
-    return to_csv(result, generated=generated, sep="\t", basins=basins)
+    return to_csv(result, generated=generated, sep="\t", basins=basins, groups=groups)
 
 
 def append_safe(sheet: Any, values: Sequence[Any]) -> None:
@@ -207,27 +262,33 @@ def append_safe(sheet: Any, values: Sequence[Any]) -> None:
 
 
 def to_xlsx(
-    result: AttractorResult, *, generated: str | None = None, basins: Outcomes | None = None
+    result: AttractorResult,
+    *,
+    generated: str | None = None,
+    basins: Outcomes | None = None,
+    groups: InputSummary | None = None,
 ) -> bytes:
     """An Excel workbook: sheet ``attractors`` (one row per attractor, with basin columns when
-    ``basins`` is given) and sheet ``settings`` (model and version, semantics, engine,
-    perturbations, basins, package version, date)."""
+    ``basins`` is given, the input valuation column with ``groups``) and sheet ``settings``
+    (model and version, semantics, engine, perturbations, basins, inputs, package version,
+    date)."""
     _check(result, basins)
+    groups = _groups(result, groups)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = "attractors"
-    header = [*_columns(basins), *result.nodes]
+    header = [*_columns(basins, groups), *result.nodes]
     append_safe(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows(result, basins):
+    for row in rows(result, basins, groups):
         append_safe(sheet, [row[c] for c in header])
-    sheet.freeze_panes = "J2" if basins is not None else "F2"
+    sheet.freeze_panes = sheet.cell(row=2, column=len(_columns(basins, groups)) + 1).coordinate
     settings = book.create_sheet("settings")
-    for key, value in metadata(result, generated, basins).items():
+    for key, value in metadata(result, generated, basins, groups).items():
         append_safe(settings, [key, value])
     fixed = ", ".join(f"{k}={int(v)}" for k, v in result.fixed_nodes)
     append_safe(settings, ["fixed_nodes", fixed])

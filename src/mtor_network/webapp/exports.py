@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .._filenames import safe_stem
-from ..analysis.input_groups import InputSummary, summarise_inputs
+from ..analysis.input_groups import summarise_inputs
 from ..attractors import Budget, prime_implicants
 from ..export import attractors as tables
-from ..export._cells import metadata_lines, safe_cell
 from ..io import WRITERS, write_network
 from ..io.primes import to_primes
 from ..network import BooleanNetwork
 from .state import UPLOAD_PREFIX, ExplorerState, UploadedModel, analyze, state_network
 
 TABLE_FORMATS = ("csv", "tsv", "json", "xlsx")
-GROUP_COLUMN = "input_valuation"
-"""The column of an attractor table export that names each attractor's valuation of the free
-inputs left free (``A=0 B=1``), where the result has two or more such valuations."""
+GROUP_COLUMN = tables.GROUP_COLUMN
 
 
 def model_formats() -> tuple[str, ...]:
@@ -91,79 +86,10 @@ def export(
     if result is None:
         raise ValueError(analysis.error or "no attractors to export")
     base = f"{safe_stem(analysis.network.name, max_length=48)}_{stamp}"
-    grouped = summarise_inputs(analysis.network, result)
-    groups = grouped if grouped.inputs and len(grouped) > 1 else None
+    groups = summarise_inputs(analysis.network, result)
     if fmt in ("csv", "tsv"):
         sep = "," if fmt == "csv" else "\t"
-        text = tables.to_csv(result, sep=sep)
-        return f"{base}_attractors.{fmt}", _with_groups_csv(text, groups, sep)
+        return f"{base}_attractors.{fmt}", tables.to_csv(result, sep=sep, groups=groups)
     if fmt == "json":
-        return f"{base}_attractors.json", _with_groups_json(tables.to_json(result), groups)
-    return f"{base}_attractors.xlsx", _with_groups_xlsx(tables.to_xlsx(result), groups)
-
-
-def _with_groups_csv(text: str, groups: InputSummary | None, sep: str) -> str:
-    """The CSV (or TSV) table of :func:`~mtor_network.export.attractors.to_csv` with a
-    :data:`GROUP_COLUMN` after its leading columns and a metadata line naming the inputs."""
-    if groups is None:
-        return text
-    lines = text.split("\n")
-    head = 0
-    while head < len(lines) and lines[head].startswith("#"):
-        head += 1  # metadata lines never hold a line break (metadata_lines joins them)
-    rows = list(csv.reader(io.StringIO("\n".join(lines[head:])), delimiter=sep))
-    at = len(tables.COLUMNS)
-    values = groups.group_of()
-    buffer = io.StringIO()
-    buffer.write("\n".join(lines[:head]) + "\n" if head else "")
-    buffer.write(metadata_lines({GROUP_COLUMN: _groups_line(groups)}, sep=sep))
-    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
-    for i, row in enumerate(r for r in rows if r):
-        cell = GROUP_COLUMN if i == 0 else safe_cell(values[i - 1])
-        writer.writerow([*row[:at], cell, *row[at:]])
-    return buffer.getvalue()
-
-
-def _groups_line(groups: InputSummary) -> str:
-    inputs = ", ".join(groups.inputs)
-    return f"{len(groups)} valuations of the free inputs left free ({inputs})"
-
-
-def _with_groups_json(text: str, groups: InputSummary | None) -> str:
-    """The JSON table with each attractor's ``input_valuation`` ({input: 0|1}) and an
-    ``input_groups`` summary (:meth:`~mtor_network.analysis.input_groups.InputSummary.to_dict`)."""
-    if groups is None:
-        return text
-    data = json.loads(text)
-    for entry, values in zip(data["attractors"], _valuations(groups), strict=True):
-        entry[GROUP_COLUMN] = values
-    data["input_groups"] = groups.to_dict()
-    return json.dumps(data, indent=2) + "\n"
-
-
-def _valuations(groups: InputSummary) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = [{} for _ in range(len(groups.result))]
-    for group, positions in zip(groups.groups, groups.positions, strict=True):
-        for position in positions:
-            out[position] = dict(group.inputs)
-    return out
-
-
-def _with_groups_xlsx(data: bytes, groups: InputSummary | None) -> bytes:
-    """The workbook with a :data:`GROUP_COLUMN` in its attractors sheet."""
-    if groups is None:
-        return data
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data))
-    sheet = book["attractors"]
-    at = len(tables.COLUMNS) + 1
-    sheet.insert_cols(at)
-    sheet.cell(row=1, column=at, value=GROUP_COLUMN)
-    for i, value in enumerate(groups.group_of(), start=2):
-        cell = sheet.cell(row=i, column=at, value=safe_cell(value))
-        cell.data_type = "s"
-    book["settings"].append([GROUP_COLUMN, safe_cell(_groups_line(groups))])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        return f"{base}_attractors.json", tables.to_json(result, groups=groups)
+    return f"{base}_attractors.xlsx", tables.to_xlsx(result, groups=groups)
