@@ -231,9 +231,11 @@ def _context() -> Any:
             "mtor_network.attractors._budget",
             "mtor_network.attractors._jobs",
             "mtor_network.attractors._aeon",
+            "mtor_network.attractors._scc",
             "mtor_network.attractors._inputs",
             "mtor_network.attractors._portfolio",
             "mtor_network.attractors._trappist",
+            "mtor_network.attractors._balm",
         ]
     )
     return ctx

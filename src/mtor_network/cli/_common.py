@@ -100,8 +100,8 @@ def add_budget_options(p: argparse.ArgumentParser) -> None:
         type=seconds_option,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"stop the attractor search after SECONDS (default {DEFAULT_TIMEOUT:g}; 0 for no "
-        "limit)",
+        help="stop the attractor search after SECONDS, and the basin computation after as "
+        f"many again (default {DEFAULT_TIMEOUT:g}; 0 for no limit)",
     )
     p.add_argument(
         "--max-memory",
