@@ -984,7 +984,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = args.engines
     try:
         if "flagship" in args.groups:
-            cases, _ = flagship_cases(args.quick, args.doubles, args.seed)
+            cases, flagship_nodes = flagship_cases(args.quick, args.doubles, args.seed)
             import random
 
             rng = random.Random(args.seed + 1)
@@ -1004,7 +1004,8 @@ def main(argv: list[str] | None = None) -> int:
             n_single = sum(k == "single" for k in kinds.values())
             n_double = sum(k == "double" for k in kinds.values())
             print_summary(
-                f"flagship hr_breast_cancer (41 nodes): wild type, {n_single} single and "
+                f"flagship hr_breast_cancer ({len(flagship_nodes)} nodes): wild type, "
+                f"{n_single} single and "
                 f"{n_double} double knockouts; pyboolnet (NuSMV) on a sample of {len(sample)}",
                 rows,
                 engines,

@@ -16,8 +16,10 @@ after constant percolation, free inputs (``x, x``) are split by valuation or sea
 parameters, and where the choice is unclear two strategies race in budgeted workers. For
 most-permissive semantics the portfolio splits by valuation from 6 free inputs and sends each
 network to AEON's symbolic trap spaces (up to 20 nodes) or to an answer-set program (mpbn when
-installed, else biobalm's Trappist). A named engine runs alone (``"aeon"``: percolation,
-downstream peeling and one AEON search over everything). :func:`group_by_inputs` summarises
+installed, else biobalm's Trappist). A named engine runs alone (``"aeon"``: percolation, then the
+decomposition along the SCC DAG of :mod:`._scc`, where AEON searches only the components that
+oscillate, or else downstream peeling and one AEON search over the rest; free inputs are never
+split). :func:`group_by_inputs` summarises
 many attractors by input valuation.
 """
 
