@@ -5,7 +5,7 @@ Each simulated session behaves like one browser tab. It loads the page (``GET /`
 random sequence of user actions: a click on a node's toggle button, a tap on a node of the graph,
 or a new drug choice. Every action sends the one ``POST /_dash-update-component`` request the
 Dash renderer sends for it: ``update`` (outputs ``state.data``, the summary, the table and
-``network-graph.elements``: the new state and everything it shows, in one answer; the toggle
+``graph-view.data``: the new state and everything it shows, in one answer; the toggle
 buttons' classes are computed in the page). The request bodies are built from
 ``/_dash-dependencies`` and the layout, the way the renderer builds them (callbacks found by
 their outputs; pattern-matching ``ALL`` ids expanded from the layout; the page's signed
@@ -420,16 +420,17 @@ def check_results(
 
 
 def check_graph(response: Mapping[str, Any], expected: Expected, nodes: Sequence[str]) -> list[str]:
-    """Problems with the graph in an ``update`` answer: every node present, the knocked-out and
-    forced nodes marked (and only those), and each fixed node at its fixed value."""
+    """Problems with the graph in an ``update`` answer (the node styles it sends, as
+    ``graph-view.data``: ``{node: [classes, label]}``; the elements come only with a new
+    network): every node present, the knocked-out and forced nodes marked (and only those),
+    and each fixed node at its fixed value."""
     problems: list[str] = []
-    elements = response.get("network-graph", {}).get("elements")
-    if not isinstance(elements, list):
-        return [f"network-graph.elements is not a list: {type(elements).__name__}"]
+    view = response.get("graph-view", {}).get("data")
+    if not isinstance(view, dict):
+        return [f"graph-view.data is not a mapping: {type(view).__name__}"]
     classes = {
-        e["data"]["id"]: set(str(e.get("classes", "")).split())
-        for e in elements
-        if "source" not in e.get("data", {})
+        node: set(str(v[0]).split()) if isinstance(v, list) and v else set()
+        for node, v in view.items()
     }
     if set(classes) != set(nodes):
         return [f"graph nodes differ from the toggles: {sorted(set(classes) ^ set(nodes))}"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import random
 import sys
 from collections.abc import Iterator
@@ -132,6 +133,10 @@ def test_request_bodies_are_built_like_the_renderer(page: Any) -> None:
     # the same request draws the summary and the graph
     assert "network-graph.elements" in body["output"] and ids.SUMMARY in body["output"]
     assert {"id": ids.GRAPH, "property": "elements"} in body["outputs"]
+    assert {"id": ids.GRAPH_VIEW, "property": "data"} in body["outputs"]
+    # the graph's key (from the layout) is sent: the answer leaves out elements the page holds
+    key = next(s for s in body["state"] if s["id"] == ids.GRAPH_KEY)
+    assert re.fullmatch(r"[0-9a-f]{16}", key["value"])
 
     # a callback that gains an input: the body follows /_dash-dependencies
     spec = json.loads(json.dumps(page.callbacks["update"]))

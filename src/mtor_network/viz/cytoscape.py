@@ -8,6 +8,8 @@ Edge classes: ``activation`` (arrow), ``inhibition`` (bar), ``dual``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 import threading
@@ -165,6 +167,69 @@ def _positions(network: BooleanNetwork) -> dict[str, tuple[float, float]]:
     return out
 
 
+def node_styles(
+    network: BooleanNetwork,
+    attractor: Attractor | None = None,
+    *,
+    knockouts: Sequence[str] = (),
+    overexpressed: Sequence[str] = (),
+    perturbations: Sequence[Perturbation] = (),
+) -> dict[str, list[str]]:
+    """What a node of :func:`elements` shows for a state: per node name, its classes
+    (``on`` / ``off`` / ``osc`` in ``attractor``, ``ko`` / ``oe``, the kinds of the named
+    ``perturbations`` that fix it, its own kind) and its label (with those perturbations'
+    names and the user's knockout or forcing under it), as ``[classes, label]``.
+
+    The same for every network drawn the same way, so a page can keep the elements and
+    restyle them with this alone (much less to send and redraw than the elements).
+
+    Parameters
+    ----------
+    network
+        The network drawn.
+    attractor
+        The attractor whose values colour the nodes; None leaves them uncoloured.
+    knockouts, overexpressed
+        Nodes the user knocked out or forced on.
+    perturbations
+        The perturbations applied (only ``drug``, ``genotype`` and ``environment`` ones are
+        named on the graph).
+
+    Returns
+    -------
+    dict
+        ``{node name: [classes separated by spaces, label]}`` in the network's node order.
+    """
+    values: Mapping[str, Any] = attractor.value_map if attractor else {}
+    named: dict[str, list[Perturbation]] = {}
+    for p in perturbations:
+        if p.kind in {"drug", "genotype", "environment"}:
+            for target, _ in p.effects:
+                named.setdefault(target, []).append(p)
+    ko, oe = set(knockouts), set(overexpressed)
+    out: dict[str, list[str]] = {}
+    for node in network.nodes:
+        classes: list[str] = [node.kind]
+        value = values.get(node.name)
+        if value is not None:
+            classes.append({0: "off", 1: "on", "*": "osc"}[value])
+        if node.name in ko:
+            classes.append("ko")
+        if node.name in oe:
+            classes.append("oe")
+        label = node.label
+        by = named.get(node.name, [])
+        if by:
+            classes.extend(sorted({p.kind for p in by}))
+            label += "\n[" + ", ".join(p.name for p in by) + "]"
+        if node.name in ko:
+            label += "\n(knocked out)"
+        elif node.name in oe:
+            label += "\n(forced on)"
+        out[node.name] = [" ".join(classes), label]
+    return out
+
+
 def elements(
     network: BooleanNetwork,
     attractor: Attractor | None = None,
@@ -173,33 +238,21 @@ def elements(
     overexpressed: Sequence[str] = (),
     perturbations: Sequence[Perturbation] = (),
 ) -> list[dict[str, Any]]:
-    """Nodes (with preset positions) and signed edges for dash-cytoscape."""
+    """Nodes (with preset positions) and signed edges for dash-cytoscape; each node's classes
+    and label are those of :func:`node_styles`."""
     pos = positions(network)
     values: Mapping[str, Any] = attractor.value_map if attractor else {}
-    named: dict[str, list[Perturbation]] = {}
-    for p in perturbations:
-        if p.kind in {"drug", "genotype", "environment"}:
-            for target, _ in p.effects:
-                named.setdefault(target, []).append(p)
+    styles = node_styles(
+        network,
+        attractor,
+        knockouts=knockouts,
+        overexpressed=overexpressed,
+        perturbations=perturbations,
+    )
     out: list[dict[str, Any]] = []
     for node in network.nodes:
-        classes: list[str] = [node.kind]
+        classes, label = styles[node.name]
         value = values.get(node.name)
-        if value is not None:
-            classes.append({0: "off", 1: "on", "*": "osc"}[value])
-        if node.name in knockouts:
-            classes.append("ko")
-        if node.name in overexpressed:
-            classes.append("oe")
-        label = node.label
-        by = named.get(node.name, [])
-        if by:
-            classes.extend(sorted({p.kind for p in by}))
-            label += "\n[" + ", ".join(p.name for p in by) + "]"
-        if node.name in knockouts:
-            label += "\n(knocked out)"
-        elif node.name in overexpressed:
-            label += "\n(forced on)"
         x, y = pos[node.name]
         out.append(
             {
@@ -211,7 +264,7 @@ def elements(
                     "value": "" if value is None else str(value),
                 },
                 "position": {"x": x, "y": y},
-                "classes": " ".join(classes),
+                "classes": classes,
             }
         )
     for target, rule in network.rules.items():
@@ -232,6 +285,14 @@ def elements(
                 }
             )
     return out
+
+
+def elements_key(network: BooleanNetwork) -> str:
+    """A digest (SHA-256, 16 hex digits) of what :func:`elements` draws for ``network`` before
+    any state (nodes, positions, edges, kinds, labels): networks with the same key are drawn
+    alike, so a page showing one needs only :func:`node_styles` to show the other's states."""
+    text = json.dumps(elements(network), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,200}$")

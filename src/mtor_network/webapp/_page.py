@@ -240,6 +240,28 @@ TOGGLE_CLASSES_JS = (
     " return [status.map((s, i) => same[i] ? skip : 'toggle ' + s),"
     " status.map((s, i) => same[i] ? skip : (s === 'normal' ? 'false' : 'true'))]; }"
 )
+# the graph's nodes take each node's [classes, label] of the view (viz node_styles) in one
+# cytoscape batch, without new elements (no diff of every element, no new layout); the latest
+# view waits (a bounded number of frames) for a graph that is not drawn yet
+APPLY_VIEW_JS = (
+    "function (view) {"
+    " const skip = window.dash_clientside.no_update;"
+    " if (!view || typeof view !== 'object' || Array.isArray(view)) return skip;"
+    " window.mtorGraphView = view;"
+    " const apply = (tries) => {"
+    " if (window.mtorGraphView !== view) return;"
+    f" const el = document.getElementById({json.dumps(ids.GRAPH)});"
+    " const cy = el && el._cyreg && el._cyreg.cy;"
+    " if (!cy) { if (tries > 0) requestAnimationFrame(() => apply(tries - 1)); return; }"
+    " cy.batch(() => { for (const id of Object.keys(view)) {"
+    " const v = view[id];"
+    " if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') continue;"
+    " const n = cy.getElementById(id);"
+    " if (n.empty() || !n.isNode()) continue;"
+    " if (n.classes().join(' ') !== v[0]) n.classes(v[0]);"
+    " if (n.data('label') !== v[1]) n.data('label', v[1]); } }); };"
+    " apply(600); return skip; }"
+)
 # the model of the state (as ExplorerState.from_dict reads it: a string, else the flagship)
 TRACK_MODEL_JS = (
     "function (data, current) {"

@@ -25,10 +25,11 @@ from ..export import attractors as tables
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
-from ..viz.cytoscape import search_nodes
+from ..viz.cytoscape import elements_key, node_styles, search_nodes
 from ..viz.svg import data_uri, heatmap_svg
 from . import ids
 from ._page import (
+    APPLY_VIEW_JS,
     CANCEL_ON_CHANGE_JS,
     FIT_JS,
     REDO_JS,
@@ -675,6 +676,12 @@ STATE_OUTPUTS: tuple[tuple[str, str], ...] = (
 switch), :data:`RESULT_OUTPUTS`, the graph's elements, :data:`CYCLE_OUTPUTS` and
 :data:`CYCLE_BODY` and the background run's status (:func:`event_outputs`)."""
 NODE_PICK_OUTPUT = STATE_OUTPUTS.index((ids.NODE_PICK, "value"))
+GRAPH_OUTPUTS: tuple[tuple[str, str], ...] = (
+    (ids.GRAPH, "elements"),
+    (ids.GRAPH_KEY, "data"),
+    (ids.GRAPH_VIEW, "data"),
+)
+"""The graph's outputs of the main callback, as :func:`graph_outputs` gives them."""
 
 
 @dataclass(frozen=True)
@@ -766,6 +773,7 @@ def event_outputs(
     budget: Budget | None,
     *,
     shown: tuple[Any, ...] = (None,) * 7,
+    graph_key: Any = None,
 ) -> tuple[Any, ...]:
     """Everything one user event changes on the page, in the order of the explorer's main
     callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
@@ -774,9 +782,11 @@ def event_outputs(
     answer. ``shown`` is what the page shows now (attractor picked, cycle picked, cycle-panel
     clicks, input valuation picked, the background panel's style, the error shown, the
     background status): a value that stays is not
-    sent again (each value sent is redrawn, and some fire callbacks of their own)."""
+    sent again (each value sent is redrawn, and some fire callbacks of their own); the
+    graph's elements neither while the page's graph holds them (``graph_key``,
+    :func:`graph_outputs`)."""
     picked, cycle, shows, group, heavy, error, status = shown
-    width = len(RESULT_OUTPUTS) + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
+    width = len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
     switches = [no_update] * len(event.free)
     changed, pick, tab = event_state(event, upload)
     if changed is None:
@@ -825,7 +835,7 @@ def event_outputs(
         tab,
         switch_values,
         *shown_results,
-        graph_elements(analysis, state, index),
+        *graph_outputs(analysis, state, index, graph_key),
         *cycle_panel,
         "" if status else no_update,
         inspected_details(analysis, ExplorerState.from_dict(event.current), event.inspected),
@@ -875,19 +885,44 @@ def _shown(clicks: Any) -> bool:
     return isinstance(clicks, int) and not isinstance(clicks, bool) and clicks % 2 == 1
 
 
-def graph_elements(analysis: Analysis, state: ExplorerState, index: Any) -> list[Any]:
-    """The graph's elements, coloured by the attractor picked (``index``)."""
+def _graph_state(analysis: Analysis, state: ExplorerState, index: Any) -> dict[str, Any]:
+    """The arguments of :func:`elements` and :func:`node_styles` for the attractor picked."""
     result = analysis.result
     attractor = None
     if result is not None and len(result):
         attractor = result[min(_index(index), len(result) - 1)]
-    return elements(
-        analysis.network,
-        attractor,
-        knockouts=state.knockouts,
-        overexpressed=state.overexpressed,
-        perturbations=result.perturbations if result is not None else (),
-    )
+    return {
+        "attractor": attractor,
+        "knockouts": state.knockouts,
+        "overexpressed": state.overexpressed,
+        "perturbations": result.perturbations if result is not None else (),
+    }
+
+
+def graph_elements(analysis: Analysis, state: ExplorerState, index: Any) -> list[Any]:
+    """The graph's elements, coloured by the attractor picked (``index``)."""
+    return elements(analysis.network, **_graph_state(analysis, state, index))
+
+
+def graph_styles(analysis: Analysis, state: ExplorerState, index: Any) -> dict[str, list[str]]:
+    """Each graph node's classes and label (:func:`node_styles`) for the attractor picked
+    (``index``): what :data:`~mtor_network.webapp._page.APPLY_VIEW_JS` applies in the page."""
+    return node_styles(analysis.network, **_graph_state(analysis, state, index))
+
+
+def graph_outputs(
+    analysis: Analysis, state: ExplorerState, index: Any, key: Any = None
+) -> tuple[Any, Any, Any]:
+    """The graph's (elements, key, node styles) after a change of state: the elements and
+    their key (:func:`elements_key`) only when the page's graph does not hold the elements of
+    this network already (its ``key`` differs), else ``no_update``; the node styles always.
+    Keeping the elements spares the page cytoscape's diff of every element and a new
+    layout on each click (issue 13)."""
+    styles = graph_styles(analysis, state, index)
+    new_key = elements_key(analysis.network)
+    if isinstance(key, str) and key == new_key:
+        return no_update, no_update, styles
+    return graph_elements(analysis, state, index), new_key, styles
 
 
 def _index(value: Any) -> int:
@@ -994,6 +1029,7 @@ def register(
         Output(ids.MODEL_SELECT, "options"),
         Output(ids.MODEL_SELECT, "value", allow_duplicate=True),
         Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Output(ids.GRAPH_KEY, "data", allow_duplicate=True),
         Output(ids.SUMMARY, "children", allow_duplicate=True),
         Input(ids.UPLOAD, "contents"),
         State(ids.UPLOAD, "filename"),
@@ -1003,10 +1039,10 @@ def register(
     def on_upload(contents, filename, options):  # type: ignore[no-untyped-def]
         store, status, new_options, key = upload_model(contents, filename, options)
         if key is None:
-            return no_update, status, no_update, no_update, no_update, no_update
+            return no_update, status, no_update, no_update, no_update, no_update, no_update
         network = load_model(key, UploadedModel.from_dict(store))
         searching = [html.P(f"Searching the attractors of {network.name} ...", className="hint")]
-        return store, status, new_options, key, elements(network), searching
+        return store, status, new_options, key, elements(network), elements_key(network), searching
 
     # in the page: a change of state presses Cancel only while a background search runs, so
     # a click sends no cancel request
@@ -1052,6 +1088,15 @@ def register(
             ExplorerState.from_dict(data),
         )
 
+    # in the page: the graph's nodes take the classes and labels of the state (the elements
+    # stay unless the network drawn changes: graph_outputs)
+    app.clientside_callback(
+        APPLY_VIEW_JS,
+        Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
+        Input(ids.GRAPH_VIEW, "data"),
+        prevent_initial_call=True,
+    )
+
     # in the page: the toggle buttons' classes follow the state (no request of their own)
     app.clientside_callback(
         TOGGLE_CLASSES_JS,
@@ -1066,7 +1111,7 @@ def register(
         *[Output(i, p) for i, p in STATE_OUTPUTS],
         Output({"type": ids.INPUT_SWITCH, "node": ALL}, "value"),
         *[Output(i, p) for i, p in RESULT_OUTPUTS],
-        Output(ids.GRAPH, "elements"),
+        *[Output(i, p) for i, p in GRAPH_OUTPUTS],
         *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children"),
         Output(ids.NODE_DETAILS, "children", allow_duplicate=True),
@@ -1095,6 +1140,7 @@ def register(
         State(ids.HEAVY, "style"),
         State(ids.ERROR, "children"),
         State(ids.HEAVY_STATUS, "children"),
+        State(ids.GRAPH_KEY, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def update(
@@ -1123,6 +1169,7 @@ def register(
         heavy_style,
         error,
         status,
+        graph_key,
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
@@ -1146,10 +1193,11 @@ def register(
             UploadedModel.from_dict(upload),
             quick,
             shown=(picked, cycle, shows, group, heavy_style, error, status),
+            graph_key=graph_key,
         )
 
     @app.callback(
-        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Output(ids.GRAPH_VIEW, "data", allow_duplicate=True),
         Input(ids.ATTRACTOR_PICK, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
@@ -1167,7 +1215,7 @@ def register(
             network = state_network(state, uploaded)
         except MtorNetworkError:
             return no_update
-        return graph_elements(Analysis(state, network, result, ()), state, index)
+        return graph_styles(Analysis(state, network, result, ()), state, index)
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in ATTRACTOR_VIEW],
@@ -1193,7 +1241,7 @@ def register(
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in RESULT_OUTPUTS],
-        Output(ids.GRAPH, "elements", allow_duplicate=True),
+        Output(ids.GRAPH_VIEW, "data", allow_duplicate=True),
         *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children", allow_duplicate=True),
         Input(ids.HEAVY_RUN, "n_clicks"),
@@ -1230,7 +1278,7 @@ def register(
             return (no_update, f"Not run: {exc}", *(no_update,) * skipped, "")
         return (
             *results(analysis),
-            graph_elements(analysis, state, 0),
+            graph_styles(analysis, state, 0),
             *cycles(analysis, None, True),
             "Done." if analysis.result is not None else "",
         )

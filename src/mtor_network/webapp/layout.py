@@ -19,7 +19,7 @@ from ..io import READERS
 from ..models import FLAGSHIP, bundled_models, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
-from ..viz.cytoscape import cycle_stylesheet
+from ..viz.cytoscape import cycle_stylesheet, elements_key
 from . import ids, screen_tab
 from .exports import TABLE_FORMATS, formats
 from .state import MAX_UPLOAD_BYTES, READOUT_ROLES, ExplorerState
@@ -632,6 +632,10 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
             dcc.Store(id=ids.CURRENT_MODEL, storage_type="memory", data=model),
             dcc.Store(id=ids.CLIENT_SINK, storage_type="memory"),
+            # the graph keeps its elements while the network drawn stays (GRAPH_KEY); a
+            # state restyles them in the page from GRAPH_VIEW (viz node_styles)
+            dcc.Store(id=ids.GRAPH_KEY, storage_type="memory", data=elements_key(network)),
+            dcc.Store(id=ids.GRAPH_VIEW, storage_type="memory"),
             html.Header(
                 [
                     html.H1("mtor_network explorer"),
