@@ -62,8 +62,12 @@ def test_percolation_matches_naive_fixed_point(setting) -> None:
 
 
 def test_percolation_with_overflowing_caches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Caches emptied at every new rule still give the naive answer (flagship settings)."""
+    """Caches emptied at every new rule still give the naive answer (flagship settings).
+    They start empty: caches that earlier tests filled with the flagship's rules would answer
+    every lookup and never overflow."""
     monkeypatch.setattr(_reduce, "CACHED_RULES", 1)
+    monkeypatch.setattr(_reduce, "_VARIABLES", {})
+    monkeypatch.setattr(_reduce, "_SIMPLIFIED", {})
     net = load_network("hr_breast_cancer")
     for kw in ({}, {"knockouts": ["EGFR"]}, {"drugs": ["tamoxifen"], "genotypes": ["pten_loss"]}):
         perturbed = net.perturb(*scenario(net, **kw)) if kw else net
