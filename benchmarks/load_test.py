@@ -335,6 +335,21 @@ def text_of(node: Any) -> str:
     return ""
 
 
+def summary_lines(children: Any) -> list[str]:
+    """The lines of the summary as the page shows them: its Markdown text (one paragraph a
+    line; bold, emphasis and backslash escapes as the reader sees them), or the text of each
+    component of a component list."""
+    if isinstance(children, str):
+        lines = []
+        for paragraph in children.split("\n\n"):
+            text = paragraph.strip().replace("**", "")
+            if text.startswith("*") and text.endswith("*") and not text.endswith("\\*"):
+                text = text[1:-1]
+            lines.append(re.sub(r"\\(.)", r"\1", text))
+        return [line for line in lines if line]
+    return [text_of(p) for p in children or []]
+
+
 SUMMARY_RE = re.compile(r"^(\d+) attractor\(s\): (.*)$")
 NAME_RE = re.compile(r"(\w+) \([^)]*\)")
 
@@ -388,7 +403,7 @@ def check_results(
         error = text_of(response["error-message"]["children"])
     else:  # not sent: the page keeps the message it shows
         error = text_of(page.get("error-message", "children")) if page is not None else ""
-    lines = [text_of(p) for p in response.get("phenotype-summary", {}).get("children") or []]
+    lines = summary_lines(response.get("phenotype-summary", {}).get("children"))
     answer = None
     if conflicts:
         if not all(f"fixes {n}=" in error for n in conflicts):

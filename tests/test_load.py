@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import random
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,7 +93,7 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
     assert lt.check_state(state, session.expected, before) == []
     problems, answer = lt.check_results(results, session.expected, session.nodes)
     assert problems == [] and answer is not None
-    summary = " ".join(lt.text_of(p) for p in results[ids.SUMMARY]["children"])
+    summary = " ".join(lt.summary_lines(results[ids.SUMMARY]["children"]))
     assert "MTORC1_ko" in summary
     assert lt.check_graph(graph, session.expected, session.nodes) == []
 

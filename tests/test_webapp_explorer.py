@@ -299,3 +299,26 @@ def test_the_time_course_is_seeded_and_bounded() -> None:
     assert "P(AKT on)" in names and not any("etc" in str(n) for n in names)
     _, capped = simulate_view(state, None, runs=10**9, seed=-5)
     assert capped.startswith("2000 runs, seed 0")
+
+
+def test_the_summary_is_one_markdown_text_that_shows_names_as_written() -> None:
+    """One component shows the summary (a click mounts none): bold stays bold, the
+    resistance line is emphasised, and Markdown or HTML in a name shows as written."""
+    from dash import html
+
+    from mtor_network.webapp.callbacks import summary_markdown
+
+    items = [
+        html.P([html.B("1 attractor(s): "), "1 proliferative"]),
+        html.P([html.B("Perturbations: "), "MTORC1_ko (MTORC1=0), _x_ *y* <b>z</b> [l](u) \\"]),
+        html.P("Endocrine-resistant: a proliferative attractor persists.", className="resistant"),
+        html.P([]),
+    ]
+    text = summary_markdown(items)
+    paragraphs = text.split("\n\n")
+    assert paragraphs[0] == "**1 attractor(s):** 1 proliferative"
+    assert paragraphs[1] == (
+        r"**Perturbations:** MTORC1_ko (MTORC1=0), \_x\_ \*y\* \<b\>z\</b\> \[l\](u) \\"
+    )
+    assert paragraphs[2] == "*Endocrine-resistant: a proliferative attractor persists.*"
+    assert len(paragraphs) == 3  # an empty paragraph is left out
