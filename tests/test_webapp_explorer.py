@@ -23,8 +23,9 @@ from mtor_network.analysis.readouts import (
 )
 from mtor_network.attractors import Budget
 from mtor_network.exceptions import ScreenError, UnknownNodeError
+from mtor_network.models import FLAGSHIP
 from mtor_network.viz import stylesheet
-from mtor_network.viz.cytoscape import search_nodes
+from mtor_network.viz.cytoscape import elements_key, search_nodes
 from mtor_network.webapp import ids
 from mtor_network.webapp.callbacks import (
     case_state,
@@ -322,3 +323,40 @@ def test_the_summary_is_one_markdown_text_that_shows_names_as_written() -> None:
     )
     assert paragraphs[2] == "*Endocrine-resistant: a proliferative attractor persists.*"
     assert len(paragraphs) == 3  # an empty paragraph is left out
+
+
+def test_a_click_sends_the_table_form_and_the_graph_elements_only_when_they_change() -> None:
+    """The page keeps the attractor table's form and the graph's elements under a key: a
+    click on the same network leaves both out and sends the rows and the node styles."""
+    from mtor_network.webapp.callbacks import (
+        GRAPH_OUTPUTS,
+        RESULT_OUTPUTS,
+        STATE_OUTPUTS,
+        TABLE_FORM,
+        Event,
+        event_outputs,
+    )
+
+    graph_at = len(STATE_OUTPUTS) + 1 + len(RESULT_OUTPUTS)
+    first = event_outputs(Event(trigger=ids.URL, search=""), None, None)
+    results_of = first[len(STATE_OUTPUTS) + 1 : graph_at]
+    assert all(isinstance(results_of[i], list) and results_of[i] for i in TABLE_FORM[:1])
+    table_key = first[-1]
+    assert isinstance(table_key, str) and len(table_key) == 16
+    layout_key = elements_key(load_model(FLAGSHIP))
+    elements_, graph_key, styles = first[graph_at : graph_at + len(GRAPH_OUTPUTS)]
+    assert graph_key == layout_key and isinstance(elements_, list)  # a page without a key
+    toggle = {"type": ids.NODE_TOGGLE, "node": "MTORC1"}
+    click = Event(trigger=toggle, value=1, current=first[0], search=first[5])
+    second = event_outputs(click, None, None, graph_key=layout_key, table_key=table_key)
+    results_of = second[len(STATE_OUTPUTS) + 1 : graph_at]
+    assert all(results_of[i] is no_update for i in TABLE_FORM) and second[-1] is no_update
+    assert results_of[RESULT_OUTPUTS.index((ids.TABLE, "data"))]  # the rows are sent
+    elements_, graph_key, styles = second[graph_at : graph_at + len(GRAPH_OUTPUTS)]
+    assert elements_ is no_update and graph_key is no_update
+    assert "ko" in styles["MTORC1"][0].split() and "(knocked out)" in styles["MTORC1"][1]
+    # a page holding other elements (or none) gets them, with their key
+    third = event_outputs(click, None, None, graph_key="0" * 16, table_key="stale")
+    elements_, graph_key, _ = third[graph_at : graph_at + len(GRAPH_OUTPUTS)]
+    assert graph_key == layout_key and {e["data"]["id"] for e in elements_} >= {"MTORC1"}
+    assert third[-1] == table_key

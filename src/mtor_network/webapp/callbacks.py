@@ -6,6 +6,8 @@ tested without Dash; the ``register`` function only wires them to components."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import re
 import threading
 import time
@@ -598,6 +600,28 @@ RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
 )
 """The components and properties :func:`results` fills, in its order."""
 PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
+TABLE_FORM = tuple(
+    RESULT_OUTPUTS.index((ids.TABLE, p))
+    for p in ("columns", "style_data_conditional", "tooltip_header")
+)
+"""Where the attractor table's form (columns, cell styles, header tooltips) is in
+:data:`RESULT_OUTPUTS`: the same for every state of a network, so sent only when it changes."""
+
+
+def table_form_key(columns: Any, styles: Any, tooltips: Any) -> str:
+    """A digest (SHA-256, 16 hex digits) of the attractor table's form: the page keeps it
+    (:data:`~mtor_network.webapp.ids.TABLE_KEY`) and an answer leaves the form out while it
+    stays, so the table re-renders only its rows (issue 13)."""
+    text = json.dumps([columns, styles, tooltips], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def form_key_of(outputs: Sequence[Any], offset: int = 0) -> str:
+    """:func:`table_form_key` of values in the order of :data:`RESULT_OUTPUTS` (starting at
+    ``offset`` in it, e.g. 2 for :data:`ATTRACTOR_VIEW`)."""
+    return table_form_key(*(outputs[i - offset] for i in TABLE_FORM))
+
+
 GROUP_VALUE = RESULT_OUTPUTS.index((ids.GROUP_PICK, "value"))
 GROUP_START = RESULT_OUTPUTS.index((ids.GROUPS, "style"))
 HEAVY_STYLE = RESULT_OUTPUTS.index((ids.HEAVY, "style"))
@@ -821,6 +845,7 @@ def event_outputs(
     *,
     shown: tuple[Any, ...] = (None,) * 7,
     graph_key: Any = None,
+    table_key: Any = None,
 ) -> tuple[Any, ...]:
     """Everything one user event changes on the page, in the order of the explorer's main
     callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
@@ -831,9 +856,10 @@ def event_outputs(
     background status): a value that stays is not
     sent again (each value sent is redrawn, and some fire callbacks of their own); the
     graph's elements neither while the page's graph holds them (``graph_key``,
-    :func:`graph_outputs`)."""
+    :func:`graph_outputs`), nor the attractor table's form while the page holds it
+    (``table_key``, :func:`table_form_key`; the new key comes last)."""
     picked, cycle, shows, group, heavy, error, status = shown
-    width = len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
+    width = len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1 + 1
     switches = [no_update] * len(event.free)
     changed, pick, tab = event_state(event, upload)
     if changed is None:
@@ -860,6 +886,11 @@ def event_outputs(
         shown_results[HEAVY_STYLE] = no_update
     if shown_results[ERROR_TEXT] == (error or ""):
         shown_results[ERROR_TEXT] = no_update
+    form_key: Any = form_key_of(shown_results)
+    if isinstance(table_key, str) and table_key == form_key:
+        for i in TABLE_FORM:  # the table keeps its form (re-rendering it is most of a click)
+            shown_results[i] = no_update
+        form_key = no_update
     cycle_panel = list(cycles(analysis, cycle, _shown(shows)))
     if not _shown(shows):  # the body is hidden, and stays so
         cycle_panel[len(CYCLE_OUTPUTS) :] = [no_update] * len(CYCLE_BODY)
@@ -886,6 +917,7 @@ def event_outputs(
         *cycle_panel,
         "" if status else no_update,
         inspected_details(analysis, ExplorerState.from_dict(event.current), event.inspected),
+        form_key,
     )
 
 
@@ -1162,6 +1194,7 @@ def register(
         *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children"),
         Output(ids.NODE_DETAILS, "children", allow_duplicate=True),
+        Output(ids.TABLE_KEY, "data"),
         Input(ids.URL, "search"),
         Input(ids.GRAPH, "tapNode"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
@@ -1188,6 +1221,7 @@ def register(
         State(ids.ERROR, "children"),
         State(ids.HEAVY_STATUS, "children"),
         State(ids.GRAPH_KEY, "data"),
+        State(ids.TABLE_KEY, "data"),
         prevent_initial_call="initial_duplicate",
     )
     def update(
@@ -1217,6 +1251,7 @@ def register(
         error,
         status,
         graph_key,
+        table_key,
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
@@ -1241,6 +1276,7 @@ def register(
             quick,
             shown=(picked, cycle, shows, group, heavy_style, error, status),
             graph_key=graph_key,
+            table_key=table_key,
         )
 
     @app.callback(
@@ -1266,6 +1302,7 @@ def register(
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in ATTRACTOR_VIEW],
+        Output(ids.TABLE_KEY, "data", allow_duplicate=True),
         Input(ids.GROUP_PICK, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
@@ -1278,19 +1315,21 @@ def register(
             state, uploaded, heavy
         )
         if result is None or valuation is None:
-            return (no_update,) * len(ATTRACTOR_VIEW)  # never a search of its own
+            return (no_update,) * (len(ATTRACTOR_VIEW) + 1)  # never a search of its own
         try:
             network = state_network(state, uploaded)
-            return group_attractors(Analysis(state, network, result, ()), valuation)
+            view = group_attractors(Analysis(state, network, result, ()), valuation)
         except MtorNetworkError as exc:  # InvalidValuationError among them
             set_props(ids.ERROR, {"children": f"Not shown: {exc}"})
-            return (no_update,) * len(ATTRACTOR_VIEW)
+            return (no_update,) * (len(ATTRACTOR_VIEW) + 1)
+        return (*view, form_key_of(view, offset=RESULT_OUTPUTS.index(ATTRACTOR_VIEW[0])))
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in RESULT_OUTPUTS],
         Output(ids.GRAPH_VIEW, "data", allow_duplicate=True),
         *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children", allow_duplicate=True),
+        Output(ids.TABLE_KEY, "data", allow_duplicate=True),
         Input(ids.HEAVY_RUN, "n_clicks"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
@@ -1307,7 +1346,7 @@ def register(
     )
     def run_heavy(set_progress, clicks, data, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
-            return (no_update,) * (len(RESULT_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 2)
+            return (no_update,) * (len(RESULT_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 3)
         state = ExplorerState.from_dict(data)
         limit = heavy.seconds if heavy is not None and heavy.seconds else None
         bound = f" (stops after {limit:g} s)" if limit else ""
@@ -1322,12 +1361,14 @@ def register(
                 )
         except ServerBusy as exc:
             skipped = len(RESULT_OUTPUTS) - 2 + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY)
-            return (no_update, f"Not run: {exc}", *(no_update,) * skipped, "")
+            return (no_update, f"Not run: {exc}", *(no_update,) * skipped, "", no_update)
+        shown = results(analysis)
         return (
-            *results(analysis),
+            *shown,
             graph_styles(analysis, state, 0),
             *cycles(analysis, None, True),
             "Done." if analysis.result is not None else "",
+            form_key_of(shown),
         )
 
     @app.callback(

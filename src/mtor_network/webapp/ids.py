@@ -60,6 +60,7 @@ SEARCH_STATUS = "node-search-status"
 LEGEND = "graph-legend"
 REGIONS = "graph-regions"  # module regions drawn behind the graph's canvas
 GRAPH_VIEW = "graph-view"  # each graph node's classes and label for the state shown
+TABLE_KEY = "attractor-table-key"  # the digest of the table's columns, styles and tooltips
 GRAPH_KEY = "graph-key"  # the digest of the elements the graph holds (viz elements_key)
 CLIENT_SINK = "client-sink"  # output of client-side callbacks that only act on the page
 DETAIL_SET = "detail-set"  # pattern id: {"type": DETAIL_SET, "status": status} (details panel)

@@ -641,6 +641,9 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             # state restyles them in the page from GRAPH_VIEW (viz node_styles)
             dcc.Store(id=ids.GRAPH_KEY, storage_type="memory", data=elements_key(network)),
             dcc.Store(id=ids.GRAPH_VIEW, storage_type="memory"),
+            # the attractor table's columns, cell styles and tooltips are sent only when their
+            # digest (callbacks.table_form_key) differs from the one the page holds
+            dcc.Store(id=ids.TABLE_KEY, storage_type="memory"),
             html.Header(
                 [
                     html.H1("mtor_network explorer"),
