@@ -302,29 +302,6 @@ def test_the_time_course_is_seeded_and_bounded() -> None:
     assert capped.startswith("2000 runs, seed 0")
 
 
-def test_the_summary_is_one_markdown_text_that_shows_names_as_written() -> None:
-    """One component shows the summary (a click mounts none): bold stays bold, the
-    resistance line is emphasised, and Markdown or HTML in a name shows as written."""
-    from dash import html
-
-    from mtor_network.webapp.callbacks import summary_markdown
-
-    items = [
-        html.P([html.B("1 attractor(s): "), "1 proliferative"]),
-        html.P([html.B("Perturbations: "), "MTORC1_ko (MTORC1=0), _x_ *y* <b>z</b> [l](u) \\"]),
-        html.P("Endocrine-resistant: a proliferative attractor persists.", className="resistant"),
-        html.P([]),
-    ]
-    text = summary_markdown(items)
-    paragraphs = text.split("\n\n")
-    assert paragraphs[0] == "**1 attractor(s):** 1 proliferative"
-    assert paragraphs[1] == (
-        r"**Perturbations:** MTORC1_ko (MTORC1=0), \_x\_ \*y\* \<b\>z\</b\> \[l\](u) \\"
-    )
-    assert paragraphs[2] == "*Endocrine-resistant: a proliferative attractor persists.*"
-    assert len(paragraphs) == 3  # an empty paragraph is left out
-
-
 def test_a_click_sends_the_table_form_and_the_graph_elements_only_when_they_change() -> None:
     """The page keeps the attractor table's form and the graph's elements under a key: a
     click on the same network leaves both out and sends the rows and the node styles."""

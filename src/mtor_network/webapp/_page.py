@@ -44,7 +44,6 @@ button:focus-visible, .toggle:focus { outline: 3px solid #f5c26b; }
                 border: 1px solid #b00020; border-radius: 4px; padding: 4px 8px; }
 .status-done { color: #1b5e20; font-size: 13px; }
 .summary p { margin: 4px 0; }
-.summary em { color: #b00020; font-weight: 600; font-style: normal; }
 .resistant { color: #b00020; font-weight: 600; }
 .exports button { margin: 6px 6px 6px 0; }
 .report { border-collapse: collapse; font-size: 13px; }

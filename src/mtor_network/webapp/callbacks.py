@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -218,52 +217,6 @@ def summary(analysis: Analysis) -> list[Any]:
             )
         )
     return items
-
-
-# what Markdown would read as markup: backslash, emphasis, code, links, html, headings,
-# tables, strike-through, and an underscore that is not inside a word
-_MARKDOWN_SPECIAL = re.compile(r"([\\*`\[\]<>#|~!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
-EMPHASISED = frozenset({"resistant"})  # summary classes shown in red (em, the page's CSS)
-
-
-def _markdown_text(text: str) -> str:
-    """``text`` as Markdown shows it literally (one line: whitespace runs become a space)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
-
-
-def _markdown_inline(part: Any) -> str:
-    if part is None or isinstance(part, bool):
-        return ""
-    if isinstance(part, str | int | float):
-        return _markdown_text(str(part))
-    if isinstance(part, list | tuple):
-        return "".join(_markdown_inline(p) for p in part)
-    inner = _markdown_inline(getattr(part, "children", None))
-    if isinstance(part, html.B) and inner.strip():
-        # the bold run keeps its spaces outside the markers (Markdown needs them so)
-        stripped = inner.strip()
-        lead = inner[: len(inner) - len(inner.lstrip())]
-        tail = inner[len(inner.rstrip()) :]
-        return f"{lead}**{stripped}**{tail}"
-    return inner
-
-
-def summary_markdown(items: Sequence[Any]) -> str:
-    """The summary lines (:func:`summary`'s paragraphs) as one Markdown text, one paragraph
-    each: bold stays bold, a paragraph of an :data:`EMPHASISED` class is emphasised (red in
-    the page), every other character shows as written (names and descriptions from a model
-    file are escaped, and Markdown renders no HTML). One component then shows the whole
-    summary, and a click changes its text instead of mounting new components (issue 13)."""
-    paragraphs = []
-    for item in items:
-        text = _markdown_inline(item).strip()
-        if not text:
-            continue
-        classes = set(str(getattr(item, "className", "") or "").split())
-        if classes & EMPHASISED:
-            text = f"*{text}*"
-        paragraphs.append(text)
-    return "\n\n".join(paragraphs)
 
 
 SEMANTICS_TEXT: Mapping[str, str] = MappingProxyType(
@@ -708,7 +661,7 @@ def results(analysis: Analysis, picked_group: Any = None) -> tuple[Any, ...]:
         with contextlib.suppress(InvalidValuationError):
             index = grouped.find(picked_group)
     return (
-        summary_markdown(items),
+        items,
         error,
         *attractor_view(analysis, grouped, index),
         heavy,
@@ -1120,7 +1073,7 @@ def register(
         if key is None:
             return no_update, status, no_update, no_update, no_update, no_update, no_update
         network = load_model(key, UploadedModel.from_dict(store))
-        searching = summary_markdown([html.P(f"Searching the attractors of {network.name} ...")])
+        searching = [html.P(f"Searching the attractors of {network.name} ...", className="hint")]
         return store, status, new_options, key, elements(network), elements_key(network), searching
 
     # in the page: a change of state presses Cancel only while a background search runs, so

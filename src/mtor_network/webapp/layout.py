@@ -593,12 +593,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 id=ids.HEAVY,
                 style={"display": "none"},
             ),
-            # one component whose text changes (Markdown: callbacks.summary_markdown): a
-            # click mounts nothing new in it (issue 13)
-            html.Div(
-                dcc.Markdown(id=ids.SUMMARY, className="summary", children=""),
-                **_ARIA_LIVE,
-            ),
+            html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
             cycle_panel(),
             groups_panel(),
             html.Div(
