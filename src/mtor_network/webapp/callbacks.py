@@ -1052,8 +1052,20 @@ def register(
 ) -> None:
     """Wire the callbacks to the layout's components. Searches answer within ``quick`` on the
     request; one over it can be run in the background within ``heavy`` (with a cancel button),
-    holding one of ``slots`` while it runs. Each change runs one search (``render_results``
-    draws the summary, the tables and the graph from it)."""
+    holding one of ``slots`` while it runs. Each change runs one search (``update`` draws the
+    summary, the tables and the graph from it); the other views read its cached result."""
+
+    def searched(
+        data: Any, upload: Any
+    ) -> tuple[ExplorerState, UploadedModel | None, AttractorResult | None]:
+        """The state a view shows, its upload, and the cached result of the state's own search
+        (None if it has none: such a view never starts a search of its own)."""
+        state = ExplorerState.from_dict(data)
+        uploaded = UploadedModel.from_dict(upload)
+        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
+            state, uploaded, heavy
+        )
+        return state, uploaded, result
 
     @app.callback(
         Output(ids.UPLOAD_STORE, "data"),
@@ -1240,13 +1252,9 @@ def register(
         prevent_initial_call=True,
     )
     def recolour(index, data, upload):  # type: ignore[no-untyped-def]
-        state = ExplorerState.from_dict(data)
-        uploaded = UploadedModel.from_dict(upload)
-        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
-            state, uploaded, heavy
-        )
+        state, uploaded, result = searched(data, upload)
         if result is None:
-            return no_update  # never a search of its own: results come from render_results
+            return no_update  # never a search of its own: results come from update
         try:
             network = state_network(state, uploaded)
         except MtorNetworkError:
@@ -1262,11 +1270,7 @@ def register(
         prevent_initial_call=True,
     )
     def show_group(valuation, data, upload):  # type: ignore[no-untyped-def]
-        state = ExplorerState.from_dict(data)
-        uploaded = UploadedModel.from_dict(upload)
-        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
-            state, uploaded, heavy
-        )
+        state, uploaded, result = searched(data, upload)
         if result is None or valuation is None:
             return (no_update,) * (len(ATTRACTOR_VIEW) + 1)  # never a search of its own
         try:
@@ -1335,11 +1339,7 @@ def register(
     def render_cycle(shows, picked, data, upload):  # type: ignore[no-untyped-def]
         if not _shown(shows):
             return (CYCLE_SHOW_TEXT[False], "", [], no_update, [])
-        state = ExplorerState.from_dict(data)
-        uploaded = UploadedModel.from_dict(upload)
-        result = lookup_attractors(state, uploaded, quick) or lookup_attractors(
-            state, uploaded, heavy
-        )
+        state, uploaded, result = searched(data, upload)
         if result is None:
             return (no_update,) * len(CYCLE_BODY)  # never a search of its own
         try:
