@@ -31,10 +31,16 @@ def _freed(network: BooleanNetwork, names: tuple[str, ...]) -> BooleanNetwork:
     return BooleanNetwork.create(f"{network.name}_free", rules)
 
 
-def _search(network: BooleanNetwork, engine: str, *, percolate: bool = True) -> Counter:
+def _search(
+    network: BooleanNetwork,
+    engine: str,
+    *,
+    percolate: bool = True,
+    semantics: str = "asynchronous",
+) -> Counter:
     found = _jobs.search(
         network,
-        "asynchronous",
+        semantics,
         engine,
         percolate=percolate,
         max_nodes=None,
@@ -200,16 +206,7 @@ def test_inputs_that_leave_a_large_core_send_the_search_whole(shared_dir: Path) 
 
 # ---- most-permissive: the rule's engines give the same minimal trap spaces ------------------
 def _search_mp(network: BooleanNetwork, engine: str, *, percolate: bool = True) -> Counter:
-    found = _jobs.search(
-        network,
-        "most_permissive",
-        engine,
-        percolate=percolate,
-        max_nodes=None,
-        max_attractors=None,
-        memo=ByteBoundedCache(2**24),
-    )
-    return Counter(found.codes)
+    return _search(network, engine, percolate=percolate, semantics="most_permissive")
 
 
 def _bbm(shared: Path, prefix: str) -> BooleanNetwork:
