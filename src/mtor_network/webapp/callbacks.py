@@ -32,11 +32,9 @@ from ..viz.svg import data_uri, heatmap_svg
 from . import ids
 from ._page import (
     APPLY_VIEW_JS,
-    CANCEL_ON_CHANGE_JS,
     FIT_JS,
     REDO_JS,
-    TOGGLE_CLASSES_JS,
-    TRACK_MODEL_JS,
+    STATE_VIEW_JS,
     UNDO_JS,
     ZOOM_IN_JS,
     ZOOM_OUT_JS,
@@ -1088,23 +1086,18 @@ def register(
         searching = [html.P(f"Searching the attractors of {network.name} ...", className="hint")]
         return store, status, new_options, key, elements(network), elements_key(network), searching
 
-    # in the page: a change of state presses Cancel only while a background search runs, so
-    # a click sends no cancel request
+    # in the page: what a new state changes there (toggle classes, Cancel while a background
+    # search runs, the model shown), set only where it changes; a click sends nothing for it
     app.clientside_callback(
-        CANCEL_ON_CHANGE_JS,
-        Output(ids.HEAVY_CANCEL, "n_clicks"),
+        STATE_VIEW_JS,
+        Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
         Input(ids.STATE, "data"),
+        Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
         State(ids.HEAVY_RUN, "disabled"),
         State(ids.HEAVY_CANCEL, "n_clicks"),
-        prevent_initial_call=True,
-    )
-
-    # in the page: a change of model (rare) redraws the model's panels; a click sends nothing
-    app.clientside_callback(
-        TRACK_MODEL_JS,
-        Output(ids.CURRENT_MODEL, "data"),
-        Input(ids.STATE, "data"),
         State(ids.CURRENT_MODEL, "data"),
+        State({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
+        prevent_initial_call="initial_duplicate",
     )
 
     @app.callback(
@@ -1139,16 +1132,6 @@ def register(
         Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
         Input(ids.GRAPH_VIEW, "data"),
         prevent_initial_call=True,
-    )
-
-    # in the page: the toggle buttons' classes follow the state (no request of their own)
-    app.clientside_callback(
-        TOGGLE_CLASSES_JS,
-        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
-        Output({"type": ids.NODE_TOGGLE, "node": ALL}, "aria-pressed"),
-        Input(ids.STATE, "data"),
-        Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
-        State({"type": ids.NODE_TOGGLE, "node": ALL}, "className"),
     )
 
     @app.callback(
@@ -1297,7 +1280,7 @@ def register(
             (Output(ids.HEAVY_CANCEL, "disabled"), False, True),
         ],
         progress=[Output(ids.HEAVY_STATUS, "children")],
-        # a change of state cancels too (CANCEL_ON_CHANGE_JS presses Cancel while it runs)
+        # a change of state cancels too (STATE_VIEW_JS presses Cancel while it runs)
         cancel=[Input(ids.HEAVY_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )
