@@ -532,3 +532,36 @@ def test_positions_from_the_model_file_are_used_when_every_node_has_one() -> Non
         "partly", rules, nodes=[PlacedNode("A", position=(1.0, 2.0)), Node("B"), Node("C")]
     )
     assert file_positions(partly) is None and set(positions(partly)) == set(rules)
+
+
+def _component(tree: object, id_: str) -> dict:
+    """The component ``id_`` of a layout as the browser receives it (plain JSON)."""
+    if isinstance(tree, list):
+        for item in tree:
+            found = _component(item, id_)
+            if found:
+                return found
+    elif isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == id_:
+            return tree
+        return _component(props.get("children"), id_)
+    return {}
+
+
+def test_the_page_starts_with_what_the_node_view_shows_for_no_node() -> None:
+    """The node view's callback makes no request when a page loads: the layout already holds
+    what it would send for no node picked and no search (plain stylesheet, empty status, the
+    details hint); a node picked from the URL still fires it."""
+    from mtor_network.webapp.callbacks import node_view
+    from mtor_network.webapp.layout import build_layout
+
+    layout = json.loads(json.dumps(build_layout(FLAGSHIP).to_plotly_json(), cls=PlotlyJSONEncoder))
+    sheet, status, details = json.loads(
+        json.dumps(node_view(ExplorerState(), None, None, None), cls=PlotlyJSONEncoder)
+    )
+    assert _component(layout, ids.GRAPH)["props"]["stylesheet"] == sheet
+    assert status == "" and not _component(layout, ids.SEARCH_STATUS)["props"].get("children")
+    assert _component(layout, ids.NODE_DETAILS)["props"]["children"] == details
+    picked = node_view(ExplorerState(), None, "MTORC1", None)
+    assert picked[0] != sheet and "MTORC1" in json.dumps(picked[2], cls=PlotlyJSONEncoder)

@@ -248,6 +248,17 @@ STATE_VIEW_JS = (
     f" if (m !== current) set({json.dumps(ids.CURRENT_MODEL)}, {{data: m}});"
     " return window.dash_clientside.no_update; }"
 )
+# the cycle panel's body comes from the server only while it is shown: a new cycle picked
+# (by the user or by a new result) with the body hidden needs no request
+CYCLE_GATE_JS = (
+    "function (shows, picked, n) {"
+    " const trigger = (window.dash_clientside.callback_context.triggered || [])"
+    ".map((t) => t.prop_id);"
+    " const shown = Number.isInteger(shows) && shows % 2 === 1;"
+    f" if (!shown && !trigger.includes({json.dumps(ids.CYCLE_SHOW + '.n_clicks')}))"
+    " return window.dash_clientside.no_update;"
+    " return (n || 0) + 1; }"
+)
 # the graph's nodes take each node's [classes, label] of the view (viz node_styles) in one
 # cytoscape batch, without new elements (no diff of every element, no new layout); the latest
 # view waits (a bounded number of frames) for a graph that is not drawn yet

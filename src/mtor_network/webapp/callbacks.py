@@ -32,6 +32,7 @@ from ..viz.svg import data_uri, heatmap_svg
 from . import ids
 from ._page import (
     APPLY_VIEW_JS,
+    CYCLE_GATE_JS,
     FIT_JS,
     REDO_JS,
     STATE_VIEW_JS,
@@ -50,6 +51,7 @@ from .layout import (
     input_switches,
     model_title,
     named_options,
+    no_node_details,
     node_options,
     readout_panel,
     toggle_buttons,
@@ -401,7 +403,7 @@ def node_details(network: BooleanNetwork, node: str | None, state: ExplorerState
     """Label, description, rule, regulators and references (links) of one node, with buttons
     that set it normal, knocked out or forced on (the perturbation as a separate choice)."""
     if not node or node not in network.rules:
-        return [html.P("Pick a node to see its rule and references.", className="hint")]
+        return no_node_details()
     info, rule = network.node(node), network.rules[node]
     effect = {"+": "activates", "-": "inhibits"}
     regulators = [
@@ -1311,15 +1313,26 @@ def register(
             form_key_of(shown),
         )
 
-    @app.callback(
-        *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_BODY],
+    # in the page: only a change the shown body needs asks the server (CYCLE_GATE_JS)
+    app.clientside_callback(
+        CYCLE_GATE_JS,
+        Output(ids.CYCLE_REQUEST, "data"),
         Input(ids.CYCLE_SHOW, "n_clicks"),
         Input(ids.CYCLE_PICK, "value"),
+        State(ids.CYCLE_REQUEST, "data"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_BODY],
+        Input(ids.CYCLE_REQUEST, "data"),
+        State(ids.CYCLE_SHOW, "n_clicks"),
+        State(ids.CYCLE_PICK, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
         prevent_initial_call=True,
     )
-    def render_cycle(shows, picked, data, upload):  # type: ignore[no-untyped-def]
+    def render_cycle(_request, shows, picked, data, upload):  # type: ignore[no-untyped-def]
         if not _shown(shows):
             return (CYCLE_SHOW_TEXT[False], "", [], no_update, [])
         state, uploaded, result = searched(data, upload)
@@ -1339,6 +1352,9 @@ def register(
         Input(ids.NODE_SEARCH, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
+        # the page starts with what no node and no search show (no_node_details and the
+        # plain stylesheet): a page load needs no request for them
+        prevent_initial_call=True,
     )
     def show_node(inspected, text, data, upload):  # type: ignore[no-untyped-def]
         return node_view(

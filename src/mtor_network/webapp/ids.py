@@ -78,6 +78,7 @@ CYCLE_NOTE = "cycle-note"
 CYCLE_GRAPH = "cycle-graph"
 CYCLE_SHOW = "cycle-show"  # the button that shows or hides the cycle's states
 CYCLE_DRAWING = "cycle-drawing"  # holds the state-transition graph while it is shown
+CYCLE_REQUEST = "cycle-request"  # counts the changes that need the cycle body from the server
 TIMECOURSE_RUN = "timecourse-run"
 TIMECOURSE_NODES = "timecourse-nodes"
 TIMECOURSE_SEED = "timecourse-seed"

@@ -160,6 +160,15 @@ def _export_label(fmt: str) -> str:
     return f"model as {FORMAT_NAMES.get(fmt, fmt)}"
 
 
+NO_NODE_TEXT = "Pick a node to see its rule and references."
+"""The details panel while no node is picked."""
+
+
+def no_node_details() -> list[Any]:
+    """The details panel while no node is picked (also the page's first)."""
+    return [html.P(NO_NODE_TEXT, className="hint")]
+
+
 def toggle_buttons(network: BooleanNetwork) -> list[Any]:
     groups: dict[str, list[Any]] = {}
     for node in network.nodes:
@@ -546,7 +555,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 options=node_options(network),
                 placeholder="pick a node (or click one on the graph)",
             ),
-            html.Div(id=ids.NODE_DETAILS, className="details"),
+            html.Div(no_node_details(), id=ids.NODE_DETAILS, className="details"),
         ],
         className="controls",
     )
@@ -632,6 +641,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             dcc.Store(id=ids.UPLOAD_STORE, storage_type="memory"),
             dcc.Store(id=ids.CURRENT_MODEL, storage_type="memory", data=model),
             dcc.Store(id=ids.CLIENT_SINK, storage_type="memory"),
+            dcc.Store(id=ids.CYCLE_REQUEST, storage_type="memory", data=0),
             # the graph keeps its elements while the network drawn stays (GRAPH_KEY); a
             # state restyles them in the page from GRAPH_VIEW (viz node_styles)
             dcc.Store(id=ids.GRAPH_KEY, storage_type="memory", data=elements_key(network)),
