@@ -77,26 +77,28 @@ label.inline-label { display: inline; margin: 0; }
 #network-graph { position: relative; z-index: 1; }
 .legend { display: flex; flex-wrap: wrap; gap: 2px 12px; font-size: 12px; margin: 4px 0; }
 .legend-title { font-weight: 600; }
-.legend-item { display: inline-flex; align-items: center; gap: 4px; }
-.swatch { display: inline-block; width: 18px; height: 12px; border-radius: 3px;
-          border: 1px solid #888; background: #fff; }
-.swatch.fill.on { background: #7bc67b; }
-.swatch.fill.off { background: #d9d9d9; }
-.swatch.fill.osc { background: #f5c26b; }
-.swatch.border.ko { border: 3px dashed #d7191c; }
-.swatch.border.oe { border: 3px solid #2c7bb6; }
-.swatch.border.drug { border: 3px double #7b3294; }
-.swatch.border.genotype { border: 3px solid #e66101; }
-.swatch.border.environment { border: 3px solid #5e3c99; }
-.swatch.border.inspected { border: 3px solid #111; box-shadow: 0 0 0 2px #f5c26b; }
-.swatch.edge { border: none; height: 2px; width: 24px; position: relative; }
-.swatch.edge.activation { background: #3a8a3a; }
-.swatch.edge.activation::after { content: ""; position: absolute; right: -2px; top: -4px;
-    border-left: 7px solid #3a8a3a; border-top: 5px solid transparent;
+.legend-item { display: inline-flex; align-items: center; gap: 4px; position: relative; }
+/* each item is one element: its swatch is drawn by ::before (and an edge's head by ::after),
+   so the legend mounts 12 components instead of 23 */
+.legend-item::before { content: ""; display: inline-block; width: 18px; height: 12px;
+    border-radius: 3px; border: 1px solid #888; background: #fff; }
+.legend-item.fill.on::before { background: #7bc67b; }
+.legend-item.fill.off::before { background: #d9d9d9; }
+.legend-item.fill.osc::before { background: #f5c26b; }
+.legend-item.border.ko::before { border: 3px dashed #d7191c; }
+.legend-item.border.oe::before { border: 3px solid #2c7bb6; }
+.legend-item.border.drug::before { border: 3px double #7b3294; }
+.legend-item.border.genotype::before { border: 3px solid #e66101; }
+.legend-item.border.environment::before { border: 3px solid #5e3c99; }
+.legend-item.border.inspected::before { border: 3px solid #111; box-shadow: 0 0 0 2px #f5c26b; }
+.legend-item.edge::before { border: none; border-radius: 0; height: 2px; width: 24px; }
+.legend-item.edge.activation::before { background: #3a8a3a; }
+.legend-item.edge.activation::after { content: ""; position: absolute; left: 20px; top: 50%;
+    margin-top: -5px; border-left: 7px solid #3a8a3a; border-top: 5px solid transparent;
     border-bottom: 5px solid transparent; }
-.swatch.edge.inhibition { background: #c0392b; }
-.swatch.edge.inhibition::after { content: ""; position: absolute; right: -1px; top: -5px;
-    width: 3px; height: 12px; background: #c0392b; }
+.legend-item.edge.inhibition::before { background: #c0392b; }
+.legend-item.edge.inhibition::after { content: ""; position: absolute; left: 22px; top: 50%;
+    margin-top: -6px; width: 3px; height: 12px; background: #c0392b; }
 .attractor-pick label { display: inline-block; font-weight: 400; margin: 0 8px 0 0; }
 .attractor-pick { font-size: 12px; }
 .switch { display: flex; align-items: center; gap: 6px; font-size: 12px; }

@@ -206,10 +206,7 @@ def legend() -> html.Div:
     """What the graph's fills, borders and edges mean."""
     return html.Div(
         [html.Span("Legend: ", className="legend-title")]
-        + [
-            html.Span([html.Span(className=f"swatch {kind}"), text], className="legend-item")
-            for kind, text in LEGEND_ITEMS
-        ],
+        + [html.Span(text, className=f"legend-item {kind}") for kind, text in LEGEND_ITEMS],
         id=ids.LEGEND,
         className="legend",
     )
