@@ -314,3 +314,37 @@ def test_large_networks_without_inputs_go_to_biobalm() -> None:
     assert _portfolio.unclear(target, "asynchronous")
     found = find_attractors(net)
     assert len(found) >= 1 and all(a.size for a in found)
+
+
+@pytest.mark.parametrize("quick", [1, 1_000])
+def test_biobalm_candidates_with_or_without_the_quick_pass_give_aeons_attractors(
+    monkeypatch, quick: int
+) -> None:
+    """The quick pass (no greedy ASP minimisation) and biobalm's default (reached when the
+    quick pass has too many candidates: a limit of 1 forces it) give the same attractors."""
+    from mtor_network.attractors import _balm
+
+    monkeypatch.setattr(_balm, "QUICK_CANDIDATES", quick)
+    net = _random_nk(30, 2, 2)
+    assert _search(net, "auto:balm") == _search(net, "aeon")
+
+
+@pytest.mark.slow
+def test_sizek_2019_with_free_inputs_goes_whole_to_biobalm(shared_dir: Path) -> None:
+    """Sizek 2019 (87 nodes, 2 free inputs; both at 0 leave 70): searched whole, past
+    BALM_WHOLE_NODES, by biobalm (AEON's whole search does not finish in minutes). Its 8
+    attractors are fixed points, and they are exactly the minimal trap spaces from the
+    answer-set engine (every minimal trap space holds an attractor, every fixed point is a
+    minimal trap space)."""
+    from mtor_network.io import read_network
+
+    path = shared_dir / "reference-models" / "sizek2019_pi3k_cell_cycle" / "BBM209_model.bnet"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net = read_network(path)
+    target = percolate(net)[1]
+    assert target is not None and len(free_inputs(target)) == 2
+    assert _portfolio.choose(target, "asynchronous") == "balm"
+    found = _search(net, "auto")
+    assert len(found) == 8 and all(size == 1 and "*" not in code for code, size in found)
+    assert found == _search_mp(net, _portfolio.asp_engine())

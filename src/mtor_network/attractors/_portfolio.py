@@ -15,7 +15,8 @@ inputs that do not       network one AEON call costs less than splitting it. The
 shrink the core          network with every input at 0, percolated, still has more than
                          PROBE_NODES nodes and PROBE_SHARE of ``n`` (BBM 226: 64 of 75 nodes
                          left, each valuation as hard as the whole; AEON 9.8 s, the split
-                         over 128 valuations timed out at 10 s).
+                         over 128 valuations timed out at 10 s); from BALM_WHOLE_NODES
+                         nodes such a whole search goes to ``balm`` instead.
 asynchronous,            ``valuations``: the input valuations as a tree, each percolated and
 1 <= k <= VALUATION_     its residual searched by the fixed-input path; residuals met twice
 INPUTS                   are searched once (:func:`._inputs.by_valuation`). On model 2.0 with
@@ -26,8 +27,10 @@ asynchronous,            ``colored``: AEON's colored search, the inputs inlined 
 k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchronous`): one
                          symbolic search instead of ``2**k``.
 asynchronous, k = 0,     ``balm``: biobalm's succession diagram names one seed state per
-n >= BALM_NODES          attractor, AEON's forward reachability from it gives the attractor
-                         exactly (:mod:`._balm`).
+n >= BALM_NODES, or      attractor, AEON's forward reachability from it gives the attractor
+searched whole with      exactly (:mod:`._balm`); biobalm expands free inputs as source
+inputs, n >=             nodes.
+BALM_WHOLE_NODES
 synchronous              ``plain`` (AEON image iteration).
 most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INPUTS free
                          inputs (each minimal trap space fixes every free input, so the
@@ -106,6 +109,11 @@ BALM_RACE_NODES = 40
 """Networks without free inputs from this size race AEON's search against biobalm's where a
 second core is free: neither wins by size alone (random networks of 50 nodes: biobalm 0.1-0.5
 s, AEON 1.7 s; BBM 226 with its inputs at 0, 64 nodes: AEON 0.37 s, biobalm 2.4 s)."""
+BALM_WHOLE_NODES = 80
+"""Networks with free inputs searched whole (the probe) from this size go to biobalm's
+succession diagram, which expands the inputs as source nodes: Sizek 2019 (87 nodes, 2 free
+inputs, 70 left with both at 0): AEON's search over everything did not finish in 120 s,
+biobalm answers in 6-7 s of CPU. BBM 226 (75 nodes, 7 free) stays with AEON (0.4-6 s)."""
 STRATEGIES = ("plain", "valuations", "colored", "balm")
 
 
@@ -166,7 +174,8 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     probe = percolate(network, dict.fromkeys(inputs, False))[1]
     left = 0 if probe is None else len(probe)
     if left > PROBE_NODES and left > PROBE_SHARE * len(network):
-        return "plain"
+        whole_balm = semantics == "asynchronous" and len(network) >= BALM_WHOLE_NODES
+        return "balm" if whole_balm else "plain"
     if (
         semantics == "asynchronous"
         and COLORED_MIN_INPUTS <= k <= COLORED_PROBE_INPUTS
@@ -197,7 +206,7 @@ def rivals(network: BooleanNetwork, semantics: str) -> list[str]:
     ``colored`` (``valuations`` when the pick is ``colored``); without free inputs, AEON's
     search (``plain``) and biobalm's (``balm``)."""
     pick = choose(network, semantics)
-    if not free_inputs(network):
+    if not free_inputs(network) or pick == "balm":
         return [pick, "plain" if pick == "balm" else "balm"]
     return [pick, "valuations" if pick == "colored" else "colored"]
 
@@ -329,6 +338,7 @@ def race(
 __all__ = [
     "BALM_NODES",
     "BALM_RACE_NODES",
+    "BALM_WHOLE_NODES",
     "COLORED_MIN_INPUTS",
     "COLORED_NODES",
     "COLORED_PROBE_INPUTS",
