@@ -133,7 +133,7 @@ def create_app(
         suppress_callback_exceptions=False,
         background_callback_manager=manager,
         on_error=report_error,
-        update_title=None,  # no "Updating..." title: one store observer less on every update
+        update_title="",  # no "Updating..." title: one store observer less on every update
     )
     app.layout = lambda: build_layout(model)
     app.index_string = index_string(app.index_string)
