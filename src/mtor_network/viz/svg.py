@@ -100,7 +100,10 @@ def data_uri(svg: str) -> str:
 # what cytoscape.js (3.28, inside dash-cytoscape) does where the stylesheet says nothing
 DEFAULT_FONT = "Helvetica Neue, Helvetica, Arial, sans-serif"
 ARROW_BASE = 29.0  # getArrowWidth: max((edge width * 13.37) ** 0.9, 29) * arrow-scale
-LOOP_STEP = 40.0  # control-point-step-size: loops and bundled (two-way) edges
+LOOP_STEP = 40.0  # control-point-step-size: bundled (two-way) edges
+ARROW_WIDTH = 0.3  # an arrowhead's width per arrow size (arrowShapeWidth)
+LOOP_REACH = 30.0  # how far a self-loop's control points stand off the node's border
+LOOP_INSET = 0.3  # where a self-loop leaves and meets the border, from the top right corner
 ARROWS: dict[str, tuple[float, ...]] = {  # unit points, tip at (0, 0), source towards -y
     "triangle": (-0.15, -0.3, 0.0, 0.0, 0.15, -0.3),
     "tee": (-0.15, 0.0, -0.15, -0.1, 0.15, -0.1, 0.15, 0.0),
@@ -152,24 +155,27 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _wrap(label: str, size: float, max_width: float) -> list[str]:
-    """The lines cytoscape draws for a ``text-wrap: wrap`` label: its own lines, each longer
-    than ``max_width`` broken between words (a word longer than that keeps a line)."""
+    """The lines cytoscape draws for a ``text-wrap: wrap`` label: its own lines, each wider
+    than ``max_width`` broken between words (a word wider than that keeps a line of its own).
+
+    As cytoscape 3.28 does it (``getLabelText``): a line's text so far keeps a trailing space,
+    so the text tried for the next word has two spaces before it; widths are rounded up."""
     out: list[str] = []
     for line in label.split("\n"):
-        if _text_width(line, size) <= max_width:
+        if math.ceil(_text_width(line, size)) <= max_width:
             out.append(line)
             continue
         current = ""
         for word in re.split(r"[\s\u200b]+", line):
             test = word if not current else current + " " + word
-            if _text_width(test, size) <= max_width:
-                current = test
+            if math.ceil(_text_width(test, size)) <= max_width:
+                current += word + " "
             else:
                 if current:
-                    out.append(current)
-                current = word
+                    out.append(current.rstrip(" "))
+                current = word + " "
         if current.strip():
-            out.append(current)
+            out.append(current.rstrip(" "))
     return out
 
 
@@ -281,7 +287,7 @@ def _boundary(
             c = ox * ox + oy * oy - radius * radius
             root = math.sqrt(max(0.0, b * b - 4 * a * c))
             t = (-b + root) / (2 * a)
-    if t >= 1:  # (px, py) is inside the shape
+    if t > 1 + 1e-9:  # (px, py) lies inside the shape (on its border: that point)
         return cx, cy
     return cx + dx * t, cy + dy * t
 
@@ -559,6 +565,61 @@ def _arrow(
     return f'<polygon class="arrow {shape}" points="{text}" fill="{_xml(colour)}"/>'
 
 
+def _bundled(
+    nodes: Mapping[str, tuple[float, float, float, float, str]],
+    source: str,
+    target: str,
+    first: str,
+    distance: float,
+) -> tuple[float, float]:
+    """The control point of one of several edges joining two nodes (cytoscape's bundled
+    bezier): ``distance`` off the middle of the straight line between the two borders, along
+    the normal of the direction from the pair's ``first`` node (the same normal for both
+    directions, so the edges bend apart)."""
+    a, b = (source, target) if first == source else (target, source)
+    ax, ay, aw, ah, a_shape = nodes[a]
+    bx, by, bw, bh, b_shape = nodes[b]
+    ax, ay = _boundary(a_shape, ax, ay, aw, ah, bx, by)
+    bx, by = _boundary(b_shape, bx, by, bw, bh, *nodes[a][:2])
+    length = math.hypot(bx - ax, by - ay) or 1.0
+    nx_, ny_ = -(by - ay) / length, (bx - ax) / length
+    return (ax + bx) / 2 + nx_ * distance, (ay + by) / 2 + ny_ * distance
+
+
+def _corrected(
+    control: tuple[float, float],
+    start: tuple[float, float],
+    end: tuple[float, float],
+    source: tuple[float, float, float, float, str],
+    target: tuple[float, float, float, float, str],
+    arrow_size: float,
+) -> tuple[float, float]:
+    """A bezier control point moved as cytoscape's ``tryToCorrectInvalidPoints`` moves it:
+    away from the source's and then the target's centre until it stands three arrowhead
+    widths from the line's ends (or, inside a node, that far outside its border)."""
+    least = 3 * arrow_size * ARROW_WIDTH
+    near_start = math.dist(control, start) < least
+    near_end = math.dist(control, end) < least
+    distances = (math.dist(control, start), math.dist(control, end))
+    x, y = control
+    for (cx, cy, w, h, shape), near, gone in (
+        (source, near_start, distances[0]),
+        (target, near_end, distances[1]),
+    ):
+        inside = _boundary(shape, cx, cy, w, h, x, y) == (cx, cy)
+        if not (near or inside):
+            continue
+        length = math.hypot(x - cx, y - cy) or 1.0
+        ux, uy = (x - cx) / length, (y - cy) / length
+        if near:
+            x, y = x + ux * (least - gone), y + uy * (least - gone)
+        else:
+            far = 2 * max(w, h)
+            bx, by = _boundary(shape, cx, cy, w, h, x + ux * far, y + uy * far)
+            x, y = bx + ux * least, by + uy * least
+    return x, y
+
+
 def _edges(
     items: Sequence[Mapping[str, Any]],
     rules: Sequence[tuple[list[Selector], dict]],
@@ -570,6 +631,7 @@ def _edges(
     stylesheet says so; each line ends at its arrowhead's base and the arrowhead's tip at
     the target's border."""
     styles = []
+    rank = {name: i for i, name in enumerate(nodes)}
     bundles: dict[tuple[str, str], list[int]] = {}
     for i, item in enumerate(items):
         data = item["data"]
@@ -578,7 +640,9 @@ def _edges(
         styles.append((classes, style))
         source, target = str(data["source"]), str(data["target"])
         if source != target and style.get("curve-style", "bezier") == "bezier":
-            bundles.setdefault(tuple(sorted((source, target))), []).append(i)  # type: ignore[arg-type]
+            # the pair in node order (cytoscape: the lower pool index is the pair's source)
+            pair = (source, target) if rank[source] < rank[target] else (target, source)
+            bundles.setdefault(pair, []).append(i)
     offset: dict[int, tuple[float, str]] = {}
     for pair, members in bundles.items():
         for k, i in enumerate(members):
@@ -595,51 +659,51 @@ def _edges(
         arrow = str(style.get("target-arrow-shape", "none"))
         colour = style.get("line-color", "#999")
         curve = str(style.get("curve-style", "bezier"))
-        # the points the line passes through between the two borders (cytoscape's p1 / p2)
-        controls: list[tuple[float, float]]
+        size = max((width * 13.37) ** 0.9, ARROW_BASE) * scale
+        spacing, gap = {"triangle": (0.0, width * scale * 2), "tee": (1.0, 1.0)}.get(
+            arrow, (0.0, width * scale if arrow == "diamond" else 0.0)
+        )
+        controls: list[tuple[float, float]] = []
         if source == target:
-            reach = 1.4 * LOOP_STEP
-            controls = [(sx, sy - reach), (sx - reach, sy)]
+            # cytoscape puts a loop's control points 1.4 steps above and left of the centre,
+            # inside a node this wide, so it meets no border and the page draws no loop:
+            # here a loop over the node's top right corner
+            corner = (sx + sw / 2, sy - sh / 2)
+            inset = LOOP_INSET * min(sw, sh)
+            start = _boundary(s_shape, sx, sy, sw, sh, corner[0] - inset, corner[1])
+            meet = _boundary(s_shape, sx, sy, sw, sh, corner[0], corner[1] + inset)
+            controls = [(start[0], start[1] - LOOP_REACH), (meet[0] + LOOP_REACH, meet[1])]
+            tip, end = _towards(meet, controls[1], spacing), _towards(meet, controls[1], gap)
+            d = "M{} C{} {} {}".format(
+                *(f"{_num(x)},{_num(y)}" for x, y in [start, *controls, end])
+            )
         elif curve == "taxi":
             controls = _taxi((sx, sy), (tx, ty), (sw, sh), (tw, th), style)
+            start = _boundary(s_shape, sx, sy, sw, sh, *controls[0])
+            meet = _boundary(t_shape, tx, ty, tw, th, *controls[-1])
+            tip, end = _towards(meet, controls[-1], spacing), _towards(meet, controls[-1], gap)
+            d = _path([start, *controls, end])
         else:
             distance, first = offset.get(i, (0.0, source))
-            controls = []
-            if distance:
-                # the normal of the pair's own direction, so two-way edges bend apart
-                ax, ay, bx, by = (sx, sy, tx, ty) if first == source else (tx, ty, sx, sy)
-                length = math.hypot(bx - ax, by - ay) or 1.0
-                nx_, ny_ = -(by - ay) / length, (bx - ax) / length
-                controls = [((sx + tx) / 2 + nx_ * distance, (sy + ty) / 2 + ny_ * distance)]
-        towards_source = controls[0] if controls else (tx, ty)
+            if not distance:
+                start = _boundary(s_shape, sx, sy, sw, sh, tx, ty)
+                meet = _boundary(t_shape, tx, ty, tw, th, sx, sy)
+                tip, end = _towards(meet, (sx, sy), spacing), _towards(meet, (sx, sy), gap)
+                d = _path([start, end])
+            else:
+                control = _bundled(nodes, source, target, first, distance)
+                start = _boundary(s_shape, sx, sy, sw, sh, *control)
+                meet = _boundary(t_shape, tx, ty, tw, th, *control)
+                end = _towards(meet, control, gap)
+                moved = _corrected(control, start, end, nodes[source], nodes[target], size)
+                if moved != control:
+                    control = moved
+                    start = _boundary(s_shape, sx, sy, sw, sh, *control)
+                    meet = _boundary(t_shape, tx, ty, tw, th, *control)
+                tip, end = _towards(meet, control, spacing), _towards(meet, control, gap)
+                controls = [control]
+                d = "M{} Q{} {}".format(*(f"{_num(x)},{_num(y)}" for x, y in [start, control, end]))
         towards_target = controls[-1] if controls else (sx, sy)
-        start = _boundary(s_shape, sx, sy, sw, sh, *towards_source)
-        meet = _boundary(t_shape, tx, ty, tw, th, *towards_target)
-        size = max((width * 13.37) ** 0.9, ARROW_BASE) * scale
-        spacing, gap = 0.0, 0.0
-        if arrow == "triangle":
-            gap = width * scale * 2
-        elif arrow == "tee":
-            spacing, gap = 1.0, 1.0
-        elif arrow == "diamond":
-            gap = width * scale
-        tip = _towards(meet, towards_target, spacing)
-        end = _towards(meet, towards_target, gap)
-        if source == target:
-            middle = ((controls[0][0] + controls[1][0]) / 2, (controls[0][1] + controls[1][1]) / 2)
-            d = (
-                f"M{_num(start[0])},{_num(start[1])} Q{_num(controls[0][0])},"
-                f"{_num(controls[0][1])} {_num(middle[0])},{_num(middle[1])} "
-                f"Q{_num(controls[1][0])},{_num(controls[1][1])} {_num(end[0])},{_num(end[1])}"
-            )
-        elif curve != "taxi" and controls:
-            (cx, cy) = controls[0]
-            d = (
-                f"M{_num(start[0])},{_num(start[1])} Q{_num(cx)},{_num(cy)} "
-                f"{_num(end[0])},{_num(end[1])}"
-            )
-        else:
-            d = _path([start, *controls, end])
         for x, y in [start, *controls, end]:
             box.add(x, y, width, width)
         box.add(tip[0], tip[1], size * 0.3, size * 0.3)
