@@ -254,6 +254,33 @@ def test_named_perturbations_draw_their_borders(flagship: BooleanNetwork) -> Non
     assert "[everolimus]" in "".join(g.itertext())
 
 
+def test_a_model_file_with_positions(shared_dir: Path) -> None:
+    """A GINsim model draws its nodes where the file put them, with every edge."""
+    from mtor_network.io import read_network
+
+    network = read_network(shared_dir / "reference-models/sahin2009_erbb_g1s/ErbB2_model.zginml")
+    root = parse(network_svg(network))
+    check_counts(network, root)
+    shapes = {
+        g.get("data-name"): next(e for e in g if "shape" in e.get("class", ""))
+        for g in groups(root, "node")
+    }
+    for name, (x, y) in positions(network).items():
+        shape = shapes[name]
+        if shape.tag == f"{SVG}ellipse":
+            centre = (float(shape.get("cx", 0)), float(shape.get("cy", 0)))
+        elif shape.tag == f"{SVG}polygon":  # a hexagon: the middle of its corners
+            corners = points(shape.get("points", "").replace(",", " "))
+            centre = (sum(c[0] for c in corners) / 6, sum(c[1] for c in corners) / 6)
+        else:
+            left, top = float(shape.get("x", 0)), float(shape.get("y", 0))
+            centre = (
+                left + float(shape.get("width", 0)) / 2,
+                top + float(shape.get("height", 0)) / 2,
+            )
+        assert abs(centre[0] - x) < 0.01 and abs(centre[1] - y) < 0.01
+
+
 def test_a_network_without_modules_has_no_regions(small: BooleanNetwork) -> None:
     root = parse(network_svg(small))
     assert groups(root, "region") == []

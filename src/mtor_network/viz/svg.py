@@ -374,9 +374,14 @@ def network_svg(
     drug, genotype or environment, with their labels wrapped as cytoscape wraps them.
     Edges end in an arrow (activation), a bar (inhibition) or a diamond (dual) at the
     target's border; edges across more than one column take cytoscape's right-angled taxi
-    route. The labelled pathway-module regions the page draws behind the graph are drawn
-    from the node positions as the page computes them. The picture spans everything drawn
-    plus a margin, and is the same for the same inputs.
+    route, two edges joining the same nodes bend apart as cytoscape bends them. (A node's
+    regulation of itself, which cytoscape does not draw on nodes this wide, is a small loop
+    over the node's top right corner.) The labelled pathway-module regions the page draws
+    behind the graph are drawn from the node positions as the page computes them. The
+    picture spans everything drawn plus a margin, and is the same for the same inputs.
+
+    Text is measured with Helvetica's widths (the font cytoscape asks for): labels wrap
+    where cytoscape wraps them with that font or a metric twin (Arial, Liberation Sans).
 
     Parameters
     ----------
