@@ -199,11 +199,12 @@ def test_arrowhead_tips_touch_the_target_border(flagship: BooleanNetwork) -> Non
 def test_hostile_labels_and_modules_are_escaped() -> None:
     nodes = [
         Node("A", label=HOSTILE + "\nsecond line", module="M<&>\"'"),
-        Node("B", label="plain", module="M<&>\"'"),
+        Node("B", label="bell\x07 and \ud800 surrogate", module="M<&>\"'"),
     ]
     network = BooleanNetwork.create("hostile<&>", {"A": "A", "B": "!A"}, nodes=nodes)
     document = network_svg(network, knockouts=["A"], highlighted=["A"], inspected="B")
-    assert "<b>" not in document
+    assert "<b>" not in document and "\x07" not in document
+    document.encode("utf-8")  # no lone surrogate left
     root = parse(document)
     check_counts(network, root)
     label = next(g for g in groups(root, "node") if g.get("data-name") == "A").find(f"{SVG}text")
