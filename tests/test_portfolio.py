@@ -348,3 +348,24 @@ def test_sizek_2019_with_free_inputs_goes_whole_to_biobalm(shared_dir: Path) -> 
     found = _search(net, "auto")
     assert len(found) == 8 and all(size == 1 and "*" not in code for code, size in found)
     assert found == _search_mp(net, _portfolio.asp_engine())
+
+
+def test_mid_sized_cores_with_free_inputs_go_to_aeons_symbolic_trap_spaces(
+    shared_dir: Path,
+) -> None:
+    """BBM 040 (23 nodes, 4 free inputs, 33 minimal trap spaces): past MP_SYMBOLIC_NODES but
+    with 3+ free inputs the rule keeps AEON's symbolic search; the answer equals Trappist's.
+    The same size without inputs goes to the answer-set engine."""
+    net = _bbm(shared_dir, "040")
+    target = percolate(net)[1]
+    assert target is not None and len(target) > _portfolio.MP_SYMBOLIC_NODES
+    assert len(free_inputs(target)) == 4 and len(target) <= _portfolio.MP_SYMBOLIC_INPUT_NODES
+    assert _portfolio.choose(target, "most_permissive") == "plain"
+    assert _portfolio.mp_engine(target) == "aeon"
+    auto = _search_mp(net, "auto")
+    assert len(auto) == 33 and auto == _search_mp(net, "biobalm")
+    n = _portfolio.MP_SYMBOLIC_NODES + 3
+    ring = {f"r{i}": f"!r{(i + 1) % n}" for i in range(n)}
+    assert _portfolio.mp_engine(BooleanNetwork.create("ring", ring)) == _portfolio.asp_engine()
+    fed = ring | {f"u{i}": f"u{i}" for i in range(3)} | {"r0": "!r1 | u0 & u1 & u2"}
+    assert _portfolio.mp_engine(BooleanNetwork.create("fed", fed)) == "aeon"

@@ -37,7 +37,8 @@ most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INP
                          minimal trap spaces are the union over the valuations of those of
                          the network with its inputs fixed) unless the probe says whole,
                          else ``plain``. Each network searched goes to :func:`mp_engine`:
-                         AEON's symbolic trap spaces up to MP_SYMBOLIC_NODES nodes, an
+                         AEON's symbolic trap spaces up to MP_SYMBOLIC_NODES nodes (up
+                         to MP_SYMBOLIC_INPUT_NODES with 3 or more free inputs), an
                          answer-set program (clingo) above it.
 =======================  ======================================================================
 
@@ -98,6 +99,15 @@ against 67-214 ms; 068: 16 of 16, 47 against 176 ms; 104: 8 of 8, 26 against 46 
 MP_SYMBOLIC_NODES = 20
 """Networks up to this size get AEON's symbolic minimal trap spaces; larger ones an
 answer-set program (:func:`mp_engine`)."""
+MP_SYMBOLIC_INPUT_NODES = 30
+MP_SYMBOLIC_MIN_INPUTS = 3
+"""Networks of MP_SYMBOLIC_NODES to this size with at least MP_SYMBOLIC_MIN_INPUTS free inputs
+(searched whole: fewer than MP_VALUATION_INPUTS, or the probe) also get AEON's symbolic
+minimal trap spaces. Free inputs multiply the minimal trap spaces, and mpbn pays Python for
+each answer set: on the 11 BBM models of 21-30 nodes with 3-5 free inputs (2026-12-02, one
+niced process, median of 3) AEON was faster on 10 (mpbn/AEON 1.0-6.6x: 040 1.98x, 034 6.55x
+with 2,363 spaces), slower on one (008, 0.76x). With 0-2 inputs the engines split evenly
+(0.27-1.94x), and above 30 nodes mpbn mostly wins (011, 032, 183, 190: 0.10-0.37x)."""
 MP_VALUATION_INPUTS = 6
 """Free inputs from which minimal trap spaces are split by valuation: each search costs a
 few ms even on a tiny residual, so with fewer inputs one search over everything is faster."""
@@ -127,7 +137,9 @@ def asp_engine() -> str:
 
 def mp_engine(network: BooleanNetwork) -> str:
     """The engine for the minimal trap spaces of ``network`` (percolated, any free inputs
-    fixed or kept): ``"aeon"`` up to :data:`MP_SYMBOLIC_NODES` nodes, else :func:`asp_engine`.
+    fixed or kept): ``"aeon"`` up to :data:`MP_SYMBOLIC_NODES` nodes, or up to
+    :data:`MP_SYMBOLIC_INPUT_NODES` with at least :data:`MP_SYMBOLIC_MIN_INPUTS` free inputs;
+    else :func:`asp_engine`.
 
     Parameters
     ----------
@@ -139,7 +151,12 @@ def mp_engine(network: BooleanNetwork) -> str:
     str
         An engine name of ``ENGINES["most_permissive"]``.
     """
-    return "aeon" if len(network) <= MP_SYMBOLIC_NODES else asp_engine()
+    n = len(network)
+    if n <= MP_SYMBOLIC_NODES:
+        return "aeon"
+    if n <= MP_SYMBOLIC_INPUT_NODES and len(free_inputs(network)) >= MP_SYMBOLIC_MIN_INPUTS:
+        return "aeon"
+    return asp_engine()
 
 
 def choose(network: BooleanNetwork, semantics: str) -> str:
@@ -343,6 +360,8 @@ __all__ = [
     "COLORED_NODES",
     "COLORED_PROBE_INPUTS",
     "COLORED_SHARE",
+    "MP_SYMBOLIC_INPUT_NODES",
+    "MP_SYMBOLIC_MIN_INPUTS",
     "MP_SYMBOLIC_NODES",
     "MP_VALUATION_INPUTS",
     "PLAIN_NODES",
