@@ -369,3 +369,16 @@ def test_mid_sized_cores_with_free_inputs_go_to_aeons_symbolic_trap_spaces(
     assert _portfolio.mp_engine(BooleanNetwork.create("ring", ring)) == _portfolio.asp_engine()
     fed = ring | {f"u{i}": f"u{i}" for i in range(3)} | {"r0": "!r1 | u0 & u1 & u2"}
     assert _portfolio.mp_engine(BooleanNetwork.create("fed", fed)) == "aeon"
+
+
+def test_free_inputs_bound_the_attractors_from_below(five_ligands) -> None:
+    """Each valuation of k free inputs is a closed subspace holding an attractor: at least
+    2**k of them (the flagship with 5 free ligands, against the search itself)."""
+    target = percolate(five_ligands)[1]
+    assert target is not None
+    bound = _portfolio.min_attractors(target)
+    assert bound == 2 ** len(free_inputs(target)) >= 2
+    assert sum(_search(five_ligands, "auto").values()) >= bound
+    tiny = BooleanNetwork.create("tiny", {"a": "!a & u", "u": "u"})
+    assert _portfolio.min_attractors(tiny) == 2
+    assert len(find_attractors(tiny)) == 2

@@ -203,6 +203,29 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     return "valuations"
 
 
+def min_attractors(network: BooleanNetwork) -> int:
+    """A lower bound on the asynchronous (and most-permissive) attractors of the percolated
+    ``network``, known before any search: ``2**k`` for its ``k`` free inputs.
+
+    A free input (rule ``x, x``) never changes, so the state space splits into ``2**k``
+    closed subspaces, one per input valuation, and each holds at least one attractor (and
+    one minimal trap space). Zañudo 2021 (26 free inputs) has at least 67,108,864: no engine
+    can list them within a query's limit, so a caller can say so, or ask for inputs to be
+    fixed, before searching.
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network left after constant percolation.
+
+    Returns
+    -------
+    int
+        ``2**k``.
+    """
+    return 1 << len(free_inputs(network))
+
+
 def distinct_residuals(network: BooleanNetwork) -> int:
     """How many distinct networks without free inputs the valuation tree of ``network``
     leaves to search (:func:`._inputs.by_valuation` with a search that only counts: the
@@ -374,6 +397,7 @@ __all__ = [
     "choose",
     "core_free",
     "distinct_residuals",
+    "min_attractors",
     "mp_engine",
     "race",
     "rivals",
