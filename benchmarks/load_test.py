@@ -250,6 +250,12 @@ class Page:
     def set(self, component_id: Any, prop: str, value: Any) -> None:
         self.props.setdefault(stringify_id(component_id), {"id": component_id})[prop] = value
 
+    def add(self, component_id: Any, props: Mapping[str, Any]) -> None:
+        """A component the page draws itself (a client-side callback), after the others."""
+        if stringify_id(component_id) not in self.props:
+            self.ids.append(component_id)
+        self.props[stringify_id(component_id)] = {"id": component_id, **props}
+
     def expand(self, component: str) -> list[Any] | Any:
         """A dependency's id: a plain id, or the matching ids (layout order) of an ALL pattern."""
         if not component.startswith("{"):
@@ -568,9 +574,13 @@ class Session:
         self.page = Page(layout, dependencies, end_id)
         self.page.set("url", "pathname", "/")  # set by dcc.Location when it mounts
         self.page.set("url", "search", "")
-        self.nodes = [
-            i["node"] for i in self.page.expand(json.dumps({"node": ["ALL"], "type": TOGGLE_TYPE}))
+        # the toggle buttons are drawn in the page when their group is first opened
+        self.groups = [
+            [str(pair[0]) for pair in group]
+            for group in self.page.get("toggle-nodes", "data") or []
+            if isinstance(group, list)
         ]
+        self.nodes = [node for group in self.groups for node in group]
         options = self.page.get("drug-select", "options") or []
         self.drugs = [o["value"] if isinstance(o, dict) else o for o in options]
         if not self.nodes or not self.drugs:
@@ -578,6 +588,16 @@ class Session:
         model = self.page.get("model-select", "value") or self.page.get("current-model", "data")
         self.expected = Expected(str(model), drug_effects(str(model)))
         self._round("page load", [])
+
+    def open_group(self, node: str) -> dict[str, str]:
+        """Open the group of ``node``'s toggle button (the page draws its buttons when it is
+        first opened: ``TOGGLE_BUTTONS_JS``); the button's id."""
+        toggle = {"node": node, "type": TOGGLE_TYPE}
+        if self.page.get(toggle, "n_clicks") is None:
+            group = next(g for g in self.groups if node in g)
+            for other in group:
+                self.page.add({"node": other, "type": TOGGLE_TYPE}, {"n_clicks": 0})
+        return toggle
 
     def _round(self, step: str, changed: list[tuple[Any, str]]) -> None:
         """The one ``update`` request of the change: its state, results and graph checked."""
@@ -609,7 +629,7 @@ class Session:
             node = self.rng.choice(self.nodes)
             self.expected.click(node)
             if kind == "toggle":
-                toggle = {"node": node, "type": TOGGLE_TYPE}
+                toggle = self.open_group(node)
                 page.set(toggle, "n_clicks", (page.get(toggle, "n_clicks") or 0) + 1)
                 changed = [(toggle, "n_clicks")]
             else:

@@ -84,7 +84,8 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
     session.open()  # page load, wild type checked
     assert session.expected.state()["knockouts"] == []
 
-    toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
+    toggle = session.open_group("MTORC1")
+    assert toggle == {"node": "MTORC1", "type": ids.NODE_TOGGLE}
     session.expected.click("MTORC1")
     session.page.set(toggle, "n_clicks", 1)
     before = session.page.snapshot()
@@ -119,6 +120,8 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
 def test_request_bodies_are_built_like_the_renderer(page: Any) -> None:
     toggle = {"node": "MTORC1", "type": ids.NODE_TOGGLE}
     page.set(ids.STATE, "data", {"model": FLAGSHIP})
+    for node in load_network(FLAGSHIP).node_names:  # every group opened
+        page.add({"node": node, "type": ids.NODE_TOGGLE}, {"n_clicks": 0})
     page.set(toggle, "n_clicks", 1)
     body = page.body("update", [(toggle, "n_clicks")])
     assert body["changedPropIds"] == ['{"node":"MTORC1","type":"node-toggle"}.n_clicks']

@@ -565,3 +565,24 @@ def test_the_page_starts_with_what_the_node_view_shows_for_no_node() -> None:
     assert _component(layout, ids.NODE_DETAILS)["props"]["children"] == details
     picked = node_view(ExplorerState(), None, "MTORC1", None)
     assert picked[0] != sheet and "MTORC1" in json.dumps(picked[2], cls=PlotlyJSONEncoder)
+
+
+def test_a_click_merged_with_buttons_just_drawn_is_the_event() -> None:
+    """The renderer merges changes that arrive while the main callback's request is pending:
+    a new model's input switches being drawn (n_clicks 0) and the user's click on "All: off"
+    come in one request; the click is the event, whatever the order (it was lost before)."""
+    from mtor_network.webapp.callbacks import user_trigger
+
+    drawn = {"type": ids.INPUTS_ALL, "value": "free"}
+    clicked = {"type": ids.INPUTS_ALL, "value": "0"}
+    key = lambda i: json.dumps(i, sort_keys=True, separators=(",", ":")) + ".n_clicks"  # noqa: E731
+    triggered = [{"prop_id": key(drawn), "value": 0}, {"prop_id": key(clicked), "value": 1}]
+    ids_of = {key(drawn): drawn, key(clicked): clicked}
+    assert user_trigger(triggered, ids_of) == (clicked, 1)
+    assert user_trigger(triggered[::-1], ids_of) == (clicked, 1)
+    assert user_trigger(triggered[:1], ids_of) == (drawn, 0)  # only drawn: no click
+    assert user_trigger([{"prop_id": "url.search", "value": "?ko=ERK"}], {"url.search": "url"}) == (
+        "url",
+        "?ko=ERK",
+    )
+    assert user_trigger([], {}) == (None, None)

@@ -267,9 +267,25 @@ class AppTab:
         self.wait(js, [ids.GRAPH, node, cls, present], what=f"{state}class {cls!r} on {node}")
 
     def toggle(self, node: str) -> dict[str, str]:
+        """The class and pressed state of the node's toggle button, as a user reads them:
+        its module group in the left panel is opened first if it is closed."""
+        self.open_toggle_group(node)
+        info = NETWORK.node(node)
+        self.page.get_by_role("button", name=info.label, exact=True).wait_for(
+            timeout=STEP_TIMEOUT_MS
+        )
         button = self.page.evaluate(TOGGLE_JS, [ids.NODE_TOGGLE, node])
         assert button is not None, f"no toggle button for {node}"
         return button
+
+    def open_toggle_group(self, node: str) -> None:
+        """Open the node's module group in the left panel (a click on its title) unless it
+        is open."""
+        info = NETWORK.node(node)
+        summary = self.page.locator("summary", has_text=info.module or "Nodes").first
+        if not summary.evaluate("(s) => s.parentElement.open"):
+            self.page.bring_to_front()
+            summary.click()
 
     def click_node(self, node: str) -> None:
         """Click a node on the cytoscape canvas where the user sees it (no scrolling first)."""
@@ -280,10 +296,11 @@ class AppTab:
         self.page.mouse.click(point["x"], point["y"])
 
     def click_toggle_button(self, node: str) -> None:
-        """Open the node's module group in the left panel and click its button."""
+        """Open the node's module group in the left panel (unless open) and click its
+        button."""
         info = NETWORK.node(node)
+        self.open_toggle_group(node)
         self.page.bring_to_front()
-        self.page.locator("summary", has_text=info.module or "Nodes").first.click()
         self.page.get_by_role("button", name=info.label, exact=True).click()
 
     def choose(self, dropdown_id: str, label: str) -> None:
@@ -488,6 +505,38 @@ def test_graph_click_cycles_mtorc1_knockout_forced_on_normal(open_tab):
     assert "ko" not in classes and "oe" not in classes
     assert tab.toggle("MTORC1") == {"className": "toggle normal", "pressed": "false"}
     assert tab.summary_line("Perturbations:") == "Perturbations: none (unperturbed model)"
+    assert tab.errors == []
+
+
+def test_toggle_buttons_work_from_the_keyboard(open_tab):
+    """A module group opens with Enter on its title, Tab reaches its first button, Enter
+    knocks that node out and the button says so (class and aria-pressed); a group opened
+    after a change shows the state too."""
+    tab = open_tab()
+    groups: dict[str, list[str]] = {}
+    for node in NETWORK.nodes:
+        groups.setdefault(node.module or "Nodes", []).append(node.name)
+    module, members = next((m, ns) for m, ns in groups.items() if len(ns) >= 2)
+    first, second = members[0], members[1]
+    tab.page.bring_to_front()
+    tab.page.locator("summary", has_text=module).first.focus()
+    tab.page.keyboard.press("Enter")
+    button = tab.page.get_by_role("button", name=NETWORK.node(first).label, exact=True)
+    button.wait_for(timeout=STEP_TIMEOUT_MS)
+    tab.page.keyboard.press("Tab")
+    assert button.evaluate("(b) => b === document.activeElement"), "Tab did not reach it"
+    tab.page.keyboard.press("Enter")
+    tab.wait_query(f"ko={first}")
+    tab.wait_settled()
+    assert tab.toggle(first) == {"className": "toggle knockout", "pressed": "true"}
+    assert tab.toggle(second)["className"] == "toggle normal"
+    assert {r[first] for r in tab.table_rows()} == {"0"}
+    # a group first opened now draws its buttons with the state's classes
+    other = next(ns[0] for m, ns in groups.items() if m != module)
+    tab.click_node(other)
+    tab.wait_query(f"ko={first}", f"ko={other}")
+    tab.wait_settled()
+    assert tab.toggle(other) == {"className": "toggle knockout", "pressed": "true"}
     assert tab.errors == []
 
 
@@ -888,8 +937,10 @@ def test_a_cyclic_attractor_opens_to_its_states(open_tab, tmp_path):
     path.write_text(CYCLE_BNET, encoding="utf-8")
     tab.page.locator(f"#{ids.UPLOAD} input[type=file]").set_input_files(str(path))
     tab.page.locator(f"#{ids.UPLOAD_STATUS}").get_by_text("Loaded oscillator.bnet").wait_for()
+    tab.wait_settled()  # the model's panels drawn (its read-out recognised: in the URL too)
+    loaded = tab.query()
     tab.page.locator(f"#{ids.INPUTS}").get_by_role("button", name="on", exact=True).click()
-    tab.wait_query(*[q for q in tab.query() if q.startswith("model=")], "oe=Signal")
+    tab.wait_query(*loaded, "oe=Signal")
     tab.wait_settled()
     assert "asynchronous" in tab.summary_line("Semantics:")
     tab.page.locator(f"#{ids.CYCLE_SHOW}").click()  # show the cycle's states and transitions

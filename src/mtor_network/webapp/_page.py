@@ -250,6 +250,25 @@ STATE_VIEW_JS = (
     f" if (m !== current) set({json.dumps(ids.CURRENT_MODEL)}, {{data: m}});"
     " return window.dash_clientside.no_update; }"
 )
+# the toggle buttons of a group (layout toggle_buttons), drawn when it is first opened, each
+# with the class and pressed state of the state (as STATE_VIEW_JS keeps them); labels are
+# text children (escaped by React)
+TOGGLE_BUTTONS_JS = (
+    "function (n, id, groups, data, children) {"
+    " const skip = window.dash_clientside.no_update;"
+    " if (Array.isArray(children) && children.length) return skip;"
+    " const group = Array.isArray(groups) && id ? groups[id.group] : null;"
+    " if (!Array.isArray(group)) return skip;"
+    " const list = (k) => data && Array.isArray(data[k]) ? data[k] : [];"
+    " const ko = new Set(list('knockouts')), oe = new Set(list('overexpressed'));"
+    " return group.map(([name, label]) => {"
+    " const s = ko.has(name) ? 'knockout' : oe.has(name) ? 'overexpress' : 'normal';"
+    " return {type: 'Button', namespace: 'dash_html_components', props: {"
+    " children: label, n_clicks: 0, className: 'toggle ' + s,"
+    " 'aria-pressed': s === 'normal' ? 'false' : 'true',"
+    " title: name + ': click to cycle normal -> knocked out -> forced on',"
+    f" id: {{type: {json.dumps(ids.NODE_TOGGLE)}, node: name}}}}}}; }}); }}"
+)
 # the cycle panel's body comes from the server only while it is shown: a new cycle picked
 # (by the user or by a new result) with the body hidden needs no request
 CYCLE_GATE_JS = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update, set_props
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update, set_props
 
 from .._filenames import safe_stem
 from ..analysis.input_groups import InputSummary, grouped_view
@@ -36,6 +36,7 @@ from ._page import (
     FIT_JS,
     REDO_JS,
     STATE_VIEW_JS,
+    TOGGLE_BUTTONS_JS,
     UNDO_JS,
     ZOOM_IN_JS,
     ZOOM_OUT_JS,
@@ -730,6 +731,26 @@ class Event:
     free: tuple[str, ...] = ()
 
 
+def user_trigger(triggered: Any, prop_ids: Any) -> tuple[Any, Any]:
+    """(component id, value) of the change a request answers. The renderer merges the
+    changes that arrive while a request of the same callback is pending: a button just
+    drawn (``n_clicks`` 0, e.g. the new model's input switches, whose values come too) and
+    the user's click on another can come in one request, in any order; the click is the
+    event (a component drawn is none)."""
+    items = [
+        t for t in triggered or () if isinstance(t, dict) and isinstance(t.get("prop_id"), str)
+    ]
+    if not items:
+        return None, None
+    clicks = [t for t in items if t["prop_id"].endswith(".n_clicks")]
+    chosen = next(
+        (t for t in clicks if t.get("value")),  # a press of a button is the user's
+        next((t for t in items if t not in clicks), items[0]),
+    )
+    ids_of = prop_ids if isinstance(prop_ids, dict) else {}
+    return ids_of.get(chosen["prop_id"]), chosen.get("value")
+
+
 def event_state(
     event: Event, upload: UploadedModel | None
 ) -> tuple[ExplorerState | None, Any, Any]:
@@ -1172,7 +1193,7 @@ def register(
         State(ids.HEAVY_STATUS, "children"),
         State(ids.GRAPH_KEY, "data"),
         State(ids.TABLE_KEY, "data"),
-        prevent_initial_call="initial_duplicate",
+        prevent_initial_call=True,
     )
     def update(
         search,
@@ -1205,9 +1226,10 @@ def register(
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
+        trigger, value = user_trigger(ctx.triggered, ctx.triggered_prop_ids)
         event = Event(
-            trigger=ctx.triggered_id,
-            value=ctx.triggered[0]["value"] if ctx.triggered else None,
+            trigger=trigger,
+            value=value,
             current=current,
             search=search,
             tap=tap,
@@ -1312,6 +1334,18 @@ def register(
             "Done." if analysis.result is not None else "",
             form_key_of(shown),
         )
+
+    # in the page: a group of toggle buttons is drawn when it is first opened
+    app.clientside_callback(
+        TOGGLE_BUTTONS_JS,
+        Output({"type": ids.TOGGLE_GROUP, "group": MATCH}, "children"),
+        Input({"type": ids.TOGGLE_OPEN, "group": MATCH}, "n_clicks"),
+        State({"type": ids.TOGGLE_GROUP, "group": MATCH}, "id"),
+        State(ids.TOGGLE_NODES, "data"),
+        State(ids.STATE, "data"),
+        State({"type": ids.TOGGLE_GROUP, "group": MATCH}, "children"),
+        prevent_initial_call=True,
+    )
 
     # in the page: only a change the shown body needs asks the server (CYCLE_GATE_JS)
     app.clientside_callback(

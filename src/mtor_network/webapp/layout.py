@@ -169,21 +169,33 @@ def no_node_details() -> list[Any]:
     return [html.P(NO_NODE_TEXT, className="hint")]
 
 
-def toggle_buttons(network: BooleanNetwork) -> list[Any]:
-    groups: dict[str, list[Any]] = {}
+def toggle_groups(network: BooleanNetwork) -> list[list[tuple[str, str]]]:
+    """The nodes of each group of toggle buttons (one per pathway module, in the network's
+    order), as (name, label)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
     for node in network.nodes:
-        groups.setdefault(node.module or "Nodes", []).append(
-            html.Button(
-                node.label,
-                id={"type": ids.NODE_TOGGLE, "node": node.name},
-                n_clicks=0,
-                className="toggle normal",
-                title=f"{node.name}: click to cycle normal -> knocked out -> forced on",
-            )
-        )
+        groups.setdefault(node.module or "Nodes", []).append((node.name, node.label))
+    return list(groups.values())
+
+
+def toggle_buttons(network: BooleanNetwork) -> list[Any]:
+    """One closed group per pathway module; a group's buttons (``TOGGLE_BUTTONS_JS``: normal
+    -> knocked out -> forced on) are drawn in the page when it is first opened, so a page
+    does not mount the ~60 buttons nobody sees (every update of the page's store visits each
+    mounted component)."""
+    modules = list(dict.fromkeys(node.module or "Nodes" for node in network.nodes))
     return [
-        html.Details([html.Summary(module), html.Div(buttons, className="toggles")], open=False)
-        for module, buttons in groups.items()
+        *[
+            html.Details(
+                [
+                    html.Summary(module, id={"type": ids.TOGGLE_OPEN, "group": i}, n_clicks=0),
+                    html.Div([], id={"type": ids.TOGGLE_GROUP, "group": i}, className="toggles"),
+                ],
+                open=False,
+            )
+            for i, module in enumerate(modules)
+        ],
+        dcc.Store(id=ids.TOGGLE_NODES, data=toggle_groups(network)),
     ]
 
 
