@@ -586,3 +586,26 @@ def test_a_click_merged_with_buttons_just_drawn_is_the_event() -> None:
         "?ko=ERK",
     )
     assert user_trigger([], {}) == (None, None)
+
+
+def test_the_svg_picture_is_the_graph_as_shown_and_the_page_needs_no_extra_bundle() -> None:
+    """The SVG download is drawn on the server from the state shown (attractor picked,
+    knockouts, node inspected, search): the page loads dash-cytoscape's standard bundle
+    only, not the one with cytoscape-svg and the extra layouts."""
+    from mtor_network.webapp.callbacks import Analysis, network_picture
+
+    state = ExplorerState(knockouts=("MTORC1",))
+    network = load_bundled(FLAGSHIP)
+    result = find_attractors(network, perturbations=state.scenario(network))
+    name, svg = network_picture(
+        Analysis(state, network, result, ()), 0, inspected="AKT", text="ERK"
+    )
+    assert name == f"{FLAGSHIP}_network.svg" and svg.lstrip().startswith(("<?xml", "<svg"))
+    plain = network_picture(Analysis(ExplorerState(), network, result, ()), 0)[1]
+    uncoloured = network_picture(Analysis(state, network, None, ()), 0)[1]
+    assert len({svg, plain, uncoloured}) == 3  # the knockout, the colours and the marks show
+    app = create_app()
+    scripts = [s.get("relative_package_path", "") for s in app.scripts.get_all_scripts()]
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "dash_cytoscape_extra" not in page and "dash_cytoscape.v" in page, scripts

@@ -28,7 +28,7 @@ from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
 from ..viz import elements, stylesheet
 from ..viz.cytoscape import elements_key, node_styles, search_nodes
-from ..viz.svg import data_uri, heatmap_svg
+from ..viz.svg import data_uri, heatmap_svg, network_svg
 from . import ids
 from ._page import (
     APPLY_VIEW_JS,
@@ -963,6 +963,26 @@ def graph_styles(analysis: Analysis, state: ExplorerState, index: Any) -> dict[s
     return node_styles(analysis.network, **_graph_state(analysis, state, index))
 
 
+def picture_stem(state: ExplorerState) -> str:
+    """The file-name stem of the network picture of ``state`` (its model's name, safe)."""
+    return safe_stem(state.model.replace("upload:", "uploaded_"), max_length=48)
+
+
+def network_picture(
+    analysis: Analysis, index: Any, *, inspected: Any = None, text: Any = None
+) -> tuple[str, str]:
+    """(file name, SVG document) of the network graph as the page shows it: the attractor
+    picked (``index``), the perturbations, the node inspected and the search matches
+    (:func:`~mtor_network.viz.svg.network_svg`, drawn on the server)."""
+    network = analysis.network
+    node = inspected if isinstance(inspected, str) and inspected in network.rules else None
+    found, _ = search_status(network, text)
+    svg = network_svg(
+        network, **_graph_state(analysis, analysis.state, index), inspected=node, highlighted=found
+    )
+    return f"{picture_stem(analysis.state)}_network.svg", svg
+
+
 def graph_outputs(
     analysis: Analysis, state: ExplorerState, index: Any, key: Any = None
 ) -> tuple[Any, Any, Any]:
@@ -1420,22 +1440,39 @@ def register(
     @app.callback(
         Output(ids.GRAPH, "generateImage"),
         Input(ids.PNG, "n_clicks"),
-        Input(ids.SVG, "n_clicks"),
         State(ids.STATE, "data"),
         prevent_initial_call=True,
     )
-    def picture(_png, _svg, data):  # type: ignore[no-untyped-def]
-        kind = "svg" if ctx.triggered_id == ids.SVG else "png"
-        state = ExplorerState.from_dict(data)
-        name = safe_stem(state.model.replace("upload:", "uploaded_"), max_length=48)
-        return {
-            "type": kind,
+    def picture(_png, data):  # type: ignore[no-untyped-def]
+        return {  # drawn by cytoscape in the page, as shown
+            "type": "png",
             "action": "download",
-            "filename": f"{name}_network",
-            "options": {"full": True, "bg": "white", "scale": 2}
-            if kind == "png"
-            else {"full": True, "bg": "white"},
+            "filename": f"{picture_stem(ExplorerState.from_dict(data))}_network",
+            "options": {"full": True, "bg": "white", "scale": 2},
         }
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+        Input(ids.SVG, "n_clicks"),
+        State(ids.STATE, "data"),
+        State(ids.UPLOAD_STORE, "data"),
+        State(ids.ATTRACTOR_PICK, "value"),
+        State(ids.NODE_PICK, "value"),
+        State(ids.NODE_SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def picture_svg(clicks, data, upload, picked, inspected, text):  # type: ignore[no-untyped-def]
+        if not clicks:
+            return no_update
+        state, uploaded, result = searched(data, upload)  # the result shown; never a search
+        try:
+            network = state_network(state, uploaded)
+        except MtorNetworkError:
+            return no_update
+        name, svg = network_picture(
+            Analysis(state, network, result, ()), picked, inspected=inspected, text=text
+        )
+        return {"content": svg, "filename": name, "type": "image/svg+xml"}
 
     @app.callback(
         Output(ids.TIMECOURSE_WRAP, "children"),
