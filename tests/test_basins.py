@@ -435,3 +435,27 @@ def test_attractor_sets_past_the_cube_limit_are_searched(monkeypatch: pytest.Mon
     perturbed_net = net.perturb(*sc)
     assert _scc.attractor_sets(perturbed_net, _basins._Async(perturbed_net, {}).graph) is None
     assert outcomes(net, sc).to_dict() == expected
+
+
+def test_a_reference_over_the_budget_leaves_the_setting_s_own_outcomes() -> None:
+    """The untreated reference drops the user's knockouts: with them fixing a model's inputs
+    the setting is small, the reference is not (here over a node budget). The setting's
+    result and basins stand, and the reference says why it is missing (before, the
+    reference's BudgetExceeded failed the whole command: a published model whose inputs the
+    user fixed with --knockout timed out)."""
+    from mtor_network.perturbations import knockout
+
+    network = BooleanNetwork.from_rules(
+        {"I": "I", "J": "J", "A": "I | J", "B": "A & !C", "C": "A & !B"}, name="inputs"
+    )
+    budget = Budget(max_nodes=4)
+    fixed = (knockout("I"), knockout("J"))
+    graded = outcomes(network, fixed, budget=budget)  # reference: the untreated cell
+    assert graded.status == "exact" and graded.reference_result is None
+    assert graded.reference_reason.startswith("not computed") and "nodes" in graded.reference_reason
+    assert graded.describe_reference() == f"reference: {graded.reference_reason}"
+    assert graded.to_dict()["reference"]["not_computed"] == graded.reference_reason
+    assert [a.weak_basin for a in graded.attractors] == [1.0]
+    # the same setting with a budget the reference fits: no reason, a reference result
+    full = outcomes(network, fixed)
+    assert full.reference_reason == "" and full.reference_result is not None

@@ -45,7 +45,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ..attractors import AttractorResult, Budget, BudgetExceeded, Semantics, _basins
@@ -145,7 +145,9 @@ class Outcomes:
     result) or ``"not_defined"`` (most-permissive semantics). ``states``: the size of the state
     space (``2 ** free``). ``reference``: the reference setting's perturbations (None: no
     reference), ``reference_result`` its attractors, ``reference_states`` the number of initial
-    states taken from them (None where not counted: a single attractor needs no count).
+    states taken from them (None where not counted: a single attractor needs no count),
+    ``reference_reason`` why the reference was not computed (its search over the budget: the
+    setting's own outcomes stand; empty otherwise).
     """
 
     result: AttractorResult
@@ -159,6 +161,7 @@ class Outcomes:
     reference: tuple[Perturbation, ...] | None = None
     reference_result: AttractorResult | None = None
     reference_states: int | None = None
+    reference_reason: str = ""
 
     @property
     def semantics(self) -> Semantics:
@@ -202,6 +205,8 @@ class Outcomes:
 
     def describe_reference(self) -> str:
         """One line: which phenotype the untreated cell state reaches under this setting."""
+        if self.reference_reason:
+            return f"reference: {self.reference_reason}"
         if self.reference is None or self.reference_result is None:
             return "reference: none"
         names = ", ".join(p.describe() for p in self.reference) or "no perturbation"
@@ -235,6 +240,7 @@ class Outcomes:
             if self.reference is None
             else {
                 "perturbations": [p.name for p in self.reference],
+                "not_computed": self.reference_reason or None,
                 "phenotypes": list(self.reference_phenotypes or ()),
                 "initial_states": self.reference_states,
                 "reached": None
@@ -386,7 +392,9 @@ def outcomes(
     TypeError, ValueError
         For arguments of the wrong type or value.
     BudgetExceeded
-        When an attractor search (not the basin computation) is over the budget.
+        When the setting's attractor search is over the budget. The reference's search
+        over it leaves the outcomes without a reference (``reference_reason`` says why),
+        and the basin computation over it reports ``"not_computed"``.
     """
     if not isinstance(network, BooleanNetwork):
         raise TypeError(f"outcomes(network): a BooleanNetwork, not {type(network).__name__}")
@@ -400,15 +408,37 @@ def outcomes(
         )
     elif result.semantics != semantics:
         raise ValueError(f"outcomes(result=...): the result is {result.semantics}, not {semantics}")
+    reference_result = None
+    reference_reason = ""
+    if ref is not None:
+        try:
+            reference_result = find_attractors(
+                base, semantics, perturbations=ref, engine=engine, budget=budget, cancel=cancel
+            )
+        except BudgetExceeded as exc:  # the setting's own result stands; say why not
+            names = ", ".join(p.describe() for p in ref) or "no perturbation"
+            reference_reason = f"not computed ({names}): {exc}"
+    graded = _graded(
+        result, semantics, applied, base, ref, reference_result, budget, cancel, started
+    )
+    return replace(graded, reference_reason=reference_reason) if reference_reason else graded
+
+
+def _graded(
+    result: AttractorResult,
+    semantics: str,
+    applied: tuple[Perturbation, ...],
+    base: BooleanNetwork,
+    ref: tuple[Perturbation, ...] | None,
+    reference_result: AttractorResult | None,
+    budget: Budget | None,
+    cancel: Callable[[], bool] | None,
+    started: float,
+) -> Outcomes:
     perturbed = base.perturb(*applied) if applied else base
     fixed = Scenario(applied).effects()
     free = len(perturbed.node_names) - len(fixed)
     states = 2**free
-    reference_result = None
-    if ref is not None:
-        reference_result = find_attractors(
-            base, semantics, perturbations=ref, engine=engine, budget=budget, cancel=cancel
-        )
     if semantics == "most_permissive":
         return _not_computed(
             result,
