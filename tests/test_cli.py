@@ -374,3 +374,18 @@ def test_version_is_the_installed_one_and_help_does_not_read_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+def test_semantics_as_users_spell_it_and_unknown_output_suffixes_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--semantics most-permissive`` (hyphen, any case) is most_permissive; ``-o x.foo``
+    is refused with the known suffixes instead of writing a text table under that name."""
+    code, out, _ = run(capsys, "attractors", "--semantics", "Most-Permissive", "--no-basins")
+    assert code == 0 and "semantics: most_permissive" in out
+    target = tmp_path / "out.foo"
+    code, _, err = run(capsys, "attractors", "--no-basins", "-o", str(target))
+    assert code == 2 and "unknown format '.foo'" in err and ".csv" in err
+    assert not target.exists()
+    code, _, _ = run(capsys, "attractors", "--no-basins", "-o", str(tmp_path / "out.txt"))
+    assert code == 0 and (tmp_path / "out.txt").read_text().startswith("model: ")

@@ -22,6 +22,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
+"""The --semantics values (the library's names)."""
+
+
+def semantics_option(text: str) -> str:
+    """A --semantics value as a user types it: any case, hyphens or underscores
+    (``most-permissive`` is ``most_permissive``)."""
+    return text.strip().lower().replace("-", "_")
+
+
+def add_semantics_option(p: argparse.ArgumentParser) -> None:
+    """--semantics (default asynchronous)."""
+    p.add_argument("--semantics", type=semantics_option, choices=SEMANTICS, default="asynchronous")
+
+
 def seconds_option(text: str) -> float:
     """A finite number of seconds >= 0 (0: no limit); ``nan``, ``inf`` and negatives refused."""
     try:

@@ -17,6 +17,7 @@ from ._common import (
     add_budget_options,
     add_model_option,
     add_perturbation_options,
+    add_semantics_option,
     budget_from,
     count_option,
     emit,
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from ..network import BooleanNetwork
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xlsx")
-SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
 REFERENCES = ("untreated", "model", "none")
 
 
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("attractors", help="compute every attractor and its phenotype")
     add_model_option(p)
     add_perturbation_options(p, drug_example="everolimus")
-    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    add_semantics_option(p)
     p.add_argument("--engine", default="auto", help="attractor engine (default: auto)")
     p.add_argument(
         "--format",
@@ -47,7 +47,13 @@ def register(sub: Any) -> None:
         help="output format (default: from the --output suffix, else a text table); csv, tsv, "
         "json and xlsx carry the settings that produced them",
     )
-    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write to FILE instead of stdout; its suffix gives the format (.csv, .tsv, .json, "
+        ".xlsx; .txt or none: the text table)",
+    )
     p.add_argument(
         "--max-attractors",
         type=count_option,
@@ -241,6 +247,11 @@ def _cmd_attractors(args: argparse.Namespace) -> int:
     fmt = args.format
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        if suffix and suffix not in (*TABLE_FORMATS, "txt"):
+            raise ValueError(
+                f"--output {args.output}: unknown format {'.' + suffix!r}; known: .csv, .tsv, "
+                ".json, .xlsx and .txt (the text table), or give --format"
+            )
         fmt = suffix if suffix in TABLE_FORMATS else "table"
     if fmt == "xlsx" and not args.output:
         raise ValueError("--format xlsx writes a binary workbook: give --output FILE.xlsx")

@@ -8,13 +8,11 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ._common import add_model_option, emit
+from ._common import add_model_option, add_semantics_option, emit
 
 if TYPE_CHECKING:
     from ..analysis.evidence import ValidationReport
     from ..perturbations import Perturbation
-
-SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
 
 
 def register(sub: Any) -> None:
@@ -23,7 +21,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("validate", help="run the literature evidence cases E1-E13")
     add_model_option(p)
-    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    add_semantics_option(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
         "--mapping",

@@ -14,6 +14,7 @@ from ._common import (
     Parser,
     add_model_option,
     add_perturbation_options,
+    add_semantics_option,
     count_option,
     positive_option,
     run,
@@ -24,13 +25,12 @@ from ._common import (
 if TYPE_CHECKING:
     from ..analysis.control import InterventionSearch
 
-SEMANTICS = ("asynchronous", "synchronous", "most_permissive")
 PERTURB_MODES = ("knockout", "overexpress", "both")
 
 
 def _background_options(p: argparse.ArgumentParser) -> None:
     add_perturbation_options(p, drug_example="letrozole", nodes=False)
-    p.add_argument("--semantics", choices=SEMANTICS, default="asynchronous")
+    add_semantics_option(p)
     p.add_argument(
         "--workers",
         type=positive_option,
