@@ -382,3 +382,29 @@ def test_free_inputs_bound_the_attractors_from_below(five_ligands) -> None:
     tiny = BooleanNetwork.create("tiny", {"a": "!a & u", "u": "u"})
     assert _portfolio.min_attractors(tiny) == 2
     assert len(find_attractors(tiny)) == 2
+
+
+def test_a_search_over_its_budget_names_the_free_inputs_and_the_lower_bound(monkeypatch) -> None:
+    """Free inputs split the state space into 2**k closed parts with an attractor each: a
+    search over its time budget says so (with the inputs' names and how to fix them), so a
+    published model with many inputs left free gets the reason, not only a timeout."""
+    from mtor_network import BooleanNetwork
+    from mtor_network.attractors import BudgetExceeded, _jobs, find_attractors
+
+    rules = {f"I{i}": f"I{i}" for i in range(7)} | {"A": "I0 & !B", "B": "I1 & !A"}
+    network = BooleanNetwork.from_rules(rules, name="inputs")
+
+    def over(*args, **kwargs):
+        raise BudgetExceeded("the search did not finish within the time budget", limit="time")
+
+    monkeypatch.setattr(_jobs, "search", over)
+    with pytest.raises(BudgetExceeded) as caught:
+        find_attractors(network)
+    text = str(caught.value)
+    assert caught.value.limit == "time"
+    assert "7 free inputs (I0, I1, I2, I3, I4, I5, I6)" in text and "at least 128 attractors" in text
+    assert "--knockout" in text
+    few = BooleanNetwork.from_rules({"I0": "I0", "A": "I0"}, name="few")
+    with pytest.raises(BudgetExceeded) as caught:
+        find_attractors(few)
+    assert "free inputs" not in str(caught.value)  # below INPUTS_HINT_FROM: the plain message

@@ -120,6 +120,25 @@ def _check_arguments(
         )
 
 
+INPUTS_HINT_FROM = 6  # free inputs from which an over-budget message names them
+
+
+def _inputs_hint(network: BooleanNetwork) -> str:
+    """What free inputs mean for a search over its budget: they split the state space into
+    ``2**k`` closed parts, each with an attractor at least (``_portfolio.min_attractors``);
+    empty below :data:`INPUTS_HINT_FROM` of them."""
+    free = free_inputs(network)
+    if len(free) < INPUTS_HINT_FROM:
+        return ""
+    shown = ", ".join(free[:12]) + (f" and {len(free) - 12} more" if len(free) > 12 else "")
+    return (
+        f"{network.name} has {len(free)} free inputs ({shown}): at least "
+        f"{_portfolio.min_attractors(network):,} attractors, one or more per valuation of them. "
+        "Fix some of them (CLI: --knockout / --overexpress; web app: the switches under "
+        "'Inputs') to make the search small."
+    )
+
+
 def _size_message(what: str, nodes: int, limit: int | None) -> str:
     return (
         f"{what} has {nodes} nodes left after constant propagation, over the "
@@ -261,6 +280,11 @@ def find_attractors(
             )
     except _jobs.TooManyNodes as exc:
         raise BudgetExceeded(_size_message(what, exc.nodes, max_nodes), limit="size") from None
+    except BudgetExceeded as exc:
+        hint = _inputs_hint(network) if exc.limit in ("time", "memory") else ""
+        if not hint:
+            raise
+        raise BudgetExceeded(f"{exc} {hint}", limit=exc.limit, cancelled=exc.cancelled) from None
     except (EngineError, MtorNetworkError):
         raise
     except Exception as exc:  # an engine's own failure, wrapped with what was asked

@@ -653,7 +653,8 @@ def results(analysis: Analysis, picked_group: Any = None) -> tuple[Any, ...]:
     note = input_note(analysis.network, analysis.state, over_budget=analysis.over_budget)
     items = summary(analysis)
     if note and result is None:
-        error = f"{error} {note}".strip()
+        if "free inputs (" not in error:  # the engine's message may name them already
+            error = f"{error} {note}".strip()
     elif note:
         items.append(html.P(note, className="hint inputs-note"))
     grouped = grouped_view(analysis.network, result)
