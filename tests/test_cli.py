@@ -389,3 +389,21 @@ def test_semantics_as_users_spell_it_and_unknown_output_suffixes_refused(
     assert not target.exists()
     code, _, _ = run(capsys, "attractors", "--no-basins", "-o", str(tmp_path / "out.txt"))
     assert code == 0 and (tmp_path / "out.txt").read_text().startswith("model: ")
+
+
+def test_a_model_without_registries_and_a_write_only_file_say_what_they_are(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A BNet has no drug or genotype registry: a genotype name gets that reason and the
+    node options to use instead (not 'Known: .'); a NuSMV file (written, never read) is not
+    called an unknown model."""
+    bnet, smv = tmp_path / "rt.bnet", tmp_path / "rt.smv"
+    assert run(capsys, "convert", "hr_breast_cancer", str(bnet))[0] == 0
+    assert run(capsys, "convert", "hr_breast_cancer", str(smv))[0] == 0
+    code, _, err = run(capsys, "attractors", "--model", str(bnet), "--genotype", "her2_amplified")
+    assert code == 2 and "registers no genotypes" in err and "--overexpress" in err
+    assert "Known: ." not in err
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "attractors", "--model", "rt.smv")
+    assert code == 2 and "writes but does not read" in err and ".bnet" in err
+    assert "unknown model" not in err

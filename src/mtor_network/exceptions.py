@@ -81,7 +81,15 @@ class UnknownNameError(MtorNetworkError, KeyError):
         pool = sorted(candidates)
         self.candidates = pool
         message = f"unknown {kind} {name!r}.{suggest(name, pool)}"
-        if len(pool) <= 40:
+        if not pool:
+            message += (
+                f" This model registers no {kind}s (a registry of drugs, genotypes and "
+                "environments comes with the TOML format; other formats carry none): fix "
+                "nodes instead (CLI: --knockout / --overexpress)."
+                if kind in ("drug", "genotype", "environment")
+                else f" There are no {kind}s to choose from."
+            )
+        elif len(pool) <= 40:
             message += f" Known: {', '.join(pool)}."
         super().__init__(message)
 

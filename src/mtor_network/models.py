@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .exceptions import UnknownNameError
+from .exceptions import ModelFileError, UnknownNameError
 from .io import READERS, _suffix, read_network
 
 if TYPE_CHECKING:
@@ -77,5 +77,11 @@ def load_network(name_or_path: str | Path = FLAGSHIP) -> BooleanNetwork:
     if not looks_like_path:
         if _bundled_path(text) is not None:
             return _load_bundled(text)
+        if path.is_file():  # a file of a format that is written, not read (e.g. .smv)
+            raise ModelFileError(
+                f"{_suffix(path.name) or 'files without a suffix'}: a format this tool writes "
+                f"but does not read; readable: {', '.join(sorted(READERS))}",
+                file=str(path),
+            )
         raise UnknownNameError("model", text, bundled_models())
     return read_network(path)
