@@ -401,3 +401,22 @@ def test_help_loads_neither_the_network_nor_heavy_modules() -> None:
         [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_mpbn_and_minibn_adapters_name_their_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without mpbn (an extra), the notebook adapters and trap spaces say which extra
+    installs it and the checkout's command, not a bare ModuleNotFoundError."""
+    from mtor_network import interop
+
+    real = _optional._import
+
+    def missing(module: str):  # type: ignore[no-untyped-def]
+        if module.split(".")[0] in {"mpbn", "colomoto"}:
+            raise ModuleNotFoundError(f"No module named {module!r}")
+        return real(module)
+
+    monkeypatch.setattr(_optional, "_import", missing)
+    flagship = load_network("hr_breast_cancer")
+    for call in (interop.to_mpbn, interop.to_minibn, lambda n: interop.trap_spaces(n, "min")):
+        with pytest.raises(MissingDependencyError, match=r'mtor-network\[mpbn\].*-e "\.\[mpbn\]"'):
+            call(flagship)

@@ -133,7 +133,8 @@ class MissingDependencyError(MtorNetworkError, ImportError):
         need = f"{what} needs" if what else "this needs"
         super().__init__(
             f"{need} the optional dependency {module!r}, which is not installed: "
-            f'pip install "mtor-network[{extra}]"'
+            f'pip install "mtor-network[{extra}]" (in a checkout of the repository: '
+            f'pip install -e ".[{extra}]")'
         )
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._optional import require
 from .exceptions import InteropError
 from .network import BooleanNetwork
 
@@ -221,7 +222,7 @@ def to_minibn(network: BooleanNetwork) -> minibn.BooleanNetwork:
     C, C
     <BLANKLINE>
     """
-    from colomoto import minibn
+    minibn = require("colomoto.minibn", extra="mpbn", what="the colomoto minibn adapters")
 
     aeon = to_aeon(network)
     bn = minibn.BooleanNetwork()
@@ -251,7 +252,7 @@ def from_minibn(bn: minibn.BooleanNetwork, *, name: str = "model") -> BooleanNet
         A name is not valid in every format (minibn allows ``.``, ``:`` and ``-``), or a rule
         reads a node without a rule.
     """
-    from colomoto import minibn
+    minibn = require("colomoto.minibn", extra="mpbn", what="the colomoto minibn adapters")
 
     if not isinstance(bn, minibn.BooleanNetwork):
         raise TypeError(f"bn must be a colomoto.minibn.BooleanNetwork, not {type(bn).__name__}")
@@ -276,7 +277,7 @@ def to_mpbn(network: BooleanNetwork) -> mpbn.MPBooleanNetwork:
     mpbn.MPBooleanNetwork
         Keys in node order.
     """
-    import mpbn
+    mpbn = require("mpbn", extra="mpbn", what="the mpbn adapters and trap spaces")
 
     return mpbn.MPBooleanNetwork(to_minibn(network))
 
@@ -296,7 +297,7 @@ def from_mpbn(bn: mpbn.MPBooleanNetwork, *, name: str = "model") -> BooleanNetwo
     BooleanNetwork
         The network, nodes in the mpbn network's order.
     """
-    import mpbn
+    mpbn = require("mpbn", extra="mpbn", what="the mpbn adapters and trap spaces")
 
     if not isinstance(bn, mpbn.MPBooleanNetwork):
         raise TypeError(f"bn must be an mpbn.MPBooleanNetwork, not {type(bn).__name__}")
