@@ -1116,8 +1116,11 @@ def test_upload_zanudo_2017_fix_its_inputs_from_the_switches_and_get_results(
         what="the uploaded model's graph",
     )
     error = tab.page.locator(f"#{ids.ERROR}")
-    error.get_by_text("free input(s) are left free", exact=False).wait_for(timeout=LOAD_TIMEOUT_MS)
-    assert all(name in error.inner_text() for name in free[:12]), error.inner_text()
+    # over the time limit: the message names the free inputs, the 2**18 lower bound and the fix
+    error.get_by_text("18 free inputs (", exact=False).wait_for(timeout=LOAD_TIMEOUT_MS)
+    text = error.inner_text()
+    assert all(name in text for name in free[:12]), text
+    assert "at least 262,144 attractors" in text and "Inputs" in text, text
     switches = tab.page.locator(f"#{ids.INPUTS}")
     assert switches.locator(".switch").count() == 18
     switches.get_by_role("button", name="off", exact=True).click()
