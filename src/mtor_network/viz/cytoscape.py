@@ -3,7 +3,8 @@
 Node classes: ``on``, ``off``, ``osc`` (value in the shown attractor), ``ko`` / ``oe`` (knocked
 out / forced on by the user), ``drug`` / ``genotype`` / ``environment`` (fixed by a named
 perturbation, whose names are shown under the label), ``input``, ``output``.
-Edge classes: ``activation`` (arrow), ``inhibition`` (bar), ``dual``.
+Edge classes: ``activation`` (arrow), ``inhibition`` (bar), ``dual``; ``loop`` (a node
+regulating itself) and ``long`` (across more than one column, routed at right angles).
 """
 
 from __future__ import annotations
@@ -271,7 +272,9 @@ def elements(
         for source, sign in rule.regulators.items():
             kind = {"+": "activation", "-": "inhibition"}.get(sign, "dual")
             span = abs(pos[source][0] - pos[target][0]) / COLUMN_WIDTH
-            if source != target and span > 1.5:
+            if source == target:
+                kind += " loop"  # self-regulation: a small loop above the node
+            elif span > 1.5:
                 kind += " long"  # routed orthogonally (taxi), drawn lighter
             out.append(
                 {
@@ -424,6 +427,18 @@ def _base_stylesheet() -> list[dict[str, Any]]:
             },
         },
         {"selector": "edge.dual", "style": {"target-arrow-shape": "diamond"}},
+        {
+            # cytoscape puts a loop's control points 1.4 steps from the node's centre in the
+            # loop's direction (default: to the upper left, 56 units), inside a node this wide,
+            # and then draws no loop at all: straight up, with a narrow sweep, they stand above
+            # the node's top border
+            "selector": "edge.loop",
+            "style": {
+                "loop-direction": "0deg",
+                "loop-sweep": "-50deg",
+                "control-point-step-size": 26,
+            },
+        },
         {
             # an edge across columns runs in the gaps between them (right angles) and is
             # drawn lighter, so it does not cut through the modules it passes

@@ -103,7 +103,7 @@ ARROW_BASE = 29.0  # getArrowWidth: max((edge width * 13.37) ** 0.9, 29) * arrow
 LOOP_STEP = 40.0  # control-point-step-size: bundled (two-way) edges
 ARROW_WIDTH = 0.3  # an arrowhead's width per arrow size (arrowShapeWidth)
 LOOP_REACH = 30.0  # how far a self-loop's control points stand off the node's border
-LOOP_INSET = 0.3  # where a self-loop leaves and meets the border, from the top right corner
+LOOP_INSET = 0.3  # where a self-loop leaves and meets the top border, from its centre
 ARROWS: dict[str, tuple[float, ...]] = {  # unit points, tip at (0, 0), source towards -y
     "triangle": (-0.15, -0.3, 0.0, 0.0, 0.15, -0.3),
     "tee": (-0.15, 0.0, -0.15, -0.1, 0.15, -0.1, 0.15, 0.0),
@@ -374,11 +374,11 @@ def network_svg(
     drug, genotype or environment, with their labels wrapped as cytoscape wraps them.
     Edges end in an arrow (activation), a bar (inhibition) or a diamond (dual) at the
     target's border; edges across more than one column take cytoscape's right-angled taxi
-    route, two edges joining the same nodes bend apart as cytoscape bends them. (A node's
-    regulation of itself, which cytoscape does not draw on nodes this wide, is a small loop
-    over the node's top right corner.) The labelled pathway-module regions the page draws
-    behind the graph are drawn from the node positions as the page computes them. The
-    picture spans everything drawn plus a margin, and is the same for the same inputs.
+    route, two edges joining the same nodes bend apart as cytoscape bends them, and a node's
+    regulation of itself is a small loop above the node (the stylesheet's ``edge.loop``).
+    The labelled pathway-module regions the page draws behind the graph are drawn from the
+    node positions as the page computes them. The picture spans everything drawn plus a
+    margin, and is the same for the same inputs.
 
     Text is measured with Helvetica's widths (the font cytoscape asks for): labels wrap
     where cytoscape wraps them with that font or a metric twin (Arial, Liberation Sans).
@@ -670,14 +670,13 @@ def _edges(
         )
         controls: list[tuple[float, float]] = []
         if source == target:
-            # cytoscape puts a loop's control points 1.4 steps above and left of the centre,
-            # inside a node this wide, so it meets no border and the page draws no loop:
-            # here a loop over the node's top right corner
-            corner = (sx + sw / 2, sy - sh / 2)
+            # as the page's stylesheet draws it (edge.loop: straight up, a narrow sweep): a
+            # small loop above the node, leaving right of its top centre and returning left
             inset = LOOP_INSET * min(sw, sh)
-            start = _boundary(s_shape, sx, sy, sw, sh, corner[0] - inset, corner[1])
-            meet = _boundary(s_shape, sx, sy, sw, sh, corner[0], corner[1] + inset)
-            controls = [(start[0], start[1] - LOOP_REACH), (meet[0] + LOOP_REACH, meet[1])]
+            top = sy - sh / 2
+            start = _boundary(s_shape, sx, sy, sw, sh, sx + inset, top - sh)
+            meet = _boundary(s_shape, sx, sy, sw, sh, sx - inset, top - sh)
+            controls = [(start[0], start[1] - LOOP_REACH), (meet[0], meet[1] - LOOP_REACH)]
             tip, end = _towards(meet, controls[1], spacing), _towards(meet, controls[1], gap)
             d = "M{} C{} {} {}".format(
                 *(f"{_num(x)},{_num(y)}" for x, y in [start, *controls, end])
