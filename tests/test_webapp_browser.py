@@ -931,6 +931,28 @@ Proliferation, A & B
 """
 
 
+def test_self_regulation_is_drawn_on_the_graph(open_tab, tmp_path):
+    """A node regulating itself (an implicit input x, x; an autoregulation) shows a loop:
+    cytoscape drew none on the explorer's wide nodes before (control points inside them)."""
+    tab = open_tab()
+    warnings: list[str] = []
+    tab.page.on("console", lambda m: warnings.append(m.text) if "endpoints" in m.text else None)
+    path = tmp_path / "loops.bnet"
+    path.write_text("targets, factors\nA, A\nB, A & !C\nC, B | C\nD, !D & B\n", encoding="utf-8")
+    tab.page.locator(f"#{ids.UPLOAD} input[type=file]").set_input_files(str(path))
+    tab.page.locator(f"#{ids.UPLOAD_STATUS}").get_by_text("Loaded loops.bnet").wait_for()
+    tab.wait_settled()
+    drawn = tab.page.evaluate(
+        "(id) => { const cy = document.getElementById(id)._cyreg.cy;"
+        " return cy.edges().filter(e => e.isLoop())"
+        ".map(e => [e.id(), e.renderedBoundingBox().h > 0]); }",
+        ids.GRAPH,
+    )
+    assert sorted(drawn) == [["A->A", True], ["C->C", True], ["D->D", True]], drawn
+    assert warnings == [], warnings
+    assert tab.errors == []
+
+
 def test_a_cyclic_attractor_opens_to_its_states(open_tab, tmp_path):
     tab = open_tab()
     path = tmp_path / "oscillator.bnet"
