@@ -609,3 +609,24 @@ def test_the_svg_picture_is_the_graph_as_shown_and_the_page_needs_no_extra_bundl
     client = app.server.test_client()
     page = client.get("/").get_data(as_text=True)
     assert "dash_cytoscape_extra" not in page and "dash_cytoscape.v" in page, scripts
+
+
+def test_comparisons_over_the_budget_are_a_note_in_the_summary_not_an_error() -> None:
+    """The unperturbed model frees the inputs the user fixed: its search can be over the
+    budget while the user's is small. The result stands without a red error; the summary
+    says why it is not compared (it said "No comparison: ..." as the page's error)."""
+    from mtor_network.attractors import Budget
+
+    bnet = b"targets, factors\nI, I\nJ, J\nA, I | J\nB, A & !C\nC, A & !B\nProliferation, B\n"
+    store, _, _, key = upload_model(as_upload(bnet), "inputs.bnet", [])
+    upload = UploadedModel.from_dict(store)
+    state = ExplorerState(model=str(key), knockouts=("I", "J"))
+    analysis = analyze(state, upload, Budget(max_nodes=4))
+    assert analysis.result is not None and analysis.error is None
+    assert (
+        analysis.comparison_note.startswith("Not compared:") and "nodes" in analysis.comparison_note
+    )
+    lines = [json.dumps(p.to_plotly_json(), cls=PlotlyJSONEncoder) for p in summary(analysis)]
+    assert any("Not compared:" in line and "hint comparison" in line for line in lines)
+    fits = analyze(state, upload, Budget(max_nodes=40))
+    assert fits.comparison_note == "" and fits.comparisons

@@ -207,6 +207,8 @@ def summary(analysis: Analysis) -> list[Any]:
         )
     current = attractor_count(result)
     counts_before = analysis.reference_counts or (None,) * len(analysis.comparisons)
+    if analysis.comparison_note:  # e.g. the unperturbed model frees inputs the user fixed
+        items.append(html.P(analysis.comparison_note, className="hint comparison"))
     for comparison, before in zip(analysis.comparisons, counts_before, strict=True):
         messages = list(comparison.messages)
         if before is not None and before != current:

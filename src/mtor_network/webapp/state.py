@@ -523,6 +523,8 @@ class Analysis:
     over_budget: bool = False
     # the attractor count of each comparison's reference result (same order as comparisons)
     reference_counts: tuple[int, ...] = ()
+    # why the comparisons are missing (their searches over the budget): a note, not an error
+    comparison_note: str = ""
 
 
 def analyze(
@@ -533,7 +535,8 @@ def analyze(
 
     All of its searches together stay within ``budget``'s time (the comparisons get what the
     main search left); an over-budget main search gives an error message with ``over_budget``
-    set, over-budget comparisons are left out with a note. A state that carried refused data
+    set, over-budget comparisons are left out with a note in the summary (``comparison_note``,
+    not an error). A state that carried refused data
     (``state.errors``) gives those errors and no search."""
     deadline = None
     if budget is not None and budget.seconds is not None:
@@ -571,7 +574,7 @@ def analyze(
     try:
         pairs = _comparisons(state, network, current, upload, budget, deadline)
     except BudgetExceeded as exc:  # the reference settings are over budget: show the result
-        return Analysis(state, network, current, (), f"No comparison: {exc}")
+        return Analysis(state, network, current, (), comparison_note=f"Not compared: {exc}")
     return Analysis(
         state,
         network,
