@@ -72,6 +72,13 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     return " Did you mean " + " or ".join(repr(lowered[c]) for c in close) + "?"
 
 
+def listed(names: Iterable[str], limit: int = 12) -> str:
+    """``names`` for a message: the first ``limit`` joined by commas, then how many more."""
+    items = list(names)
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
 class UnknownNameError(MtorNetworkError, KeyError):
     """A node, drug, genotype or model name is not known; suggests the close ones."""
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .._cache import ByteBoundedCache
-from ..exceptions import EngineError, MtorNetworkError
+from ..exceptions import EngineError, MtorNetworkError, listed
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario, as_perturbations
 from ..types import Semantics
@@ -130,7 +130,7 @@ def _inputs_hint(network: BooleanNetwork) -> str:
     free = free_inputs(network)
     if len(free) < INPUTS_HINT_FROM:
         return ""
-    shown = ", ".join(free[:12]) + (f" and {len(free) - 12} more" if len(free) > 12 else "")
+    shown = listed(free)
     return (
         f"{network.name} has {len(free)} free inputs ({shown}): at least "
         f"{_portfolio.min_attractors(network):,} attractors, one or more per valuation of them. "

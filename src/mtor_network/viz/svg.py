@@ -109,7 +109,7 @@ ARROWS: dict[str, tuple[float, ...]] = {  # unit points, tip at (0, 0), source t
     "tee": (-0.15, 0.0, -0.15, -0.1, 0.15, -0.1, 0.15, 0.0),
     "diamond": (-0.15, -0.15, 0.0, -0.3, 0.15, -0.15, 0.0, 0.0),
 }
-# the page's module regions (webapp/_page.py: `drawRegions` and the `.region` CSS rules)
+# the module regions: the page's `drawRegions` and `.region` CSS rules take them from here
 REGION_PAD = 8.0
 REGION_LABEL_ROOM = 16.0
 REGION_RADIUS = 8.0

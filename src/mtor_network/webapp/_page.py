@@ -18,8 +18,30 @@ from __future__ import annotations
 import json
 
 from ..models import FLAGSHIP
+from ..viz import svg
 from . import ids
 from .state import MAX_NAME_LENGTH
+
+# the module regions drawn behind the graph, as the server-side picture draws them (one source:
+# viz.svg's REGION_* constants)
+_REGION = {
+    "region_pad": f"{svg.REGION_PAD:g}",
+    "region_room": f"{svg.REGION_LABEL_ROOM:g}",
+    "region_radius": f"{svg.REGION_RADIUS:g}",
+    "region_stroke": svg.REGION_STROKE,
+    "region_fill": "rgba({}, {}, {}, {:g})".format(
+        *(int(svg.REGION_FILL[i : i + 2], 16) for i in (1, 3, 5)), svg.REGION_FILL_OPACITY
+    ),
+    "region_font": f"{svg.REGION_FONT:g}",
+    "region_text": svg.REGION_TEXT,
+}
+
+
+def _regions(text: str) -> str:
+    for key, value in _REGION.items():
+        text = text.replace(f"%({key})s", value)
+    return text
+
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 0; }
@@ -70,10 +92,11 @@ label.inline-label { display: inline; margin: 0; }
 .graph-wrap { position: relative; height: 600px; border: 1px solid #ddd; margin-top: 4px;
               background: white; }
 .regions { position: absolute; inset: 0; overflow: hidden; pointer-events: none; z-index: 0; }
-.region { position: absolute; border-radius: 8px; border: 1px solid #d6dde8;
-          background: rgba(36, 59, 85, 0.045); box-sizing: border-box; }
-.region span { position: absolute; top: 1px; left: 6px; font-size: 12px; font-weight: 600;
-               color: #44546a; white-space: nowrap; }
+.region { position: absolute; border-radius: %(region_radius)spx;
+          border: 1px solid %(region_stroke)s; background: %(region_fill)s;
+          box-sizing: border-box; }
+.region span { position: absolute; top: 1px; left: 6px; font-size: %(region_font)spx;
+               font-weight: 600; color: %(region_text)s; white-space: nowrap; }
 #network-graph { position: relative; z-index: 1; }
 .legend { display: flex; flex-wrap: wrap; gap: 2px 12px; font-size: 12px; margin: 4px 0; }
 .legend-title { font-weight: 600; }
@@ -121,6 +144,7 @@ label.inline-label { display: inline; margin: 0; }
   header h1 { display: block; font-size: 18px; }
 }
 """
+CSS = _regions(CSS)
 
 SCRIPT = """
 (function () {
@@ -152,10 +176,10 @@ SCRIPT = """
     const html = [];
     for (const [module, nodes] of groups) {
       const b = nodes.renderedBoundingBox({includeLabels: false, includeOverlays: false});
-      const pad = 8 * cy.zoom();
-      const top = b.y1 - pad - 16;
+      const pad = %(region_pad)s * cy.zoom();
+      const top = b.y1 - pad - %(region_room)s;
       html.push('<div class="region" style="left:' + (b.x1 - pad) + 'px;top:' + top +
-        'px;width:' + (b.w + 2 * pad) + 'px;height:' + (b.h + 2 * pad + 16) +
+        'px;width:' + (b.w + 2 * pad) + 'px;height:' + (b.h + 2 * pad + %(region_room)s) +
         'px"><span></span></div>');
     }
     layer.innerHTML = html.join('');
@@ -213,6 +237,7 @@ SCRIPT = """
   };
 })();
 """.replace("%(graph)s", repr(ids.GRAPH)).replace("%(regions)s", repr(ids.REGIONS))
+SCRIPT = _regions(SCRIPT)
 
 _CLICK_JS = (
     "function (n) {{ if (n) window.mtorGraph.{call}; return window.dash_clientside.no_update; }}"

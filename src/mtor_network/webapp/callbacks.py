@@ -22,7 +22,7 @@ from .._filenames import safe_stem
 from ..analysis.input_groups import InputSummary, grouped_view
 from ..analysis.readouts import declared_readouts, free_inputs, with_readouts
 from ..attractors import AttractorResult, Budget
-from ..exceptions import InvalidValuationError, MtorNetworkError
+from ..exceptions import InvalidValuationError, MtorNetworkError, listed
 from ..export import attractors as tables
 from ..models import FLAGSHIP, load_bundled
 from ..network import BooleanNetwork
@@ -237,7 +237,7 @@ def input_note(network: BooleanNetwork, state: ExplorerState, *, over_budget: bo
     free = [n for n in free_inputs(network) if state.status(n) == "normal"]
     if not free or (len(free) < LARGE_FREE_INPUTS and not over_budget):
         return ""
-    shown = ", ".join(free[:12]) + (f" and {len(free) - 12} more" if len(free) > 12 else "")
+    shown = listed(free)
     return (
         f"{len(free)} free input(s) are left free ({shown}): the search covers every "
         f"combination of their values (2^{len(free)}). Fix them under 'Inputs' on the left "
