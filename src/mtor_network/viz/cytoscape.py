@@ -242,7 +242,6 @@ def elements(
     """Nodes (with preset positions) and signed edges for dash-cytoscape; each node's classes
     and label are those of :func:`node_styles`."""
     pos = positions(network)
-    values: Mapping[str, Any] = attractor.value_map if attractor else {}
     styles = node_styles(
         network,
         attractor,
@@ -253,7 +252,6 @@ def elements(
     out: list[dict[str, Any]] = []
     for node in network.nodes:
         classes, label = styles[node.name]
-        value = values.get(node.name)
         x, y = pos[node.name]
         out.append(
             {
@@ -262,7 +260,6 @@ def elements(
                     "label": label,
                     "name": node.name,
                     "module": node.module,
-                    "value": "" if value is None else str(value),
                 },
                 "position": {"x": x, "y": y},
                 "classes": classes,
