@@ -633,9 +633,10 @@ class Session:
                 page.set(toggle, "n_clicks", (page.get(toggle, "n_clicks") or 0) + 1)
                 changed = [(toggle, "n_clicks")]
             else:
-                tap = {"data": {"id": node, "label": node}, "timeStamp": time.time() * 1000}
-                page.set("network-graph", "tapNode", tap)
-                changed = [("network-graph", "tapNode")]
+                # what the page script's tap handler sends (webapp._page SCRIPT)
+                tap = {"data": {"id": node}, "timeStamp": time.time() * 1000}
+                page.set("graph-tap", "data", tap)
+                changed = [("graph-tap", "data")]
             step = f"{kind} {node}"
         self.result.actions.append(step)
         self._round(step, changed)

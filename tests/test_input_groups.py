@@ -171,13 +171,13 @@ def test_results_show_one_row_per_valuation_and_the_first_valuations_attractors(
     analysis = analyze(state, upload)
     shown = dict(zip(RESULT_OUTPUTS, results(analysis), strict=True))
     assert shown[(ids.GROUPS, "style")] == {"display": "block"}
-    assert len(shown[(ids.GROUPS_TABLE, "data")]) == 2**INPUTS
+    assert len(shown[(ids.GROUPS_CONTENT, "data")]["data"]) == 2**INPUTS
     assert "5 free input(s) are left free" in shown[(ids.GROUPS_NOTE, "children")]
     # the table: the first valuation's two attractors, numbered as in the whole result
     grouped = grouped_view(analysis.network, analysis.result)
     assert grouped is not None
     first = grouped.positions[0]
-    rows = shown[(ids.TABLE, "data")]
+    rows = shown[(ids.TABLE_CONTENT, "data")]["data"]
     assert [r["attractor"] for r in rows] == [p + 1 for p in first]
     assert all(r[f"I{i}"] == "0" for r in rows for i in range(INPUTS))
     assert [o["value"] for o in shown[(ids.ATTRACTOR_PICK, "options")]] == list(first)
@@ -187,7 +187,7 @@ def test_results_show_one_row_per_valuation_and_the_first_valuations_attractors(
     # the valuation picked before stays picked when the new result has it
     again = dict(zip(RESULT_OUTPUTS, results(analysis, grouped.keys()[9]), strict=True))
     assert again[(ids.GROUP_PICK, "value")] == grouped.keys()[9]
-    assert [r["attractor"] for r in again[(ids.TABLE, "data")]] == [
+    assert [r["attractor"] for r in again[(ids.TABLE_CONTENT, "data")]["data"]] == [
         p + 1 for p in grouped.positions[9]
     ]
     # a small result: the ordinary table, the panel hidden
@@ -203,7 +203,7 @@ def test_picking_a_valuation_shows_its_attractors() -> None:
     assert grouped is not None
     picked = {f"I{i}": 1 for i in range(INPUTS)}
     view = dict(zip(ATTRACTOR_VIEW, group_attractors(analysis, json.dumps(picked)), strict=True))
-    rows = view[(ids.TABLE, "data")]
+    rows = view[(ids.TABLE_CONTENT, "data")]["data"]
     assert len(rows) == 2 and all(r[f"I{i}"] == "1" for r in rows for i in range(INPUTS))
     assert {r["phenotype"] for r in rows} == {"proliferative", "quiescent"}
     assert view[(ids.ATTRACTOR_PICK, "value")] == grouped.positions[-1][0]
@@ -232,7 +232,7 @@ def test_the_valuation_callback_answers_from_the_servers_result_and_refuses_bad_
     )
     for name, output in {
         "on_upload": (ids.UPLOAD_STORE, "data"),
-        "show_group": (ids.TABLE, "data"),
+        "show_group": (ids.TABLE_CONTENT, "data"),
     }.items():
         found = [
             d
@@ -258,17 +258,17 @@ def test_the_valuation_callback_answers_from_the_servers_result_and_refuses_bad_
     page.set(ids.UPLOAD, "filename", "switches.bnet")
     call("on_upload", [(ids.UPLOAD, "contents")])
     answer = call("update", [(ids.MODEL_SELECT, "value")])["response"]
-    assert len(answer[ids.GROUPS_TABLE]["data"]) == 2**INPUTS
-    assert len(answer[ids.TABLE]["data"]) == 2
+    assert len(answer[ids.GROUPS_CONTENT]["data"]["data"]) == 2**INPUTS
+    assert len(answer[ids.TABLE_CONTENT]["data"]["data"]) == 2
     key = json.dumps({f"I{i}": int(i % 2 == 0) for i in range(INPUTS)})
     page.set(ids.GROUP_PICK, "value", key)
     shown = call("show_group", [(ids.GROUP_PICK, "value")])["response"]
-    rows = shown[ids.TABLE]["data"]
+    rows = shown[ids.TABLE_CONTENT]["data"]["data"]
     assert [r["I0"] + r["I1"] + r["I2"] + r["I3"] + r["I4"] for r in rows] == ["10101"] * 2
     for hostile in ('{"I0": 0}', '{"../../etc/passwd": 1}', "x" * 100_000, '{"I0": [1]}'):
         page.set(ids.GROUP_PICK, "value", hostile)
         data = call("show_group", [(ids.GROUP_PICK, "value")])
-        assert ids.TABLE not in data.get("response", {})  # nothing shown from it
+        assert ids.TABLE_CONTENT not in data.get("response", {})  # nothing shown from it
         message = json.dumps(data.get("sideUpdate", {}))
         assert "Not shown" in message and "Traceback" not in message
 

@@ -112,10 +112,12 @@ def test_table_marks_oscillation_and_labels_columns() -> None:
     assert oscillating and all(row[n] == "*" for n in oscillating)
     erk = analysis.network.node("ERK").label
     assert {c["name"] for c in shown["columns"]} >= {erk, "phenotype", "endocrine resistant"}
-    # an oscillating cell is coloured by a rule that names its column and value
-    rules = [r["if"] for r in shown["style_data_conditional"]]
-    assert {"filter_query": f'{{{oscillating[0]}}} = "*"', "column_id": oscillating[0]} in rules
-    assert shown["tooltip_header"]["ERK"] == f"{erk} (ERK)"
+    # node cells are coloured by their value (the page's classes), a resistant "yes" marked
+    classes = shown["classes"]
+    assert oscillating[0] in classes["nodes"] and "phenotype" not in classes["nodes"]
+    assert classes["values"] == {"1": "on", "*": "osc"}
+    assert classes["columns"]["endocrine_resistant"] == {"yes": "resistant"}
+    assert shown["tooltips"]["ERK"] == f"{erk} (ERK)"
 
 
 def test_table_keeps_node_columns_apart_from_its_own() -> None:

@@ -675,6 +675,33 @@ def test_shared_url_restores_the_view(open_tab):
     assert sorted(tab.query()) == ["drug=tamoxifen", "ko=MTORC1"]
 
 
+def test_the_explorer_keeps_its_graph_and_table_after_another_tab(open_tab):
+    """Opening the Screen tab and coming back draws the Explorer anew: the graph keeps the
+    state's colours and marks, and the table its rows (both are drawn by the page script)."""
+    tab = open_tab()
+    tab.click_node("AKT")
+    tab.wait_node_class("AKT", "ko")
+    tab.wait_query("ko=AKT")
+    tab.wait_settled()
+    assert {r["AKT"] for r in tab.table_rows()} == {"0"}
+    tab.page.get_by_text("Screen", exact=True).click()
+    tab.page.locator(f"#{ids.SCREEN_RUN}").wait_for(state="visible")
+    tab.page.get_by_text("Explorer", exact=True).click()
+    tab.wait_node_class("AKT", "ko")
+    classes = tab.node_classes("AKT")
+    assert "off" in classes and "ko" in classes
+    tab.wait(
+        f"(id) => {{ const rows = ({TABLE_JS})(id); return !!rows && rows.length > 0; }}",
+        ids.TABLE,
+        what="the attractor table drawn again",
+    )
+    assert {r["AKT"] for r in tab.table_rows()} == {"0"}
+    tab.click_node("AKT")  # the graph drawn again takes clicks: knocked out -> forced on
+    tab.wait_node_class("AKT", "oe")
+    tab.wait_query("oe=AKT")
+    assert tab.errors == []
+
+
 def test_validation_tab_lists_the_evidence_report(open_tab):
     from mtor_network.webapp.layout import validation_report
 
@@ -972,7 +999,7 @@ def test_a_cyclic_attractor_opens_to_its_states(open_tab, tmp_path):
         what="the states of the cycle",
     )
     states = tab.page.evaluate(TABLE_JS, ids.CYCLE_STATES)
-    heads = tab.page.locator(f"#{ids.CYCLE_STATES} th.dash-header").all_inner_texts()
+    heads = tab.page.locator(f"#{ids.CYCLE_STATES} th").all_inner_texts()
     assert [h.strip() for h in heads] == ["state", "A", "B", "C", "Proliferation"], heads
     picked = tab.page.locator(f"#{ids.CYCLE_PICK} label").first.inner_text()
     size = int(re.search(r"(\d+) states", picked).group(1))
@@ -1185,6 +1212,17 @@ def test_many_attractors_from_free_inputs_show_by_valuation_and_one_is_picked(op
     assert "32 valuations" in tab.page.locator(f"#{ids.GROUPS_NOTE}").inner_text()
     groups = tab.page.evaluate(TABLE_JS, ids.GROUPS_TABLE)
     assert len(groups) == 16 and all(g["attractors"] == "2" for g in groups)  # a page of rows
+    pager = tab.page.locator(f"#{ids.GROUPS_TABLE} .pager")
+    assert "rows 1-16 of 32" in pager.inner_text()
+    pager.get_by_role("button", name="Next").click()  # the second page of valuations
+    pager.get_by_text("rows 17-32 of 32").wait_for()
+    second = tab.page.evaluate(TABLE_JS, ids.GROUPS_TABLE)
+    assert len(second) == 16 and not {tuple(g.items()) for g in second} & {
+        tuple(g.items()) for g in groups
+    }
+    assert pager.get_by_role("button", name="Next").is_disabled()
+    pager.get_by_role("button", name="Previous").click()
+    pager.get_by_text("rows 1-16 of 32").wait_for()
     # the table shows the first valuation's two attractors, not 64
     first = tab.table_rows()
     assert len(first) == 2 and {r[f"I{i}"] for r in first for i in range(5)} == {"0"}

@@ -220,7 +220,8 @@ def test_summary_names_semantics_and_attractor_count_changes() -> None:
     cyclic = [i for i, a in enumerate(analysis.result) if not a.is_fixed_point]
     assert style == {"display": "block"} and [o["value"] for o in options] == cyclic
     assert value == cyclic[0] and "states and transitions" in line and "synchronous" in line
-    note, elements, columns, data = cycle_body(analysis, value)
+    note, elements, content = cycle_body(analysis, value)
+    columns, data = content["columns"], content["data"]
     attractor = analysis.result[value]
     assert len(data) == attractor.size and "transitions: S1 ->" in note
     assert [c["id"] for c in columns[1:]] == list(attractor.oscillating)
@@ -237,9 +238,9 @@ def test_cycle_panel_keeps_the_pick_and_computes_only_when_open() -> None:
     cyclic = [i for i, a in enumerate(result) if not a.is_fixed_point]
     closed = cycles(analysis, cyclic[-1], False)
     assert closed[3] is no_update  # the pick stays: nothing asks for the body again
-    assert closed[5:] == ("", [], [], [])  # hidden: no states computed, nothing drawn
+    assert closed[5:] == ("", [], None)  # hidden: no states computed, nothing drawn
     opened = cycles(analysis, None, True)
-    assert opened[3] == cyclic[0] and len(opened[8]) == result[cyclic[0]].size
+    assert opened[3] == cyclic[0] and len(opened[7]["data"]) == result[cyclic[0]].size
     assert opened[4].startswith("Hide") and len(opened[6]) == 1  # one drawn graph
 
 
@@ -250,9 +251,9 @@ def test_a_cycle_too_large_to_draw_says_so() -> None:
     result = find_attractors(network, "most_permissive")
     analysis = Analysis(ExplorerState(), network, result, ())
     index = next(i for i, a in enumerate(result) if not a.is_fixed_point)
-    note, elements, _, data = cycle_body(analysis, index)
+    note, elements, content = cycle_body(analysis, index)
     assert "14 nodes oscillate" in note and "at most 12" in note
-    assert elements == [] and data == []
+    assert elements == [] and content is None
 
 
 def test_cycle_panel_of_a_result_without_cycles_is_hidden() -> None:
@@ -261,7 +262,7 @@ def test_cycle_panel_of_a_result_without_cycles_is_hidden() -> None:
     assert len(result) == 2 and all(a.is_fixed_point for a in result)
     analysis = Analysis(ExplorerState(), network, result, ())
     assert cycle_head(analysis) == ({"display": "none"}, "", [], None)
-    assert cycle_body(analysis, 0) == ("", [], [], [])
+    assert cycle_body(analysis, 0) == ("", [], None)
 
 
 # ---- Screen tab, search, time course -------------------------------------------------------
@@ -302,38 +303,34 @@ def test_the_time_course_is_seeded_and_bounded() -> None:
     assert capped.startswith("2000 runs, seed 0")
 
 
-def test_a_click_sends_the_table_form_and_the_graph_elements_only_when_they_change() -> None:
-    """The page keeps the attractor table's form and the graph's elements under a key: a
-    click on the same network leaves both out and sends the rows and the node styles."""
+def test_a_click_sends_the_table_and_the_graph_elements_only_when_they_change() -> None:
+    """The page keeps the graph's elements under a key: a click on the same network leaves
+    them out and sends the node styles and the table's content (drawn by the page)."""
     from mtor_network.webapp.callbacks import (
         GRAPH_OUTPUTS,
         RESULT_OUTPUTS,
         STATE_OUTPUTS,
-        TABLE_FORM,
         Event,
         event_outputs,
     )
 
     graph_at = len(STATE_OUTPUTS) + 1 + len(RESULT_OUTPUTS)
+    at_table = RESULT_OUTPUTS.index((ids.TABLE_CONTENT, "data"))
     first = event_outputs(Event(trigger=ids.URL, search=""), None, None)
-    results_of = first[len(STATE_OUTPUTS) + 1 : graph_at]
-    assert all(isinstance(results_of[i], list) and results_of[i] for i in TABLE_FORM[:1])
-    table_key = first[-1]
-    assert isinstance(table_key, str) and len(table_key) == 16
+    content = first[len(STATE_OUTPUTS) + 1 : graph_at][at_table]
+    assert content["columns"] and len(content["data"]) == 1
     layout_key = elements_key(load_model(FLAGSHIP))
     elements_, graph_key, styles = first[graph_at : graph_at + len(GRAPH_OUTPUTS)]
     assert graph_key == layout_key and isinstance(elements_, list)  # a page without a key
     toggle = {"type": ids.NODE_TOGGLE, "node": "MTORC1"}
     click = Event(trigger=toggle, value=1, current=first[0], search=first[5])
-    second = event_outputs(click, None, None, graph_key=layout_key, table_key=table_key)
-    results_of = second[len(STATE_OUTPUTS) + 1 : graph_at]
-    assert all(results_of[i] is no_update for i in TABLE_FORM) and second[-1] is no_update
-    assert results_of[RESULT_OUTPUTS.index((ids.TABLE, "data"))]  # the rows are sent
+    second = event_outputs(click, None, None, graph_key=layout_key)
+    content = second[len(STATE_OUTPUTS) + 1 : graph_at][at_table]
+    assert content["data"][0]["MTORC1"] == "0"  # the rows of the new state are sent
     elements_, graph_key, styles = second[graph_at : graph_at + len(GRAPH_OUTPUTS)]
     assert elements_ is no_update and graph_key is no_update
     assert "ko" in styles["MTORC1"][0].split() and "(knocked out)" in styles["MTORC1"][1]
     # a page holding other elements (or none) gets them, with their key
-    third = event_outputs(click, None, None, graph_key="0" * 16, table_key="stale")
+    third = event_outputs(click, None, None, graph_key="0" * 16)
     elements_, graph_key, _ = third[graph_at : graph_at + len(GRAPH_OUTPUTS)]
     assert graph_key == layout_key and {e["data"]["id"] for e in elements_} >= {"MTORC1"}
-    assert third[-1] == table_key

@@ -283,10 +283,14 @@ def test_thousands_of_attractors_are_summarised_not_sent(app: Any) -> None:
     assert len(json.dumps(data)) < 5_000_000
     # the 200 held fall into 200 valuations of the 12 free inputs: one row each (12 input
     # columns and 3 more, never a column per attractor), and the table shows the one picked
-    groups = data[ids.GROUPS_TABLE]
+    groups = data[ids.GROUPS_CONTENT]["data"]
     assert len(groups["data"]) == 200 and len(groups["columns"]) == 12 + 3
     assert len(data[ids.GROUP_PICK]["options"]) == 200
-    assert len(data[ids.ATTRACTOR_PICK]["options"]) == len(data[ids.TABLE]["data"]) == 1
+    assert (
+        len(data[ids.ATTRACTOR_PICK]["options"])
+        == len(data[ids.TABLE_CONTENT]["data"]["data"])
+        == 1
+    )
 
 
 def test_an_exploding_primes_export_stops_at_the_budget(quick_app: Any) -> None:

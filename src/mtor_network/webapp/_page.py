@@ -1,14 +1,20 @@
 """The page's style sheet and script (inlined into the HTML page: nothing is fetched from
 elsewhere, and the wheel ships no asset folder).
 
-The script does three things the Dash components cannot:
+The script does five things the Dash components cannot:
 
 * it makes cytoscape measure its container again before every press, wheel step and hover
   entry, and whenever the page above or around the graph changes size, so the first click
   after the page loads (or after the summary, an error or a wrapped tool bar moved the graph)
   lands on the node under the pointer (issue 13, bug 1);
+* it sends the id of the node tapped on the graph (``GRAPH_TAP``) in place of
+  dash-cytoscape's tap, hover and tapstart handlers, which send a node's whole computed style
+  and the data of every other node and render the graph again (issue 13);
 * it draws the pathway-module regions behind the graph's canvas (one labelled box around the
   nodes of each module, following pan and zoom);
+* it draws the page's tables (:func:`~mtor_network.webapp.layout.plain_table`) from their
+  content stores, a page of rows at a time, without a Dash component per cell (the DataTable
+  they replace cost a fifth of a page load, issue 13);
 * it gives the tool bar's zoom, fit, undo and redo buttons something to call
   (``window.mtorGraph``), used by the app's client-side callbacks.
 """
@@ -80,7 +86,17 @@ button:focus-visible, .toggle:focus { outline: 3px solid #f5c26b; }
 progress { vertical-align: middle; margin: 0 8px; }
 #attractor-heatmap { display: block; max-width: 100%; margin: 6px 0; }
 #attractor-heatmap:not([src^="data:"]) { display: none; }
-#attractor-table th.dash-header:nth-child(n+6) { writing-mode: vertical-rl;
+.plain-table .scroll { overflow-x: auto; }
+.plain-table table { border-collapse: collapse; font-size: 11px; }
+.plain-table th, .plain-table td { padding: 2px 5px; text-align: center; white-space: nowrap;
+    border: 1px solid #ddd; font-family: system-ui, sans-serif; }
+.plain-table th { font-weight: 600; background: #f5f5f5; }
+.plain-table td.on { background: #cdebc8; }
+.plain-table td.osc { background: #f9dfae; }
+.plain-table td.resistant { color: #b00020; font-weight: 700; }
+.plain-table .pager { font-size: 12px; margin: 4px 0; display: flex; gap: 6px;
+    align-items: center; }
+#attractor-table th:nth-child(n+6) { writing-mode: vertical-rl;
     transform: rotate(180deg); height: auto; padding: 4px 2px; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 6px;
            min-height: 34px; font-size: 12px; }
@@ -148,7 +164,7 @@ CSS = _regions(CSS)
 
 SCRIPT = """
 (function () {
-  const GRAPH = %(graph)s, REGIONS = %(regions)s;
+  const GRAPH = %(graph)s, REGIONS = %(regions)s, TAP = %(tap)s;
   let attached = null;
   function cyOf() {
     const el = document.getElementById(GRAPH);
@@ -193,6 +209,27 @@ SCRIPT = """
   function queueRegions() {
     if (!regionsQueued) { regionsQueued = true; requestAnimationFrame(drawRegions); }
   }
+  // the graph's view (viz node_styles: each node's [classes, label]) of the state shown, kept
+  // for a graph drawn again (the Explorer tab is rendered anew when it is opened again)
+  let view = null;
+  function paint(cy) {
+    if (!view) return;
+    cy.batch(() => { for (const id of Object.keys(view)) {
+      const v = view[id];
+      if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') continue;
+      const n = cy.getElementById(id);
+      if (n.empty() || !n.isNode()) continue;
+      if (n.classes().join(' ') !== v[0]) n.classes(v[0]);
+      if (n.data('label') !== v[1]) n.data('label', v[1]);
+    } });
+  }
+  function show(next) {
+    if (!next || typeof next !== 'object' || Array.isArray(next)) return;
+    view = next;
+    const cy = cyOf();
+    if (cy) { attach(); paint(cy); }  // else attach() paints the graph when it is drawn
+  }
+  let resizes = null;
   function attach() {
     const cy = cyOf();
     if (!cy || cy === attached) return;
@@ -202,28 +239,125 @@ SCRIPT = """
     for (const type of ['mousedown', 'touchstart', 'wheel', 'mouseover', 'pointerdown']) {
       el.addEventListener(type, () => remeasure(cy), {capture: true, passive: true});
     }
+    // dash-cytoscape answers a hover over an element with its data, a tap on a node with
+    // the node's whole computed style and the data of every other node (tapNode), and a
+    // tapstart with a resize of the graph; each one updates the page's store and renders
+    // the graph again. The explorer reads only the id of the node tapped: its own handler
+    // sends that alone (GRAPH_TAP), and dash-cytoscape's go.
+    cy.off('tap', 'node');
+    cy.off('mouseover', 'node');
+    cy.off('mouseover', 'edge');
+    cy.off('tapstart');
+    cy.on('tap', 'node', (event) => window.dash_clientside.set_props(TAP, {
+      data: {data: {id: event.target.id()}, timeStamp: event.timeStamp}}));
     cy.on('render viewport resize add remove data position', queueRegions);
+    paint(cy);
     queueRegions();
-    const page = document.getElementById('_dash-app-content') || document.body;
     if (window.ResizeObserver) {
-      const observer = new ResizeObserver(() => remeasure(cy));
-      observer.observe(page);
-      for (let node = el.parentElement; node; node = node.parentElement) observer.observe(node);
+      if (resizes) resizes.disconnect();
+      resizes = new ResizeObserver(() => remeasure(cy));
+      for (let node = el.parentElement; node; node = node.parentElement) resizes.observe(node);
     }
-    if (window.MutationObserver) {
-      let queued = false;
-      new MutationObserver(() => {
-        if (queued) return;
-        queued = true;
-        requestAnimationFrame(() => { queued = false; remeasure(cy); });
-      }).observe(page, {childList: true, subtree: true, characterData: true});
+  }
+  // the page's tables (layout plain_table): drawn here from their content store, every
+  // value as text (textContent: hostile names stay text), a page of rows at a time; one
+  // update of the page's store per new content, no component per cell
+  const contents = new Map();
+  function table(id, content) {
+    if (content !== undefined) contents.set(id, content);
+    const root = document.getElementById(id);
+    if (!root) return;
+    content = contents.get(id);
+    root.mtorContent = content;
+    root.textContent = '';
+    if (!content || typeof content !== 'object' || !Array.isArray(content.columns)) return;
+    const columns = content.columns.filter(c => c && typeof c.id === 'string');
+    const rows = Array.isArray(content.data) ? content.data : [];
+    const tips = content.tooltips && typeof content.tooltips === 'object' ? content.tooltips : {};
+    const cls = content.classes && typeof content.classes === 'object' ? content.classes : {};
+    const nodes = new Set(Array.isArray(cls.nodes) ? cls.nodes : []);
+    const values = cls.values && typeof cls.values === 'object' ? cls.values : {};
+    const marks = cls.columns && typeof cls.columns === 'object' ? cls.columns : {};
+    const size = Math.max(1, parseInt(root.getAttribute('data-page-size'), 10) || 50);
+    const pages = Math.max(1, Math.ceil(rows.length / size));
+    const page = Math.min(Math.max(root.mtorPage || 0, 0), pages - 1);
+    root.mtorPage = page;
+    const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+    const text = (v) => v === null || v === undefined ? '' : String(v);
+    const t = document.createElement('table');
+    const head = t.createTHead().insertRow();
+    for (const c of columns) {
+      const th = document.createElement('th');
+      th.textContent = text(c.name);
+      th.setAttribute('data-dash-column', c.id);
+      if (own(tips, c.id)) th.title = text(tips[c.id]);
+      head.appendChild(th);
     }
+    const body = t.createTBody();
+    for (const r of rows.slice(page * size, (page + 1) * size)) {
+      const tr = body.insertRow();
+      for (const c of columns) {
+        const v = r && typeof r === 'object' && own(r, c.id) ? text(r[c.id]) : '';
+        const td = tr.insertCell();
+        td.textContent = v;
+        td.setAttribute('data-dash-column', c.id);
+        const mark = own(marks, c.id) && own(marks[c.id], v) ? marks[c.id][v]
+          : nodes.has(c.id) && own(values, v) ? values[v] : '';
+        if (typeof mark === 'string' && mark) td.className = mark;
+      }
+    }
+    const scroll = document.createElement('div');
+    scroll.className = 'scroll';
+    scroll.appendChild(t);
+    root.appendChild(scroll);
+    if (pages > 1) {
+      const pager = document.createElement('div');
+      pager.className = 'pager';
+      const step = (label, to, disabled) => {
+        const b = document.createElement('button');
+        b.type = 'button'; b.textContent = label; b.disabled = disabled;
+        b.addEventListener('click', () => {
+          root.mtorPage = to; table(id);  // the pager is drawn again: keep the focus on it
+          const again = root.querySelector('.pager button[data-label="' + label + '"]');
+          if (again && !again.disabled) again.focus();
+        });
+        b.setAttribute('data-label', label);
+        return b;
+      };
+      const where = document.createElement('span');
+      const last = Math.min(rows.length, (page + 1) * size);
+      where.textContent = 'rows ' + (page * size + 1) + '-' + last + ' of ' + rows.length;
+      pager.append(step('Previous', page - 1, page === 0), where,
+                   step('Next', page + 1, page === pages - 1));
+      root.appendChild(pager);
+    }
+  }
+  window.mtorTable = table;
+  // whatever the page draws anew (a tab opened again, a panel shown): measure the graph's
+  // container again, take over a new graph, draw a new table container from its content
+  if (window.MutationObserver) {
+    let queued = false;
+    new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        remeasure();
+        attach();
+        for (const [id, content] of contents) {
+          const root = document.getElementById(id);
+          if (root && !root.firstChild && root.mtorContent !== content) table(id, content);
+        }
+      });
+    }).observe(document.body, {childList: true, subtree: true, characterData: true});
   }
   window.addEventListener('scroll', () => remeasure(), {capture: true, passive: true});
   window.addEventListener('resize', () => remeasure(), {passive: true});
   setInterval(attach, 250);
   window.mtorGraph = {
     cy: cyOf,
+    attach: attach,
+    show: show,
     remeasure: remeasure,
     zoomBy: function (factor) {
       const cy = cyOf();
@@ -237,6 +371,7 @@ SCRIPT = """
   };
 })();
 """.replace("%(graph)s", repr(ids.GRAPH)).replace("%(regions)s", repr(ids.REGIONS))
+SCRIPT = SCRIPT.replace("%(tap)s", repr(ids.GRAPH_TAP))
 SCRIPT = _regions(SCRIPT)
 
 _CLICK_JS = (
@@ -305,27 +440,22 @@ CYCLE_GATE_JS = (
     " return window.dash_clientside.no_update;"
     " return (n || 0) + 1; }"
 )
-# the graph's nodes take each node's [classes, label] of the view (viz node_styles) in one
-# cytoscape batch, without new elements (no diff of every element, no new layout); the latest
-# view waits (a bounded number of frames) for a graph that is not drawn yet
+# what an answer changes in the page itself, in one callback (each callback run is several
+# updates of the page's store): the graph's nodes take each node's [classes, label] of the
+# view (viz node_styles) in one cytoscape batch, without new elements (no diff of every
+# element, no new layout; a graph not drawn yet, or drawn again, takes the latest view when
+# the page script attaches to it), and each table whose content changed is drawn again
 APPLY_VIEW_JS = (
-    "function (view) {"
-    " const skip = window.dash_clientside.no_update;"
-    " if (!view || typeof view !== 'object' || Array.isArray(view)) return skip;"
-    " window.mtorGraphView = view;"
-    " const apply = (tries) => {"
-    " if (window.mtorGraphView !== view) return;"
-    f" const el = document.getElementById({json.dumps(ids.GRAPH)});"
-    " const cy = el && el._cyreg && el._cyreg.cy;"
-    " if (!cy) { if (tries > 0) requestAnimationFrame(() => apply(tries - 1)); return; }"
-    " cy.batch(() => { for (const id of Object.keys(view)) {"
-    " const v = view[id];"
-    " if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'string') continue;"
-    " const n = cy.getElementById(id);"
-    " if (n.empty() || !n.isNode()) continue;"
-    " if (n.classes().join(' ') !== v[0]) n.classes(v[0]);"
-    " if (n.data('label') !== v[1]) n.data('label', v[1]); } }); };"
-    " apply(600); return skip; }"
+    "function (view, ...contents) {"
+    " const trigger = (window.dash_clientside.callback_context.triggered || [])"
+    ".map((t) => t.prop_id);"
+    f" const tables = {json.dumps([[c, t] for t, c in ids.TABLES.items()])};"
+    f" if (window.mtorGraph && trigger.includes({json.dumps(ids.GRAPH_VIEW + '.data')}))"
+    " window.mtorGraph.show(view);"
+    " tables.forEach(([content, table], i) => {"
+    " if (window.mtorTable && trigger.includes(content + '.data'))"
+    " window.mtorTable(table, contents[i] || null); });"
+    " return window.dash_clientside.no_update; }"
 )
 
 

@@ -6,11 +6,9 @@ tested without Dash; the ``register`` function only wires them to components."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -259,11 +257,10 @@ CYCLE_BODY: tuple[tuple[str, str], ...] = (
     (ids.CYCLE_SHOW, "children"),
     (ids.CYCLE_NOTE, "children"),
     (ids.CYCLE_DRAWING, "children"),
-    (ids.CYCLE_STATES, "columns"),
-    (ids.CYCLE_STATES, "data"),
+    (ids.CYCLE_CONTENT, "data"),
 )
 """The cycle panel's body: the show button's text, a note, the drawn state-transition graph
-and the table of states."""
+and the table of states (its content)."""
 STATE_COLUMN = " state"  # the states' column (a space: never a node name)
 
 
@@ -303,7 +300,7 @@ def cycle_body(analysis: Analysis, picked: Any) -> tuple[Any, ...]:
     from ..exceptions import CycleTooLarge
     from ..viz.cytoscape import cycle_elements
 
-    empty: tuple[Any, ...] = ("", [], [], [])
+    empty: tuple[Any, ...] = ("", [], None)
     result = analysis.result
     if result is None or picked not in cyclic_attractors(analysis):
         return empty
@@ -316,9 +313,9 @@ def cycle_body(analysis: Analysis, picked: Any) -> tuple[Any, ...]:
         )
     except CycleTooLarge as exc:
         oscillating = ", ".join(labels.get(n, n) for n in attractor.oscillating)
-        return (f"A{picked + 1}: {exc}. Oscillating: {oscillating}.", [], [], [])
+        return (f"A{picked + 1}: {exc}. Oscillating: {oscillating}.", [], None)
     except ValueError as exc:
-        return (f"A{picked + 1}: {exc}.", [], [], [])
+        return (f"A{picked + 1}: {exc}.", [], None)
     columns = [{"name": "state", "id": STATE_COLUMN}] + [
         {"name": labels.get(n, n), "id": n} for n in found.nodes
     ]
@@ -333,7 +330,7 @@ def cycle_body(analysis: Analysis, picked: Any) -> tuple[Any, ...]:
         else f"A{picked + 1}: a trap space of {len(found)} states: every state of it belongs "
         "to the attractor."
     ) + " Every other node keeps its value in the attractor table."
-    return (note, cycle_elements(found, labels), columns, data)
+    return (note, cycle_elements(found, labels), {"columns": columns, "data": data})
 
 
 def table(
@@ -341,20 +338,16 @@ def table(
     shown: AttractorResult | None = None,
     positions: tuple[int, ...] | None = None,
 ) -> dict[str, Any]:
-    """The attractor table as the properties of one ``DataTable`` (``columns``, ``data``,
-    ``style_data_conditional``, ``tooltip_header``): one row per attractor (type, phenotype,
-    resistance, size, every node; '*' marks an oscillating node), node columns keyed by node
-    name. One component whose data changes, not a component per cell: a page mounts nothing
-    new when the table changes. ``shown`` (one input valuation's attractors) replaces the
-    result's attractors, numbered by their ``positions`` in the result."""
+    """The attractor table's content, as the page draws it (:func:`~.layout.plain_table`):
+    ``columns`` (name, id), ``data`` (one row per attractor: type, phenotype, resistance,
+    size, every node; '*' marks an oscillating node; node columns keyed by node name),
+    ``classes`` (the cell colours: node cells by value, "on" for 1 and "osc" for *, and a
+    resistant "yes" marked) and ``tooltips`` (each node column's label and name). ``shown``
+    (one input valuation's attractors) replaces the result's attractors, numbered by their
+    ``positions`` in the result."""
     result = shown if shown is not None else analysis.result
     if result is None:
-        return {
-            "columns": [{"name": "result", "id": "result"}],
-            "data": [{"result": "No result."}],
-            "style_data_conditional": [],
-            "tooltip_header": {},
-        }
+        return {"columns": [{"name": "result", "id": "result"}], "data": [{"result": "No result."}]}
     labels = {n.name: n.label for n in analysis.network}
     nodes = list(result.nodes)
     keys = {n: n if n not in tables.COLUMNS else f"node:{n}" for n in nodes}
@@ -370,33 +363,21 @@ def table(
         record["endocrine_resistant"] = "yes" if row["endocrine_resistant"] else "no"
         record.update({keys[n]: str(row[n]) for n in nodes})
         data.append(record)
-    present = {v for r in data for k, v in r.items() if k not in tables.COLUMNS}
-    styles: list[dict[str, Any]] = [
-        {
-            "if": {
-                "filter_query": '{endocrine_resistant} = "yes"',
-                "column_id": "endocrine_resistant",
-            },
-            "color": "#b00020",
-            "fontWeight": 700,
-        }
-    ]
-    for value, colour in (("1", "#cdebc8"), ("*", "#f9dfae")):
-        if value not in present:
-            continue
-        styles += [
-            {
-                "if": {"filter_query": f'{{{keys[n]}}} = "{value}"', "column_id": keys[n]},
-                "backgroundColor": colour,
-            }
-            for n in nodes
-        ]
     return {
         "columns": columns,
         "data": data,
-        "style_data_conditional": styles,
-        "tooltip_header": {keys[n]: f"{labels[n]} ({n})" for n in nodes},
+        "classes": {
+            "nodes": [keys[n] for n in nodes],
+            "values": dict(CELL_CLASSES),
+            "columns": {"endocrine_resistant": {"yes": "resistant"}},
+        },
+        "tooltips": {keys[n]: f"{labels[n]} ({n})" for n in nodes},
     }
+
+
+CELL_CLASSES: Mapping[str, str] = MappingProxyType({"1": "on", "*": "osc"})
+"""The class of a node's cell in the attractor table by its value (the page's style sheet
+colours them as the graph does: green on, orange oscillating)."""
 
 
 DETAIL_ACTIONS = (("normal", "Normal"), ("knockout", "Knock out"), ("overexpress", "Force on"))
@@ -539,45 +520,19 @@ def model_panel(
 RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
     (ids.SUMMARY, "children"),
     (ids.ERROR, "children"),
-    (ids.TABLE, "columns"),
-    (ids.TABLE, "data"),
-    (ids.TABLE, "style_data_conditional"),
-    (ids.TABLE, "tooltip_header"),
+    (ids.TABLE_CONTENT, "data"),
     (ids.HEATMAP, "src"),
     (ids.ATTRACTOR_PICK, "options"),
     (ids.ATTRACTOR_PICK, "value"),
     (ids.HEAVY, "style"),
     (ids.GROUPS, "style"),
     (ids.GROUPS_NOTE, "children"),
-    (ids.GROUPS_TABLE, "columns"),
-    (ids.GROUPS_TABLE, "data"),
+    (ids.GROUPS_CONTENT, "data"),
     (ids.GROUP_PICK, "options"),
     (ids.GROUP_PICK, "value"),
 )
 """The components and properties :func:`results` fills, in its order."""
 PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
-TABLE_FORM = tuple(
-    RESULT_OUTPUTS.index((ids.TABLE, p))
-    for p in ("columns", "style_data_conditional", "tooltip_header")
-)
-"""Where the attractor table's form (columns, cell styles, header tooltips) is in
-:data:`RESULT_OUTPUTS`: the same for every state of a network, so sent only when it changes."""
-
-
-def table_form_key(columns: Any, styles: Any, tooltips: Any) -> str:
-    """A digest (SHA-256, 16 hex digits) of the attractor table's form: the page keeps it
-    (:data:`~mtor_network.webapp.ids.TABLE_KEY`) and an answer leaves the form out while it
-    stays, so the table re-renders only its rows (issue 13)."""
-    text = json.dumps([columns, styles, tooltips], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def form_key_of(outputs: Sequence[Any], offset: int = 0) -> str:
-    """:func:`table_form_key` of values in the order of :data:`RESULT_OUTPUTS` (starting at
-    ``offset`` in it, e.g. 2 for :data:`ATTRACTOR_VIEW`)."""
-    return table_form_key(*(outputs[i - offset] for i in TABLE_FORM))
-
-
 GROUP_VALUE = RESULT_OUTPUTS.index((ids.GROUP_PICK, "value"))
 GROUP_START = RESULT_OUTPUTS.index((ids.GROUPS, "style"))
 HEAVY_STYLE = RESULT_OUTPUTS.index((ids.HEAVY, "style"))
@@ -604,12 +559,8 @@ def attractor_view(
         {"label": f"A{i + 1} {a.phenotype}", "value": i}
         for i, a in zip(places, shown or (), strict=True)
     ]
-    rows = table(analysis, shown, positions)
     return (
-        rows["columns"],
-        rows["data"],
-        rows["style_data_conditional"],
-        rows["tooltip_header"],
+        table(analysis, shown, positions),
         picture,
         options,
         options[0]["value"] if options else 0,
@@ -620,7 +571,7 @@ def groups_view(grouped: InputSummary | None, index: int = 0) -> tuple[Any, ...]
     """The values of the groups panel in :data:`RESULT_OUTPUTS` (style, note, the table's
     columns and data, the picker's options and value): hidden without ``grouped``."""
     if grouped is None:
-        return ({"display": "none"}, "", [], [], [], None)
+        return ({"display": "none"}, "", None, [], None)
     result = grouped.result
     scope = "" if result.complete else f" (the first {len(result)} of {result.total:,} found)"
     note = (
@@ -633,8 +584,7 @@ def groups_view(grouped: InputSummary | None, index: int = 0) -> tuple[Any, ...]
     return (
         {"display": "block"},
         note,
-        columns,
-        grouped.rows(),
+        {"columns": columns, "data": grouped.rows()},
         grouped.options(),
         grouped.keys()[index],
     )
@@ -822,7 +772,6 @@ def event_outputs(
     *,
     shown: tuple[Any, ...] = (None,) * 7,
     graph_key: Any = None,
-    table_key: Any = None,
 ) -> tuple[Any, ...]:
     """Everything one user event changes on the page, in the order of the explorer's main
     callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
@@ -833,10 +782,9 @@ def event_outputs(
     background status): a value that stays is not
     sent again (each value sent is redrawn, and some fire callbacks of their own); the
     graph's elements neither while the page's graph holds them (``graph_key``,
-    :func:`graph_outputs`), nor the attractor table's form while the page holds it
-    (``table_key``, :func:`table_form_key`; the new key comes last)."""
+    :func:`graph_outputs`)."""
     picked, cycle, shows, group, heavy, error, status = shown
-    width = len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1 + 1
+    width = len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
     switches = [no_update] * len(event.free)
     changed, pick, tab = event_state(event, upload)
     if changed is None:
@@ -863,11 +811,6 @@ def event_outputs(
         shown_results[HEAVY_STYLE] = no_update
     if shown_results[ERROR_TEXT] == (error or ""):
         shown_results[ERROR_TEXT] = no_update
-    form_key: Any = form_key_of(shown_results)
-    if isinstance(table_key, str) and table_key == form_key:
-        for i in TABLE_FORM:  # the table keeps its form (re-rendering it is most of a click)
-            shown_results[i] = no_update
-        form_key = no_update
     cycle_panel = list(cycles(analysis, cycle, _shown(shows)))
     if not _shown(shows):  # the body is hidden, and stays so
         cycle_panel[len(CYCLE_OUTPUTS) :] = [no_update] * len(CYCLE_BODY)
@@ -894,7 +837,6 @@ def event_outputs(
         *cycle_panel,
         "" if status else no_update,
         inspected_details(analysis, ExplorerState.from_dict(event.current), event.inspected),
-        form_key,
     )
 
 
@@ -912,10 +854,10 @@ def inspected_details(analysis: Analysis, before: ExplorerState, node: Any) -> A
 def shown_body(analysis: Analysis, picked: Any, opened: bool) -> tuple[Any, ...]:
     """The values of :data:`CYCLE_BODY`: computed and drawn only while shown (``opened``)."""
     if not opened:
-        return (CYCLE_SHOW_TEXT[False], "", [], [], [])
-    note, elements, columns, data = cycle_body(analysis, picked)
+        return (CYCLE_SHOW_TEXT[False], "", [], None)
+    note, elements, content = cycle_body(analysis, picked)
     drawing = [cycle_graph(elements)] if elements else []
-    return (CYCLE_SHOW_TEXT[True], note, drawing, columns, data)
+    return (CYCLE_SHOW_TEXT[True], note, drawing, content)
 
 
 def cycles(analysis: Analysis, picked: Any, opened: Any) -> tuple[Any, ...]:
@@ -1177,6 +1119,7 @@ def register(
         APPLY_VIEW_JS,
         Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
         Input(ids.GRAPH_VIEW, "data"),
+        *[Input(content, "data") for content in ids.TABLES.values()],
         prevent_initial_call=True,
     )
 
@@ -1188,8 +1131,8 @@ def register(
         *[Output(i, p) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children"),
         Output(ids.NODE_DETAILS, "children", allow_duplicate=True),
-        Output(ids.TABLE_KEY, "data"),
         Input(ids.URL, "search"),
+        Input(ids.GRAPH_TAP, "data"),
         Input(ids.GRAPH, "tapNode"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "n_clicks"),
         Input(ids.DRUGS, "value"),
@@ -1215,12 +1158,12 @@ def register(
         State(ids.ERROR, "children"),
         State(ids.HEAVY_STATUS, "children"),
         State(ids.GRAPH_KEY, "data"),
-        State(ids.TABLE_KEY, "data"),
         prevent_initial_call=True,
     )
     def update(
         search,
         tap,
+        tap_node,
         _toggles,
         drugs,
         genotypes,
@@ -1245,11 +1188,14 @@ def register(
         error,
         status,
         graph_key,
-        table_key,
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
         trigger, value = user_trigger(ctx.triggered, ctx.triggered_prop_ids)
+        if trigger == ids.GRAPH_TAP:
+            trigger = ids.GRAPH  # the page's own tap handler (dash-cytoscape's: tap_node)
+        else:
+            tap = tap_node
         event = Event(
             trigger=trigger,
             value=value,
@@ -1271,7 +1217,6 @@ def register(
             quick,
             shown=(picked, cycle, shows, group, heavy_style, error, status),
             graph_key=graph_key,
-            table_key=table_key,
         )
 
     @app.callback(
@@ -1293,7 +1238,6 @@ def register(
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in ATTRACTOR_VIEW],
-        Output(ids.TABLE_KEY, "data", allow_duplicate=True),
         Input(ids.GROUP_PICK, "value"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
@@ -1302,21 +1246,20 @@ def register(
     def show_group(valuation, data, upload):  # type: ignore[no-untyped-def]
         state, uploaded, result = searched(data, upload)
         if result is None or valuation is None:
-            return (no_update,) * (len(ATTRACTOR_VIEW) + 1)  # never a search of its own
+            return (no_update,) * len(ATTRACTOR_VIEW)  # never a search of its own
         try:
             network = state_network(state, uploaded)
             view = group_attractors(Analysis(state, network, result, ()), valuation)
         except MtorNetworkError as exc:  # InvalidValuationError among them
             set_props(ids.ERROR, {"children": f"Not shown: {exc}"})
-            return (no_update,) * (len(ATTRACTOR_VIEW) + 1)
-        return (*view, form_key_of(view, offset=RESULT_OUTPUTS.index(ATTRACTOR_VIEW[0])))
+            return (no_update,) * len(ATTRACTOR_VIEW)
+        return view
 
     @app.callback(
         *[Output(i, p, allow_duplicate=True) for i, p in RESULT_OUTPUTS],
         Output(ids.GRAPH_VIEW, "data", allow_duplicate=True),
         *[Output(i, p, allow_duplicate=True) for i, p in CYCLE_OUTPUTS + CYCLE_BODY],
         Output(ids.HEAVY_STATUS, "children", allow_duplicate=True),
-        Output(ids.TABLE_KEY, "data", allow_duplicate=True),
         Input(ids.HEAVY_RUN, "n_clicks"),
         State(ids.STATE, "data"),
         State(ids.UPLOAD_STORE, "data"),
@@ -1333,7 +1276,7 @@ def register(
     )
     def run_heavy(set_progress, clicks, data, upload, tab):  # type: ignore[no-untyped-def]
         if not clicks:
-            return (no_update,) * (len(RESULT_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 3)
+            return (no_update,) * (len(RESULT_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 2)
         state = ExplorerState.from_dict(data)
         limit = heavy.seconds if heavy is not None and heavy.seconds else None
         bound = f" (stops after {limit:g} s)" if limit else ""
@@ -1348,14 +1291,13 @@ def register(
                 )
         except ServerBusy as exc:
             skipped = len(RESULT_OUTPUTS) - 2 + 1 + len(CYCLE_OUTPUTS + CYCLE_BODY)
-            return (no_update, f"Not run: {exc}", *(no_update,) * skipped, "", no_update)
+            return (no_update, f"Not run: {exc}", *(no_update,) * skipped, "")
         shown = results(analysis)
         return (
             *shown,
             graph_styles(analysis, state, 0),
             *cycles(analysis, None, True),
             "Done." if analysis.result is not None else "",
-            form_key_of(shown),
         )
 
     # in the page: a group of toggle buttons is drawn when it is first opened
@@ -1391,7 +1333,7 @@ def register(
     )
     def render_cycle(_request, shows, picked, data, upload):  # type: ignore[no-untyped-def]
         if not _shown(shows):
-            return (CYCLE_SHOW_TEXT[False], "", [], no_update, [])
+            return (CYCLE_SHOW_TEXT[False], "", [], None)
         state, uploaded, result = searched(data, upload)
         if result is None:
             return (no_update,) * len(CYCLE_BODY)  # never a search of its own

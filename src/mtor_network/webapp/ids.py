@@ -16,6 +16,9 @@ TOGGLE_NODES = "toggle-nodes"  # per group of toggle buttons: [[name, label], ..
 ATTRACTOR_PICK = "attractor-select"
 SUMMARY = "phenotype-summary"
 TABLE = "attractor-table"
+# a table's content ({"columns", "data", "classes", "tooltips"}: callbacks.table), which the
+# page script draws into the table's container (layout plain_table)
+TABLE_CONTENT = "attractor-table-content"
 HEATMAP = "attractor-heatmap"
 ERROR = "error-message"
 NODE_PICK = "node-details-select"
@@ -63,7 +66,7 @@ SEARCH_STATUS = "node-search-status"
 LEGEND = "graph-legend"
 REGIONS = "graph-regions"  # module regions drawn behind the graph's canvas
 GRAPH_VIEW = "graph-view"  # each graph node's classes and label for the state shown
-TABLE_KEY = "attractor-table-key"  # the digest of the table's columns, styles and tooltips
+GRAPH_TAP = "graph-tap"  # the node tapped on the graph, set by the page script's handler
 GRAPH_KEY = "graph-key"  # the digest of the elements the graph holds (viz elements_key)
 CLIENT_SINK = "client-sink"  # output of client-side callbacks that only act on the page
 DETAIL_SET = "detail-set"  # pattern id: {"type": DETAIL_SET, "status": status} (details panel)
@@ -75,6 +78,7 @@ READOUT_PICK = "readout-select"  # pattern id: {"type": READOUT_PICK, "role": ro
 HEAVY_STATUS = "heavy-status"
 CYCLE_VIEW = "cycle-view"
 CYCLE_STATES = "cycle-states"  # the table of the states of the cycle picked
+CYCLE_CONTENT = "cycle-states-content"
 CYCLE_SUMMARY = "cycle-summary"
 CYCLE_PICK = "cycle-select"
 CYCLE_NOTE = "cycle-note"
@@ -95,4 +99,12 @@ INPUTS_ALL = "input-switches-all"  # pattern id: {"type": INPUTS_ALL, "value": "
 GROUPS = "input-groups"  # the panel: shown only for such a result
 GROUPS_NOTE = "input-groups-note"
 GROUPS_TABLE = "input-groups-table"  # one row per valuation
+GROUPS_CONTENT = "input-groups-table-content"
 GROUP_PICK = "input-group-select"  # the valuation whose attractors the table shows
+
+TABLES: dict[str, str] = {
+    TABLE: TABLE_CONTENT,
+    CYCLE_STATES: CYCLE_CONTENT,
+    GROUPS_TABLE: GROUPS_CONTENT,
+}
+"""Each table's container and its content store."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-import warnings
 from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 import dash_cytoscape as cyto
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from ..analysis.evidence import EVIDENCE_CASES, ValidationReport, validate
 from ..analysis.readouts import declared_readouts, free_inputs, readout_candidates
@@ -400,7 +399,7 @@ def cycle_panel() -> html.Div:
             dcc.RadioItems(id=ids.CYCLE_PICK, options=[], value=None, inline=True),
             html.P(id=ids.CYCLE_NOTE, className="hint transitions"),
             html.Div(id=ids.CYCLE_DRAWING),
-            _table(ids.CYCLE_STATES, page_size=64),
+            plain_table(ids.CYCLE_STATES, page_size=64),
         ],
         id=ids.CYCLE_VIEW,
         className="cycles",
@@ -437,7 +436,7 @@ def groups_panel() -> html.Div:
     return html.Div(
         [
             html.P(id=ids.GROUPS_NOTE, className="groups-note"),
-            _table(ids.GROUPS_TABLE, page_size=GROUPS_PAGE_SIZE),
+            plain_table(ids.GROUPS_TABLE, page_size=GROUPS_PAGE_SIZE),
             html.Label("Input valuation shown in the table", htmlFor=ids.GROUP_PICK),
             dcc.Dropdown(id=ids.GROUP_PICK, options=[], value=None, clearable=False),
         ],
@@ -450,41 +449,26 @@ def groups_panel() -> html.Div:
 GROUPS_PAGE_SIZE = 16  # valuations per page of the summary by input valuation
 
 
-def attractor_table() -> Any:
-    """The attractor table: one component, filled by the results callback (its columns, data
-    and cell colours change; nothing new is mounted on a click)."""
-    return _table(ids.TABLE, page_size=TABLE_PAGE_SIZE)
+def attractor_table() -> html.Div:
+    """The attractor table, filled by the results callback (its columns, rows and cell
+    colours change; nothing new is mounted on a click)."""
+    return plain_table(ids.TABLE, page_size=TABLE_PAGE_SIZE)
 
 
-def _table(id_: str, *, page_size: int) -> Any:
-    with warnings.catch_warnings():
-        # Dash 4 says DataTable will leave its built-in components in a future major version
-        warnings.filterwarnings("ignore", r"\s*The dash_table.DataTable", DeprecationWarning)
-        return _data_table(id_, page_size)
-
-
-def _data_table(id_: str, page_size: int) -> Any:
-    return dash_table.DataTable(  # type: ignore[attr-defined]
-        id=id_,
-        columns=[],
-        data=[],
-        page_action="native",
-        page_size=page_size,
-        sort_action="none",
-        cell_selectable=False,
-        style_table={"overflowX": "auto"},
-        style_cell={
-            "fontSize": 11,
-            "padding": "2px 5px",
-            "textAlign": "center",
-            "whiteSpace": "nowrap",
-            "fontFamily": "system-ui, sans-serif",
-            "border": "1px solid #ddd",
-        },
-        style_header={"fontWeight": 600, "backgroundColor": "#f5f5f5"},
-        tooltip_delay=200,
-        tooltip_duration=None,
-        css=[{"selector": ".dash-table-tooltip", "rule": "font-size: 12px"}],
+def plain_table(id_: str, *, page_size: int) -> html.Div:
+    """A table drawn by the page script (``window.mtorTable`` in
+    :mod:`~mtor_network.webapp._page`) into the container ``id_`` from its content store
+    (:data:`~mtor_network.webapp.ids.TABLES`; ``{"columns", "data", "classes", "tooltips"}``
+    as :func:`~mtor_network.webapp.callbacks.table` makes it), ``page_size`` rows a page with
+    Previous and Next buttons. A new content is one update of the page's store: no Dash
+    component per cell, and no DataTable (whose bundle and cell styles cost a fifth of a page
+    load)."""
+    size: dict[str, Any] = {"data-page-size": str(page_size)}
+    return html.Div(
+        [
+            dcc.Store(id=ids.TABLES[id_], storage_type="memory"),
+            html.Div(id=id_, className="plain-table", **size),
+        ]
     )
 
 
@@ -655,9 +639,8 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
             # state restyles them in the page from GRAPH_VIEW (viz node_styles)
             dcc.Store(id=ids.GRAPH_KEY, storage_type="memory", data=elements_key(network)),
             dcc.Store(id=ids.GRAPH_VIEW, storage_type="memory"),
-            # the attractor table's columns, cell styles and tooltips are sent only when their
-            # digest (callbacks.table_form_key) differs from the one the page holds
-            dcc.Store(id=ids.TABLE_KEY, storage_type="memory"),
+            # a tap on a graph node: {"data": {"id": node}, "timeStamp": ms} (_page SCRIPT)
+            dcc.Store(id=ids.GRAPH_TAP, storage_type="memory"),
             html.Header(
                 [
                     html.H1("mtor_network explorer"),
