@@ -305,15 +305,78 @@ def test_biobalm_seeds_extended_by_aeon_equal_aeons_search(n: int, seed: int) ->
 
 
 def test_large_networks_without_inputs_go_to_biobalm() -> None:
-    net = _random_nk(_portfolio.BALM_NODES, 2, 11)
+    net = _random_nk(100, 2, 11)
     target = percolate(net)[1]
     assert target is not None and not free_inputs(target)
-    assert len(target) >= _portfolio.BALM_NODES
+    assert _portfolio.cyclic_core(target)
     assert _portfolio.choose(target, "asynchronous") == "balm"
     assert _portfolio.rivals(target, "asynchronous") == ["balm", "plain"]
     assert _portfolio.unclear(target, "asynchronous")
     found = find_attractors(net)
     assert len(found) >= 1 and all(a.size for a in found)
+
+
+def _chain_below_a_cycle(length: int) -> BooleanNetwork:
+    """A 3-node negative cycle read by a chain of ``length`` nodes: no free input, every
+    strongly connected component of at most 3 nodes."""
+    rules = {"c0": "!c2", "c1": "c0", "c2": "c1", "x0": "c2"}
+    rules.update({f"x{i}": f"x{i - 1} | c{i % 3}" for i in range(1, length)})
+    return BooleanNetwork.create("chain", rules)
+
+
+def test_networks_without_a_large_cyclic_core_stay_with_aeon() -> None:
+    """Many small components (BBM 221: 6 of 190 nodes in the largest; AEON 0.16 s, biobalm
+    over 8 s) keep AEON's search along the SCC decomposition, however large the network."""
+    net = _chain_below_a_cycle(120)
+    target = percolate(net)[1]
+    assert target is not None and len(target) == 123 and not free_inputs(target)
+    assert not _portfolio.cyclic_core(target)
+    assert _portfolio.choose(target, "asynchronous") == "plain"
+
+
+def test_a_succession_diagram_over_its_limit_goes_to_aeon(monkeypatch) -> None:
+    """biobalm stops at BALM_DIAGRAM_NODES diagram nodes; the search then goes to AEON and
+    gives AEON's attractors."""
+    from mtor_network.attractors import _balm
+
+    net = _random_nk(40, 2, 7)
+    target = percolate(net)[1]
+    assert target is not None
+    with pytest.raises(_balm.DiagramTooLarge):
+        _jobs._under_safe_names(lambda n: _balm.asynchronous(n, size_limit=1), always=True)(target)
+    monkeypatch.setattr(_portfolio, "BALM_DIAGRAM_NODES", 1)
+    assert _search(net, "auto:balm") == _search(net, "aeon")
+
+
+def test_biobalm_reachability_in_each_trap_space_equals_aeons_search() -> None:
+    """Each seed's attractor is AEON's reachability in the network percolated to its
+    succession-diagram node: on 60 small random networks (8-17 nodes, some with constants)
+    the attractors, their values and sizes, equal AEON's search over the whole network, cyclic
+    attractors among them."""
+    import random
+
+    from mtor_network.attractors import _aeon, _balm
+
+    cyclic = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        net = _random_nk(8 + seed % 10, 2 + seed % 2, seed)
+        if seed % 3:
+            constant = rng.sample(net.node_names, 1 + seed % 3)
+            net = BooleanNetwork.create(
+                net.name,
+                {n: str(rng.randint(0, 1)) if n in constant else net.rules[n].expression
+                 for n in net.node_names},
+            )  # fmt: skip
+        target = percolate(net)[1]
+        if target is None:
+            continue
+        safe = _jobs._under_safe_names(_balm.asynchronous, always=True)
+        ours = Counter((tuple(sorted(v.items())), s) for v, s in safe(target))
+        aeon = Counter((tuple(sorted(v.items())), s) for v, s in _aeon._asynchronous(target))
+        assert ours == aeon, seed
+        cyclic += sum(1 for _, s in aeon if s and s > 1)
+    assert cyclic >= 5
 
 
 @pytest.mark.parametrize("quick", [1, 1_000])

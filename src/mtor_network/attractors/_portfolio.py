@@ -26,11 +26,12 @@ INPUTS                   are searched once (:func:`._inputs.by_valuation`). On m
 asynchronous,            ``colored``: AEON's colored search, the inputs inlined as parameters,
 k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchronous`): one
                          symbolic search instead of ``2**k``.
-asynchronous, k = 0,     ``balm``: biobalm's succession diagram names one seed state per
-n >= BALM_NODES, or      attractor, AEON's forward reachability from it gives the attractor
-searched whole with      exactly (:mod:`._balm`); biobalm expands free inputs as source
-inputs, n >=             nodes.
-BALM_WHOLE_NODES
+asynchronous, k = 0      ``balm``: biobalm's succession diagram names one seed state per
+and a cyclic core        attractor, AEON's forward reachability from it in the network
+(:func:`cyclic_core`),   percolated to its trap space gives the attractor exactly
+or searched whole with   (:mod:`._balm`); biobalm expands free inputs as source nodes.
+inputs, n >=             Without free inputs, a diagram past BALM_DIAGRAM_NODES nodes
+BALM_WHOLE_NODES         sends the search to ``plain``.
 synchronous              ``plain`` (AEON image iteration).
 most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INPUTS free
                          inputs (each minimal trap space fixes every free input, so the
@@ -111,10 +112,24 @@ with 2,363 spaces), slower on one (008, 0.76x). With 0-2 inputs the engines spli
 MP_VALUATION_INPUTS = 6
 """Free inputs from which minimal trap spaces are split by valuation: each search costs a
 few ms even on a tiny residual, so with fewer inputs one search over everything is faster."""
-BALM_NODES = 100
-"""Networks without free inputs from this size go to biobalm's succession diagram
-(:mod:`._balm`): on random nested-canalising networks of 100-1,000 nodes it answers where one
-AEON search does not finish in 10 s."""
+BALM_SCC_NODES = 40
+BALM_SCC_SHARE = 0.7
+"""Networks without free inputs whose largest strongly connected component has at least
+BALM_SCC_NODES nodes and BALM_SCC_SHARE of the network (:func:`cyclic_core`) go to biobalm's
+succession diagram (:mod:`._balm`), up to BALM_DIAGRAM_NODES diagram nodes. AEON's search
+(even along the SCC decomposition, :mod:`._scc`) pays for that component's whole BDD, biobalm
+for its trap spaces. Measured on the 63 BBM cases of 30-214 nodes without free inputs (inputs
+fixed to 0, or none) and the random networks (2026-12-02, one niced process, 8 s limit):
+every case biobalm won by 1.5x or more has such a core (random N=50-200, BBM 051, 075, 146,
+148, 197, 209, 211, 224), and the cases AEON won by 2x or more without one have a core below
+40 nodes or 70% (221: 6 of 190 nodes, AEON 0.16 s, biobalm over 8 s; 226: 41 of 64; 243,
+252: under a third)."""
+BALM_DIAGRAM_NODES = 32
+"""Most succession-diagram nodes biobalm expands for a network without free inputs before the
+search goes to AEON instead (``plain``): biobalm pays per node (its candidate states and
+checks), and every case AEON won with a cyclic core needed more (046: 100 nodes, AEON 0.41 s,
+biobalm 2.1 s; 092: 112; 078: 94 attractors, biobalm over 8 s; 284: 39), every case biobalm
+won at most 24 (231; random networks 3-10)."""
 BALM_RACE_NODES = 40
 """Networks without free inputs from this size race AEON's search against biobalm's where a
 second core is free: neither wins by size alone (random networks of 50 nodes: biobalm 0.1-0.5
@@ -178,7 +193,7 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
         return "plain"
     inputs = free_inputs(network)
     k = len(inputs)
-    if semantics == "asynchronous" and k == 0 and len(network) >= BALM_NODES:
+    if semantics == "asynchronous" and k == 0 and cyclic_core(network):
         return "balm"
     if k == 0 or len(network) <= PLAIN_NODES:
         return "plain"
@@ -201,6 +216,30 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     ):
         return "colored"
     return "valuations"
+
+
+def cyclic_core(network: BooleanNetwork) -> bool:
+    """True when the largest strongly connected component of the regulatory graph of
+    ``network`` has at least :data:`BALM_SCC_NODES` nodes and :data:`BALM_SCC_SHARE` of
+    them (the ``balm`` rule for networks without free inputs).
+
+    Parameters
+    ----------
+    network : BooleanNetwork
+        The network left after constant percolation.
+
+    Returns
+    -------
+    bool
+        Whether the network is mostly one large cycle structure.
+    """
+    n = len(network)
+    if n < BALM_SCC_NODES:
+        return False
+    from ._scc import components
+
+    largest = max(len(c) for c in components(network))
+    return largest >= BALM_SCC_NODES and largest >= BALM_SCC_SHARE * n
 
 
 def min_attractors(network: BooleanNetwork) -> int:
@@ -289,9 +328,16 @@ def run_strategy(
     if strategy == "colored":
         return colored_asynchronous(network)
     if strategy == "balm":
-        from ._jobs import engine_function
+        from . import _balm
+        from ._jobs import _under_safe_names
 
-        return engine_function("asynchronous", "biobalm")(network)
+        limit = None if free_inputs(network) else BALM_DIAGRAM_NODES
+        try:
+            return _under_safe_names(
+                lambda net: _balm.asynchronous(net, size_limit=limit), always=True
+            )(network)
+        except _balm.DiagramTooLarge:
+            return solve_fixed(network)
     raise KeyError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
 
 
@@ -376,8 +422,10 @@ def race(
 
 
 __all__ = [
-    "BALM_NODES",
+    "BALM_DIAGRAM_NODES",
     "BALM_RACE_NODES",
+    "BALM_SCC_NODES",
+    "BALM_SCC_SHARE",
     "BALM_WHOLE_NODES",
     "COLORED_MIN_INPUTS",
     "COLORED_NODES",
@@ -396,6 +444,7 @@ __all__ = [
     "asp_engine",
     "choose",
     "core_free",
+    "cyclic_core",
     "distinct_residuals",
     "min_attractors",
     "mp_engine",
