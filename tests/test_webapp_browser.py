@@ -675,6 +675,28 @@ def test_shared_url_restores_the_view(open_tab):
     assert sorted(tab.query()) == ["drug=tamoxifen", "ko=MTORC1"]
 
 
+def test_a_url_in_other_spellings_is_shown_as_the_model_spells_it(open_tab, app_url):
+    """A shared URL written by hand: names in other spellings are the model's names (the
+    pickers show them, the URL is rewritten), and a misspelt one stays, with its error."""
+    tab = open_tab("?genotype=PIK3CA-mutant&drug=Everolimus&ko=akt")
+    assert sorted(tab.query()) == ["drug=everolimus", "genotype=pik3ca_mutant", "ko=AKT"]
+    assert (
+        NETWORK.genotypes["pik3ca_mutant"].label
+        in tab.page.locator(f"#{ids.GENOTYPES}").inner_text()
+    )
+    assert NETWORK.drugs["everolimus"].label in tab.page.locator(f"#{ids.DRUGS}").inner_text()
+    assert "ko" in tab.node_classes("AKT")
+    perturbations = tab.summary_line("Perturbations:")
+    assert "pik3ca_mutant" in perturbations and "everolimus" in perturbations, perturbations
+    tab.page.goto(app_url + "?drug=evrolimus")  # a misspelt name: said, and kept
+    error = tab.page.locator(f"#{ids.ERROR}")
+    error.get_by_text("unknown drug 'evrolimus'").wait_for()
+    tab.wait(IDLE_JS, what="the page to be idle")
+    assert "Did you mean 'everolimus'" in error.inner_text()
+    assert tab.query() == ["drug=evrolimus"]
+    assert tab.errors == []
+
+
 def test_the_explorer_keeps_its_graph_and_table_after_another_tab(open_tab):
     """Opening the Screen tab and coming back draws the Explorer anew: the graph keeps the
     state's colours and marks, and the table its rows (both are drawn by the page script)."""

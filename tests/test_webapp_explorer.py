@@ -334,3 +334,23 @@ def test_a_click_sends_the_table_and_the_graph_elements_only_when_they_change() 
     third = event_outputs(click, None, None, graph_key="0" * 16)
     elements_, graph_key, _ = third[graph_at : graph_at + len(GRAPH_OUTPUTS)]
     assert graph_key == layout_key and {e["data"]["id"] for e in elements_} >= {"MTORC1"}
+
+
+def test_a_state_is_spelled_as_the_model_spells_its_names() -> None:
+    network = load_model(FLAGSHIP)
+    state = ExplorerState.from_query(
+        "genotype=PIK3CA-mutant&drug=Everolimus&drug=everolimus&drug=evrolimus&ko=akt&oe=eif4ebp1"
+    ).canonical(network)
+    assert state.genotypes == ("pik3ca_mutant",)
+    assert state.drugs == ("everolimus", "evrolimus")  # two spellings once; unknown kept
+    assert state.knockouts == ("AKT",) and state.overexpressed == ("EIF4EBP1",)
+    # the picker gets the registered names only (it would drop the unknown one, and the
+    # state and its error with it); the state keeps it, and the error names it
+    from mtor_network.webapp.callbacks import RESULT_OUTPUTS, STATE_OUTPUTS, Event, event_outputs
+
+    out = event_outputs(
+        Event(trigger=ids.URL, search="?drug=evrolimus&drug=Everolimus"), None, None
+    )
+    assert out[0]["drugs"] == ["evrolimus", "everolimus"] and out[1] == ["everolimus"]
+    error = out[len(STATE_OUTPUTS) + 1 + RESULT_OUTPUTS.index((ids.ERROR, "children"))]
+    assert "unknown drug 'evrolimus'" in error

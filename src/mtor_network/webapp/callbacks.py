@@ -795,6 +795,10 @@ def event_outputs(
     state = ExplorerState.from_dict(changed.to_dict())
     if changed.errors:
         state = replace(state, errors=changed.errors + state.errors)
+    network: BooleanNetwork | None = None
+    with contextlib.suppress(MtorNetworkError):  # a model that cannot load: analyze says why
+        network = state_network(state, upload)
+        state = state.canonical(network)  # a URL's spellings, as the model spells them
     switch_values = [
         {"knockout": "0", "overexpress": "1"}.get(state.status(node), "free") for node in event.free
     ]
@@ -817,10 +821,16 @@ def event_outputs(
         if cycle is None and cycle_panel[0] == {"display": "none"}:
             cycle_panel[: len(CYCLE_OUTPUTS)] = [no_update] * len(CYCLE_OUTPUTS)
     # a control is sent only when its value changes (each one sent is redrawn)
+
+    def listed_in(names: tuple[str, ...], registry: Any) -> list[str]:
+        # a picker shows registered names only: it would drop an unknown one and send the
+        # change, and the state, the URL and the error naming it would go with it
+        return [n for n in names if network is None or n in registry]
+
     controls = [
-        (list(state.drugs), event.drugs),
-        (list(state.genotypes), event.genotypes),
-        (list(state.environments), event.environments),
+        (listed_in(state.drugs, network and network.drugs), event.drugs),
+        (listed_in(state.genotypes, network and network.genotypes), event.genotypes),
+        (listed_in(state.environments, network and network.environments), event.environments),
         (state.semantics, event.semantics),
         (state.to_query(), event.search),
         (state.model, event.model),

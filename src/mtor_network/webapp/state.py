@@ -29,7 +29,7 @@ from ..attractors import (
 from ..exceptions import ModelFileError, MtorNetworkError
 from ..io import read_network_bytes
 from ..models import FLAGSHIP, load_bundled
-from ..network import BooleanNetwork
+from ..network import BooleanNetwork, registry_key, resolve_name
 from ..perturbations import Scenario, scenario
 from ..types import NodeValue
 
@@ -265,6 +265,38 @@ class ExplorerState:
                 "semantics": semantics[0] if semantics else None,
                 "readouts": readouts,
             }
+        )
+
+    def canonical(self, network: BooleanNetwork) -> ExplorerState:
+        """This state with each name spelled as ``network`` spells it: drugs, genotypes and
+        environments as their registry does (a URL's ``pik3ca-mutant`` or ``Everolimus`` is
+        ``pik3ca_mutant``, ``everolimus``), knocked-out and forced nodes by name (``akt`` is
+        ``AKT``), so the page's pickers show what the URL asked for (a picker drops a value
+        that is none of its options). A name that resolves to nothing, or to several, stays
+        as it is: :meth:`scenario` says why it is refused."""
+
+        def spelled(names: tuple[str, ...], find: Callable[[str], str | None]) -> tuple[str, ...]:
+            out: list[str] = []
+            for name in names:
+                try:
+                    found = find(name)
+                except MtorNetworkError:
+                    found = None
+                out.append(found or name)
+            return tuple(dict.fromkeys(out))  # a name given twice, in two spellings, once
+
+        def registered(registry: Mapping[str, Any]) -> Callable[[str], str | None]:
+            return lambda name: resolve_name(
+                name, ((k, ()) for k in registry), "name", key=registry_key
+            )
+
+        return replace(
+            self,
+            drugs=spelled(self.drugs, registered(network.drugs)),
+            genotypes=spelled(self.genotypes, registered(network.genotypes)),
+            environments=spelled(self.environments, registered(network.environments)),
+            knockouts=spelled(self.knockouts, network.resolve_node),
+            overexpressed=spelled(self.overexpressed, network.resolve_node),
         )
 
     def scenario(self, network: BooleanNetwork) -> Scenario:
