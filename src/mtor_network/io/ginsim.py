@@ -29,18 +29,17 @@ preserved exactly) with a :class:`ModelWarning` naming them; a perturbation fixi
 Safety: XML is parsed with :mod:`xml.etree.ElementTree` (expat, which neither fetches external
 DTDs nor expands external entities); a document type declaration is accepted only as GINsim writes
 it (an external DTD reference) and entity declarations or internal DTD subsets are refused; zip
-archives are capped in member count and uncompressed member size.
+archives are capped in member count and uncompressed member size, and encrypted or corrupt
+members are refused (:mod:`mtor_network.io._zip`, shared with MaBoSS archives).
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +51,7 @@ from ..perturbations import Perturbation
 from . import _multivalued as mv
 from ._source import read_file
 from ._xml import MAX_XML_DEPTH, check_xml_prolog, check_xml_structure, parse_xml
+from ._zip import open_zip, read_member, shown_name
 
 GRAPH_MEMBER = "GINsim-data/regulatoryGraph.ginml"
 MUTANT_MEMBERS = ("GINsim-data/mutant", "GINsim-data/mutant.xml")
@@ -418,27 +418,7 @@ def parse_ginml(text: str, *, name: str = "model", file: str | None = None) -> B
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str | None) -> bytes:
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ModelFileError(
-            f"archive member {info.filename!r} unpacks to {info.file_size} bytes; members above "
-            f"{MAX_MEMBER_BYTES} bytes are refused",
-            file=file,
-        )
-    if info.flag_bits & 0x1:
-        raise ModelFileError(f"archive member {info.filename!r} is encrypted", file=file)
-    try:
-        with archive.open(info) as handle:
-            data = handle.read(MAX_MEMBER_BYTES + 1)
-    except (zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        raise ModelFileError(
-            f"archive member {info.filename!r} cannot be unpacked: {exc}", file=file
-        ) from None
-    if len(data) > MAX_MEMBER_BYTES:
-        raise ModelFileError(
-            f"archive member {info.filename!r} unpacks to more than {MAX_MEMBER_BYTES} bytes",
-            file=file,
-        )
-    return data
+    return read_member(archive, info, file, limit=MAX_MEMBER_BYTES)
 
 
 def read_zginml(path: str | Path) -> BooleanNetwork:
@@ -450,29 +430,19 @@ def read_zginml(path: str | Path) -> BooleanNetwork:
 
 def parse_zginml(data: bytes, *, name: str = "model", file: str | None = None) -> BooleanNetwork:
     """Parse the bytes of a GINsim ``.zginml`` archive (perturbations become genotypes)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ZIP_MEMBERS:
-                raise ModelFileError(
-                    f"the archive has {len(infos)} members; more than {MAX_ZIP_MEMBERS} are "
-                    "refused",
-                    file=file,
-                )
-            by_name = {i.filename: i for i in infos}
-            if GRAPH_MEMBER not in by_name:
-                listed = ", ".join(sorted(by_name)[:10]) or "nothing"
-                raise ModelFileError(
-                    f"not a GINsim archive: no {GRAPH_MEMBER} (it holds {listed})", file=file
-                )
-            graph = _read_member(archive, by_name[GRAPH_MEMBER], file)
-            mutants = None
-            for member in MUTANT_MEMBERS:
-                if member in by_name:
-                    mutants = _read_member(archive, by_name[member], file)
-                    break
-    except (zipfile.BadZipFile, OSError) as exc:  # OSError: offsets pointing outside the file
-        raise ModelFileError(f"not a zip archive (.zginml): {exc}", file=file) from None
+    with open_zip(data, file, kind=".zginml", max_members=MAX_ZIP_MEMBERS) as (archive, infos):
+        by_name = {i.filename: i for i in infos}
+        if GRAPH_MEMBER not in by_name:
+            listed = ", ".join(shown_name(n) for n in sorted(by_name)[:10]) or "nothing"
+            raise ModelFileError(
+                f"not a GINsim archive: no {GRAPH_MEMBER} (it holds {listed})", file=file
+            )
+        graph = _read_member(archive, by_name[GRAPH_MEMBER], file)
+        mutants = None
+        for member in MUTANT_MEMBERS:
+            if member in by_name:
+                mutants = _read_member(archive, by_name[member], file)
+                break
     return _network(graph, mutants, name=name, file=file, member=GRAPH_MEMBER)
 
 
