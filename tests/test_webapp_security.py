@@ -572,3 +572,36 @@ def test_an_unknown_bundled_model_fails_at_start() -> None:
 def _fresh_caches() -> Iterator[None]:
     yield
     webstate.clear_caches()
+
+
+def test_a_search_over_its_time_is_remembered_with_the_time_it_had(monkeypatch) -> None:
+    """A comparison stopped by what was left of a request is not searched again on the next
+    click (an imported model's unperturbed search with every input free took 20 s a click);
+    a query with 1.5 times the time, or more, tries again."""
+    from mtor_network.attractors import Budget
+    from mtor_network.exceptions import BudgetExceeded
+
+    tried: list[float | None] = []
+
+    def over(network: Any, semantics: Any, *, perturbations: Any, budget: Any) -> Any:
+        tried.append(budget.seconds)
+        raise BudgetExceeded(f"did not finish in {budget.seconds:.1f} s", limit="time")
+
+    monkeypatch.setattr(webstate, "find_attractors", over)
+    key = (("letrozole",), (), (), (), ())  # a key no other test searched with this budget
+    budget = Budget(seconds=40.0)
+
+    def ask(deadline: float | None = None) -> str:
+        with pytest.raises(BudgetExceeded) as info:
+            webstate.cached_attractors(
+                "hr_breast_cancer", key, "synchronous", None, budget, deadline=deadline
+            )
+        return str(info.value)
+
+    first = ask(deadline=time.monotonic() + 20.0)  # what a request had left: about 20 s
+    assert len(tried) == 1 and tried[0] is not None and 0 < tried[0] <= 20.0
+    assert ask(deadline=time.monotonic() + 22.0) == first and len(tried) == 1  # no new search
+    ask()  # the whole 40 s, twice what it had: searched again
+    assert tried[1:] == [40.0]
+    ask(deadline=time.monotonic() + 30.0)
+    assert len(tried) == 2

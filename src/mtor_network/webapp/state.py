@@ -409,8 +409,12 @@ class _SingleFlight:
 _NETWORKS: ByteBoundedCache[tuple[str, str], BooleanNetwork] = ByteBoundedCache(
     NETWORK_CACHE_BYTES, size=lambda key, network: 64 * 1024 + 2_000 * len(network)
 )
-# a result, or (message, limit) of a search that went over its budget
-_Answer = AttractorResult | tuple[str, str]
+# a result, or (message, limit, seconds it had) of a search that went over its budget
+_Answer = AttractorResult | tuple[str, str, float | None]
+RETRY_WITH_MORE_TIME = 1.5
+"""A search that went over its time limit is tried again only with this many times the time it
+had (a comparison stopped by what was left of a request, e.g. an imported model's unperturbed
+search with every input free, is not searched again on every click)."""
 _RESULTS: ByteBoundedCache[tuple[Any, ...], _Answer] = ByteBoundedCache(
     RESULT_CACHE_BYTES, size=lambda key, value: approximate_size((key, value))
 )
@@ -469,10 +473,10 @@ def cached_attractors(
 
     Keyed by content: an upload by the SHA-256 of its bytes, so one user's file never answers
     another's; the cache is bounded by bytes. A search over ``budget`` raises
-    :class:`BudgetExceeded`; that answer is kept for the same budget too (the graph and the
-    results of one click do not both wait for it), so only a larger budget retries.
-    ``deadline`` (``time.monotonic()`` value) shortens the budget's time to what is left of a
-    request's; a search stopped by it early is not remembered as over budget."""
+    :class:`BudgetExceeded`; that answer is kept with the time the search had (the graph and
+    the results of one click do not both wait for it) and answers again until a query has
+    :data:`RETRY_WITH_MORE_TIME` times that time. ``deadline`` (``time.monotonic()`` value)
+    shortens the budget's time to what is left of a request's."""
     cache_key = (
         model,
         upload.digest if upload is not None else None,
@@ -481,6 +485,22 @@ def cached_attractors(
         budget,
         readouts,
     )
+
+    limit = budget
+    if budget is not None and budget.seconds is not None and deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise BudgetExceeded("the request's time budget is spent", limit="time")
+        if left < budget.seconds:
+            limit = replace(budget, seconds=left)
+    seconds = limit.seconds if limit is not None else None
+
+    def known() -> _Answer | None:
+        value = _RESULTS.get(cache_key)
+        if not isinstance(value, tuple) or value[1] != "time" or seconds is None:
+            return value
+        tried = value[2]  # stopped by its time: it answers for up to 1.5 times that time
+        return value if tried is None or seconds <= tried * RETRY_WITH_MORE_TIME else None
 
     def compute() -> _Answer:
         network = load_model(model, upload)
@@ -495,23 +515,16 @@ def cached_attractors(
             knockouts=knockouts,
             overexpressed=overexpressed,
         )
-        limit = budget
-        if budget is not None and budget.seconds is not None and deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise BudgetExceeded("the request's time budget is spent", limit="time")
-            if left < budget.seconds:
-                limit = replace(budget, seconds=left)
         try:
             value: _Answer = find_attractors(network, semantics, perturbations=s, budget=limit)
         except BudgetExceeded as exc:
-            if exc.cancelled or exc.limit == "busy" or limit is not budget:
+            if exc.cancelled or exc.limit == "busy":
                 raise
-            value = (str(exc), exc.limit)
+            value = (str(exc), exc.limit, seconds)
         _RESULTS.put(cache_key, value)
         return value
 
-    answer = _FLIGHTS.run(cache_key, compute, lambda: _RESULTS.get(cache_key))
+    answer = _FLIGHTS.run(cache_key, compute, known)
     if isinstance(answer, tuple):
         raise BudgetExceeded(answer[0], limit=answer[1])
     return answer
