@@ -52,6 +52,8 @@ FORMATS: dict[str, _Format] = {
     ".zginml": _Format("ginsim", "read_zginml", "parse_zginml", binary=True),
     ".ginml": _Format("ginsim", "read_ginml", "parse_ginml"),
     ".bnd": _Format("maboss", "read_maboss", "parse_maboss", "write_maboss", comments=("//", "/*")),
+    # a MaBoSS .bnd and its .cfg in one zip (the explorer's MaBoSS export)
+    ".bnd.zip": _Format("maboss", "read_maboss_zip", "parse_maboss_zip", binary=True),
     ".smv": _Format("nusmv", write="write_nusmv"),
     ".txt": _Format("txt", "read_txt", "parse_txt"),  # BoolNet, BooleanNet or BNet by content
 }
@@ -198,8 +200,12 @@ def _format_suffix(format: str | None, filename: str | None) -> str:
         suffix, shown = _suffix(filename), Path(filename).suffix
     if suffix not in READERS:
         known = ", ".join(sorted(READERS))
+        hint = ""
+        if suffix == ".zip":  # which archive it is comes from the name, as MaBoSS exports it
+            hint = " (a MaBoSS .bnd/.cfg pair in a zip is read as .bnd.zip, GINsim's as .zginml)"
         raise ModelFileError(
-            f"unknown model format {shown or '(no suffix)'!r}; known: {known}", file=filename
+            f"unknown model format {shown or '(no suffix)'!r}{hint}; known: {known}",
+            file=filename,
         )
     return suffix
 

@@ -11,6 +11,10 @@ XOR``, ``&& || ! ^``, ``& |``, constants ``0``/``1``; ``NOT`` binds tightest, th
 not change the network; :func:`read_maboss_settings` returns them as :class:`MaBoSSSettings`.
 Labels, descriptions, modules and justifications are kept as ``// key: value`` comments in the
 node blocks and read back.
+
+A MaBoSS archive (``.bnd.zip``: one ``.bnd`` and at most one ``.cfg``, as the explorer exports
+them) is read by :func:`read_maboss_zip` / :func:`parse_maboss_zip` exactly as the pair on disk;
+which members count is in :mod:`mtor_network.io.maboss._archive`.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..._files import read_bytes, read_text, write_files_atomic
+from ..._files import decode_text, read_bytes, read_text, write_files_atomic
 from ...exceptions import ModelFileError, ModelWarning
 from ...expressions import Expr, Var
 from ...network import BooleanNetwork, Node, Rule
 from .._source import decode_commented
+from ._archive import archive_members, member_file
 from ._bnd import _MODEL_META, _NODE_META, _meta, _scan, bnd_text, maboss_logic, parse_maboss_logic
 from ._cfg import (
     _DOWN_FORMS,
@@ -243,6 +248,84 @@ def read_maboss_settings(path: str | Path) -> MaBoSSSettings:
     return parse_maboss_settings(read_text(bnd), cfg_text, file=str(bnd), cfg_file=str(cfg))
 
 
+# ---- archives (.bnd.zip) ------------------------------------------------------------------------
+ARCHIVE_SUFFIX = ".bnd.zip"
+
+
+def _archive_texts(data: bytes, file: str | None) -> tuple[str, str | None, str, str]:
+    """(bnd text, cfg text or None, bnd file, cfg file) of a MaBoSS archive, decoded as the
+    files on disk are; the files are named ``archive!member``."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"data must be the bytes of a .zip, not {type(data).__name__}")
+    members = archive_members(bytes(data), file)
+    bnd_file = member_file(file, members.bnd_name)
+    cfg_file = member_file(file, members.cfg_name or "")
+    bnd_text = decode_commented(members.bnd, bnd_file, ("//", "/*"))
+    cfg_text = None if members.cfg is None else decode_text(members.cfg, cfg_file)
+    return bnd_text, cfg_text, bnd_file, cfg_file
+
+
+def parse_maboss_zip(
+    data: bytes, *, name: str = "model", file: str | None = None
+) -> BooleanNetwork:
+    """Parse a MaBoSS archive: the bytes of a ``.zip`` holding one ``.bnd`` and at most one
+    ``.cfg`` (any names, in folders or not; other members are ignored with a warning).
+
+    The pair is read by :func:`parse_maboss` as on disk: the ``.cfg``'s ``$case`` parameters
+    choose the branches of ``$case ? A : B`` logic, and it is checked against the nodes.
+
+    Parameters
+    ----------
+    data
+        The bytes of the archive (e.g. an upload).
+    name
+        The network's name.
+    file
+        The archive's name in messages; a member is named ``file!member``.
+
+    Returns
+    -------
+    BooleanNetwork
+        The model; its ``source`` is ``file``.
+
+    Raises
+    ------
+    ModelFileError
+        Not a zip archive; no ``.bnd``, several ``.bnd`` or ``.cfg``; an encrypted, oversized
+        or corrupt member; or an error of the ``.bnd`` or ``.cfg`` (naming the member and line).
+    """
+    bnd_text, cfg_text, bnd_file, cfg_file = _archive_texts(data, file)
+    network = parse_maboss(bnd_text, cfg_text, name=name, file=bnd_file, cfg_file=cfg_file)
+    return replace(network, source=file)
+
+
+def parse_maboss_zip_settings(data: bytes, *, file: str | None = None) -> MaBoSSSettings:
+    """The :class:`MaBoSSSettings` of a MaBoSS archive (see :func:`parse_maboss_zip`)."""
+    bnd_text, cfg_text, bnd_file, cfg_file = _archive_texts(data, file)
+    return parse_maboss_settings(bnd_text, cfg_text, file=bnd_file, cfg_file=cfg_file)
+
+
+def _archive_stem(p: Path) -> str:
+    name = p.name
+    if name.lower().endswith(ARCHIVE_SUFFIX) and len(name) > len(ARCHIVE_SUFFIX):
+        return name[: -len(ARCHIVE_SUFFIX)]
+    return p.stem
+
+
+def read_maboss_zip(path: str | Path) -> BooleanNetwork:
+    """Read a MaBoSS archive ``X.bnd.zip`` (see :func:`parse_maboss_zip`); the model is named
+    ``X``. Nothing is extracted to disk."""
+    p = Path(path)
+    # a regular file of at most MAX_MODEL_BYTES, never a FIFO or device
+    return parse_maboss_zip(read_bytes(p), name=_archive_stem(p), file=str(p))
+
+
+def read_maboss_zip_settings(path: str | Path) -> MaBoSSSettings:
+    """The :class:`MaBoSSSettings` of a MaBoSS archive ``X.bnd.zip``."""
+    p = Path(path)
+    return parse_maboss_zip_settings(read_bytes(p), file=str(p))
+
+
 # ---- writing ----------------------------------------------------------------------------------
 def to_maboss(
     network: BooleanNetwork,
@@ -297,6 +380,7 @@ def _pair_for_writing(path: str | Path) -> tuple[Path, Path]:
 
 
 __all__ = [
+    "ARCHIVE_SUFFIX",
     "DEFAULT_SETTINGS",
     "MABOSS_PARAMETERS",
     "MaBoSSSettings",
@@ -304,8 +388,12 @@ __all__ = [
     "parse_maboss",
     "parse_maboss_logic",
     "parse_maboss_settings",
+    "parse_maboss_zip",
+    "parse_maboss_zip_settings",
     "read_maboss",
     "read_maboss_settings",
+    "read_maboss_zip",
+    "read_maboss_zip_settings",
     "to_maboss",
     "write_maboss",
 ]
