@@ -254,6 +254,36 @@ def test_hostile_archives_are_refused_naming_archive_and_member(data: bytes, mat
     assert str(info.value).startswith("upload.bnd.zip: ")
 
 
+def _set_central_version(data: bytes, version: int) -> bytes:
+    """``data`` whose central header says it needs zip version ``version`` to extract."""
+    out = bytearray(data)
+    struct.pack_into("<B", out, out.find(b"PK\x01\x02") + 6, version)
+    return bytes(out)
+
+
+def _empty_member_name(data: bytes) -> bytes:
+    """``data`` whose (only) member has an empty name in its central header."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    (length,) = struct.unpack_from("<H", out, at + 28)
+    struct.pack_into("<H", out, at + 28, 0)
+    del out[at + 46 : at + 46 + length]
+    end = out.find(b"PK\x05\x06")
+    (size,) = struct.unpack_from("<I", out, end + 12)
+    struct.pack_into("<I", out, end + 12, size - length)
+    return bytes(out)
+
+
+def test_what_zipfile_cannot_read_is_a_model_file_error() -> None:
+    """Found by fuzzing: zipfile raises NotImplementedError for a zip version it does not know
+    (in ZipFile() itself), and ZipInfo.is_dir() an IndexError for an empty member name."""
+    data = _zip({"m.bnd": "Node A { logic = A; }"})
+    with pytest.raises(ModelFileError, match=r"not a zip archive \(\.bnd\.zip\): zip file version"):
+        read_network_bytes(_set_central_version(data, 78), "u.bnd.zip")
+    with pytest.raises(ModelFileError, match=r"no \.bnd member \(it holds ''\)"):
+        read_network_bytes(_empty_member_name(data), "u.bnd.zip")
+
+
 def test_member_size_cap_and_member_count_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _zip({"m.bnd": "Node A { logic = A; }\n" * 10})
     monkeypatch.setattr(_archive, "MAX_MODEL_BYTES", 100)

@@ -15,6 +15,7 @@ messages, as ``archive!member``), never used as paths. The checks:
 from __future__ import annotations
 
 import io
+import struct
 import unicodedata
 import zipfile
 import zlib
@@ -22,6 +23,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..exceptions import ModelFileError
+
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    OSError,  # offsets pointing outside the data
+    EOFError,
+    NotImplementedError,  # a zip version or feature zipfile does not read
+    ValueError,  # UnicodeDecodeError of a member name flagged UTF-8
+    OverflowError,
+    struct.error,
+)
+"""What :class:`zipfile.ZipFile` raises for data that is no readable archive."""
 
 MAX_SHOWN_NAME = 120
 """Characters of a member name shown in a message (the rest is elided)."""
@@ -67,16 +79,20 @@ def open_zip(
         reads it), or it has more than ``max_members`` members.
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if len(infos) > max_members:
-                raise ModelFileError(
-                    f"the archive has {len(infos)} members; more than {max_members} are refused",
-                    file=file,
-                )
-            yield archive, infos
-    except (zipfile.BadZipFile, OSError) as exc:  # OSError: offsets pointing outside the file
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except _UNREADABLE as exc:  # e.g. "zip file version 7.8", a name that is not UTF-8
         raise ModelFileError(f"not a zip archive ({kind}): {exc}", file=file) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > max_members:
+            raise ModelFileError(
+                f"the archive has {len(infos)} members; more than {max_members} are refused",
+                file=file,
+            )
+        try:
+            yield archive, infos
+        except (zipfile.BadZipFile, OSError) as exc:  # OSError: offsets outside the file
+            raise ModelFileError(f"not a zip archive ({kind}): {exc}", file=file) from None
 
 
 def read_member(

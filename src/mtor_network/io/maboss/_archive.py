@@ -48,8 +48,9 @@ class ArchiveMembers:
 
 def _skipped(info: zipfile.ZipInfo) -> bool:
     """Folders, macOS metadata and hidden files: not part of any model."""
-    parts = [p for p in info.filename.replace("\\", "/").split("/") if p]
-    return info.is_dir() or not parts or "__MACOSX" in parts or parts[-1].startswith(".")
+    name = info.filename.replace("\\", "/")
+    parts = [p for p in name.split("/") if p]  # (ZipInfo.is_dir fails on an empty name)
+    return name.endswith("/") or not parts or "__MACOSX" in parts or parts[-1].startswith(".")
 
 
 def _listed(names: list[str]) -> str:
