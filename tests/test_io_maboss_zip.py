@@ -3,6 +3,7 @@ MaBoSS, and hostile archives are refused with errors naming the archive and the 
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import warnings
@@ -117,6 +118,19 @@ def test_the_upload_box_accepts_the_archive() -> None:
     assert ".bnd.zip" in READERS
     upload = next(c for c in walk(build_layout()) if getattr(c, "id", None) == ids.UPLOAD)
     assert ".bnd.zip" in str(getattr(upload, "accept", "")).split(",")
+
+
+def test_the_upload_callback_loads_the_export(
+    flagship: BooleanNetwork, exported: tuple[str, bytes]
+) -> None:
+    from mtor_network.webapp.callbacks import upload_model
+
+    name, data = exported
+    contents = "data:application/zip;base64," + base64.b64encode(data).decode()
+    store, status, options, key = upload_model(contents, name, [])
+    assert store is not None and key is not None, status
+    assert status.startswith(f"Loaded {name}: {len(flagship)} nodes"), status
+    assert options == [{"label": f"uploaded: {name}", "value": key}]
 
 
 def test_cli_reads_the_archive(
