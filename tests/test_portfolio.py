@@ -379,6 +379,48 @@ def test_biobalm_reachability_in_each_trap_space_equals_aeons_search() -> None:
     assert cyclic >= 5
 
 
+def test_values_from_a_walk_equal_aeons_and_leave_the_size_unknown(monkeypatch) -> None:
+    """With REACH_NODES at 0 every seed is walked first: where the walk sees every free node
+    flip the values are AEON's and the size None, elsewhere the set is built (AEON's size)."""
+    from mtor_network.attractors import _aeon, _balm
+
+    monkeypatch.setattr(_balm, "REACH_NODES", 0)
+    walked = 0
+    for seed in range(40):
+        target = percolate(_random_nk(8 + seed % 10, 2 + seed % 2, seed))[1]
+        if target is None:
+            continue
+        safe = _jobs._under_safe_names(_balm.asynchronous, always=True)
+        ours = sorted(((tuple(sorted(v.items())), s) for v, s in safe(target)), key=str)
+        aeon = sorted(
+            ((tuple(sorted(v.items())), s) for v, s in _aeon._asynchronous(target)), key=str
+        )
+        assert [v for v, _ in ours] == [v for v, _ in aeon], seed
+        assert all(s is None or s == t for (_, s), (_, t) in zip(ours, aeon, strict=True))
+        walked += sum(1 for _, s in ours if s is None)
+    assert walked >= 3
+
+
+def test_bbm_204_goes_to_biobalm_and_its_attractor_fills_its_minimal_trap_space(
+    shared_dir: Path,
+) -> None:
+    """BBM 204 (77 nodes, 1 free input): with the input at 0, one minimal trap space leaves
+    70 nodes free (67 in one component; no engine builds its attractor in minutes). The walk
+    sees all 70 oscillate, so the attractor's values are that trap space's, size unknown."""
+    net = _bbm(shared_dir, "204")
+    target = percolate(net)[1]
+    assert target is not None and len(free_inputs(target)) == 1
+    assert _portfolio.choose(target, "asynchronous") == "balm"
+    fixed = BooleanNetwork.create(
+        "bbm204_0",
+        {n: "0" if n in free_inputs(target) else net.rules[n].expression for n in net.node_names},
+    )
+    found = find_attractors(fixed)
+    spaces = find_attractors(fixed, "most_permissive")
+    assert [a.values for a in found] == [s.values for s in spaces]
+    assert found[0].size is None and len(found[0].oscillating) == 70
+
+
 @pytest.mark.parametrize("quick", [1, 1_000])
 def test_biobalm_candidates_with_or_without_the_quick_pass_give_aeons_attractors(
     monkeypatch, quick: int

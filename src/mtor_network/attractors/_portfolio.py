@@ -138,7 +138,10 @@ BALM_WHOLE_NODES = 80
 """Networks with free inputs searched whole (the probe) from this size go to biobalm's
 succession diagram, which expands the inputs as source nodes: Sizek 2019 (87 nodes, 2 free
 inputs, 70 left with both at 0): AEON's search over everything did not finish in 120 s,
-biobalm answers in 6-7 s of CPU. BBM 226 (75 nodes, 7 free) stays with AEON (0.4-6 s)."""
+biobalm answers in 6-7 s of CPU. BBM 226 (75 nodes, 7 free) stays with AEON (0.4-6 s).
+Below this size, such a search goes to biobalm too when the probe's network has a cyclic core
+(:func:`cyclic_core`): BBM 204 (77 nodes, 1 free input; at 0, 67 of 70 nodes in one
+component; AEON's whole search did not finish in 300 s), not 226 (41 of 64)."""
 STRATEGIES = ("plain", "valuations", "colored", "balm")
 
 
@@ -206,7 +209,9 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     probe = percolate(network, dict.fromkeys(inputs, False))[1]
     left = 0 if probe is None else len(probe)
     if left > PROBE_NODES and left > PROBE_SHARE * len(network):
-        whole_balm = semantics == "asynchronous" and len(network) >= BALM_WHOLE_NODES
+        whole_balm = semantics == "asynchronous" and (
+            len(network) >= BALM_WHOLE_NODES or (probe is not None and cyclic_core(probe))
+        )
         return "balm" if whole_balm else "plain"
     if (
         semantics == "asynchronous"
