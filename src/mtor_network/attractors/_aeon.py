@@ -84,12 +84,14 @@ def to_aeon(network: BooleanNetwork) -> ba.BooleanNetwork:
     return rules_to_aeon(_expressions(network))
 
 
-def rules_to_aeon(rules: Mapping[str, Expr]) -> ba.BooleanNetwork:
+def rules_to_aeon(rules: Mapping[str, Expr], order: list[str] | None = None) -> ba.BooleanNetwork:
     """:func:`to_aeon` of the network with these rules (node names in the mapping's order,
     every regulator a node of it), without building and validating a
     :class:`~mtor_network.network.BooleanNetwork` first: for networks an engine derives
-    itself (the driven networks of :mod:`._scc`), within :func:`native_stack_of`."""
-    order = _variable_order(rules)
+    itself (the driven networks of :mod:`._scc`), within :func:`native_stack_of`. ``order``:
+    the variables in this order instead (the nodes of ``rules``, each once)."""
+    if order is None:
+        order = _variable_order(rules)
     bn = ba.BooleanNetwork(order)
     ids = dict(zip(order, bn.variables(), strict=True))  # VariableIds in declaration order
     for target, expr in rules.items():
@@ -250,7 +252,7 @@ def asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
         )
         sets = _core_attractor_states(core)
         if sets is None:
-            return _asynchronous(network)
+            return _extended_symbolically(network, core, peeled)
         core_sets = sets
     out: list[RawAttractor] = []
     for states in core_sets:
@@ -299,6 +301,47 @@ def _core_attractor_states(core: BooleanNetwork) -> list[list[dict[str, bool]]] 
         return out
 
     return native_stack(core, run)
+
+
+def _extended_symbolically(
+    network: BooleanNetwork, core: BooleanNetwork, peeled: list[str]
+) -> list[RawAttractor]:
+    """The attractors of :func:`asynchronous` where a core attractor is too large to list:
+    the same extension, upstream-first over the peeled nodes, on AEON's vertex sets. Each
+    core attractor is moved into the graph of the whole network (every peeled node free);
+    a peeled node whose rule is 1 (0) on no state of the attractor so far is held at 0 (1),
+    otherwise it stays free (it oscillates). BBM 226 (75 nodes, 7 free inputs, 9 peeled):
+    the core's search costs 4.8 s and the whole search 7.7 s more, which this avoids."""
+    nodes = network.node_names
+
+    def run() -> list[RawAttractor]:
+        with _quiet():
+            whole_order = variable_order(network)
+            kept = set(core.node_names)
+            core_order = [n for n in whole_order if n in kept]  # compatible encodings
+            core_graph = ba.AsynchronousGraph(rules_to_aeon(_expressions(core), core_order))
+            graph = ba.AsynchronousGraph(to_aeon(network))
+            ctx = graph.symbolic_context()
+            rules = {}
+            for node in peeled:
+                variable = graph.find_network_variable(node)
+                if variable is None:  # never: the graph is built over these nodes
+                    raise KeyError(node)
+                rules[node] = ba.VertexSet(ctx, graph.mk_update_function(variable))
+            out: list[RawAttractor] = []
+            for attractor in ba.Attractors.attractors(core_graph):
+                states = graph.transfer_from(attractor.vertices(), core_graph)
+                for node in reversed(peeled):
+                    on = not states.intersect(rules[node]).is_empty()
+                    off = not states.minus(rules[node]).is_empty()
+                    if on != off:
+                        states = states.intersect(graph.mk_subspace_vertices({node: on}))
+                space = states.enclosing_subspace()
+                assert space is not None  # an attractor is never empty
+                out.append((_values_of(space, graph, nodes), int(states.cardinality())))
+        return out
+
+    return native_stack(network, run)
 
 
 def _asynchronous(network: BooleanNetwork) -> list[RawAttractor]:
