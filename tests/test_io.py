@@ -95,7 +95,7 @@ def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
         read_network(tmp_path / "nope.bnet")
     other = tmp_path / "m.xyz"
     other.write_text("a, a\n")
-    known = r"unknown model format '.xyz'; known: .aeon, .bnd, .bnet"
+    known = r"unknown model format '.xyz'; known: .aeon, .bnd, .bnd.zip, .bnet"
     with pytest.raises(ModelFileError, match=known):
         read_network(other)
     with pytest.raises(UnknownNameError, match="hr_breast_cancer"):
