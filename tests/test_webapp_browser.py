@@ -1193,6 +1193,9 @@ def test_upload_zanudo_2017_fix_its_inputs_from_the_switches_and_get_results(
     assert all(name in text for name in free[:12]), text
     assert "at least 262,144 attractors" in text and "Inputs" in text, text
     switches = tab.page.locator(f"#{ids.INPUTS}")
+    # the model's panels come in an answer of their own (they may follow the error): wait
+    # for the switches as a user does before using them
+    switches.locator(".switch").nth(len(free) - 1).wait_for(timeout=LOAD_TIMEOUT_MS)
     assert switches.locator(".switch").count() == 18
     switches.get_by_role("button", name="off", exact=True).click()
     tab.wait_settled(timeout=LOAD_TIMEOUT_MS)
