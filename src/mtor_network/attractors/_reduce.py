@@ -51,7 +51,7 @@ def percolate(
                 continue
             expr = exprs[name]
             if constants and not reads[name].isdisjoint(constants):
-                reduced = simplify(substitute(expr, constants))
+                reduced = _substituted(expr, reads[name], constants)
             else:
                 reduced = _simplified(expr)
             if reduced != expr:
@@ -76,6 +76,7 @@ CACHED_RULES = 8192
 :func:`_simplified`); the caches are emptied when full."""
 _VARIABLES: dict[Expr, frozenset[str]] = {}
 _SIMPLIFIED: dict[Expr, Expr] = {}
+_SUBSTITUTED: dict[tuple[Expr, tuple[tuple[str, bool], ...]], Expr] = {}
 
 
 def _variables(expr: Expr) -> frozenset[str]:
@@ -88,6 +89,21 @@ def _variables(expr: Expr) -> frozenset[str]:
         if len(_VARIABLES) >= CACHED_RULES:
             _VARIABLES.clear()
         found = _VARIABLES[expr] = variables(expr)
+    return found
+
+
+def _substituted(expr: Expr, reads: frozenset[str], constants: Mapping[str, bool]) -> Expr:
+    """``simplify(substitute(expr, constants))``, remembered by rule and by the values of the
+    constants it reads (as :func:`_variables`): the valuations of free inputs percolate the
+    same rules under the same few values again and again (the portfolio's probes, the
+    valuation tree, queries on one model); on BBM 171, one rule of 90 literals made each
+    percolation 0.1 ms."""
+    key = (expr, tuple(sorted((n, constants[n]) for n in reads if n in constants)))
+    found = _SUBSTITUTED.get(key)
+    if found is None:
+        if len(_SUBSTITUTED) >= CACHED_RULES:
+            _SUBSTITUTED.clear()
+        found = _SUBSTITUTED[key] = simplify(substitute(expr, constants))
     return found
 
 
