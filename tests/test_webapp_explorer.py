@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -334,6 +335,41 @@ def test_a_click_sends_the_table_and_the_graph_elements_only_when_they_change() 
     third = event_outputs(click, None, None, graph_key="0" * 16)
     elements_, graph_key, _ = third[graph_at : graph_at + len(GRAPH_OUTPUTS)]
     assert graph_key == layout_key and {e["data"]["id"] for e in elements_} >= {"MTORC1"}
+
+
+def test_an_answer_leaves_out_the_pickers_and_the_cycle_head_the_page_shows() -> None:
+    """A picker's options and the cycle panel's head are sent only when they differ from
+    what the page shows (new options redraw a whole picker): the same answer to a page that
+    shows them leaves them out, and to a page that shows other ones sends them."""
+    from mtor_network.webapp.callbacks import (
+        CYCLE_OUTPUTS,
+        GRAPH_OUTPUTS,
+        PICK_OPTIONS,
+        RESULT_OUTPUTS,
+        STATE_OUTPUTS,
+        Event,
+        Shown,
+        event_outputs,
+    )
+
+    at_results = len(STATE_OUTPUTS) + 1
+    at_cycles = at_results + len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS)
+    event = Event(trigger=ids.URL, search="")
+    first = event_outputs(event, None, None)
+    options = first[at_results + PICK_OPTIONS]
+    style, line, cycle_options = first[at_cycles : at_cycles + 3]
+    assert options and cycle_options and style == {"display": "block"} and line
+    shown = Shown(
+        picked=0, cycle=0, pick_options=options, cycle_style=style, cycle_line=line,
+        cycle_options=cycle_options,
+    )  # fmt: skip
+    again = event_outputs(event, None, None, shown=shown)
+    assert again[at_results + PICK_OPTIONS] is no_update
+    assert all(v is no_update for v in again[at_cycles : at_cycles + len(CYCLE_OUTPUTS)])
+    other = replace(shown, pick_options=[], cycle_line="", cycle_style={"display": "none"})
+    redrawn = event_outputs(event, None, None, shown=other)
+    assert redrawn[at_results + PICK_OPTIONS] == options
+    assert redrawn[at_cycles : at_cycles + 3] == (style, line, no_update)
 
 
 def test_a_state_is_spelled_as_the_model_spells_its_names() -> None:

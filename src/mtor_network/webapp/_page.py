@@ -162,9 +162,13 @@ label.inline-label { display: inline; margin: 0; }
 """
 CSS = _regions(CSS)
 
+HOLD_MS = 1000
+"""The longest time (ms) the graph waits, after a tap that perturbs a node, for the answer's
+colours before it is drawn again anyway."""
+
 SCRIPT = """
 (function () {
-  const GRAPH = %(graph)s, REGIONS = %(regions)s, TAP = %(tap)s;
+  const GRAPH = %(graph)s, REGIONS = %(regions)s, TAP = %(tap)s, MODE = %(mode)s;
   let attached = null;
   function cyOf() {
     const el = document.getElementById(GRAPH);
@@ -177,11 +181,18 @@ SCRIPT = """
     if (r && r.invalidateContainerClientCoordsCache) r.invalidateContainerClientCoordsCache();
     else cy.resize();
   }
-  let regionsQueued = false;
+  let regionsQueued = false, moved = 0;
   function drawRegions() {
     regionsQueued = false;
     const cy = cyOf(), layer = document.getElementById(REGIONS);
     if (!cy || !layer) return;
+    // drawn again only when the boxes can have moved (pan, zoom, node positions, modules) or
+    // the layer is new: cytoscape renders on every restyle, and a click moves no node
+    const modules = cy.nodes().map(n => n.data('module') || '').join('\u0000');
+    const pan = cy.pan();
+    const key = [pan.x, pan.y, cy.zoom(), moved, modules].join(' ');
+    if (layer.mtorRegions === key) return;
+    layer.mtorRegions = key;
     const groups = new Map();
     cy.nodes().forEach(n => {
       const m = n.data('module');
@@ -228,6 +239,24 @@ SCRIPT = """
     view = next;
     const cy = cyOf();
     if (cy) { attach(); paint(cy); }  // else attach() paints the graph when it is drawn
+    release();
+  }
+  // A tap that perturbs a node is answered with the graph's new colours: until then (at most
+  // HOLD_MS) the graph is not drawn again. Else cytoscape draws the released press first, and
+  // that frame (20-40 ms) comes before the request is sent (issue 13).
+  let held = null;
+  function release() {
+    if (held === null) return;
+    const cy = held.cy;
+    clearTimeout(held.timer);
+    held = null;
+    cy.endBatch();
+  }
+  function hold(cy) {
+    const mode = document.querySelector('#' + MODE + ' input:checked');
+    if (held !== null || !mode || mode.value !== 'perturb') return;
+    cy.startBatch();
+    held = {cy: cy, timer: setTimeout(release, %(hold_ms)s)};
   }
   let resizes = null;
   function attach() {
@@ -248,8 +277,12 @@ SCRIPT = """
     cy.off('mouseover', 'node');
     cy.off('mouseover', 'edge');
     cy.off('tapstart');
-    cy.on('tap', 'node', (event) => window.dash_clientside.set_props(TAP, {
-      data: {data: {id: event.target.id()}, timeStamp: event.timeStamp}}));
+    cy.on('tap', 'node', (event) => {
+      hold(cy);
+      window.dash_clientside.set_props(TAP, {
+        data: {data: {id: event.target.id()}, timeStamp: event.timeStamp}});
+    });
+    cy.on('position add remove', () => { moved += 1; });
     cy.on('render viewport resize add remove data position', queueRegions);
     paint(cy);
     queueRegions();
@@ -371,7 +404,8 @@ SCRIPT = """
   };
 })();
 """.replace("%(graph)s", repr(ids.GRAPH)).replace("%(regions)s", repr(ids.REGIONS))
-SCRIPT = SCRIPT.replace("%(tap)s", repr(ids.GRAPH_TAP))
+SCRIPT = SCRIPT.replace("%(tap)s", repr(ids.GRAPH_TAP)).replace("%(mode)s", repr(ids.CLICK_MODE))
+SCRIPT = SCRIPT.replace("%(hold_ms)s", str(HOLD_MS))
 SCRIPT = _regions(SCRIPT)
 
 _CLICK_JS = (

@@ -533,6 +533,7 @@ RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
 )
 """The components and properties :func:`results` fills, in its order."""
 PICK_VALUE = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "value"))
+PICK_OPTIONS = RESULT_OUTPUTS.index((ids.ATTRACTOR_PICK, "options"))
 GROUP_VALUE = RESULT_OUTPUTS.index((ids.GROUP_PICK, "value"))
 GROUP_START = RESULT_OUTPUTS.index((ids.GROUPS, "style"))
 HEAVY_STYLE = RESULT_OUTPUTS.index((ids.HEAVY, "style"))
@@ -684,6 +685,30 @@ class Event:
     free: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What the page shows now, as a request sends it (hostile: only compared, never
+    trusted): a value the new answer would send unchanged is not sent again, since each value
+    sent is drawn again and some fire callbacks of their own (new options redraw a whole
+    picker). ``picked``: the attractor picked; ``cycle``: the cyclic attractor picked;
+    ``shows``: the cycle panel's button clicks; ``group``: the input valuation picked;
+    ``heavy``: the background panel's style; ``error``: the error shown; ``status``: the
+    background status; ``pick_options``, ``cycle_style``, ``cycle_line``,
+    ``cycle_options``: the attractor picker's options and the cycle panel's head."""
+
+    picked: Any = None
+    cycle: Any = None
+    shows: Any = None
+    group: Any = None
+    heavy: Any = None
+    error: Any = None
+    status: Any = None
+    pick_options: Any = None
+    cycle_style: Any = None
+    cycle_line: Any = None
+    cycle_options: Any = None
+
+
 def user_trigger(triggered: Any, prop_ids: Any) -> tuple[Any, Any]:
     """(component id, value) of the change a request answers. The renderer merges the
     changes that arrive while a request of the same callback is pending: a button just
@@ -770,20 +795,17 @@ def event_outputs(
     upload: UploadedModel | None,
     budget: Budget | None,
     *,
-    shown: tuple[Any, ...] = (None,) * 7,
+    shown: Shown = Shown(),
     graph_key: Any = None,
 ) -> tuple[Any, ...]:
     """Everything one user event changes on the page, in the order of the explorer's main
     callback (:data:`STATE_OUTPUTS`, the input switches, :data:`RESULT_OUTPUTS`, the graph,
     the cycle panel, the background status, the details panel): the new state
     (:func:`event_state`) and the analysis of it within ``budget`` (:func:`results`), in one
-    answer. ``shown`` is what the page shows now (attractor picked, cycle picked, cycle-panel
-    clicks, input valuation picked, the background panel's style, the error shown, the
-    background status): a value that stays is not
-    sent again (each value sent is redrawn, and some fire callbacks of their own); the
-    graph's elements neither while the page's graph holds them (``graph_key``,
-    :func:`graph_outputs`)."""
-    picked, cycle, shows, group, heavy, error, status = shown
+    answer. ``shown`` is what the page shows now (:class:`Shown`): a value that stays is not
+    sent again; the graph's elements neither while the page's graph holds them
+    (``graph_key``, :func:`graph_outputs`)."""
+    picked, cycle, shows, group = shown.picked, shown.cycle, shown.shows, shown.group
     width = len(RESULT_OUTPUTS) + len(GRAPH_OUTPUTS) + len(CYCLE_OUTPUTS + CYCLE_BODY) + 1 + 1
     switches = [no_update] * len(event.free)
     changed, pick, tab = event_state(event, upload)
@@ -811,15 +833,18 @@ def event_outputs(
         shown_results[GROUP_START:] = [no_update] * (len(RESULT_OUTPUTS) - GROUP_START)
     elif shown_results[GROUP_VALUE] == group:
         shown_results[GROUP_VALUE] = no_update  # the valuation stays (its callback would redo)
-    if shown_results[HEAVY_STYLE] == heavy:
+    if shown_results[PICK_OPTIONS] == shown.pick_options:
+        shown_results[PICK_OPTIONS] = no_update
+    if shown_results[HEAVY_STYLE] == shown.heavy:
         shown_results[HEAVY_STYLE] = no_update
-    if shown_results[ERROR_TEXT] == (error or ""):
+    if shown_results[ERROR_TEXT] == (shown.error or ""):
         shown_results[ERROR_TEXT] = no_update
     cycle_panel = list(cycles(analysis, cycle, _shown(shows)))
     if not _shown(shows):  # the body is hidden, and stays so
         cycle_panel[len(CYCLE_OUTPUTS) :] = [no_update] * len(CYCLE_BODY)
-        if cycle is None and cycle_panel[0] == {"display": "none"}:
-            cycle_panel[: len(CYCLE_OUTPUTS)] = [no_update] * len(CYCLE_OUTPUTS)
+    for i, now in enumerate((shown.cycle_style, shown.cycle_line, shown.cycle_options)):
+        if cycle_panel[i] == now:
+            cycle_panel[i] = no_update
     # a control is sent only when its value changes (each one sent is redrawn)
 
     def listed_in(names: tuple[str, ...], registry: Any) -> list[str]:
@@ -845,7 +870,7 @@ def event_outputs(
         *shown_results,
         *graph_outputs(analysis, state, index, graph_key),
         *cycle_panel,
-        "" if status else no_update,
+        "" if shown.status else no_update,
         inspected_details(analysis, ExplorerState.from_dict(event.current), event.inspected),
     )
 
@@ -1168,6 +1193,10 @@ def register(
         State(ids.ERROR, "children"),
         State(ids.HEAVY_STATUS, "children"),
         State(ids.GRAPH_KEY, "data"),
+        State(ids.ATTRACTOR_PICK, "options"),
+        State(ids.CYCLE_VIEW, "style"),
+        State(ids.CYCLE_SUMMARY, "children"),
+        State(ids.CYCLE_PICK, "options"),
         prevent_initial_call=True,
     )
     def update(
@@ -1198,6 +1227,10 @@ def register(
         error,
         status,
         graph_key,
+        pick_options,
+        cycle_style,
+        cycle_line,
+        cycle_options,
     ):  # type: ignore[no-untyped-def]
         # one request per user event: the new state and everything it shows
         switch_ids = [o["id"] for o in ctx.outputs_list[len(STATE_OUTPUTS)]]
@@ -1225,7 +1258,19 @@ def register(
             event,
             UploadedModel.from_dict(upload),
             quick,
-            shown=(picked, cycle, shows, group, heavy_style, error, status),
+            shown=Shown(
+                picked=picked,
+                cycle=cycle,
+                shows=shows,
+                group=group,
+                heavy=heavy_style,
+                error=error,
+                status=status,
+                pick_options=pick_options,
+                cycle_style=cycle_style,
+                cycle_line=cycle_line,
+                cycle_options=cycle_options,
+            ),
             graph_key=graph_key,
         )
 
