@@ -167,3 +167,35 @@ def test_aeon_progress_stays_out_of_logs(caplog: pytest.LogCaptureFixture) -> No
         _aeon._asynchronous(net)
     assert [r for r in caplog.records if r.name.startswith("biodivine")] == []
     assert {n: logging.getLogger(n).level for n in _aeon._AEON_LOGGERS} == levels
+
+
+# ---- the depth-first BDD order of large driven networks -----------------------------------------
+def _ring_driven_by_an_oscillator(size: int) -> BooleanNetwork:
+    """An oscillating pair upstream (a, b) driving a ring of ``size`` nodes with two negative
+    feedbacks: one driven component larger than DEPTH_FIRST_NODES."""
+    rules = {"a": "!b", "b": "a"}
+    for i in range(size):
+        prev = f"r{(i - 1) % size}"
+        rules[f"r{i}"] = f"{prev} & a | !r{(i + 5) % size}" if i % 7 == 0 else prev
+    return BooleanNetwork.create("ring", rules)
+
+
+def test_depth_first_order_is_a_regulator_first_permutation() -> None:
+    network = _ring_driven_by_an_oscillator(20)
+    rules = {n: network.rules[n].expression for n in network.node_names}
+    order = _aeon.depth_first_order(rules)
+    assert sorted(order) == sorted(network.node_names)
+    assert order.index("a") < order.index("r0")  # an upstream node first
+
+
+def test_large_driven_networks_answer_alike_under_either_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    network = _ring_driven_by_an_oscillator(20)
+    assert max(len(c) for c in _scc.components(network)) > _scc.DEPTH_FIRST_NODES
+    depth_first = _scc.asynchronous(network)
+    monkeypatch.setattr(_scc, "DEPTH_FIRST_NODES", 10**6)
+    regulators_after = _scc.asynchronous(network)
+    assert depth_first is not None and regulators_after is not None
+    whole = _aeon._asynchronous(network)  # the second engine: one search, no decomposition
+    assert as_multiset(depth_first) == as_multiset(regulators_after) == as_multiset(whole)

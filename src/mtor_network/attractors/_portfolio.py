@@ -16,7 +16,10 @@ shrink the core          network with every input at 0, percolated, still has mo
                          PROBE_NODES nodes and PROBE_SHARE of ``n`` (BBM 226: 64 of 75 nodes
                          left, each valuation as hard as the whole; AEON 9.8 s, the split
                          over 128 valuations timed out at 10 s); from BALM_WHOLE_NODES
-                         nodes such a whole search goes to ``balm`` instead.
+                         nodes such a whole search goes to ``balm`` instead. Except the
+                         small probe: with 1 to SMALL_PROBE_INPUTS free inputs on
+                         n <= PLAIN_NODES, a network that every valuation shrinks
+                         (:func:`shrinks_everywhere`) goes to ``valuations``.
 asynchronous,            ``valuations``: the input valuations as a tree, each percolated and
 1 <= k <= VALUATION_     its residual searched by the fixed-input path; residuals met twice
 INPUTS                   are searched once (:func:`._inputs.by_valuation`). On model 2.0 with
@@ -53,7 +56,9 @@ function, a BDD where it is not unate) grounds far smaller programs than biobalm
 Petri net (the DNFs of ``f & !x`` and ``!f & x``): BBM 075 (47 nodes, no inputs) 116 ms
 against 792 ms, and 204, 226, 178, 202 alike. So above MP_SYMBOLIC_NODES the ASP engine is
 mpbn when it is installed (the optional extra ``mpbn``; its import costs about 1.3 s once
-per process, for pandas) and Trappist otherwise.
+per process, for pandas) and Trappist otherwise. mpbn gets each rule's DNF ready
+(:mod:`._mpbn`): from rule text it spent more on the DNFs than on the search (BBM 075: 45 of
+85 ms; 67 against 44 ms CPU with the DNFs handed over, mpbn's own search 36 ms).
 
 Measured on the Biodivine Boolean Models with free inputs (one process, 2 cores): over 60
 models of 10-40 nodes with 1-12 free inputs, ``valuations`` was fastest on about half,
