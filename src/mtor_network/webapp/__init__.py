@@ -17,7 +17,7 @@ from dash import Dash, DiskcacheManager, set_props
 from ..attractors import Budget, start_workers
 from ..models import FLAGSHIP, load_bundled
 from . import callbacks, ids, screen_tab
-from ._page import index_string
+from ._page import index_string, lean_scripts
 from .jobs import JobSlots
 from .layout import build_layout
 from .state import MAX_UPLOAD_BYTES
@@ -89,6 +89,32 @@ def _valid_callback_body(body: Any) -> bool:
     return isinstance(changed, list) and all(isinstance(c, str) for c in changed)
 
 
+class _Explorer(Dash):
+    """Dash, with the page's scripts trimmed to what the explorer runs (:func:`lean_scripts`)."""
+
+    def interpolate_index(
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        return super().interpolate_index(
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=lean_scripts(scripts) if isinstance(scripts, str) else scripts,
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
+
+
 def create_app(
     model: str = FLAGSHIP,
     *,
@@ -127,7 +153,7 @@ def create_app(
     import diskcache
 
     manager = DiskcacheManager(diskcache.Cache(jobs_dir))
-    app = Dash(
+    app = _Explorer(
         __name__,
         title="mtor_network explorer",
         suppress_callback_exceptions=False,

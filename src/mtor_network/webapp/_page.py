@@ -17,11 +17,17 @@ The script does five things the Dash components cannot:
   they replace cost a fifth of a page load, issue 13);
 * it gives the tool bar's zoom, fit, undo and redo buttons something to call
   (``window.mtorGraph``), used by the app's client-side callbacks.
+
+:func:`lean_scripts` trims what Dash's page loads to what the explorer runs: the regenerator
+runtime of Dash's Babel polyfill instead of the whole polyfill, and no DataTable bundle.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+from pathlib import Path
 
 from ..models import FLAGSHIP
 from ..viz import svg
@@ -498,3 +504,51 @@ def index_string(template: str) -> str:
     return template.replace("</head>", f"<style>{CSS}</style></head>").replace(
         "</body>", f"<script>{SCRIPT}</script></body>"
     )
+
+
+# Dash's Babel polyfill (core-js 2 and the regenerator runtime) took 0.3 s of every page load
+# to evaluate (a third of the scripts' time), and core-js then wraps the page's promises
+# (issue 13). Every browser Dash 4 supports has what core-js adds; the bundles do need the
+# regenerator runtime (their async functions are compiled to it): the page gets that module
+# of the same file, as it is, and the DataTable bundle, which no explorer component uses, is
+# left out. Where a Dash release lays the file out otherwise, the page keeps Dash's scripts.
+_POLYFILL_TAG = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
+_TABLE_TAG = re.compile(r'<script src="[^"]*/dash/dash_table/bundle[^"]*"></script>')
+_RUNTIME_END = 'Function("r","regeneratorRuntime = r")(e)}'
+_MODULE_START = re.compile(r"[,{]\d+:\[function\(t,n,r\)\{")
+_RUNTIME_MAX = 20_000  # characters: the module is about 7,000
+
+
+@functools.cache
+def regenerator_runtime() -> str | None:
+    """The regenerator runtime module of Dash's Babel polyfill, as a script that defines
+    ``regeneratorRuntime`` (the bundles' compiled async functions call it), or None where
+    Dash's file is not laid out as expected."""
+    import dash
+
+    deps = Path(dash.__file__).parent / "deps"
+    files = sorted(deps.glob("polyfill@*.min.js"))
+    if len(files) != 1:
+        return None
+    text = files[0].read_text(encoding="utf-8")
+    end = text.find(_RUNTIME_END)
+    if end < 0 or text.count(_RUNTIME_END) != 1:
+        return None
+    starts = [m.end() for m in _MODULE_START.finditer(text, 0, end)]
+    if not starts:
+        return None
+    body = text[starts[-1] : end + len(_RUNTIME_END)]
+    if len(body) > _RUNTIME_MAX or "function wrap(" not in body or "</" in body:
+        return None
+    return "(function(){var n={exports:{}};(function(t,n,r){" + body + "})(null,n,n.exports);})();"
+
+
+def lean_scripts(scripts: str) -> str:
+    """Dash's ``scripts`` HTML with the polyfill replaced by its regenerator runtime and the
+    DataTable bundle left out (:func:`regenerator_runtime`); unchanged where the runtime is
+    not found."""
+    runtime = regenerator_runtime()
+    if runtime is None or len(_POLYFILL_TAG.findall(scripts)) != 1:
+        return scripts
+    scripts = _POLYFILL_TAG.sub(lambda _: f"<script>{runtime}</script>", scripts)
+    return _TABLE_TAG.sub("", scripts)
