@@ -507,8 +507,8 @@ def index_string(template: str) -> str:
 
 
 # Dash's Babel polyfill (core-js 2 and the regenerator runtime) took 0.3 s of every page load
-# to evaluate (a third of the scripts' time), and core-js then wraps the page's promises
-# (issue 13). Every browser Dash 4 supports has what core-js adds; the bundles do need the
+# to evaluate, a third of the scripts' time (issue 13). A browser released since about 2020
+# has everything core-js 2 adds (the explorer needs one, README); the bundles do need the
 # regenerator runtime (their async functions are compiled to it): the page gets that module
 # of the same file, as it is, and the DataTable bundle, which no explorer component uses, is
 # left out. Where a Dash release lays the file out otherwise, the page keeps Dash's scripts.
