@@ -342,9 +342,10 @@ def text_of(node: Any) -> str:
 
 
 def summary_lines(children: Any) -> list[str]:
-    """The lines of the summary as the page shows them: its Markdown text (one paragraph a
-    line; bold, emphasis and backslash escapes as the reader sees them), or the text of each
-    component of a component list."""
+    """The lines of the summary as the page shows them: its lines as the page script draws
+    them (``{"label", "text", "class"}``: the label, then the text), its Markdown text (one
+    paragraph a line; bold, emphasis and backslash escapes as the reader sees them), or the
+    text of each component of a component list."""
     if isinstance(children, str):
         lines = []
         for paragraph in children.split("\n\n"):
@@ -353,7 +354,12 @@ def summary_lines(children: Any) -> list[str]:
                 text = text[1:-1]
             lines.append(re.sub(r"\\(.)", r"\1", text))
         return [line for line in lines if line]
-    return [text_of(p) for p in children or []]
+    return [
+        f"{p.get('label', '')}{p.get('text', '')}"
+        if isinstance(p, dict) and "type" not in p
+        else text_of(p)
+        for p in children or []
+    ]
 
 
 SUMMARY_RE = re.compile(r"^(\d+) attractor\(s\): (.*)$")
@@ -409,7 +415,7 @@ def check_results(
         error = text_of(response["error-message"]["children"])
     else:  # not sent: the page keeps the message it shows
         error = text_of(page.get("error-message", "children")) if page is not None else ""
-    lines = summary_lines(response.get("phenotype-summary", {}).get("children"))
+    lines = summary_lines(response.get("phenotype-summary-content", {}).get("data"))
     answer = None
     if conflicts:
         if not all(f"fixes {n}=" in error for n in conflicts):

@@ -94,7 +94,7 @@ def test_a_session_checks_its_answers_and_catches_wrong_ones(app_url: str) -> No
     assert lt.check_state(state, session.expected, before) == []
     problems, answer = lt.check_results(results, session.expected, session.nodes)
     assert problems == [] and answer is not None
-    summary = " ".join(lt.summary_lines(results[ids.SUMMARY]["children"]))
+    summary = " ".join(lt.summary_lines(results[ids.SUMMARY_CONTENT]["data"]))
     assert "MTORC1_ko" in summary
     assert lt.check_graph(graph, session.expected, session.nodes) == []
 
@@ -134,7 +134,7 @@ def test_request_bodies_are_built_like_the_renderer(page: Any) -> None:
     assert body["state"][0] == {"id": ids.STATE, "property": "data", "value": {"model": FLAGSHIP}}
     assert {"id": "click-mode", "property": "value", "value": "perturb"} in body["state"]
     # the same request draws the summary and the graph
-    assert "network-graph.elements" in body["output"] and ids.SUMMARY in body["output"]
+    assert "network-graph.elements" in body["output"] and ids.SUMMARY_CONTENT in body["output"]
     assert {"id": ids.GRAPH, "property": "elements"} in body["outputs"]
     assert {"id": ids.GRAPH_VIEW, "property": "data"} in body["outputs"]
     # the graph's key (from the layout) is sent: the answer leaves out elements the page holds

@@ -50,24 +50,14 @@ SERVER_TIMEOUT_S = 30.0
 NETWORK = load_network(FLAGSHIP)
 
 
-def _text(component: Any) -> str:
-    """The text a Dash component tree renders (as ``innerText`` joins it on one line)."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return "".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
-
-
 def expected_summary(query: str = "") -> list[str]:
     """The summary lines the library gives for the view at ``query`` (model-independent: the
     browser must show what the library computes)."""
     from mtor_network.webapp.callbacks import summary
     from mtor_network.webapp.state import ExplorerState, analyze
 
-    return [_text(p).strip() for p in summary(analyze(ExplorerState.from_query(query)))]
+    lines = summary(analyze(ExplorerState.from_query(query)))
+    return [(p["label"] + p["text"]).strip() for p in lines]
 
 
 def expected_result(query: str = "") -> Any:
@@ -699,13 +689,16 @@ def test_a_url_in_other_spellings_is_shown_as_the_model_spells_it(open_tab, app_
 
 def test_the_explorer_keeps_its_graph_and_table_after_another_tab(open_tab):
     """Opening the Screen tab and coming back draws the Explorer anew: the graph keeps the
-    state's colours and marks, and the table its rows (both are drawn by the page script)."""
+    state's colours and marks, the table its rows and the summary its lines (all drawn by
+    the page script)."""
     tab = open_tab()
     tab.click_node("AKT")
     tab.wait_node_class("AKT", "ko")
     tab.wait_query("ko=AKT")
     tab.wait_settled()
     assert {r["AKT"] for r in tab.table_rows()} == {"0"}
+    summary = tab.summary_lines()
+    assert summary == expected_summary("ko=AKT")
     tab.page.get_by_text("Screen", exact=True).click()
     tab.page.locator(f"#{ids.SCREEN_RUN}").wait_for(state="visible")
     tab.page.get_by_text("Explorer", exact=True).click()
@@ -718,6 +711,7 @@ def test_the_explorer_keeps_its_graph_and_table_after_another_tab(open_tab):
         what="the attractor table drawn again",
     )
     assert {r["AKT"] for r in tab.table_rows()} == {"0"}
+    assert tab.summary_lines() == summary
     tab.click_node("AKT")  # the graph drawn again takes clicks: knocked out -> forced on
     tab.wait_node_class("AKT", "oe")
     tab.wait_query("oe=AKT")

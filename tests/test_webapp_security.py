@@ -106,7 +106,7 @@ class Client:
             self.page.get(ids.STATE, "data")
         )
         data = self.call("update", changed)["response"]
-        summary = lt.text_of(data[ids.SUMMARY]["children"])
+        summary = " ".join(lt.summary_lines(data[ids.SUMMARY_CONTENT]["data"]))
         error = lt.text_of(self.page.get(ids.ERROR, "children"))  # sent when it changes
         return summary, error, data
 
@@ -465,7 +465,8 @@ def test_a_background_job_when_every_slot_is_taken_says_busy(tmp_path: Path) -> 
         holder.kill()
         holder.wait(30)
     done = _run_in_background(client, end_id)["response"]
-    assert "MTORC1_ko" in lt.text_of(done[ids.SUMMARY]["children"]), done.get(ids.ERROR, done)
+    summary = " ".join(lt.summary_lines(done[ids.SUMMARY_CONTENT]["data"]))
+    assert "MTORC1_ko" in summary, done.get(ids.ERROR, done)
 
 
 def test_each_page_load_gets_its_own_tab_id(app: Any) -> None:

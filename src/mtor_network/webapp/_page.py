@@ -301,9 +301,9 @@ SCRIPT = """
   // the page's tables (layout plain_table): drawn here from their content store, every
   // value as text (textContent: hostile names stay text), a page of rows at a time; one
   // update of the page's store per new content, no component per cell
-  const contents = new Map();
+  const contents = new Map(), drawers = new Map();
   function table(id, content) {
-    if (content !== undefined) contents.set(id, content);
+    if (content !== undefined) { contents.set(id, content); drawers.set(id, table); }
     const root = document.getElementById(id);
     if (!root) return;
     content = contents.get(id);
@@ -372,6 +372,31 @@ SCRIPT = """
     }
   }
   window.mtorTable = table;
+  // a block of lines (the summary): [{label, text, class}] as paragraphs, the label bold, all
+  // of it text (textContent); no Dash component per line
+  function lines(id, content) {
+    if (content !== undefined) { contents.set(id, content); drawers.set(id, lines); }
+    const root = document.getElementById(id);
+    if (!root) return;
+    content = contents.get(id);
+    root.mtorContent = content;
+    root.textContent = '';
+    if (!Array.isArray(content)) return;
+    const text = (v) => typeof v === 'string' ? v : '';
+    for (const line of content) {
+      if (!line || typeof line !== 'object') continue;
+      const p = document.createElement('p');
+      if (text(line['class'])) p.className = text(line['class']);
+      if (text(line.label)) {
+        const b = document.createElement('b');
+        b.textContent = text(line.label);
+        p.appendChild(b);
+      }
+      p.appendChild(document.createTextNode(text(line.text)));
+      root.appendChild(p);
+    }
+  }
+  window.mtorLines = lines;
   // whatever the page draws anew (a tab opened again, a panel shown): measure the graph's
   // container again, take over a new graph, draw a new table container from its content
   if (window.MutationObserver) {
@@ -385,7 +410,7 @@ SCRIPT = """
         attach();
         for (const [id, content] of contents) {
           const root = document.getElementById(id);
-          if (root && !root.firstChild && root.mtorContent !== content) table(id, content);
+          if (root && !root.firstChild && root.mtorContent !== content) drawers.get(id)(id);
         }
       });
     }).observe(document.body, {childList: true, subtree: true, characterData: true});
@@ -484,17 +509,21 @@ CYCLE_GATE_JS = (
 # updates of the page's store): the graph's nodes take each node's [classes, label] of the
 # view (viz node_styles) in one cytoscape batch, without new elements (no diff of every
 # element, no new layout; a graph not drawn yet, or drawn again, takes the latest view when
-# the page script attaches to it), and each table whose content changed is drawn again
+# the page script attaches to it), and each table (ids.TABLES) or block of lines (ids.LINES,
+# the summary) whose content changed is drawn again
+_DRAWN = [[c, t, "mtorTable"] for t, c in ids.TABLES.items()] + [
+    [c, t, "mtorLines"] for t, c in ids.LINES.items()
+]
 APPLY_VIEW_JS = (
     "function (view, ...contents) {"
     " const trigger = (window.dash_clientside.callback_context.triggered || [])"
     ".map((t) => t.prop_id);"
-    f" const tables = {json.dumps([[c, t] for t, c in ids.TABLES.items()])};"
+    f" const drawn = {json.dumps(_DRAWN)};"
     f" if (window.mtorGraph && trigger.includes({json.dumps(ids.GRAPH_VIEW + '.data')}))"
     " window.mtorGraph.show(view);"
-    " tables.forEach(([content, table], i) => {"
-    " if (window.mtorTable && trigger.includes(content + '.data'))"
-    " window.mtorTable(table, contents[i] || null); });"
+    " drawn.forEach(([content, target, draw], i) => {"
+    " if (window[draw] && trigger.includes(content + '.data'))"
+    " window[draw](target, contents[i] || null); });"
     " return window.dash_clientside.no_update; }"
 )
 

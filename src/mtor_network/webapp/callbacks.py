@@ -156,67 +156,58 @@ def case_state(case: Any, setting: Any, semantics: str | None = None) -> Explore
     )
 
 
-def summary(analysis: Analysis) -> list[Any]:
+def line(text: str, label: str = "", class_name: str = "") -> dict[str, str]:
+    """One line of the summary as the page script draws it (``window.mtorLines``): a
+    paragraph of class ``class_name`` with ``label`` in bold, then ``text``."""
+    return {"label": label, "text": text, "class": class_name}
+
+
+def summary(analysis: Analysis) -> list[dict[str, str]]:
     """Phenotype counts, the semantics, and the differences to the reference settings (with
-    attractor counts, e.g. ``1 -> 7 attractors``)."""
+    attractor counts, e.g. ``1 -> 7 attractors``), as lines (:func:`line`) that the page
+    draws into the summary (no Dash component per line: each would be mounted anew on every
+    click)."""
     result = analysis.result
     if result is None:
         return []
     counts = ", ".join(f"{n} {p}" for p, n in result.phenotype_counts().items() if n)
     applied = ", ".join(p.describe() for p in result.perturbations) or "none (unperturbed model)"
-    items: list[Any] = [html.P([html.B(f"{len(result)} attractor(s): "), counts or "none"])]
+    items = [line(counts or "none", f"{len(result)} attractor(s): ")]
     if not result.complete:
         items = [
-            html.P(
-                [
-                    html.B(f"{result.total:,} attractors"),
-                    f": too many to show; the first {len(result)} are shown and exported "
-                    f"({counts or 'none'}). Write them all with the command line: "
-                    f"mtor-network attractors --max-attractors 0 -o all.csv, with the same "
-                    "model and perturbations.",
-                ],
-                className="truncated",
+            line(
+                f": too many to show; the first {len(result)} are shown and exported "
+                f"({counts or 'none'}). Write them all with the command line: "
+                f"mtor-network attractors --max-attractors 0 -o all.csv, with the same "
+                "model and perturbations.",
+                f"{result.total:,} attractors",
+                "truncated",
             )
         ]
-    items.append(html.P([html.B("Perturbations: "), applied]))
-    items.append(
-        html.P(
-            [
-                html.B("Semantics: "),
-                SEMANTICS_TEXT.get(analysis.state.semantics, analysis.state.semantics),
-            ],
-            className="semantics",
-        )
-    )
+    items.append(line(applied, "Perturbations: "))
+    semantics = analysis.state.semantics
+    items.append(line(SEMANTICS_TEXT.get(semantics, semantics), "Semantics: ", "semantics"))
     markers = declared_readouts(analysis.network)
     if markers:
-        items.append(
-            html.P(
-                [html.B("Read-outs: "), ", ".join(f"{r} {n}" for r, n in markers.items())],
-                className="readouts",
-            )
-        )
+        read_outs = ", ".join(f"{r} {n}" for r, n in markers.items())
+        items.append(line(read_outs, "Read-outs: ", "readouts"))
     if result.has_endocrine_resistant:
         items.append(
-            html.P(
+            line(
                 "Endocrine-resistant: a proliferative attractor persists under endocrine therapy.",
-                className="resistant",
+                class_name="resistant",
             )
         )
     current = attractor_count(result)
     counts_before = analysis.reference_counts or (None,) * len(analysis.comparisons)
     if analysis.comparison_note:  # e.g. the unperturbed model frees inputs the user fixed
-        items.append(html.P(analysis.comparison_note, className="hint comparison"))
+        items.append(line(analysis.comparison_note, class_name="hint comparison"))
     for comparison, before in zip(analysis.comparisons, counts_before, strict=True):
         messages = list(comparison.messages)
         if before is not None and before != current:
             messages.insert(0, f"attractors {before} -> {current}")
-        items.append(
-            html.P(
-                [html.B(f"vs {comparison.reference_label}: "), "; ".join(messages)],
-                className="comparison",
-            )
-        )
+        label = f"vs {comparison.reference_label}: "
+        items.append(line("; ".join(messages), label, "comparison"))
     return items
 
 
@@ -518,7 +509,7 @@ def model_panel(
 
 
 RESULT_OUTPUTS: tuple[tuple[str, str], ...] = (
-    (ids.SUMMARY, "children"),
+    (ids.SUMMARY_CONTENT, "data"),
     (ids.ERROR, "children"),
     (ids.TABLE_CONTENT, "data"),
     (ids.HEATMAP, "src"),
@@ -609,7 +600,7 @@ def results(analysis: Analysis, picked_group: Any = None) -> tuple[Any, ...]:
         if "free inputs (" not in error:  # the engine's message may name them already
             error = f"{error} {note}".strip()
     elif note:
-        items.append(html.P(note, className="hint inputs-note"))
+        items.append(line(note, class_name="hint inputs-note"))
     grouped = grouped_view(analysis.network, result)
     index = 0
     if grouped is not None and picked_group is not None:
@@ -1095,7 +1086,7 @@ def register(
         Output(ids.MODEL_SELECT, "value", allow_duplicate=True),
         Output(ids.GRAPH, "elements", allow_duplicate=True),
         Output(ids.GRAPH_KEY, "data", allow_duplicate=True),
-        Output(ids.SUMMARY, "children", allow_duplicate=True),
+        Output(ids.SUMMARY_CONTENT, "data", allow_duplicate=True),
         Input(ids.UPLOAD, "contents"),
         State(ids.UPLOAD, "filename"),
         State(ids.MODEL_SELECT, "options"),
@@ -1106,7 +1097,7 @@ def register(
         if key is None:
             return no_update, status, no_update, no_update, no_update, no_update, no_update
         network = load_model(key, UploadedModel.from_dict(store))
-        searching = [html.P(f"Searching the attractors of {network.name} ...", className="hint")]
+        searching = [line(f"Searching the attractors of {network.name} ...", class_name="hint")]
         return store, status, new_options, key, elements(network), elements_key(network), searching
 
     # in the page: what a new state changes there (toggle classes, Cancel while a background
@@ -1155,6 +1146,7 @@ def register(
         Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
         Input(ids.GRAPH_VIEW, "data"),
         *[Input(content, "data") for content in ids.TABLES.values()],
+        *[Input(content, "data") for content in ids.LINES.values()],
         prevent_initial_call=True,
     )
 

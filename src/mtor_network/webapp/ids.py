@@ -108,3 +108,6 @@ TABLES: dict[str, str] = {
     GROUPS_TABLE: GROUPS_CONTENT,
 }
 """Each table's container and its content store."""
+SUMMARY_CONTENT = "phenotype-summary-content"  # the summary's lines, drawn by the page script
+LINES: dict[str, str] = {SUMMARY: SUMMARY_CONTENT}
+"""Each block of lines (``[{"label", "text", "class"}]``) and its content store."""

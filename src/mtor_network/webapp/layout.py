@@ -596,6 +596,7 @@ def build_layout(model: str = FLAGSHIP) -> html.Div:
                 style={"display": "none"},
             ),
             html.Div(id=ids.SUMMARY, className="summary", **_ARIA_LIVE),
+            dcc.Store(id=ids.SUMMARY_CONTENT, storage_type="memory"),
             cycle_panel(),
             groups_panel(),
             html.Div(
