@@ -455,8 +455,7 @@ REDO_JS = _CLICK_JS.format(call="forward()")
 # changes: every component a callback returns, even unchanged, costs one update of the whole
 # page's store (about 2 ms each with the explorer's 250 components: 60 toggle buttons made
 # half of a click's time).
-STATE_VIEW_JS = (
-    "function (data, toggles, running, cancels, current, classes) {"
+_STATE_VIEW = (
     " const set = window.dash_clientside.set_props;"
     " const list = (k) => data && Array.isArray(data[k]) ? data[k] : [];"
     " const ko = new Set(list('knockouts')), oe = new Set(list('overexpressed'));"
@@ -465,18 +464,15 @@ STATE_VIEW_JS = (
     " const s = ko.has(t.node) ? 'knockout' : oe.has(t.node) ? 'overexpress' : 'normal';"
     " if (now[i] !== 'toggle ' + s)"
     " set(t, {className: 'toggle ' + s, 'aria-pressed': s === 'normal' ? 'false' : 'true'}); });"
-    " const trigger = (window.dash_clientside.callback_context.triggered || [])"
-    ".map((t) => t.prop_id);"
     f" if (running && trigger.includes({json.dumps(ids.STATE + '.data')}))"
     f" set({json.dumps(ids.HEAVY_CANCEL)}, {{n_clicks: (cancels || 0) + 1}});"
     " const v = data ? data.model : null;"
     f" const m = typeof v === 'string' && v && v.length <= {MAX_NAME_LENGTH} ? v"
     f" : {json.dumps(FLAGSHIP)};"
     f" if (m !== current) set({json.dumps(ids.CURRENT_MODEL)}, {{data: m}});"
-    " return window.dash_clientside.no_update; }"
 )
 # the toggle buttons of a group (layout toggle_buttons), drawn when it is first opened, each
-# with the class and pressed state of the state (as STATE_VIEW_JS keeps them); labels are
+# with the class and pressed state of the state (as PAGE_VIEW_JS keeps them); labels are
 # text children (escaped by React)
 TOGGLE_BUTTONS_JS = (
     "function (n, id, groups, data, children) {"
@@ -514,17 +510,27 @@ CYCLE_GATE_JS = (
 _DRAWN = [[c, t, "mtorTable"] for t, c in ids.TABLES.items()] + [
     [c, t, "mtorLines"] for t, c in ids.LINES.items()
 ]
-APPLY_VIEW_JS = (
-    "function (view, ...contents) {"
-    " const trigger = (window.dash_clientside.callback_context.triggered || [])"
-    ".map((t) => t.prop_id);"
+_APPLY_VIEW = (
     f" const drawn = {json.dumps(_DRAWN)};"
     f" if (window.mtorGraph && trigger.includes({json.dumps(ids.GRAPH_VIEW + '.data')}))"
     " window.mtorGraph.show(view);"
     " drawn.forEach(([content, target, draw], i) => {"
     " if (window[draw] && trigger.includes(content + '.data'))"
     " window[draw](target, contents[i] || null); });"
-    " return window.dash_clientside.no_update; }"
+)
+# the two in one callback (a callback run is about ten updates of the page's store), whose
+# arguments are the state, the toggle buttons' ids, the graph's view, the contents (_DRAWN),
+# then whether a background search runs, Cancel's clicks, the model shown and the toggles'
+# classes
+PAGE_VIEW_JS = (
+    "function (data, toggles, view, ...rest) {"
+    f" const contents = rest.slice(0, {len(_DRAWN)});"
+    f" const [running, cancels, current, classes] = rest.slice({len(_DRAWN)});"
+    " const trigger = (window.dash_clientside.callback_context.triggered || [])"
+    ".map((t) => t.prop_id);"
+    + _STATE_VIEW
+    + _APPLY_VIEW
+    + " return window.dash_clientside.no_update; }"
 )
 
 

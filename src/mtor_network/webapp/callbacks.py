@@ -29,11 +29,10 @@ from ..viz.cytoscape import elements_key, node_styles, search_nodes
 from ..viz.svg import data_uri, heatmap_svg, network_svg
 from . import ids
 from ._page import (
-    APPLY_VIEW_JS,
     CYCLE_GATE_JS,
     FIT_JS,
+    PAGE_VIEW_JS,
     REDO_JS,
-    STATE_VIEW_JS,
     TOGGLE_BUTTONS_JS,
     UNDO_JS,
     ZOOM_IN_JS,
@@ -930,7 +929,7 @@ def graph_elements(analysis: Analysis, state: ExplorerState, index: Any) -> list
 
 def graph_styles(analysis: Analysis, state: ExplorerState, index: Any) -> dict[str, list[str]]:
     """Each graph node's classes and label (:func:`node_styles`) for the attractor picked
-    (``index``): what :data:`~mtor_network.webapp._page.APPLY_VIEW_JS` applies in the page."""
+    (``index``): what :data:`~mtor_network.webapp._page.PAGE_VIEW_JS` applies in the page."""
     return node_styles(analysis.network, **_graph_state(analysis, state, index))
 
 
@@ -1101,12 +1100,17 @@ def register(
         return store, status, new_options, key, elements(network), elements_key(network), searching
 
     # in the page: what a new state changes there (toggle classes, Cancel while a background
-    # search runs, the model shown), set only where it changes; a click sends nothing for it
+    # search runs, the model shown), set only where it changes, and what an answer draws there
+    # (the graph's nodes take the classes and labels of the state, the elements stay unless
+    # the network drawn changes: graph_outputs; the tables and the summary); one callback
     app.clientside_callback(
-        STATE_VIEW_JS,
+        PAGE_VIEW_JS,
         Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
         Input(ids.STATE, "data"),
         Input({"type": ids.NODE_TOGGLE, "node": ALL}, "id"),
+        Input(ids.GRAPH_VIEW, "data"),
+        *[Input(content, "data") for content in ids.TABLES.values()],
+        *[Input(content, "data") for content in ids.LINES.values()],
         State(ids.HEAVY_RUN, "disabled"),
         State(ids.HEAVY_CANCEL, "n_clicks"),
         State(ids.CURRENT_MODEL, "data"),
@@ -1138,17 +1142,6 @@ def register(
             UploadedModel.from_dict(upload),
             ExplorerState.from_dict(data),
         )
-
-    # in the page: the graph's nodes take the classes and labels of the state (the elements
-    # stay unless the network drawn changes: graph_outputs)
-    app.clientside_callback(
-        APPLY_VIEW_JS,
-        Output(ids.CLIENT_SINK, "data", allow_duplicate=True),
-        Input(ids.GRAPH_VIEW, "data"),
-        *[Input(content, "data") for content in ids.TABLES.values()],
-        *[Input(content, "data") for content in ids.LINES.values()],
-        prevent_initial_call=True,
-    )
 
     @app.callback(
         *[Output(i, p) for i, p in STATE_OUTPUTS],
@@ -1317,7 +1310,7 @@ def register(
             (Output(ids.HEAVY_CANCEL, "disabled"), False, True),
         ],
         progress=[Output(ids.HEAVY_STATUS, "children")],
-        # a change of state cancels too (STATE_VIEW_JS presses Cancel while it runs)
+        # a change of state cancels too (PAGE_VIEW_JS presses Cancel while it runs)
         cancel=[Input(ids.HEAVY_CANCEL, "n_clicks")],
         prevent_initial_call=True,
     )
