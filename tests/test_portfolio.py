@@ -514,3 +514,52 @@ def test_a_search_over_its_budget_names_the_free_inputs_and_the_lower_bound(monk
     with pytest.raises(BudgetExceeded) as caught:
         find_attractors(few)
     assert "free inputs" not in str(caught.value)  # below INPUTS_HINT_FROM: the plain message
+
+
+# ---- residuals with a cyclic core, and whole searches with many inputs -------------------------
+def _gated_ring(size: int) -> BooleanNetwork:
+    """One free input ``i`` gating a positive ring: at 0 the ring percolates to 0, at 1 it is
+    one strongly connected component of ``size`` nodes (two fixed points)."""
+    rules = {"i": "i"}
+    for j in range(size):
+        rules[f"r{j:02d}"] = f"r{(j - 1) % size:02d} & i"
+    return BooleanNetwork.create("gated_ring", rules)
+
+
+def test_a_valuation_left_with_a_cyclic_core_goes_to_biobalm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mtor_network.attractors import _balm
+
+    network = _gated_ring(_portfolio.BALM_SCC_NODES)
+    assert _portfolio.choose(network, "asynchronous") == "valuations"
+    calls: list[int] = []
+    real = _balm.asynchronous
+
+    def spy(net: BooleanNetwork, **kwargs: Any) -> Any:
+        calls.append(len(net))
+        return real(net, **kwargs)
+
+    monkeypatch.setattr(_balm, "asynchronous", spy)
+    auto = _search(network, "auto")
+    assert calls == [_portfolio.BALM_SCC_NODES]  # the ring, once (input at 1)
+    assert auto == _search(network, "aeon")  # AEON's plain search as the reference
+    assert sum(auto.values()) == 3  # input 0: all 0; input 1: the ring all 0 or all 1
+
+
+def _inputs_into_a_ring(inputs: int, size: int = 50) -> BooleanNetwork:
+    """``inputs`` free inputs joined into one node of a negative ring: at 0 they fix nothing
+    else, and the ring is a cyclic core."""
+    rules = {f"i{k}": f"i{k}" for k in range(inputs)}
+    joined = " & ".join(f"i{k}" for k in range(inputs))
+    for j in range(size):
+        prev = f"!r{size - 1:02d}" if j == 0 else f"r{j - 1:02d}"
+        rules[f"r{j:02d}"] = f"{prev} | {joined}" if j == 0 else prev
+    return BooleanNetwork.create("inputs_ring", rules)
+
+
+def test_whole_searches_go_to_biobalm_only_with_few_inputs() -> None:
+    few = _inputs_into_a_ring(_portfolio.BALM_WHOLE_INPUTS)
+    many = _inputs_into_a_ring(6)
+    assert _portfolio.choose(few, "asynchronous") == "balm"
+    assert _portfolio.choose(many, "asynchronous") == "plain"

@@ -21,8 +21,9 @@ shrink the core          network with every input at 0, percolated, still has mo
                          n <= PLAIN_NODES, a network that every valuation shrinks
                          (:func:`shrinks_everywhere`) goes to ``valuations``.
 asynchronous,            ``valuations``: the input valuations as a tree, each percolated and
-1 <= k <= VALUATION_     its residual searched by the fixed-input path; residuals met twice
-INPUTS                   are searched once (:func:`._inputs.by_valuation`). On model 2.0 with
+1 <= k <= VALUATION_     its residual searched by the fixed-input path, or by ``balm`` where
+INPUTS                   it has a cyclic core (:func:`_residual`); residuals met twice
+                         are searched once (:func:`._inputs.by_valuation`). On model 2.0 with
                          its 12 inputs free, 4,096 valuations leave 14 distinct residuals.
                          The colored probe (3-4 inputs, small networks): valuations that
                          leave mostly distinct residuals go to ``colored`` instead.
@@ -32,9 +33,11 @@ k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchrono
 asynchronous, k = 0      ``balm``: biobalm's succession diagram names one seed state per
 and a cyclic core        attractor, AEON's forward reachability from it in the network
 (:func:`cyclic_core`),   percolated to its trap space gives the attractor exactly
-or searched whole with   (:mod:`._balm`); biobalm expands free inputs as source nodes.
-inputs, n >=             Without free inputs, a diagram past BALM_DIAGRAM_NODES nodes
-BALM_WHOLE_NODES         sends the search to ``plain``.
+or searched whole with   (:mod:`._balm`). Without free inputs, a diagram past
+inputs, n >=             BALM_DIAGRAM_NODES nodes sends the search to ``plain``. biobalm
+BALM_WHOLE_NODES (or     expands free inputs as source nodes, so a whole search below
+k <= BALM_WHOLE_INPUTS   BALM_WHOLE_NODES goes to it only with at most BALM_WHOLE_INPUTS
+and a cyclic probe)      free inputs.
 synchronous              ``plain`` (AEON image iteration).
 most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INPUTS free
                          inputs (each minimal trap space fixes every free input, so the
@@ -158,6 +161,13 @@ biobalm answers in 6-7 s of CPU. BBM 226 (75 nodes, 7 free) stays with AEON (0.4
 Below this size, such a search goes to biobalm too when the probe's network has a cyclic core
 (:func:`cyclic_core`): BBM 204 (77 nodes, 1 free input; at 0, 67 of 70 nodes in one
 component; AEON's whole search did not finish in 300 s), not 226 (41 of 64)."""
+BALM_WHOLE_INPUTS = 2
+"""Free inputs up to which a whole search below BALM_WHOLE_NODES nodes whose probe has a
+cyclic core goes to biobalm: its succession diagram expands each free input as a source node,
+so its work multiplies with every input. BBM 204 (1 free input) and Sizek 2019 (2) answer
+there in under 1 s and in 6-7 s where AEON's whole search did not finish; BBM 025 (60 nodes,
+6 free inputs, 52 left in one cyclic core with the inputs at 0) timed out at 10 s in biobalm,
+AEON's whole search answered in 9.5 s (2026-12-02, seed 7 sample)."""
 STRATEGIES = ("plain", "valuations", "colored", "balm")
 
 
@@ -233,7 +243,8 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     left = 0 if probe is None else len(probe)
     if left > PROBE_NODES and left > PROBE_SHARE * len(network):
         whole_balm = semantics == "asynchronous" and (
-            len(network) >= BALM_WHOLE_NODES or (probe is not None and cyclic_core(probe))
+            len(network) >= BALM_WHOLE_NODES
+            or (k <= BALM_WHOLE_INPUTS and probe is not None and cyclic_core(probe))
         )
         return "balm" if whole_balm else "plain"
     if (
@@ -378,7 +389,7 @@ def run_strategy(
     if strategy == "plain":
         return solve_fixed(network)
     if strategy == "valuations":
-        return by_valuation(network, solve_fixed)
+        return by_valuation(network, lambda residual: _residual(residual, solve_fixed))
     if strategy == "colored":
         return colored_asynchronous(network)
     if strategy == "balm":
@@ -393,6 +404,18 @@ def run_strategy(
         except _balm.DiagramTooLarge:
             return solve_fixed(network)
     raise KeyError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+
+
+def _residual(
+    residual: BooleanNetwork, solve_fixed: Callable[[BooleanNetwork], list[RawAttractor]]
+) -> list[RawAttractor]:
+    """One valuation's residual network (no free inputs) by the rule for such networks: a
+    cyclic core (:func:`cyclic_core`) goes to ``balm``, anything else to the fixed-input
+    search. BBM 145 (62 nodes, 1 free input): at 0 the network percolates away, at 1 a core
+    of 51 nodes is left, which AEON did not search in 10 s and biobalm answers in 0.14 s."""
+    if cyclic_core(residual):
+        return run_strategy("balm", residual, solve_fixed)
+    return solve_fixed(residual)
 
 
 def core_free() -> bool:
@@ -480,6 +503,7 @@ __all__ = [
     "BALM_RACE_NODES",
     "BALM_SCC_NODES",
     "BALM_SCC_SHARE",
+    "BALM_WHOLE_INPUTS",
     "BALM_WHOLE_NODES",
     "COLORED_MIN_INPUTS",
     "COLORED_NODES",
