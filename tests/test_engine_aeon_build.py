@@ -162,3 +162,12 @@ def test_the_small_probe_splits_only_networks_that_shrink_everywhere() -> None:
     for network in (shrinking, whole):
         assert _search(network, "auto") == _search(network, "aeon")
         assert _search(network, "auto:valuations") == _search(network, "aeon")
+
+
+def test_forgetting_the_rule_caches_changes_no_answer() -> None:
+    network = BooleanNetwork.create("shrinking", SHRINKING)
+    before = _search(network, "auto")
+    _aeon.clear_rule_caches()
+    _reduce.clear_rule_caches()
+    assert _aeon._walk.cache_info().currsize == 0 and not _reduce._SUBSTITUTED
+    assert _search(network, "auto") == before

@@ -63,6 +63,13 @@ def engine_bnet(network: BooleanNetwork) -> str:
     return "targets, factors\n" + "\n".join(rows) + "\n"
 
 
+def clear_rule_caches() -> None:
+    """Forget the per-rule facts and texts (:data:`RULE_CACHE`), e.g. to time a search from
+    nothing remembered."""
+    _text.cache_clear()
+    _walk.cache_clear()
+
+
 @lru_cache(maxsize=RULE_CACHE)
 def _text(expr: Expr) -> str:
     return to_string(expr)

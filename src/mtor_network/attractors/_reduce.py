@@ -79,6 +79,14 @@ _SIMPLIFIED: dict[Expr, Expr] = {}
 _SUBSTITUTED: dict[tuple[Expr, tuple[tuple[str, bool], ...]], Expr] = {}
 
 
+def clear_rule_caches() -> None:
+    """Forget the remembered variables, simplified and substituted rules, e.g. to time a
+    search from nothing remembered."""
+    _VARIABLES.clear()
+    _SIMPLIFIED.clear()
+    _SUBSTITUTED.clear()
+
+
 def _variables(expr: Expr) -> frozenset[str]:
     """:func:`~mtor_network.expressions.variables`, remembered by rule: the perturbed networks
     of one model share most rules (an expression is an immutable tuple, and a dictionary
