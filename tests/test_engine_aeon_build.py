@@ -171,3 +171,10 @@ def test_forgetting_the_rule_caches_changes_no_answer() -> None:
     _reduce.clear_rule_caches()
     assert _aeon._walk.cache_info().currsize == 0 and not _reduce._SUBSTITUTED
     assert _search(network, "auto") == before
+    # clear_cache (a benchmark's reset: timing from nothing remembered) forgets them too
+    assert _aeon._walk.cache_info().currsize > 0 and _reduce._SUBSTITUTED
+    from mtor_network.attractors import clear_cache
+
+    clear_cache()
+    assert _aeon._walk.cache_info().currsize == 0 and not _reduce._SUBSTITUTED
+    assert _search(network, "auto") == before

@@ -34,7 +34,7 @@ from ..exceptions import EngineError, MtorNetworkError, listed
 from ..network import BooleanNetwork
 from ..perturbations import Perturbation, Scenario, as_perturbations
 from ..types import Semantics
-from . import _budget, _jobs, _portfolio
+from . import _aeon, _budget, _jobs, _portfolio, _reduce
 from ._budget import Budget, BudgetExceeded, run_budgeted, set_max_workers, start_workers
 from ._inputs import InputGroup, free_inputs, group_by_inputs
 from ._types import (
@@ -73,8 +73,11 @@ _MEMO: _jobs.Memo = ByteBoundedCache(MEMO_BYTES, size=_jobs.memo_size)
 
 def clear_cache() -> None:
     """Forget the attractors remembered for residual networks, in this process and in its
-    search workers (e.g. to time an engine)."""
+    search workers, and this process's per-rule facts (percolated rules, AEON texts, walks),
+    so that a search is timed from nothing remembered (e.g. to time an engine)."""
     _MEMO.clear()
+    _aeon.clear_rule_caches()
+    _reduce.clear_rule_caches()
     _budget.forget_worker_memos()
 
 
