@@ -980,6 +980,8 @@ def to_string(expr: Expr, style: Style | PrintStyle = "bnet") -> str:
             return s.true if e[1] else s.false
         if isinstance(e, Not):
             return s.not_.format(show(e[1], 3))
+        if not isinstance(e, NODE_TYPES):  # a node spelled as a plain tuple (types)
+            return show(as_expr(e), parent)
         level = 2 if isinstance(e, And) else 1
         start, sep, end = s.and_ if level == 2 else s.or_
         text = start + sep.join(show(x, level) for x in e[1]) + end
