@@ -152,6 +152,24 @@ WHOLE = {
 }
 
 
+@SETTINGS
+@given(st.lists(texts(("i", "a", "b", "c")), min_size=3, max_size=3))
+def test_the_first_round_tells_whether_a_valuation_fixes_a_node(rules: list[str]) -> None:
+    """``_reduce.fixes_a_node`` (one substitution per reader of the inputs) answers as whole
+    percolation does on a percolated network: whether some node besides the inputs is fixed."""
+    network = BooleanNetwork.create(
+        "probe", {"i": "i", **dict(zip(("a", "b", "c"), rules, strict=True))}
+    )
+    left = _reduce.percolate(network)[1]
+    if left is None or "i" not in left.rules:
+        return
+    for value in (False, True):
+        fixed = {"i": value}
+        residual = _reduce.percolate(left, fixed)[1]  # without the input
+        left_free = len(residual) if residual is not None else 0
+        assert _reduce.fixes_a_node(left, fixed) == (left_free < len(left) - 1)
+
+
 def test_the_small_probe_splits_only_networks_that_shrink_everywhere() -> None:
     shrinking = BooleanNetwork.create("shrinking", SHRINKING)
     whole = BooleanNetwork.create("whole", WHOLE)

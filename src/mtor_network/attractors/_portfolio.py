@@ -306,8 +306,9 @@ def min_attractors(network: BooleanNetwork) -> int:
 
 def shrinks_everywhere(network: BooleanNetwork) -> bool:
     """True when, under every valuation of its free inputs, constant percolation of
-    ``network`` fixes at least one node besides the inputs (one percolation per valuation,
-    stopping at the first that fixes none).
+    ``network`` fixes at least one node besides the inputs (the first round of each
+    percolation, :func:`._reduce.fixes_a_node`, stopping at the first valuation that fixes
+    none).
 
     Parameters
     ----------
@@ -319,15 +320,9 @@ def shrinks_everywhere(network: BooleanNetwork) -> bool:
     bool
         Whether every residual network is smaller than the core.
     """
-    from ._reduce import percolate
+    from ._reduce import fixes_a_node
 
-    inputs = free_inputs(network)
-    core = len(network) - len(inputs)
-    for valuation in valuations(inputs):
-        residual = percolate(network, valuation)[1]
-        if residual is not None and len(residual) >= core:
-            return False
-    return True
+    return all(fixes_a_node(network, v) for v in valuations(free_inputs(network)))
 
 
 def distinct_residuals(network: BooleanNetwork) -> int:
