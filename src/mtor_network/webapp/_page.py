@@ -256,7 +256,7 @@ SCRIPT = """
     const cy = held.cy;
     clearTimeout(held.timer);
     held = null;
-    cy.endBatch();
+    if (!cy.destroyed()) cy.endBatch();  // a graph drawn anew meanwhile (another tab) has none
   }
   function hold(cy) {
     const mode = document.querySelector('#' + MODE + ' input:checked');
