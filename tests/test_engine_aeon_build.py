@@ -25,6 +25,7 @@ from mtor_network.expressions import (
     variables_in_order,
 )
 from mtor_network.io.bnet import plain_bnet
+from rule_texts import expression_texts
 
 ba = pytest.importorskip("biodivine_aeon")
 
@@ -38,17 +39,7 @@ SETTINGS = settings(
 
 
 def texts(names: tuple[str, ...], leaves: int = 8) -> st.SearchStrategy[str]:
-    leaf = st.one_of(st.sampled_from(names), st.sampled_from(names), st.sampled_from(["0", "1"]))
-
-    def branch(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        operands = st.lists(inner, min_size=2, max_size=3)
-        return st.one_of(
-            inner.map(lambda e: "!" + e),
-            operands.map(lambda xs: "(" + " & ".join(xs) + ")"),
-            operands.map(lambda xs: "(" + " | ".join(xs) + ")"),
-        )
-
-    return st.recursive(leaf, branch, max_leaves=leaves)
+    return expression_texts(names, leaves=leaves)
 
 
 def _functions_equal(left: object, right: object, node: str) -> bool:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from mtor_network import BooleanNetwork
 from mtor_network.attractors import _aeon, _mpbn
 from mtor_network.expressions import Expr, evaluate, parse_expression
+from rule_texts import expression_texts
 
 pytest.importorskip("mpbn")
 ba = pytest.importorskip("biodivine_aeon")
@@ -27,17 +28,7 @@ SETTINGS = settings(
 
 
 def texts(names: tuple[str, ...], leaves: int = 8) -> st.SearchStrategy[str]:
-    leaf = st.one_of(st.sampled_from(names), st.sampled_from(["0", "1"]))
-
-    def branch(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        operands = st.lists(inner, min_size=2, max_size=3)
-        return st.one_of(
-            inner.map(lambda e: "!" + e),
-            operands.map(lambda xs: "(" + " & ".join(xs) + ")"),
-            operands.map(lambda xs: "(" + " | ".join(xs) + ")"),
-        )
-
-    return st.recursive(leaf, branch, max_leaves=leaves)
+    return expression_texts(names, leaves=leaves, name_weight=1)
 
 
 def _value(terms: _mpbn.Dnf, state: dict[str, bool]) -> bool:

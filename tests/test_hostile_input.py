@@ -47,6 +47,7 @@ from mtor_network.expressions import (
 )
 from mtor_network.io import READERS, WRITERS, read_network, read_network_bytes
 from mtor_network.io.ginsim import GRAPH_MEMBER
+from rule_texts import expression_texts
 
 CORPUS = Path(__file__).parent / "corpus" / "bad"
 EXPECTED: dict[str, dict[str, object]] = tomllib.loads((CORPUS / "EXPECTED.toml").read_text())
@@ -596,17 +597,7 @@ NAMES = ("x0", "x1", "x2", "x3")
 
 
 def expressions(names: tuple[str, ...]) -> st.SearchStrategy[str]:
-    leaf = st.sampled_from(names)
-
-    def branch(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        operands = st.lists(inner, min_size=2, max_size=3)
-        return st.one_of(
-            inner.map(lambda e: "!" + e),
-            operands.map(lambda xs: "(" + " & ".join(xs) + ")"),
-            operands.map(lambda xs: "(" + " | ".join(xs) + ")"),
-        )
-
-    return st.recursive(leaf, branch, max_leaves=5)
+    return expression_texts(names, leaves=5, constants=False, name_weight=1)
 
 
 @st.composite

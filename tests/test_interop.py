@@ -31,6 +31,7 @@ from mtor_network.interop import (
     to_mpbn,
     trap_spaces,
 )
+from rule_texts import expression_texts
 
 ADAPTERS: list[tuple[str, Callable[[BooleanNetwork], Any], Callable[..., BooleanNetwork]]] = [
     ("minibn", to_minibn, from_minibn),
@@ -65,18 +66,6 @@ def pyboolnet_spaces(network: BooleanNetwork, kind: str) -> list[dict[str, int]]
 
 
 # ---- random networks ------------------------------------------------------------------------
-def expression_texts(names: tuple[str, ...]) -> st.SearchStrategy[str]:
-    leaf = st.one_of(st.sampled_from(names), st.sampled_from(names), st.sampled_from(["0", "1"]))
-
-    def branch(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        operands = st.lists(inner, min_size=2, max_size=3)
-        return st.one_of(
-            inner.map(lambda e: "!" + e),
-            operands.map(lambda xs: "(" + " & ".join(xs) + ")"),
-            operands.map(lambda xs: "(" + " | ".join(xs) + ")"),
-        )
-
-    return st.recursive(leaf, branch, max_leaves=6)
 
 
 @st.composite

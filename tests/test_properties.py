@@ -33,6 +33,7 @@ from mtor_network.expressions import (
     to_string,
     variables,
 )
+from rule_texts import expression_texts
 
 NAMES = tuple(f"x{i}" for i in range(7))  # pyboolnet/NuSMV need names of two characters or more
 
@@ -45,18 +46,6 @@ FAST = settings(
 
 
 # ---- strategies ---------------------------------------------------------------------------------
-def expression_texts(names: tuple[str, ...]) -> st.SearchStrategy[str]:
-    leaf = st.one_of(st.sampled_from(names), st.sampled_from(names), st.sampled_from(["0", "1"]))
-
-    def branch(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-        operands = st.lists(inner, min_size=2, max_size=3)
-        return st.one_of(
-            inner.map(lambda e: "!" + e),
-            operands.map(lambda xs: "(" + " & ".join(xs) + ")"),
-            operands.map(lambda xs: "(" + " | ".join(xs) + ")"),
-        )
-
-    return st.recursive(leaf, branch, max_leaves=6)
 
 
 def essential(expr: Expr) -> frozenset[str]:
