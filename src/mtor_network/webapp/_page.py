@@ -248,8 +248,8 @@ SCRIPT = """
     release();
   }
   // A tap that perturbs a node is answered with the graph's new colours: until then (at most
-  // HOLD_MS) the graph is not drawn again. Else cytoscape draws the released press first, and
-  // that frame (20-40 ms) comes before the request is sent (issue 13).
+  // HOLD_MS) the graph is not drawn again. Else cytoscape first draws the released press, a
+  // frame of 20-40 ms that the answer draws over (issue 13).
   let held = null;
   function release() {
     if (held === null) return;
