@@ -380,11 +380,12 @@ def test_biobalm_reachability_in_each_trap_space_equals_aeons_search() -> None:
 
 
 def test_values_from_a_walk_equal_aeons_and_leave_the_size_unknown(monkeypatch) -> None:
-    """With REACH_NODES at 0 every seed is walked first: where the walk sees every free node
-    flip the values are AEON's and the size None, elsewhere the set is built (AEON's size)."""
+    """With the reachability capped at one BDD node every seed is walked: where the walk sees
+    every free node flip the values are AEON's and the size None, elsewhere the set is built
+    without the cap (AEON's size)."""
     from mtor_network.attractors import _aeon, _balm
 
-    monkeypatch.setattr(_balm, "REACH_NODES", 0)
+    monkeypatch.setattr(_balm, "REACH_BDD_NODES", 1)
     walked = 0
     for seed in range(40):
         target = percolate(_random_nk(8 + seed % 10, 2 + seed % 2, seed))[1]
@@ -419,6 +420,29 @@ def test_bbm_204_goes_to_biobalm_and_its_attractor_fills_its_minimal_trap_space(
     spaces = find_attractors(fixed, "most_permissive")
     assert [a.values for a in found] == [s.values for s in spaces]
     assert found[0].size is None and len(found[0].oscillating) == 70
+
+
+def test_bbm_145_answers_with_its_input_free_and_a_large_attractor_left_uncounted(
+    shared_dir: Path,
+) -> None:
+    """BBM 145 (62 nodes, 1 free input): at 0 the network percolates to a fixed point; at 1
+    the only trap space is the whole space of the 61 nodes left, and its one attractor holds
+    about 85% of its states (AEON: 2**60.76 of 2**61, over 8 s to build). The reachability
+    stops at its BDD cap and the walk sees all 61 nodes oscillate: two attractors, the
+    second's values those of the one minimal trap space, its size unknown."""
+    net = _bbm(shared_dir, "145")
+    (source,) = free_inputs(net)
+    found = find_attractors(net)
+    assert len(found) == 2
+    fixed = [a for a in found if a.size == 1]
+    large = [a for a in found if a.size is None]
+    assert len(fixed) == 1 and fixed[0][source] == 0
+    assert len(large) == 1 and large[0][source] == 1
+    on = BooleanNetwork.create(
+        "bbm145_1", {n: "1" if n == source else net.rules[n].expression for n in net.node_names}
+    )
+    (space,) = find_attractors(on, "most_permissive")
+    assert large[0].values == space.values and len(large[0].oscillating) == 61
 
 
 @pytest.mark.parametrize("quick", [1, 1_000])

@@ -15,7 +15,8 @@ This pays on networks of one large cyclic core whose attractors lie in small tra
 (random nested-canalising networks of 50-1,000 nodes, where one AEON search over everything
 does not finish); a large cyclic attractor still costs the reachability its whole BDD (BBM
 204 with its input at 0: seeds in 0.3 s, but one minimal trap space leaves 70 nodes free, one
-component of 67, and the reachability from its seed did not finish in 60 s). biobalm needs
+component of 67, and the reachability from its seed takes 27 s or more), so the reachability
+is capped and such an attractor gets its values from a walk and no size. biobalm needs
 names of its own rules: the engine is called under neutral names
 (``_jobs._under_safe_names``).
 """
@@ -124,9 +125,12 @@ def _attractor_in(
     the whole network (random N=200 K=2: 0.6 s against 8 s): the BDD ranges over the free
     nodes only.
 
-    Above :data:`REACH_NODES` free nodes the values come from a walk instead
+    The reachability is first run with its BDD capped at :data:`REACH_BDD_NODES` nodes
+    (AEON's ``max_symbolic_size``, a bound on the work that does not depend on the machine
+    or its load). Where the cap stops it, the values come from a walk instead
     (:func:`_oscillating`) when it sees every free node take both values, and the size is
-    None (not counted): the values are exact, the set is not built."""
+    None (not counted): the values are exact, the set is not built. Where the walk leaves
+    a node unseen, the set is built without a cap, at any cost."""
     import biodivine_aeon as ba
 
     reduced = diagram.node_percolated_network(node, compute=True)
@@ -135,14 +139,19 @@ def _attractor_in(
     values: dict[str, NodeValue] = {n: int(seed[n]) for n in network.node_names}  # type: ignore[misc]
     if not free:  # a fixed point
         return values, 1, (constant, None, None)
-    if len(free) > REACH_NODES:
+    graph = ba.AsynchronousGraph(reduced)
+    start = graph.mk_subspace({n: bool(seed[n]) for n in free})
+    try:
+        reached = ba.Reachability.forward_superset(
+            {"graph": graph, "max_symbolic_size": REACH_BDD_NODES}, start
+        )
+    except InterruptedError:  # the cap: AEON's cancellation of this computation only
         walked = _oscillating(network, seed, free)
         if walked is not None:
             values.update(walked)
             return values, None, None
-    graph = ba.AsynchronousGraph(reduced)
-    start = graph.mk_subspace({n: bool(seed[n]) for n in free})
-    attractor = ba.Reachability.reach_fwd(graph, start).vertices()
+        reached = ba.Reachability.reach_fwd(graph, start)
+    attractor = reached.vertices()
     space = attractor.enclosing_named_subspace()
     if space is None:  # a set reached from a state is never empty
         raise RuntimeError("AEON returned an empty attractor from a seed")
@@ -151,14 +160,16 @@ def _attractor_in(
     return values, int(attractor.cardinality()), (constant, graph, attractor)
 
 
-REACH_NODES = 64
-"""Most free nodes of a seed's percolated network whose attractor is built by reachability
-at any cost; above it a walk is tried first (:func:`_oscillating`). Measured (2026-12-02,
-one niced process): 2-57 free nodes took 0-0.6 s (random N=200 K=2: 57, 0.45 s; BBM 075: 45,
-2.3 s), while BBM 204 leaves 70 in one minimal trap space (67 in one component) and neither
-AEON's reachability (60 s), its attractor search on those 70 nodes (90 s) nor a saturation
-capped at 100,000 BDD nodes (85 s) finished; biobalm's own ``node_attractor_sets`` took 65 s
-(2**69.9 states of the space's 2**70)."""
+REACH_BDD_NODES = 5_000
+"""Most BDD nodes the reachability of :func:`_attractor_in` may hold before a walk is tried
+instead (:func:`_oscillating`). Large attractors have small BDDs (BBM 145 with its input at
+1: 2**60.8 states of 2**61, 738 nodes) but the saturation passes through larger ones on the
+way. Measured from biobalm's seeds (2026-12-02, one niced process): under this cap, BBM 075
+(45 free nodes) in 1.0 s and random N=200 K=2 networks (43-47 free) in 0.05 s; the cap
+stopped BBM 145 (61 free; 10,000 nodes and 3.8 s needed, 8.6 s uncapped under load) after
+0.4 s, BBM 204 (70 free; 20,000 nodes and 27 s) after 0.4 s, one random N=200 K=2 (43
+free; 50,000 nodes, 2 s) after 0.05 s and random N=500 K=2 (104 free; over a minute) after
+0.1 s. Every one of those the walk then saw oscillate in every free node."""
 WALK_STEPS = 2_000
 """Updates per free node of the walk of :func:`_oscillating` (at most about 1 s on 70 free
 nodes; BBM 204 sees its 70 flip within 28,034 updates)."""
