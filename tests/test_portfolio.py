@@ -402,16 +402,17 @@ def test_values_from_a_walk_equal_aeons_and_leave_the_size_unknown(monkeypatch) 
     assert walked >= 3
 
 
-def test_bbm_204_goes_to_biobalm_and_its_attractor_fills_its_minimal_trap_space(
+def test_bbm_204_is_split_into_biobalm_and_its_attractor_fills_its_minimal_trap_space(
     shared_dir: Path,
 ) -> None:
-    """BBM 204 (77 nodes, 1 free input): with the input at 0, one minimal trap space leaves
+    """BBM 204 (77 nodes, 1 free input), split by valuation: with the input at 0, the residual
+    has a cyclic core and goes to biobalm, where one minimal trap space leaves
     70 nodes free (67 in one component; no engine builds its attractor in minutes). The walk
     sees all 70 oscillate, so the attractor's values are that trap space's, size unknown."""
     net = _bbm(shared_dir, "204")
     target = percolate(net)[1]
     assert target is not None and len(free_inputs(target)) == 1
-    assert _portfolio.choose(target, "asynchronous") == "balm"
+    assert _portfolio.choose(target, "asynchronous") == "valuations"
     fixed = BooleanNetwork.create(
         "bbm204_0",
         {n: "0" if n in free_inputs(target) else net.rules[n].expression for n in net.node_names},
@@ -459,9 +460,10 @@ def test_biobalm_candidates_with_or_without_the_quick_pass_give_aeons_attractors
 
 
 @pytest.mark.slow
-def test_sizek_2019_with_free_inputs_goes_whole_to_biobalm(shared_dir: Path) -> None:
-    """Sizek 2019 (87 nodes, 2 free inputs; both at 0 leave 70): searched whole, past
-    BALM_WHOLE_NODES, by biobalm (AEON's whole search does not finish in minutes). Its 8
+def test_sizek_2019_with_free_inputs_is_split_by_valuation_into_biobalm(shared_dir: Path) -> None:
+    """Sizek 2019 (87 nodes, 2 free inputs; both at 0 leave 70): past BALM_WHOLE_NODES,
+    split by valuation, each residual's cyclic core to biobalm (AEON's whole search does not
+    finish in minutes). Its 8
     attractors are fixed points, and they are exactly the minimal trap spaces from the
     answer-set engine (every minimal trap space holds an attractor, every fixed point is a
     minimal trap space)."""
@@ -473,7 +475,7 @@ def test_sizek_2019_with_free_inputs_goes_whole_to_biobalm(shared_dir: Path) -> 
         net = read_network(path)
     target = percolate(net)[1]
     assert target is not None and len(free_inputs(target)) == 2
-    assert _portfolio.choose(target, "asynchronous") == "balm"
+    assert _portfolio.choose(target, "asynchronous") == "valuations"
     found = _search(net, "auto")
     assert len(found) == 8 and all(size == 1 and "*" not in code for code, size in found)
     assert found == _search_mp(net, _portfolio.asp_engine())
@@ -582,8 +584,8 @@ def _inputs_into_a_ring(inputs: int, size: int = 50) -> BooleanNetwork:
     return BooleanNetwork.create("inputs_ring", rules)
 
 
-def test_whole_searches_go_to_biobalm_only_with_few_inputs() -> None:
+def test_whole_searches_with_a_cyclic_probe_are_split_only_with_few_inputs() -> None:
     few = _inputs_into_a_ring(_portfolio.BALM_WHOLE_INPUTS)
     many = _inputs_into_a_ring(6)
-    assert _portfolio.choose(few, "asynchronous") == "balm"
+    assert _portfolio.choose(few, "asynchronous") == "valuations"
     assert _portfolio.choose(many, "asynchronous") == "plain"

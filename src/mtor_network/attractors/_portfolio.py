@@ -16,7 +16,7 @@ shrink the core          network with every input at 0, percolated, still has mo
                          PROBE_NODES nodes and PROBE_SHARE of ``n`` (BBM 226: 64 of 75 nodes
                          left, each valuation as hard as the whole; AEON 9.8 s, the split
                          over 128 valuations timed out at 10 s); from BALM_WHOLE_NODES
-                         nodes such a whole search goes to ``balm`` instead. Except the
+                         nodes such a whole search goes to ``valuations`` instead. Except the
                          small probe: with 1 to SMALL_PROBE_INPUTS free inputs on
                          n <= PLAIN_NODES, a network that every valuation shrinks
                          (:func:`shrinks_everywhere`) goes to ``valuations``.
@@ -32,12 +32,13 @@ k > VALUATION_INPUTS     split per valuation (:func:`._inputs.colored_asynchrono
                          symbolic search instead of ``2**k``.
 asynchronous, k = 0      ``balm``: biobalm's succession diagram names one seed state per
 and a cyclic core        attractor, AEON's forward reachability from it in the network
-(:func:`cyclic_core`),   percolated to its trap space gives the attractor exactly
-or searched whole with   (:mod:`._balm`). Without free inputs, a diagram past
-inputs, n >=             BALM_DIAGRAM_NODES nodes sends the search to ``plain``. biobalm
-BALM_WHOLE_NODES (or     expands free inputs as source nodes, so a whole search below
-k <= BALM_WHOLE_INPUTS   BALM_WHOLE_NODES goes to it only with at most BALM_WHOLE_INPUTS
-and a cyclic probe)      free inputs.
+(:func:`cyclic_core`)    percolated to its trap space gives the attractor exactly
+                         (:mod:`._balm`). Without free inputs, a diagram past
+                         BALM_DIAGRAM_NODES nodes sends the search to ``plain``. A search
+                         with free inputs that would otherwise go whole (n >=
+                         BALM_WHOLE_NODES, or k <= BALM_WHOLE_INPUTS and a cyclic probe)
+                         goes to ``valuations``, whose residuals with a cyclic core go to
+                         ``balm`` one by one.
 synchronous              ``plain`` (AEON image iteration).
 most_permissive          ``valuations`` for MP_VALUATION_INPUTS to VALUATION_INPUTS free
                          inputs (each minimal trap space fixes every free input, so the
@@ -154,20 +155,23 @@ BALM_RACE_NODES = 40
 second core is free: neither wins by size alone (random networks of 50 nodes: biobalm 0.1-0.5
 s, AEON 1.7 s; BBM 226 with its inputs at 0, 64 nodes: AEON 0.37 s, biobalm 2.4 s)."""
 BALM_WHOLE_NODES = 80
-"""Networks with free inputs searched whole (the probe) from this size go to biobalm's
-succession diagram, which expands the inputs as source nodes: Sizek 2019 (87 nodes, 2 free
-inputs, 70 left with both at 0): AEON's search over everything did not finish in 120 s,
-biobalm answers in 6-7 s of CPU. BBM 226 (75 nodes, 7 free) stays with AEON (0.4-6 s).
-Below this size, such a search goes to biobalm too when the probe's network has a cyclic core
-(:func:`cyclic_core`): BBM 204 (77 nodes, 1 free input; at 0, 67 of 70 nodes in one
-component; AEON's whole search did not finish in 300 s), not 226 (41 of 64)."""
+"""Networks with free inputs that the probe would search whole, from this size, are split by
+valuation instead, each residual with a cyclic core going to biobalm (:func:`_residual`).
+Until 2026-12-02 they went whole to biobalm's succession diagram, which expands the inputs
+as source nodes; measured then on the 12 BBM models the rule sent there (wall s, one niced
+process, whole biobalm / split): 046 3.1 / 0.69, 051 0.94 / 0.86, 204 0.93 / 0.75, Sizek
+2019 (209) 3.2 / 2.3, 224 37 / 8.2, Taoma 2024 (231) 37 / 4.0, 232 over 60 / 43, 234 over
+60 / 21; 002, 079, 280 and 283 finished in neither within 60 s. Below this size such a
+network stays whole with AEON (BBM 226, 75 nodes, 7 free: 0.4-6 s) unless its probe has a
+cyclic core (:func:`cyclic_core`): BBM 204 (77 nodes, 1 free input; at 0, 67 of 70 nodes in
+one component; AEON's whole search did not finish in 300 s), not 226 (41 of 64)."""
 BALM_WHOLE_INPUTS = 2
 """Free inputs up to which a whole search below BALM_WHOLE_NODES nodes whose probe has a
-cyclic core goes to biobalm: its succession diagram expands each free input as a source node,
-so its work multiplies with every input. BBM 204 (1 free input) and Sizek 2019 (2) answer
-there in under 1 s and in 6-7 s where AEON's whole search did not finish; BBM 025 (60 nodes,
-6 free inputs, 52 left in one cyclic core with the inputs at 0) timed out at 10 s in biobalm,
-AEON's whole search answered in 9.5 s (2026-12-02, seed 7 sample)."""
+cyclic core is split by valuation (residuals with a cyclic core to biobalm) rather than left
+to AEON's whole search: BBM 204 (1 free input) and Sizek 2019 (2) answer so in under 1 s and
+in 2-3 s, where AEON's whole search did not finish; BBM 025 (60 nodes, 6 free inputs, 52
+left in one cyclic core with the inputs at 0) timed out at 10 s in biobalm, while AEON's
+whole search answered in 9.5 s (2026-12-02, seed 7 sample)."""
 STRATEGIES = ("plain", "valuations", "colored", "balm")
 
 
@@ -246,7 +250,7 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
             len(network) >= BALM_WHOLE_NODES
             or (k <= BALM_WHOLE_INPUTS and probe is not None and cyclic_core(probe))
         )
-        return "balm" if whole_balm else "plain"
+        return "valuations" if whole_balm else "plain"
     if (
         semantics == "asynchronous"
         and COLORED_MIN_INPUTS <= k <= COLORED_PROBE_INPUTS
