@@ -165,7 +165,7 @@ REACH_BDD_NODES = 5_000
 instead (:func:`_oscillating`). Large attractors have small BDDs (BBM 145 with its input at
 1: 2**60.8 states of 2**61, 738 nodes) but the saturation passes through larger ones on the
 way. Measured from biobalm's seeds (2026-12-02, one niced process): under this cap, BBM 075
-(45 free nodes) in 1.0 s and random N=200 K=2 networks (43-47 free) in 0.05 s; the cap
+(45 free nodes) in 1.0 s and one random N=200 K=2 network (47 free) in 0.05 s; the cap
 stopped BBM 145 (61 free; 10,000 nodes and 3.8 s needed, 8.6 s uncapped under load) after
 0.4 s, BBM 204 (70 free; 20,000 nodes and 27 s) after 0.4 s, one random N=200 K=2 (43
 free; 50,000 nodes, 2 s) after 0.05 s and random N=500 K=2 (104 free; over a minute) after
