@@ -246,11 +246,12 @@ def choose(network: BooleanNetwork, semantics: str) -> str:
     probe = percolate(network, dict.fromkeys(inputs, False))[1]
     left = 0 if probe is None else len(probe)
     if left > PROBE_NODES and left > PROBE_SHARE * len(network):
-        whole_balm = semantics == "asynchronous" and (
+        # large, or a cyclic core with few inputs: split anyway, cores to biobalm one by one
+        split = semantics == "asynchronous" and (
             len(network) >= BALM_WHOLE_NODES
             or (k <= BALM_WHOLE_INPUTS and probe is not None and cyclic_core(probe))
         )
-        return "valuations" if whole_balm else "plain"
+        return "valuations" if split else "plain"
     if (
         semantics == "asynchronous"
         and COLORED_MIN_INPUTS <= k <= COLORED_PROBE_INPUTS
